@@ -1,0 +1,40 @@
+import { boolean, integer, oneOf, pattern, port, text, timeOfDay, type Parser } from './parsers';
+
+interface Option<T> {
+  env: string;
+  flag: string;
+  description: string;
+  parse: Parser<T>;
+  default?: T;
+}
+
+function option<T>(o: Option<T> & { default: T }): Option<T> & { default: T };
+function option<T>(o: Option<T>): Option<T>;
+function option<T>(o: Option<T>): Option<T> {
+  return o;
+}
+
+/** Every setting, once: its variable, its flag, how it is read and its default (SPEC §7). */
+export const OPTIONS = {
+  port: option({ env: 'EPOSD_PORT', flag: 'port', description: 'HTTPS API port', parse: port, default: 8443 }),
+  host: option({ env: 'EPOSD_HOST', flag: 'host', description: 'address the API listens on', parse: text(255), default: '0.0.0.0' }),
+  screenPort: option({ env: 'EPOSD_SCREEN_PORT', flag: 'screen-port', description: 'loopback port of the screen', parse: port, default: 8080 }),
+  dataDir: option({ env: 'EPOSD_DATA_DIR', flag: 'data-dir', description: 'where the database lives', parse: text(4096), default: './data' }),
+  certDir: option({ env: 'EPOSD_CERT_DIR', flag: 'cert-dir', description: 'where the certificate lives', parse: text(4096), default: './certs' }),
+  tid: option({ env: 'EPOSD_TID', flag: 'tid', description: 'terminal id (8 digits)', parse: pattern(/^\d{8}$/, '8 digits') }),
+  mid: option({ env: 'EPOSD_MID', flag: 'mid', description: 'merchant id', parse: pattern(/^[A-Za-z0-9]{1,15}$/, '1 to 15 letters or digits') }),
+  serial: option({ env: 'EPOSD_SERIAL', flag: 'serial', description: 'serial number', parse: pattern(/^[A-Za-z0-9-]{1,32}$/, '1 to 32 letters, digits or dashes') }),
+  merchantName: option({ env: 'EPOSD_MERCHANT_NAME', flag: 'merchant-name', description: 'name printed on receipts', parse: text(40), default: 'EPOSD TEST MERCHANT' }),
+  currency: option({ env: 'EPOSD_CURRENCY', flag: 'currency', description: 'ISO 4217 currency', parse: pattern(/^[A-Z]{3}$/, 'a 3-letter ISO 4217 code such as EUR'), default: 'EUR' }),
+  reader: option({ env: 'EPOSD_READER', flag: 'reader', description: 'card reader driver', parse: oneOf('simulator'), default: 'simulator' as const }),
+  simMode: option({ env: 'EPOSD_SIM_MODE', flag: 'sim-mode', description: 'simulator: auto or manual', parse: oneOf('auto', 'manual'), default: 'auto' as 'auto' | 'manual' }),
+  simCardDelayMs: option({ env: 'EPOSD_SIM_CARD_DELAY_MS', flag: 'sim-card-delay-ms', description: 'auto mode: ms until a card is presented', parse: integer(0, 600_000), default: 2000 }),
+  simAuthDelayMs: option({ env: 'EPOSD_SIM_AUTH_DELAY_MS', flag: 'sim-auth-delay-ms', description: 'ms the simulated host takes to answer', parse: integer(0, 600_000), default: 1000 }),
+  cardTimeoutMs: option({ env: 'EPOSD_CARD_TIMEOUT_MS', flag: 'card-timeout-ms', description: 'ms to wait for a card', parse: integer(1, 3_600_000), default: 60_000 }),
+  pairingTtlS: option({ env: 'EPOSD_PAIRING_TTL_S', flag: 'pairing-ttl-s', description: 'seconds a pairing code is valid', parse: integer(10, 86_400), default: 600 }),
+  pairRateLimit: option({ env: 'EPOSD_PAIR_RATE_LIMIT', flag: 'pair-rate-limit', description: 'pairing requests per minute per address', parse: integer(1, 100_000), default: 10 }),
+  retentionDays: option({ env: 'EPOSD_RETENTION_DAYS', flag: 'retention-days', description: 'days transactions are kept', parse: integer(1, 3650), default: 92 }),
+  settlementTime: option({ env: 'EPOSD_SETTLEMENT_TIME', flag: 'settlement-time', description: 'local time the batch closes (HH:MM)', parse: timeOfDay, default: '01:00' }),
+  mdns: option({ env: 'EPOSD_MDNS', flag: 'mdns', description: 'announce the terminal over mDNS', parse: boolean, default: false }),
+  logLevel: option({ env: 'EPOSD_LOG_LEVEL', flag: 'log-level', description: 'log level', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), default: 'info' as 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' }),
+};

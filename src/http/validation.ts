@@ -1,0 +1,48 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Static, TSchema } from '@sinclair/typebox';
+import { ValidationError, type FieldError } from './errors';
+
+// One ajv for every schema. No coercion and no defaults: what the client sent is what is checked.
+const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, coerceTypes: false, useDefaults: false });
+ajv.addKeyword('example');
+
+function fieldOf(e: ErrorObject, where: string): string {
+  const path = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  if (e.keyword === 'additionalProperties') return [path, String(e.params.additionalProperty)].filter(Boolean).join('.');
+  if (e.keyword === 'required') return [path, String(e.params.missingProperty)].filter(Boolean).join('.');
+  return path || where;
+}
+
+function messageOf(e: ErrorObject): string {
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return 'is not a known field';
+    case 'required':
+      return 'is required';
+    case 'pattern':
+      return (e.parentSchema as { description?: string } | undefined)?.description ?? 'has the wrong format';
+    default:
+      return e.message ?? 'is not valid';
+  }
+}
+
+export function toFieldErrors(errors: ErrorObject[] | null | undefined, where: string): FieldError[] {
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const e of errors ?? []) {
+    if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') continue;
+    const fe = { field: fieldOf(e, where), message: messageOf(e) };
+    const key = `${fe.field}|${fe.message}`;
+    if (!seen.has(key)) out.push(fe), seen.add(key);
+  }
+  return out.length > 0 ? out : [{ field: where, message: 'is not valid' }];
+}
+
+/** A checker built once from a schema: returns the typed value or throws a 400 with field errors. */
+export function checker<S extends TSchema>(schema: S, where: 'body' | 'query'): (value: unknown) => Static<S> {
+  const validate: ValidateFunction = ajv.compile(schema);
+  return (value) => {
+    if (!validate(value)) throw new ValidationError(toFieldErrors(validate.errors, where));
+    return value as Static<S>;
+  };
+}

@@ -1,0 +1,100 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { BASE_PATH, createApp } from './app';
+import { ConfigError, configHelp, loadConfig, type Config } from './config/config';
+import { createContext, type AppContext } from './context';
+import { createScreenApp } from './screen/screen.app';
+import { loadOrCreateCertificate } from './tls/certificate';
+import { tlsOptions } from './tls/options';
+import { createLogger } from './shared/logger';
+import { lanAddresses } from './shared/network';
+
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+const SHUTDOWN_GRACE_MS = 5_000;
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolveListen((server.address() as AddressInfo).port));
+  });
+}
+
+function urlHost(host: string): string {
+  const shown = host === '0.0.0.0' || host === '::' ? (lanAddresses().find((a) => !a.includes(':')) ?? 'localhost') : host;
+  return shown.includes(':') ? `[${shown}]` : shown;
+}
+
+export async function start(config: Config): Promise<{ ctx: AppContext; stop: () => Promise<void> }> {
+  const logger = createLogger(config.logLevel);
+  const addresses = lanAddresses();
+  const certificate = await loadOrCreateCertificate(resolve(config.certDir), ['localhost', '127.0.0.1', '::1', ...addresses]);
+  const ctx = createContext(config, certificate.fingerprint, { logger, addresses });
+
+  const api = createHttpsServer({ ...tlsOptions(certificate.key, certificate.cert) }, createApp(ctx));
+  api.headersTimeout = HEADERS_TIMEOUT_MS;
+  api.requestTimeout = REQUEST_TIMEOUT_MS;
+  api.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // @NOTE The screen stands for physical access to the device: loopback only, never configurable.
+  const screen = createHttpServer(createScreenApp(ctx));
+
+  const apiPort = await listen(api, config.port, config.host);
+  const screenPort = await listen(screen, config.screenPort, '127.0.0.1');
+  ctx.start();
+  process.stdout.write(
+    `eposd ready api=https://${urlHost(config.host)}:${apiPort}${BASE_PATH} screen=http://127.0.0.1:${screenPort}/ tid=${ctx.identity.tid} fingerprint=${certificate.fingerprint}\n`,
+  );
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info('stopping');
+      const closed = Promise.all([new Promise((r) => api.close(r)), new Promise((r) => screen.close(r))]);
+      api.closeIdleConnections();
+      screen.closeIdleConnections();
+      const grace = setTimeout(() => {
+        api.closeAllConnections();
+        screen.closeAllConnections();
+      }, SHUTDOWN_GRACE_MS).unref();
+      await closed;
+      clearTimeout(grace);
+      ctx.destroy();
+      logger.info('stopped');
+      logger.flush();
+    })());
+  return { ctx, stop };
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(`Usage: eposd [options]\n\nEvery option can also be set by its environment variable.\n\n${configHelp()}\n`);
+    return;
+  }
+  let config: Config;
+  try {
+    config = loadConfig(process.env, process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`eposd: ${err.message}\n`);
+    process.exit(2);
+  }
+  const { stop } = await start(config);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`eposd: could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,26 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+export const PairingCode = Type.String({ pattern: '^[0-9]{6}$', description: 'must be the 6 digits shown on the terminal', example: '123456' });
+export const RegisterId = Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$', description: 'must be 1-64 of A-Z a-z 0-9 . _ -' });
+export const RegisterName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description: 'must be 1-64 printable characters' });
+
+export const PairingInput = Type.Object(
+  {
+    pairingCode: PairingCode,
+    registerId: Type.Optional(RegisterId),
+    registerName: Type.Optional(RegisterName),
+    role: Type.Optional(Type.Union([Type.Literal('pos'), Type.Literal('technician')])),
+  },
+  { additionalProperties: false },
+);
+export type PairingInput = Static<typeof PairingInput>;
+
+export const PairingAnswer = Type.Object({
+  authToken: Type.String(),
+  registerId: Type.String(),
+  tid: Type.String(),
+  serialNumber: Type.String(),
+  certificateFingerprint: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  role: Type.Union([Type.Literal('pos'), Type.Literal('technician')]),
+  expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+});

@@ -1,0 +1,153 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Clock } from '../shared/clock';
+import type { IdGenerator } from '../shared/ids';
+import type { Logger } from '../shared/logger';
+import { ApiError } from '../http/errors';
+import type { TerminalIdentity } from '../identity/identity';
+import type { Display } from '../screen/display';
+import type { RegistersRepository, Role } from './registers.repository';
+import { issueToken, secretMatches, splitToken } from './tokens';
+
+export const MAX_WRONG_CODES = 5;
+export const TECHNICIAN_TOKEN_TTL_MS = 8 * 3600_000;
+
+export interface Principal {
+  registerId: string;
+  registerName: string;
+  role: Role;
+}
+
+export interface PairingRequest {
+  pairingCode: string;
+  registerId?: string;
+  registerName?: string;
+  role?: Role;
+}
+
+export interface Paired {
+  authToken: string;
+  registerId: string;
+  tid: string;
+  serialNumber: string;
+  certificateFingerprint: string;
+  role: Role;
+  expiresAt?: string;
+}
+
+interface PairingWindow {
+  code: string;
+  expiresAt: Date;
+  wrongTries: number;
+}
+
+interface Deps {
+  registers: RegistersRepository;
+  clock: Clock;
+  ids: IdGenerator;
+  identity: TerminalIdentity;
+  fingerprint: string;
+  display: Display;
+  logger: Logger;
+  pairingTtlMs: number;
+}
+
+// @NOTE Wrong, expired and used codes fail in one place with one error, after the same work, so that
+// neither the answer nor its timing tells them apart.
+const pairingFailed = () => new ApiError('PAIRING_FAILED', 'The pairing code is wrong, expired or already used. Open pairing on the terminal for a new code.');
+
+export class PairingService {
+  private window: PairingWindow | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: Deps) {}
+
+  /** Opens a pairing window with a fresh code, replacing any open one. */
+  openWindow(): { code: string; expiresAt: Date } {
+    const { clock, ids, pairingTtlMs } = this.deps;
+    this.setWindow({ code: ids.pairingCode(), expiresAt: new Date(clock.now().getTime() + pairingTtlMs), wrongTries: 0 });
+    clearTimeout(this.expiryTimer);
+    this.expiryTimer = setTimeout(() => this.currentWindow(), pairingTtlMs + 50).unref();
+    return { code: this.window!.code, expiresAt: this.window!.expiresAt };
+  }
+
+  /** At start-up: a terminal that no POS is paired with shows a code straight away. */
+  openIfUnpaired(): void {
+    if (this.deps.registers.countActivePos() === 0) this.openWindow();
+  }
+
+  /** The open window, if any; an expired one is closed here. */
+  currentWindow(): { code: string; expiresAt: Date } | undefined {
+    if (this.window && this.window.expiresAt <= this.deps.clock.now()) this.setWindow(undefined);
+    return this.window && { code: this.window.code, expiresAt: this.window.expiresAt };
+  }
+
+  pair(req: PairingRequest): Paired {
+    const window = this.currentWindow() && this.window;
+    const matches = timingSafeEqual(Buffer.from(req.pairingCode.padEnd(6).slice(0, 6)), Buffer.from(window?.code ?? '------'));
+    if (!window || !matches) {
+      if (window && ++window.wrongTries >= MAX_WRONG_CODES) {
+        this.deps.logger.warn('pairing code disabled after too many wrong tries');
+        this.setWindow(undefined);
+      }
+      throw pairingFailed();
+    }
+    this.setWindow(undefined);
+    return this.register(req);
+  }
+
+  private register(req: PairingRequest): Paired {
+    const { registers, clock, ids, identity, fingerprint } = this.deps;
+    const role = req.role ?? 'pos';
+    const now = clock.now();
+    const registerId = req.registerId ?? (role === 'technician' ? `tech-${ids.registerId().slice(4)}` : ids.registerId());
+    const expiresAt = role === 'technician' ? new Date(now.getTime() + TECHNICIAN_TOKEN_TTL_MS).toISOString() : null;
+    const { token, selector, hash } = issueToken(ids);
+    registers.save({
+      registerId,
+      registerName: req.registerName ?? registerId,
+      role,
+      tokenSelector: selector,
+      tokenHash: hash,
+      pairedAt: now.toISOString(),
+      expiresAt,
+    });
+    this.deps.logger.info({ registerId, role }, 'register paired');
+    return {
+      authToken: token,
+      registerId,
+      tid: identity.tid,
+      serialNumber: identity.serialNumber,
+      certificateFingerprint: fingerprint,
+      role,
+      ...(expiresAt ? { expiresAt } : {}),
+    };
+  }
+
+  /** The register a token belongs to, or undefined for a missing, unknown, revoked or expired token. */
+  authenticate(token: string | undefined): Principal | undefined {
+    const parts = token ? splitToken(token) : undefined;
+    const row = parts ? this.deps.registers.findBySelector(parts.selector) : undefined;
+    const ok = secretMatches(parts?.secret ?? '', row?.tokenHash ?? undefined);
+    if (!ok || !row || row.revokedAt) return undefined;
+    if (row.expiresAt && new Date(row.expiresAt) <= this.deps.clock.now()) return undefined;
+    return { registerId: row.registerId, registerName: row.registerName, role: row.role };
+  }
+
+  unpair(registerId: string): boolean {
+    return this.deps.registers.revoke(registerId, this.deps.clock.now().toISOString());
+  }
+
+  unpairAll(): number {
+    return this.deps.registers.revokeAll(this.deps.clock.now().toISOString());
+  }
+
+  close(): void {
+    clearTimeout(this.expiryTimer);
+  }
+
+  private setWindow(window: PairingWindow | undefined): void {
+    this.window = window;
+    if (!window) clearTimeout(this.expiryTimer);
+    this.deps.display.showPairing(window ? { code: window.code, expiresAt: window.expiresAt.toISOString() } : undefined);
+  }
+}

@@ -1,0 +1,80 @@
+import { EventEmitter } from 'node:events';
+import type { Display, PairingView, PaymentView } from './display';
+import { formatAmount } from '../shared/money';
+
+export interface ScreenIdentity {
+  tid: string;
+  serialNumber: string;
+  merchantName: string;
+  fingerprint: string;
+  addresses: string[];
+  apiPort: number;
+}
+
+export interface ScreenState extends ScreenIdentity {
+  screen: 'idle' | 'pairing' | 'payment';
+  sequence: number;
+  ready: boolean;
+  pairingCode?: string;
+  pairingExpiresAt?: string;
+  payment?: PaymentView;
+}
+
+/**
+ * The terminal's display: what is on it now, who is watching, and one `[screen]` line on standard
+ * output for every change. A payment in progress takes the screen; a pairing window shows otherwise.
+ */
+export class ScreenService extends EventEmitter implements Display {
+  private pairing: PairingView | undefined;
+  private payment: PaymentView | undefined;
+  private sequence = 0;
+  private lastLine = '';
+
+  constructor(
+    private readonly identity: ScreenIdentity,
+    private readonly write: (line: string) => void = (line) => void process.stdout.write(`${line}\n`),
+  ) {
+    super();
+    this.setMaxListeners(0);
+  }
+
+  showPairing(view: PairingView | undefined): void {
+    this.pairing = view;
+    this.changed();
+  }
+
+  showPayment(view: PaymentView | undefined): void {
+    this.payment = view;
+    this.changed();
+  }
+
+  state(): ScreenState {
+    const base = { ...this.identity, sequence: this.sequence, ready: !this.payment };
+    if (this.payment) return { ...base, screen: 'payment', payment: this.payment };
+    if (this.pairing) return { ...base, screen: 'pairing', pairingCode: this.pairing.code, pairingExpiresAt: this.pairing.expiresAt };
+    return { ...base, screen: 'idle' };
+  }
+
+  private changed(): void {
+    const line = describe(this.state());
+    if (line === this.lastLine) return;
+    this.lastLine = line;
+    this.sequence += 1;
+    this.write(line);
+    this.emit('change', this.state());
+  }
+}
+
+function describe(s: ScreenState): string {
+  switch (s.screen) {
+    case 'idle':
+      return `[screen] idle: TID ${s.tid} ready at ${[...s.addresses, 'localhost'].map((a) => `${a.includes(':') ? `[${a}]` : a}:${s.apiPort}`).join(', ')}`;
+    case 'pairing':
+      return `[screen] pairing: code ${s.pairingCode} valid until ${s.pairingExpiresAt}, fingerprint ${s.fingerprint}`;
+    case 'payment': {
+      const p = s.payment!;
+      const amount = p.amount === null ? '' : ` ${formatAmount(p.amount, p.currency)}`;
+      return `[screen] ${p.transType}${amount}: ${p.message}${p.card ? ` (${p.card})` : ''} [${p.uti}]`;
+    }
+  }
+}

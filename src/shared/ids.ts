@@ -1,0 +1,26 @@
+// Every random identifier and secret eposd makes comes from here, from the OS CSPRNG.
+// nanoid is pinned to 3.x: the last CommonJS line, which jest and the build load as they are.
+import { randomBytes, randomInt } from 'node:crypto';
+import { customAlphabet, nanoid } from 'nanoid';
+
+const digits = (n: number): string => Array.from({ length: n }, () => randomInt(10)).join('');
+const utiAlphabet = customAlphabet('0123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz', 24);
+
+export const ids = {
+  /** A Unique Transaction Identifier: 24 characters of [A-Za-z0-9], about 141 random bits. */
+  uti: (): string => utiAlphabet(),
+  /** A 6-digit pairing code. */
+  pairingCode: (): string => digits(6),
+  /** The public half of a token: used to find the register, not a secret. */
+  tokenSelector: (): string => nanoid(16),
+  /** The secret half of a token: 256 random bits. */
+  tokenSecret: (): string => randomBytes(32).toString('base64url'),
+  webhookSecret: (): string => randomBytes(32).toString('base64url'),
+  registerId: (): string => `reg-${nanoid(10)}`,
+  tid: (): string => digits(8),
+  serial: (): string => `EPD${digits(9)}`,
+  mid: (): string => digits(15),
+  deliveryId: (): string => nanoid(21),
+};
+
+export type IdGenerator = typeof ids;

@@ -1,0 +1,78 @@
+import { createHash, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import selfsigned from 'selfsigned';
+
+export interface Certificate {
+  readonly key: string;
+  readonly cert: string;
+  /** SHA-256 of the public key (SPKI DER), 64 lowercase hex digits: stays the same across re-issues. */
+  readonly fingerprint: string;
+  readonly notAfter: Date;
+}
+
+export const VALIDITY_DAYS = 397;
+export const REISSUE_BEFORE_EXPIRY_DAYS = 30;
+const DAY_MS = 86_400_000;
+
+export function spkiFingerprint(keyOrCertPem: string): string {
+  const publicKey = keyOrCertPem.includes('CERTIFICATE') ? new X509Certificate(keyOrCertPem).publicKey : createPublicKey(keyOrCertPem);
+  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+}
+
+function writeAtomically(file: string, content: string, mode: number): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, content, { mode });
+  renameSync(tmp, file);
+}
+
+function altNames(hosts: string[]) {
+  return [...new Set(hosts)].map((h) => (/^[\d.]+$|:/.test(h) ? { type: 7 as const, ip: h } : { type: 2 as const, value: h }));
+}
+
+function needsReissue(certPem: string, hosts: string[], now: Date): boolean {
+  const x509 = new X509Certificate(certPem);
+  if (new Date(x509.validTo).getTime() - now.getTime() < REISSUE_BEFORE_EXPIRY_DAYS * DAY_MS) return true;
+  const san = x509.subjectAltName ?? '';
+  return hosts.some((h) => !san.includes(/^[\d.]+$|:/.test(h) ? `IP Address:${h.toUpperCase()}` : `DNS:${h}`) && !san.includes(`IP Address:${h}`));
+}
+
+async function issue(privateKeyPem: string | undefined, hosts: string[], now: Date) {
+  const keyPair = privateKeyPem
+    ? { privateKey: privateKeyPem, publicKey: createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString() }
+    : undefined;
+  return selfsigned.generate([{ name: 'commonName', value: 'eposd' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    notBeforeDate: new Date(now.getTime() - 60_000),
+    notAfterDate: new Date(now.getTime() + VALIDITY_DAYS * DAY_MS),
+    keyPair,
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: altNames(hosts) },
+    ],
+  });
+}
+
+/**
+ * Loads the terminal's key and certificate from `dir`, creating them on the first start.
+ * @NOTE A certificate close to expiry, or one that does not name one of this machine's addresses,
+ * is re-issued on the same key, so a POS that pinned the key's fingerprint keeps trusting it.
+ */
+export async function loadOrCreateCertificate(dir: string, hosts: string[], now: Date = new Date()): Promise<Certificate> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const keyFile = join(dir, 'key.pem');
+  const certFile = join(dir, 'cert.pem');
+  let key = existsSync(keyFile) ? readFileSync(keyFile, 'utf8') : undefined;
+  let cert = key && existsSync(certFile) ? readFileSync(certFile, 'utf8') : undefined;
+  if (key) createPrivateKey(key); // a damaged key file stops the start rather than silently changing identity
+  if (!key || !cert || needsReissue(cert, hosts, now)) {
+    const pems = await issue(key, hosts, now);
+    if (!key) writeAtomically(keyFile, (key = pems.private), 0o600);
+    writeAtomically(certFile, (cert = pems.cert), 0o644);
+  }
+  return Object.freeze({ key, cert, fingerprint: spkiFingerprint(key), notAfter: new Date(new X509Certificate(cert).validTo) });
+}
