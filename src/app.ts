@@ -5,6 +5,7 @@ import { errorHandler, routeNotFound } from './http/error-handler';
 import { jsonBody } from './http/body';
 import { healthRoutes } from './health/health.routes';
 import { pairingRoutes } from './pairing/pairing.routes';
+import { transactionRoutes } from './transactions/transactions.routes';
 
 export const BASE_PATH = '/payntpos/1.0.0';
 
@@ -24,6 +25,7 @@ export function createApp(ctx: AppContext): express.Express {
   const api = Router();
   api.use(healthRoutes(ctx));
   api.use(pairingRoutes(ctx));
+  api.use(transactionRoutes(ctx));
   app.use(BASE_PATH, api);
 
   app.use(routeNotFound);

@@ -1,15 +1,31 @@
 import { join } from 'node:path';
 import type { Config } from './config/config';
 import { openDatabase, type Db } from './db/open';
+import { requireRole } from './http/auth';
+import type { PaymentHost } from './host/payment-host';
+import { SimulatedHost } from './host/host.simulator';
 import { loadIdentity, type TerminalIdentity } from './identity/identity';
 import { SettingsRepository } from './identity/settings.repository';
 import { PairingService } from './pairing/pairing.service';
 import { RegistersRepository } from './pairing/registers.repository';
+import type { Printer } from './printer/printer';
+import { SimulatedPrinter } from './printer/printer.simulator';
+import type { CardReader } from './reader/card-reader';
+import { SimulatedCardReader } from './reader/simulator/reader.simulator';
 import { ScreenService } from './screen/screen.service';
 import { systemClock, type Clock } from './shared/clock';
 import { ids as defaultIds, type IdGenerator } from './shared/ids';
 import { silentLogger, type Logger } from './shared/logger';
 import { lanAddresses } from './shared/network';
+import { PaymentEngine, type EngineTimings } from './transactions/engine';
+import { TransactionEventsRepository } from './transactions/events.repository';
+import { Ledger } from './transactions/ledger';
+import { buildReceipts } from './transactions/receipts';
+import { recoverInterrupted } from './transactions/recovery';
+import { Retention } from './transactions/retention';
+import { Reversals } from './transactions/reversals';
+import { TransactionService } from './transactions/transactions.service';
+import { TransactionsRepository } from './transactions/transactions.repository';
 
 export interface ContextOverrides {
   db?: Db;
@@ -19,41 +35,58 @@ export interface ContextOverrides {
   /** Where `[screen]` lines go (standard output by default). */
   screenOut?: (line: string) => void;
   addresses?: string[];
+  reader?: CardReader;
+  host?: PaymentHost;
+  printer?: Printer;
+  timings?: Partial<EngineTimings>;
 }
 
-export interface AppContext {
-  config: Config;
-  db: Db;
-  clock: Clock;
-  ids: IdGenerator;
-  logger: Logger;
-  identity: TerminalIdentity;
-  fingerprint: string;
-  startedAt: Date;
-  screen: ScreenService;
-  pairing: PairingService;
-  registers: RegistersRepository;
-  settings: SettingsRepository;
-  /** Begins the terminal's own work: recovery, timers, the first screen. */
-  start(): void;
-  /** Stops timers and closes the database. */
-  destroy(): void;
-}
+export type AppContext = ReturnType<typeof createContext>;
+
+const RESULT_DISPLAY_MS = 5_000;
+const COMMIT_RETRY_MS = 1_000;
+const SIM_PIN_DELAY_MS = 1_500;
 
 /** The composition root: builds every service once, from the configuration and the certificate's fingerprint. */
-export function createContext(config: Config, fingerprint: string, overrides: ContextOverrides = {}): AppContext {
+export function createContext(config: Config, fingerprint: string, overrides: ContextOverrides = {}) {
   const db = overrides.db ?? openDatabase(join(config.dataDir, 'eposd.db'));
   const clock = overrides.clock ?? systemClock;
   const ids = overrides.ids ?? defaultIds;
   const logger = overrides.logger ?? silentLogger;
   const settings = new SettingsRepository(db);
   const registers = new RegistersRepository(db);
-  const identity = loadIdentity(config, settings, ids);
+  const identity: TerminalIdentity = loadIdentity(config, settings, ids);
   const screen = new ScreenService(
     { tid: identity.tid, serialNumber: identity.serialNumber, merchantName: identity.merchantName, fingerprint, addresses: overrides.addresses ?? lanAddresses(), apiPort: config.port },
     overrides.screenOut,
   );
   const pairing = new PairingService({ registers, clock, ids, identity, fingerprint, display: screen, logger, pairingTtlMs: config.pairingTtlS * 1000 });
+
+  const simulator = new SimulatedCardReader({ mode: config.simMode, cardDelayMs: config.simCardDelayMs, pinDelayMs: Math.min(SIM_PIN_DELAY_MS, config.simCardDelayMs), logger });
+  const reader = overrides.reader ?? simulator;
+  const host = overrides.host ?? new SimulatedHost({ authDelayMs: config.simAuthDelayMs, lateAnswerMs: config.hostTimeoutMs + config.simAuthDelayMs + 1000, ids, logger });
+  const printer = overrides.printer ?? new SimulatedPrinter(logger);
+  const transactionsRepo = new TransactionsRepository(db);
+  const ledger = new Ledger(db, transactionsRepo, new TransactionEventsRepository(db));
+  const reversals = new Reversals({ transactions: transactionsRepo, host, logger });
+  const engine = new PaymentEngine({
+    ledger,
+    reader,
+    host,
+    printer,
+    display: screen,
+    clock,
+    logger,
+    timings: { cardTimeoutMs: config.cardTimeoutMs, hostTimeoutMs: config.hostTimeoutMs, resultDisplayMs: RESULT_DISPLAY_MS, commitRetryMs: COMMIT_RETRY_MS, ...overrides.timings },
+    finalDetails: (uti) => {
+      const tx = transactionsRepo.findByUti(uti);
+      const original = tx?.originalUti ? transactionsRepo.findByUti(tx.originalUti) : undefined;
+      return tx && { maskedPan: tx.maskedPan, receipts: buildReceipts(tx, identity, original) };
+    },
+    reverseLater: () => void reversals.flush(),
+  });
+  const transactions = new TransactionService({ transactions: transactionsRepo, engine, identity, clock, ids });
+  const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays });
 
   return {
     config,
@@ -68,10 +101,32 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     pairing,
     registers,
     settings,
-    start() {
+    auth: {
+      pos: requireRole(pairing, ['pos']),
+      technician: requireRole(pairing, ['technician']),
+      anyone: requireRole(pairing, ['pos', 'technician']),
+    },
+    /** The simulator, when the reader is simulated: the screen's test-card buttons drive it. */
+    simulator: reader === simulator ? simulator : undefined,
+    reader,
+    host,
+    printer,
+    engine,
+    transactions,
+    transactionsRepo,
+    reversals,
+    retention,
+    /** The terminal's own work, before the API listens: recovery, then timers and the first screen. */
+    start(): void {
+      recoverInterrupted({ transactions: transactionsRepo, ledger, clock, logger });
+      void reversals.flush();
+      retention.schedule();
       pairing.openIfUnpaired();
     },
-    destroy() {
+    destroy(): void {
+      engine.stop();
+      reversals.stop();
+      retention.stop();
       pairing.close();
       if (db.open) db.close();
     },

@@ -31,6 +31,7 @@ export const OPTIONS = {
   simCardDelayMs: option({ env: 'EPOSD_SIM_CARD_DELAY_MS', flag: 'sim-card-delay-ms', description: 'auto mode: ms until a card is presented', parse: integer(0, 600_000), default: 2000 }),
   simAuthDelayMs: option({ env: 'EPOSD_SIM_AUTH_DELAY_MS', flag: 'sim-auth-delay-ms', description: 'ms the simulated host takes to answer', parse: integer(0, 600_000), default: 1000 }),
   cardTimeoutMs: option({ env: 'EPOSD_CARD_TIMEOUT_MS', flag: 'card-timeout-ms', description: 'ms to wait for a card', parse: integer(1, 3_600_000), default: 60_000 }),
+  hostTimeoutMs: option({ env: 'EPOSD_HOST_TIMEOUT_MS', flag: 'host-timeout-ms', description: 'ms to wait for the payment host before declining 91', parse: integer(1, 600_000), default: 15_000 }),
   pairingTtlS: option({ env: 'EPOSD_PAIRING_TTL_S', flag: 'pairing-ttl-s', description: 'seconds a pairing code is valid', parse: integer(10, 86_400), default: 600 }),
   pairRateLimit: option({ env: 'EPOSD_PAIR_RATE_LIMIT', flag: 'pair-rate-limit', description: 'pairing requests per minute per address', parse: integer(1, 100_000), default: 10 }),
   retentionDays: option({ env: 'EPOSD_RETENTION_DAYS', flag: 'retention-days', description: 'days transactions are kept', parse: integer(1, 3650), default: 92 }),

@@ -25,4 +25,53 @@ export const MIGRATIONS: { name: string; sql: string }[] = [
       ) STRICT;
     `,
   },
+  {
+    name: 'transactions and their events',
+    sql: `
+      -- Times are milliseconds since the epoch: compact, and ordered.
+      CREATE TABLE transactions (
+        id               INTEGER PRIMARY KEY,
+        uti              TEXT NOT NULL UNIQUE,
+        trans_type       TEXT NOT NULL CHECK (trans_type IN ('SALE', 'REFUND', 'PREAUTH', 'COMPLETION', 'REVERSAL')),
+        amount           INTEGER,
+        currency         TEXT NOT NULL,
+        reference        TEXT,
+        original_uti     TEXT,
+        register_id      TEXT NOT NULL,
+        request_hash     BLOB,
+        disable_printing INTEGER NOT NULL DEFAULT 0,
+        status           TEXT NOT NULL CHECK (status IN ('IN_PROGRESS', 'APPROVED', 'DECLINED', 'CANCELLED', 'TIMED_OUT', 'FAILED')),
+        stage            TEXT,
+        status_reason    TEXT,
+        response_code    TEXT,
+        auth_code        TEXT,
+        masked_pan       TEXT,
+        entry_mode       TEXT,
+        aid              TEXT,
+        app_name         TEXT,
+        cvm              TEXT,
+        voided_by        TEXT,
+        completed_by     TEXT,
+        reversal         TEXT CHECK (reversal IN ('PENDING', 'DONE')),
+        batch_id         INTEGER,
+        created_at       INTEGER NOT NULL,
+        completed_at     INTEGER
+      ) STRICT;
+      -- @NOTE One transaction at a time, also at the level of the data.
+      CREATE UNIQUE INDEX transactions_one_in_progress ON transactions (status) WHERE status = 'IN_PROGRESS';
+      CREATE INDEX transactions_created ON transactions (created_at);
+      CREATE INDEX transactions_reversal ON transactions (reversal) WHERE reversal = 'PENDING';
+
+      -- Append-only: every transition of the state machine, committed before it is acted on.
+      CREATE TABLE transaction_events (
+        id             INTEGER PRIMARY KEY,
+        transaction_id INTEGER NOT NULL REFERENCES transactions (id) ON DELETE CASCADE,
+        at             INTEGER NOT NULL,
+        from_state     TEXT NOT NULL,
+        to_state       TEXT NOT NULL,
+        detail         TEXT
+      ) STRICT;
+      CREATE INDEX transaction_events_transaction ON transaction_events (transaction_id);
+    `,
+  },
 ];

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   ALREADY_SETTLED: { status: 409, title: 'The transaction is already settled' },
   UTI_CONFLICT: { status: 409, title: 'This UTI was already used for a different request' },
   CANNOT_CANCEL: { status: 409, title: 'The transaction can no longer be cancelled' },
+  ACTION_NOT_POSSIBLE: { status: 409, title: 'The terminal cannot do that now' },
   NOTHING_TO_PRINT: { status: 409, title: 'There is no receipt to print' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The body must be JSON' },

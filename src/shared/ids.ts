@@ -21,6 +21,8 @@ export const ids = {
   serial: (): string => `EPD${digits(9)}`,
   mid: (): string => digits(15),
   deliveryId: (): string => nanoid(21),
+  /** An acquirer's approval code: 6 digits. */
+  authCode: (): string => digits(6),
 };
 
 export type IdGenerator = typeof ids;

@@ -1,5 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import selfsigned from 'selfsigned';
 
@@ -27,14 +28,14 @@ function writeAtomically(file: string, content: string, mode: number): void {
 }
 
 function altNames(hosts: string[]) {
-  return [...new Set(hosts)].map((h) => (/^[\d.]+$|:/.test(h) ? { type: 7 as const, ip: h } : { type: 2 as const, value: h }));
+  return [...new Set(hosts)].map((h) => (isIP(h) ? { type: 7 as const, ip: h } : { type: 2 as const, value: h }));
 }
 
 function needsReissue(certPem: string, hosts: string[], now: Date): boolean {
   const x509 = new X509Certificate(certPem);
   if (new Date(x509.validTo).getTime() - now.getTime() < REISSUE_BEFORE_EXPIRY_DAYS * DAY_MS) return true;
-  const san = x509.subjectAltName ?? '';
-  return hosts.some((h) => !san.includes(/^[\d.]+$|:/.test(h) ? `IP Address:${h.toUpperCase()}` : `DNS:${h}`) && !san.includes(`IP Address:${h}`));
+  // checkIP/checkHost compare parsed addresses: the SAN text spells IPv6 uncompressed (::1 is 0:0:0:0:0:0:0:1).
+  return hosts.some((h) => (isIP(h) ? x509.checkIP(h) : x509.checkHost(h, { subject: 'never' })) === undefined);
 }
 
 async function issue(privateKeyPem: string | undefined, hosts: string[], now: Date) {

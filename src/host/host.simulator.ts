@@ -1,0 +1,47 @@
+import type { IdGenerator } from '../shared/ids';
+import type { Logger } from '../shared/logger';
+import { behaviourFor } from '../reader/simulator/test-amounts';
+import { cardFromHostData } from '../reader/simulator/test-cards';
+import type { AuthorizationRequest, HostAnswer, PaymentHost } from './payment-host';
+
+export interface HostSimulatorOptions {
+  authDelayMs: number;
+  /** How late the host answers a 91 amount: past the terminal's host timeout, so the answer is dropped. */
+  lateAnswerMs: number;
+  ids: IdGenerator;
+  logger: Logger;
+}
+
+/** The acquirer, simulated: it answers after the auth delay, and counts what it was asked. */
+export class SimulatedHost implements PaymentHost {
+  readonly authorizations: string[] = [];
+  readonly reversals: string[] = [];
+
+  constructor(private readonly opts: HostSimulatorOptions) {}
+
+  async authorize(req: AuthorizationRequest): Promise<HostAnswer> {
+    this.authorizations.push(req.uti);
+    const behaviour = behaviourFor(req.amount);
+    if (behaviour.kind === 'HOST_TIMEOUT') {
+      await this.wait(this.opts.lateAnswerMs);
+      return { responseCode: '91', authCode: null };
+    }
+    await this.wait(this.opts.authDelayMs);
+    if (req.transType === 'COMPLETION') return { responseCode: '00', authCode: req.originalAuthCode };
+    if (req.transType === 'REVERSAL') return { responseCode: '00', authCode: null };
+    if (cardFromHostData(req.hostData)?.declines) return { responseCode: '05', authCode: null };
+    if (behaviour.kind === 'DECLINE') return { responseCode: behaviour.responseCode, authCode: null };
+    if (behaviour.kind === 'DECLINE_AFTER_PIN') return { responseCode: '55', authCode: null };
+    return { responseCode: '00', authCode: this.opts.ids.authCode() };
+  }
+
+  async reverse(uti: string, reason: string): Promise<void> {
+    await this.wait(this.opts.authDelayMs);
+    this.reversals.push(uti);
+    this.opts.logger.info({ uti, reason }, 'simulated host: reversal received');
+  }
+
+  private wait(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  }
+}

@@ -1,0 +1,25 @@
+import type { Logger } from '../shared/logger';
+import type { ReceiptLine } from '../screen/display';
+import type { Printer } from './printer';
+
+/** A printer that writes what it prints to the log. */
+export class SimulatedPrinter implements Printer {
+  private printed = 0;
+  private lastError: string | null = null;
+  readonly jobs: { what: string; lines: ReceiptLine[] }[] = [];
+
+  constructor(private readonly logger: Logger) {}
+
+  async print(lines: ReceiptLine[], what: string): Promise<void> {
+    this.printed += 1;
+    this.jobs.push({ what, lines });
+    if (this.jobs.length > 50) this.jobs.shift();
+    this.logger.info({ what, receipt: lines.map((l) => l[0]) }, 'printer: printed');
+  }
+
+  state() {
+    return { status: this.lastError ? ('ERROR' as const) : ('OK' as const), lastError: this.lastError, printed: this.printed };
+  }
+
+  async ping(): Promise<void> {}
+}

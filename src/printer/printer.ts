@@ -1,0 +1,9 @@
+import type { ReceiptLine } from '../screen/display';
+
+/** The printer port. */
+export interface Printer {
+  print(lines: ReceiptLine[], what: string): Promise<void>;
+  /** Paper, cover and the last error, for diagnostics. */
+  state(): { status: 'OK' | 'ERROR'; lastError: string | null; printed: number };
+  ping(): Promise<void>;
+}

@@ -1,0 +1,52 @@
+/**
+ * The card reader port: the hardware that takes the card and the PIN. A PAX driver implements this
+ * as the simulator does. Card numbers never cross this port: the reader hands over the masked PAN and
+ * an opaque reference that only the payment host understands (on a real device, the encrypted card data).
+ */
+
+export type EntryMode = 'ICC' | 'PICC' | 'MAG' | 'MANUAL';
+export type Cvm = 'PIN' | 'NO_CVM' | 'SIGNATURE';
+
+export interface CardRead {
+  maskedPan: string;
+  entryMode: EntryMode;
+  aid: string;
+  appName: string;
+  cvm: Cvm;
+  /** Opaque: for the payment host only. Never stored, logged or returned. */
+  hostData: string;
+}
+
+export interface ReaderSession {
+  uti: string;
+  transType: string;
+  amount: number;
+}
+
+/** What the reader reports. Each call names the transaction; the engine refuses answers that arrive too late. */
+export interface ReaderEvents {
+  cardDetected(uti: string): void;
+  cardRead(uti: string, card: CardRead): void;
+  cardReadFailed(uti: string): void;
+  pinEntered(uti: string): void;
+  customerCancelled(uti: string): void;
+}
+
+export interface CardReader {
+  readonly kind: string;
+  /** Starts waiting for a card for this transaction. */
+  begin(session: ReaderSession, events: ReaderEvents): void;
+  /** Asks the cardholder for the PIN of the card just read. */
+  requestPin(uti: string): void;
+  /** Stops whatever the reader does for this transaction. */
+  end(uti: string): void;
+  /** A round trip to the reader for the self-test: resolves when it answers. */
+  ping(): Promise<void>;
+}
+
+/** First 2 and last 4 digits kept, the rest starred, the length kept: 4761730000000010 → 47**********0010. */
+export function maskPan(pan: string): string {
+  const digits = pan.replace(/\D/g, '');
+  if (digits.length < 8) return '*'.repeat(digits.length);
+  return digits.slice(0, 2) + '*'.repeat(digits.length - 6) + digits.slice(-4);
+}

@@ -1,0 +1,243 @@
+import { EventEmitter } from 'node:events';
+import type { Clock } from '../shared/clock';
+import type { Logger } from '../shared/logger';
+import type { CardRead, CardReader, ReaderEvents } from '../reader/card-reader';
+import type { HostAnswer, PaymentHost } from '../host/payment-host';
+import type { Printer } from '../printer/printer';
+import type { Display, ReceiptLine } from '../screen/display';
+import { RESPONSE_REASONS } from '../reader/simulator/test-amounts';
+import type { Ledger } from './ledger';
+import { outcomeView, stageView } from './payment-view';
+import { CANCELLABLE, isLegal, type ActiveTransaction, type Outcome, type ReaderState, type Stage, type StateName } from './states';
+import type { NewTransaction, TransactionChange } from './transactions.repository';
+
+export interface EngineTimings {
+  cardTimeoutMs: number;
+  hostTimeoutMs: number;
+  /** How long an outcome stays on the screen before it returns to idle. */
+  resultDisplayMs: number;
+  /** How long to wait before retrying a transition the database refused. */
+  commitRetryMs: number;
+}
+
+export interface EngineDeps {
+  ledger: Ledger;
+  reader: CardReader;
+  host: PaymentHost;
+  printer: Printer;
+  display: Display;
+  clock: Clock;
+  logger: Logger;
+  timings: EngineTimings;
+  /** The committed transaction's masked PAN and receipts (none for an outcome that never reached the host). */
+  finalDetails: (uti: string) => { maskedPan: string | null; receipts?: { merchant: ReceiptLine[]; cardholder: ReceiptLine[] } } | undefined;
+  /** Sends the pending reversals (committed with the outcome) to the host. */
+  reverseLater: () => void;
+}
+
+export interface TransitionEvent {
+  uti: string;
+  from: StateName;
+  to: StateName;
+  stage: Stage | null;
+  outcome?: Outcome;
+}
+
+type Next = { state: ReaderState; change?: TransactionChange; outcome?: Outcome; detail?: string };
+
+/**
+ * Drives one payment at a time through the states in states.ts. `transition` is the only place the
+ * state changes: it refuses any move that is not legal from the current state of that transaction
+ * (a late answer from the reader or the host), commits the move, and only then acts on it.
+ */
+export class PaymentEngine extends EventEmitter {
+  private state: ReaderState = { name: 'IDLE' };
+  private timer: NodeJS.Timeout | undefined;
+  private resultTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: EngineDeps) {
+    super();
+    this.setMaxListeners(0);
+  }
+
+  get current(): ReaderState {
+    return this.state;
+  }
+
+  /** Commits the new transaction and its first state, then starts it. Throws (and changes nothing) if the commit fails. */
+  begin(row: Omit<NewTransaction, 'stage'>, tx: Omit<ActiveTransaction, 'id'>): ActiveTransaction {
+    if (this.state.name !== 'IDLE') throw new Error('begin while busy');
+    const first: StateName = tx.originalUti ? 'AUTHORIZING' : 'AWAITING_CARD';
+    const id = this.deps.ledger.open({ ...row, stage: first as Stage }, first);
+    const active = { ...tx, id };
+    const state: ReaderState = first === 'AUTHORIZING' ? { name: 'AUTHORIZING', tx: active, card: null, pinVerified: false } : { name: 'AWAITING_CARD', tx: active };
+    this.moved('IDLE', state);
+    return active;
+  }
+
+  /** Cancels the payment while the terminal waits for a card or a PIN. */
+  cancel(uti: string, reason: 'POS_CANCELLED' | 'CUSTOMER_CANCELLED'): 'CANCELLED' | 'NOT_CANCELLABLE' | 'NOT_CURRENT' {
+    const s = this.state;
+    if (s.name === 'IDLE' || s.tx.uti !== uti) return 'NOT_CURRENT';
+    if (!CANCELLABLE.includes(s.name)) return 'NOT_CANCELLABLE';
+    this.finish(uti, CANCELLABLE, { status: 'CANCELLED', statusReason: reason });
+    return 'CANCELLED';
+  }
+
+  /** The reader's answers, each checked by the guard against the transaction it names. */
+  readonly readerEvents: ReaderEvents = {
+    cardDetected: (uti) => this.transition(uti, ['AWAITING_CARD'], (tx) => ({ state: { name: 'READING_CARD', tx }, change: { stage: 'READING_CARD' } })),
+    cardRead: (uti, card) =>
+      this.transition(uti, ['READING_CARD'], (tx) => {
+        const stage = card.cvm === 'PIN' ? 'AWAITING_PIN' : 'AUTHORIZING';
+        const change: TransactionChange = { stage, maskedPan: card.maskedPan, entryMode: card.entryMode, aid: card.aid, appName: card.appName, cvm: card.cvm };
+        return stage === 'AWAITING_PIN'
+          ? { state: { name: 'AWAITING_PIN', tx, card }, change }
+          : { state: { name: 'AUTHORIZING', tx, card, pinVerified: false }, change };
+      }),
+    cardReadFailed: (uti) => this.finish(uti, ['READING_CARD'], { status: 'FAILED', statusReason: 'CARD_READ_ERROR' }),
+    pinEntered: (uti) =>
+      this.transition(uti, ['AWAITING_PIN'], (tx, s) => ({
+        state: { name: 'AUTHORIZING', tx, card: s.name === 'AWAITING_PIN' ? s.card : null, pinVerified: true },
+        change: { stage: 'AUTHORIZING' },
+        detail: 'PIN_VERIFIED',
+      })),
+    customerCancelled: (uti) => this.cancel(uti, 'CUSTOMER_CANCELLED'),
+  };
+
+  /** Stops timers; an interrupted payment is settled by recovery at the next start. */
+  stop(): void {
+    clearTimeout(this.timer);
+    clearTimeout(this.resultTimer);
+  }
+
+  private finish(uti: string, from: readonly StateName[], outcome: Outcome): boolean {
+    return this.transition(uti, from, (tx) => {
+      const final: TransactionChange = {
+        status: outcome.status,
+        statusReason: outcome.statusReason,
+        responseCode: outcome.responseCode ?? null,
+        authCode: outcome.authCode ?? null,
+        stage: null,
+        completedAt: this.deps.clock.now().getTime(),
+        reversal: outcome.reversal,
+      };
+      const prints = !tx.disablePrinting && (outcome.status === 'APPROVED' || outcome.status === 'DECLINED');
+      return { state: prints ? { name: 'PRINTING', tx } : { name: 'IDLE' }, change: final, outcome };
+    });
+  }
+
+  /** The guard. Returns false, and changes nothing, for a move that is not legal now. */
+  private transition(uti: string, from: readonly StateName[], next: (tx: ActiveTransaction, s: ReaderState) => Next): boolean {
+    const s = this.state;
+    if (s.name === 'IDLE' || s.tx.uti !== uti || !from.includes(s.name)) {
+      this.deps.logger.warn({ uti, state: s.name, expected: from }, 'late or unexpected answer refused');
+      return false;
+    }
+    const n = next(s.tx, s);
+    if (!isLegal(s.name, n.state.name)) throw new Error(`illegal transition ${s.name} → ${n.state.name}`);
+    try {
+      this.deps.ledger.advance(s.tx, s.name, n.state.name, n.change ?? {}, this.deps.clock.now().getTime(), n.detail);
+    } catch (err) {
+      // The database refused (disk full, I/O error): nothing moved. Try the same move again shortly;
+      // the guard drops the retry if something else has moved the payment on meanwhile.
+      this.deps.logger.error({ err, uti, from: s.name, to: n.state.name }, 'could not commit transition; retrying');
+      setTimeout(() => this.transition(uti, [s.name], next), this.deps.timings.commitRetryMs).unref();
+      return false;
+    }
+    this.moved(s.name, n.state, s.tx, n.outcome);
+    return true;
+  }
+
+  private moved(from: StateName, to: ReaderState, prevTx?: ActiveTransaction, outcome?: Outcome): void {
+    const tx = to.name === 'IDLE' ? prevTx! : to.tx;
+    this.state = to;
+    const stage = to.name === 'IDLE' || to.name === 'PRINTING' ? null : to.name;
+    this.deps.logger.info({ uti: tx.uti, from, to: to.name, status: outcome?.status }, 'transition');
+    this.enter(to, tx, outcome);
+    this.emit('transition', { uti: tx.uti, from, to: to.name, stage, outcome } satisfies TransitionEvent);
+  }
+
+  /** What each state does on entry. */
+  private enter(s: ReaderState, tx: ActiveTransaction, outcome?: Outcome): void {
+    const { reader, display, timings } = this.deps;
+    clearTimeout(this.timer);
+    clearTimeout(this.resultTimer);
+    switch (s.name) {
+      case 'AWAITING_CARD':
+        display.showPayment(stageView(tx, s.name, null));
+        reader.begin({ uti: tx.uti, transType: tx.transType, amount: tx.amount ?? 0 }, this.readerEvents);
+        this.timer = this.after(timings.cardTimeoutMs, () => this.finish(tx.uti, ['AWAITING_CARD'], { status: 'TIMED_OUT', statusReason: 'CARD_TIMEOUT' }));
+        return;
+      case 'READING_CARD':
+        display.showPayment(stageView(tx, s.name, null));
+        return;
+      case 'AWAITING_PIN':
+        display.showPayment(stageView(tx, s.name, s.card));
+        reader.requestPin(tx.uti);
+        this.timer = this.after(timings.cardTimeoutMs, () => this.finish(tx.uti, ['AWAITING_PIN'], { status: 'TIMED_OUT', statusReason: 'PIN_TIMEOUT' }));
+        return;
+      case 'AUTHORIZING':
+        display.showPayment(stageView(tx, s.name, s.card));
+        this.authorize(tx, s.card, s.pinVerified);
+        return;
+      case 'PRINTING':
+        reader.end(tx.uti);
+        this.showOutcome(tx, outcome!);
+        this.print(tx);
+        return;
+      case 'IDLE':
+        reader.end(tx.uti);
+        if (outcome) this.showOutcome(tx, outcome);
+        this.resultTimer = this.after(timings.resultDisplayMs, () => this.state.name === 'IDLE' && display.showPayment(undefined));
+        return;
+      default: {
+        const unreachable: never = s;
+        throw new Error(`no entry action for ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  private authorize(tx: ActiveTransaction, card: CardRead | null, pinVerified: boolean): void {
+    const { host, timings, logger } = this.deps;
+    // No answer in time means the outcome is unknown: decline it here, and have the host reverse it.
+    const unanswered = () => {
+      if (this.finish(tx.uti, ['AUTHORIZING'], { status: 'DECLINED', statusReason: 'ISSUER_UNAVAILABLE', responseCode: '91', reversal: 'PENDING' })) this.deps.reverseLater();
+    };
+    this.timer = this.after(timings.hostTimeoutMs, unanswered);
+    const request = { uti: tx.uti, transType: tx.transType, amount: tx.amount ?? 0, currency: tx.currency, hostData: card?.hostData ?? null, pinVerified, originalUti: tx.originalUti, originalAuthCode: tx.originalAuthCode };
+    host.authorize(request).then(
+      (answer: HostAnswer) =>
+        this.finish(tx.uti, ['AUTHORIZING'], {
+          status: answer.responseCode === '00' ? 'APPROVED' : 'DECLINED',
+          statusReason: RESPONSE_REASONS[answer.responseCode] ?? 'DECLINED',
+          responseCode: answer.responseCode,
+          authCode: answer.authCode,
+        }),
+      (err: unknown) => {
+        logger.error({ err, uti: tx.uti }, 'host did not answer');
+        unanswered();
+      },
+    );
+  }
+
+  private print(tx: ActiveTransaction): void {
+    const receipts = this.deps.finalDetails(tx.uti)?.receipts;
+    const done = () => this.transition(tx.uti, ['PRINTING'], () => ({ state: { name: 'IDLE' }, detail: 'PRINTED' }));
+    if (!receipts) return void done();
+    this.deps.printer
+      .print(receipts.merchant, `merchant copy ${tx.uti}`)
+      .then(() => this.deps.printer.print(receipts.cardholder, `cardholder copy ${tx.uti}`))
+      .catch((err: unknown) => this.deps.logger.error({ err, uti: tx.uti }, 'printing failed'))
+      .finally(done);
+  }
+
+  private showOutcome(tx: ActiveTransaction, outcome: Outcome): void {
+    const final = this.deps.finalDetails(tx.uti);
+    this.deps.display.showPayment(outcomeView(tx, outcome, final?.maskedPan ?? null, final?.receipts?.cardholder));
+  }
+
+  private after(ms: number, fn: () => void): NodeJS.Timeout {
+    return setTimeout(fn, ms).unref();
+  }
+}

@@ -1,0 +1,28 @@
+import type { Db } from '../db/open';
+import type { TransactionEventsRepository } from './events.repository';
+import type { NewTransaction, TransactionChange, TransactionsRepository } from './transactions.repository';
+import type { ActiveTransaction, StateName } from './states';
+
+export type LedgerTransaction = Pick<ActiveTransaction, 'id' | 'uti' | 'transType' | 'originalUti'>;
+
+/** Commits each transition with its event, and the changes that belong with an outcome, in one SQLite transaction. */
+export class Ledger {
+  readonly open: (tx: NewTransaction, to: StateName) => number;
+  readonly advance: (tx: LedgerTransaction, from: StateName, to: StateName, change: TransactionChange, at: number, detail?: string) => void;
+
+  constructor(db: Db, transactions: TransactionsRepository, events: TransactionEventsRepository) {
+    this.open = db.transaction((tx: NewTransaction, to: StateName) => {
+      const id = transactions.insert(tx);
+      events.append({ transactionId: id, at: tx.createdAt, fromState: 'IDLE', toState: to, detail: null });
+      return id;
+    });
+    this.advance = db.transaction((tx: LedgerTransaction, from: StateName, to: StateName, change: TransactionChange, at: number, detail?: string) => {
+      transactions.update(tx.id, change);
+      events.append({ transactionId: tx.id, at, fromState: from, toState: to, detail: detail ?? change.status ?? null });
+      if (change.status === 'APPROVED' && tx.originalUti) {
+        if (tx.transType === 'REVERSAL') transactions.markVoided(tx.originalUti, tx.uti);
+        if (tx.transType === 'COMPLETION') transactions.markCompleted(tx.originalUti, tx.uti);
+      }
+    });
+  }
+}

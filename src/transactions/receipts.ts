@@ -1,0 +1,57 @@
+import type { TerminalIdentity } from '../identity/identity';
+import type { ReceiptLine } from '../screen/display';
+import { formatAmount } from '../shared/money';
+import { receiptDateTime } from './java-date';
+import type { TransactionRow } from './transactions.repository';
+
+export interface Receipts {
+  merchant: ReceiptLine[];
+  cardholder: ReceiptLine[];
+}
+
+const TITLES: Record<TransactionRow['transType'], string> = {
+  SALE: 'SALE',
+  REFUND: 'REFUND',
+  PREAUTH: 'PRE-AUTHORISATION',
+  COMPLETION: 'COMPLETION',
+  REVERSAL: 'VOID',
+};
+
+const ENTRY_MODES: Record<string, string> = { ICC: 'CHIP', PICC: 'CONTACTLESS', MAG: 'SWIPED', MANUAL: 'KEYED' };
+
+const CVM_LINES: Record<string, string> = { PIN: 'PIN VERIFIED', NO_CVM: 'NO CARDHOLDER VERIFICATION', SIGNATURE: 'SIGNATURE VERIFIED' };
+
+const line = (text: string, size = '3', align: ReceiptLine[2] = 'L', style: ReceiptLine[3] = 'N'): ReceiptLine => [text, size, align, style];
+
+/** Both copies, in Paynt's line format; only for outcomes that reached the host (approved or declined). */
+export function buildReceipts(tx: TransactionRow, identity: TerminalIdentity, original?: TransactionRow): Receipts | undefined {
+  if (tx.status !== 'APPROVED' && tx.status !== 'DECLINED') return undefined;
+  const copy = (title: string) => receipt(tx, identity, title, original);
+  return { merchant: copy('MERCHANT COPY'), cardholder: copy('CARDHOLDER COPY') };
+}
+
+function receipt(tx: TransactionRow, identity: TerminalIdentity, copy: string, original?: TransactionRow): ReceiptLine[] {
+  const { date, time } = receiptDateTime(new Date(tx.createdAt));
+  const amount = tx.amount ?? original?.amount ?? null;
+  const outcome = tx.status === 'APPROVED' ? `AUTHORISED - ${tx.authCode ?? ''}`.trim() : `DECLINED - ${tx.responseCode ?? ''} ${(tx.statusReason ?? '').replace(/_/g, ' ')}`.trim();
+  const lines: ReceiptLine[] = [
+    line(identity.merchantName, '5', 'C', 'B'),
+    line(copy, '5', 'C', 'B'),
+    line(`MID: ${identity.mid}`),
+    line(`TID: ${identity.tid}`),
+    line(`SERIAL: ${identity.serialNumber}`),
+    line(`${date} ${time}`),
+    line(TITLES[tx.transType], '5', 'C', 'B'),
+  ];
+  if (amount !== null) lines.push(line(`AMOUNT: ${formatAmount(amount, tx.currency)}`, '4', 'L', 'B'));
+  lines.push(line(outcome, '4', 'C', 'B'));
+  if (tx.maskedPan) lines.push(line(`CARD: ${tx.maskedPan}`));
+  if (tx.cvm) lines.push(line(CVM_LINES[tx.cvm] ?? tx.cvm));
+  if (tx.appName) lines.push(line(`${tx.appName} ${ENTRY_MODES[tx.entryMode ?? ''] ?? ''}`.trim()));
+  if (tx.aid) lines.push(line(`AID: ${tx.aid}`));
+  if (tx.originalUti) lines.push(line(`ORIGINAL: ${tx.originalUti}`, '2'));
+  lines.push(line(`RECEIPT NO: ${String(tx.id).padStart(6, '0')}`), line(`UTI: ${tx.uti}`, '2'));
+  if (tx.cvm === 'SIGNATURE' && copy === 'MERCHANT COPY') lines.push(line(' '), line('SIGNATURE: ____________________'));
+  lines.push(line(copy === 'CARDHOLDER COPY' ? 'PLEASE RETAIN FOR YOUR RECORDS' : 'THANK YOU', '3', 'C'), line('*** END OF RECEIPT ***', '3', 'C'));
+  return lines;
+}

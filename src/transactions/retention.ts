@@ -1,0 +1,55 @@
+import type { Db } from '../db/open';
+import type { Clock } from '../shared/clock';
+import type { Logger } from '../shared/logger';
+
+export const PURGE_BATCH_SIZE = 200;
+export const PURGE_INTERVAL_MS = 3600_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * Deletes transactions (and their events) older than the retention period, a small batch at a time,
+ * yielding to the event loop between batches so that no request waits on the purge. Their UTIs
+ * become free to reuse.
+ */
+export class Retention {
+  private readonly deleteBatch;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    db: Db,
+    private readonly deps: { clock: Clock; logger: Logger; retentionDays: number; batchSize?: number },
+  ) {
+    this.deleteBatch = db.prepare(
+      `DELETE FROM transactions WHERE id IN (SELECT id FROM transactions WHERE created_at < ? AND status <> 'IN_PROGRESS' ORDER BY created_at LIMIT ?)`,
+    );
+  }
+
+  /** Purges everything expired; resolves with how many transactions were deleted. */
+  async purge(): Promise<number> {
+    const cutoff = this.deps.clock.now().getTime() - this.deps.retentionDays * DAY_MS;
+    let total = 0;
+    for (;;) {
+      if (this.stopped) break;
+      const n = this.deleteBatch.run(cutoff, this.deps.batchSize ?? PURGE_BATCH_SIZE).changes;
+      total += n;
+      if (n === 0) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (total > 0) this.deps.logger.info({ purged: total }, 'expired transactions purged');
+    return total;
+  }
+
+  schedule(): void {
+    const tick = () => {
+      this.purge().catch((err: unknown) => this.deps.logger.error({ err }, 'purge failed'));
+      this.timer = setTimeout(tick, PURGE_INTERVAL_MS).unref();
+    };
+    this.timer = setTimeout(tick, 5_000).unref();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+}

@@ -1,0 +1,24 @@
+import { ApiError } from '../http/errors';
+import type { TransactionRow } from './transactions.repository';
+
+// The business rules checked before a UTI is given (SPEC §3). Each throws, and so creates nothing.
+
+export function checkCompletion(original: TransactionRow, amount: number): void {
+  if (original.transType !== 'PREAUTH' || original.status !== 'APPROVED') {
+    throw new ApiError('INVALID_ORIGINAL', 'Only an approved PREAUTH can be completed.', { uti: original.uti });
+  }
+  if (original.voidedBy) throw new ApiError('ALREADY_VOIDED', 'This pre-authorisation was voided.', { uti: original.voidedBy });
+  if (original.completedBy) throw new ApiError('ALREADY_COMPLETED', 'This pre-authorisation is already completed.', { uti: original.completedBy });
+  if (amount > (original.amount ?? 0)) {
+    throw new ApiError('AMOUNT_EXCEEDS_PREAUTH', `The completion may be at most the pre-authorised ${original.amount}.`, { preauthAmount: original.amount });
+  }
+}
+
+export function checkReversal(original: TransactionRow): void {
+  if (original.transType === 'REVERSAL' || original.status !== 'APPROVED') {
+    throw new ApiError('INVALID_ORIGINAL', 'Only an approved SALE, REFUND, PREAUTH or COMPLETION can be voided.', { uti: original.uti });
+  }
+  if (original.voidedBy) throw new ApiError('ALREADY_VOIDED', 'This transaction is already voided.', { uti: original.voidedBy });
+  if (original.batchId !== null) throw new ApiError('ALREADY_SETTLED', 'This transaction is settled and can no longer be voided; refund it instead.', { uti: original.uti });
+  if (original.completedBy) throw new ApiError('ALREADY_COMPLETED', 'This pre-authorisation is completed: void the completion instead.', { uti: original.completedBy });
+}

@@ -1,0 +1,76 @@
+import type { CardRead } from '../reader/card-reader';
+
+/*
+ * The terminal's payment state machine. One transaction at a time; every move goes through
+ * PaymentEngine.transition, which commits it to SQLite before anything acts on it.
+ *
+ *   IDLE ──(SALE, REFUND, PREAUTH)──► AWAITING_CARD ──(cancel, no card in time)──────────► IDLE
+ *    │ ▲                                   │ card detected
+ *    │ │                                   ▼
+ *    │ │                              READING_CARD ──(read error, cancel)────────────────► IDLE
+ *    │ │                                │        │ the card needs a PIN
+ *    │ │                                │        ▼
+ *    │ │                                │   AWAITING_PIN ──(cancel, no PIN in time)──────► IDLE
+ *    │ │                                │        │ PIN entered
+ *    │ │                                ▼        ▼
+ *    └─┼──(COMPLETION, REVERSAL)──► AUTHORIZING ──(outcome; disablePrinting or no receipt)─► IDLE
+ *      │                                │ outcome committed (host answer, or host timeout → 91)
+ *      │                                ▼
+ *      └─────────── printed ─────── PRINTING
+ */
+
+export type StateName = 'IDLE' | 'AWAITING_CARD' | 'READING_CARD' | 'AWAITING_PIN' | 'AUTHORIZING' | 'PRINTING';
+
+export type TransType = 'SALE' | 'REFUND' | 'PREAUTH' | 'COMPLETION' | 'REVERSAL';
+export type FinalStatus = 'APPROVED' | 'DECLINED' | 'CANCELLED' | 'TIMED_OUT' | 'FAILED';
+export type Status = 'IN_PROGRESS' | FinalStatus;
+/** The stages a POS sees while a transaction is in progress. */
+export type Stage = 'AWAITING_CARD' | 'READING_CARD' | 'AWAITING_PIN' | 'AUTHORIZING';
+
+export interface ActiveTransaction {
+  id: number;
+  uti: string;
+  transType: TransType;
+  amount: number | null;
+  currency: string;
+  originalUti: string | null;
+  registerId: string;
+  disablePrinting: boolean;
+  /** For COMPLETION: the pre-authorisation's auth code, sent to the host. */
+  originalAuthCode: string | null;
+}
+
+export type ReaderState =
+  | { name: 'IDLE' }
+  | { name: 'AWAITING_CARD'; tx: ActiveTransaction }
+  | { name: 'READING_CARD'; tx: ActiveTransaction }
+  | { name: 'AWAITING_PIN'; tx: ActiveTransaction; card: CardRead }
+  | { name: 'AUTHORIZING'; tx: ActiveTransaction; card: CardRead | null; pinVerified: boolean }
+  | { name: 'PRINTING'; tx: ActiveTransaction };
+
+/** Every legal move. Anything else is refused by the guard. */
+export const TRANSITIONS: Readonly<Record<StateName, readonly StateName[]>> = {
+  IDLE: ['AWAITING_CARD', 'AUTHORIZING'],
+  AWAITING_CARD: ['READING_CARD', 'IDLE'],
+  READING_CARD: ['AWAITING_PIN', 'AUTHORIZING', 'IDLE'],
+  AWAITING_PIN: ['AUTHORIZING', 'IDLE'],
+  AUTHORIZING: ['PRINTING', 'IDLE'],
+  PRINTING: ['IDLE'],
+};
+
+export const isLegal = (from: StateName, to: StateName): boolean => TRANSITIONS[from].includes(to);
+
+/** States in which the payment can still be cancelled: the host does not have it yet. */
+export const CANCELLABLE: readonly StateName[] = ['AWAITING_CARD', 'READING_CARD', 'AWAITING_PIN'];
+
+export const needsCard = (t: TransType): boolean => t === 'SALE' || t === 'REFUND' || t === 'PREAUTH';
+
+/** What the outcome of a transaction is, once it is final. */
+export interface Outcome {
+  status: FinalStatus;
+  statusReason: string;
+  responseCode?: string | null;
+  authCode?: string | null;
+  /** The host may hold an authorisation whose answer never arrived: reverse it. */
+  reversal?: 'PENDING';
+}

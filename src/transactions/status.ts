@@ -1,0 +1,55 @@
+import type { TerminalIdentity } from '../identity/identity';
+import { javaDateString } from './java-date';
+import { buildReceipts } from './receipts';
+import type { TransactionRow } from './transactions.repository';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** 202 while a transaction runs: what it is and where it is, and no transApproved. */
+export function inProgressBody(tx: TransactionRow) {
+  return {
+    uti: tx.uti,
+    transactionType: tx.transType,
+    transAmount: tx.amount,
+    status: 'IN_PROGRESS' as const,
+    stage: tx.stage === 'PRINTING' ? 'AUTHORIZING' : tx.stage,
+    reference: tx.reference,
+    createdAt: iso(tx.createdAt),
+  };
+}
+
+/** 200 once final: every field of Paynt's model, and eposd's own beside them. */
+export function finalBody(tx: TransactionRow, identity: TerminalIdentity, original?: TransactionRow) {
+  const receipts = buildReceipts(tx, identity, original);
+  return {
+    uti: tx.uti,
+    originalUti: tx.originalUti,
+    transApproved: tx.status === 'APPROVED',
+    transCancelled: tx.status === 'CANCELLED',
+    voided: tx.voidedBy !== null,
+    transactionType: tx.transType,
+    transAmount: tx.amount ?? original?.amount ?? null,
+    authCode: tx.authCode,
+    primaryAccountNumber: tx.maskedPan,
+    transactionDate: javaDateString(new Date(tx.createdAt)),
+    transactionResponse: tx.responseCode,
+    transactionSource: tx.entryMode ?? 'NONE',
+    applicationId: tx.aid,
+    appName: tx.appName,
+    cardholderVerificationMethod: tx.cvm ?? 'NONE',
+    currencyCode: tx.currency,
+    terminalId: identity.tid,
+    merchantId: identity.mid,
+    signature: tx.cvm === 'SIGNATURE',
+    cardholderReceipt: receipts?.cardholder ?? [],
+    merchantReceipt: receipts?.merchant ?? [],
+    status: tx.status,
+    statusReason: tx.statusReason,
+    reference: tx.reference,
+    reversed: tx.reversal === 'DONE',
+    voidedBy: tx.voidedBy,
+    completedBy: tx.completedBy,
+    createdAt: iso(tx.createdAt),
+    completedAt: iso(tx.completedAt),
+  };
+}

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { ApiError, ValidationError } from '../http/errors';
+import type { TerminalIdentity } from '../identity/identity';
+import type { Clock } from '../shared/clock';
+import type { IdGenerator } from '../shared/ids';
+import type { PaymentEngine } from './engine';
+import { checkCompletion, checkReversal } from './rules';
+import { needsCard } from './states';
+import { finalBody, inProgressBody } from './status';
+import type { Acknowledgement, TransactionRequest } from './transactions.schemas';
+import type { TransactionRow, TransactionsRepository } from './transactions.repository';
+
+interface Deps {
+  transactions: TransactionsRepository;
+  engine: PaymentEngine;
+  identity: TerminalIdentity;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+export type StatusAnswer = { final: false; body: ReturnType<typeof inProgressBody> } | { final: true; body: ReturnType<typeof finalBody> };
+
+const requestHash = (r: TransactionRequest) => createHash('sha256').update(JSON.stringify([r.transType, r.amountTrans ?? null, r.reference ?? null])).digest().subarray(0, 16);
+
+const ack = (tx: Pick<TransactionRow, 'transType' | 'amount' | 'uti'>): Acknowledgement =>
+  tx.transType === 'REVERSAL' ? { transType: tx.transType, uti: tx.uti } : { transType: tx.transType, amountTrans: tx.amount ?? undefined, uti: tx.uti };
+
+/** Which fields each type needs; the schema has already checked each field's form. */
+function checkShape(r: TransactionRequest): void {
+  const errors = [];
+  if (r.transType !== 'REVERSAL' && r.amountTrans === undefined) errors.push({ field: 'amountTrans', message: `is required for ${r.transType}` });
+  if (r.transType === 'REVERSAL' && r.amountTrans !== undefined) errors.push({ field: 'amountTrans', message: 'must not be sent for a REVERSAL: the whole transaction is voided' });
+  if (!needsCard(r.transType) && r.uti === undefined) errors.push({ field: 'uti', message: `is required for ${r.transType}: the UTI of the original transaction` });
+  if (errors.length > 0) throw new ValidationError(errors);
+}
+
+export class TransactionService {
+  constructor(private readonly deps: Deps) {}
+
+  /**
+   * Starts a transaction and answers its acknowledgement once it is committed.
+   * @NOTE Everything from the checks to the commit runs synchronously: no other request can slip in
+   * between the busy check and the insert. Replays come before the busy check, so a retry of the
+   * payment in progress is answered as a replay.
+   */
+  start(r: TransactionRequest, registerId: string, disablePrinting: boolean): Acknowledgement {
+    checkShape(r);
+    const { transactions, engine, clock, ids, identity } = this.deps;
+    const clientUti = needsCard(r.transType) ? r.uti : undefined;
+    const hash = requestHash(r);
+    if (clientUti) {
+      const existing = transactions.findByUti(clientUti);
+      if (existing?.requestHash && existing.requestHash.equals(hash)) return ack(existing);
+      if (existing) throw new ApiError('UTI_CONFLICT', 'This UTI was already used for a different transaction. Use a new UTI for a new payment.', { uti: clientUti });
+    }
+    const busy = engine.current;
+    if (busy.name !== 'IDLE') throw new ApiError('TERMINAL_BUSY', 'Another transaction is in progress on this terminal.', { uti: busy.tx.uti });
+
+    const original = needsCard(r.transType) ? undefined : transactions.findByUti(r.uti!);
+    if (!needsCard(r.transType)) {
+      if (!original) throw new ApiError('ORIGINAL_NOT_FOUND', 'No transaction with that UTI exists on this terminal.', { uti: r.uti });
+      if (r.transType === 'COMPLETION') checkCompletion(original, r.amountTrans!);
+      else checkReversal(original);
+    }
+    const uti = clientUti ?? ids.uti();
+    const amount = r.transType === 'REVERSAL' ? original!.amount : r.amountTrans!;
+    const card = original ? { maskedPan: original.maskedPan, entryMode: original.entryMode, aid: original.aid, appName: original.appName, cvm: original.cvm } : {};
+    engine.begin(
+      {
+        uti,
+        transType: r.transType,
+        amount: r.transType === 'REVERSAL' ? null : amount,
+        currency: identity.currency,
+        reference: r.reference ?? null,
+        originalUti: original?.uti ?? null,
+        registerId,
+        requestHash: clientUti ? hash : null,
+        disablePrinting: disablePrinting ? 1 : 0,
+        createdAt: clock.now().getTime(),
+        ...card,
+      },
+      { uti, transType: r.transType, amount, currency: identity.currency, originalUti: original?.uti ?? null, registerId, disablePrinting, originalAuthCode: original?.authCode ?? null },
+    );
+    return ack({ transType: r.transType, amount: r.amountTrans ?? null, uti });
+  }
+
+  status(uti: string): StatusAnswer | undefined {
+    const tx = this.deps.transactions.findByUti(uti);
+    if (!tx) return undefined;
+    if (tx.status === 'IN_PROGRESS') return { final: false, body: inProgressBody(tx) };
+    const original = tx.originalUti ? this.deps.transactions.findByUti(tx.originalUti) : undefined;
+    return { final: true, body: finalBody(tx, this.deps.identity, original) };
+  }
+}

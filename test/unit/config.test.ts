@@ -1,0 +1,87 @@
+import { configHelp, loadConfig } from '../../src/config/config';
+import { OPTIONS } from '../../src/config/options';
+
+describe('loadConfig', () => {
+  it('When nothing is set, then every setting has the default of SPEC §7', () => {
+    const config = loadConfig({}, []);
+    expect(config).toEqual({
+      port: 8443,
+      host: '0.0.0.0',
+      screenPort: 8080,
+      dataDir: './data',
+      certDir: './certs',
+      merchantName: 'EPOSD TEST MERCHANT',
+      currency: 'EUR',
+      reader: 'simulator',
+      simMode: 'auto',
+      simCardDelayMs: 2000,
+      simAuthDelayMs: 1000,
+      cardTimeoutMs: 60_000,
+      pairingTtlS: 600,
+      pairRateLimit: 10,
+      retentionDays: 92,
+      settlementTime: '01:00',
+      mdns: false,
+      logLevel: 'info',
+    });
+  });
+
+  it('When identity is not configured, then tid, mid and serial are absent (generated later and kept)', () => {
+    const config = loadConfig({});
+    expect(config.tid).toBeUndefined();
+    expect(config.mid).toBeUndefined();
+    expect(config.serial).toBeUndefined();
+  });
+
+  it('When environment variables are set, then they are parsed to their types', () => {
+    const config = loadConfig({
+      EPOSD_PORT: '9443',
+      EPOSD_SCREEN_PORT: '0',
+      EPOSD_TID: '00000042',
+      EPOSD_SIM_MODE: 'manual',
+      EPOSD_MDNS: 'yes',
+      EPOSD_PAIRING_TTL_S: '120',
+      EPOSD_SETTLEMENT_TIME: '23:59',
+      EPOSD_HOST: ' 127.0.0.1 ',
+    });
+    expect(config).toMatchObject({ port: 9443, screenPort: 0, tid: '00000042', simMode: 'manual', mdns: true, pairingTtlS: 120, settlementTime: '23:59', host: '127.0.0.1' });
+  });
+
+  it('When a variable is set to the empty string, then its default applies', () => {
+    expect(loadConfig({ EPOSD_PORT: '', EPOSD_CURRENCY: '' })).toMatchObject({ port: 8443, currency: 'EUR' });
+  });
+
+  it('When a flag and its variable are both set, then the flag wins', () => {
+    const config = loadConfig({ EPOSD_PORT: '9000', EPOSD_SIM_CARD_DELAY_MS: '5', EPOSD_CURRENCY: 'USD' }, ['--port', '9001', '--sim-card-delay-ms=7']);
+    expect(config).toMatchObject({ port: 9001, simCardDelayMs: 7, currency: 'USD' });
+  });
+
+  it('When a flag is valid and its variable is not, then the flag wins and the start goes on', () => {
+    expect(loadConfig({ EPOSD_PORT: 'abc' }, ['--port', '1234']).port).toBe(1234);
+  });
+
+  it('When it has been read, then the configuration is frozen', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+  });
+
+  it('When the usage text is asked for, then it lists every variable and flag', () => {
+    const help = configHelp();
+    for (const o of Object.values(OPTIONS)) {
+      expect(help).toContain(o.env);
+      expect(help).toContain(`--${o.flag}`);
+    }
+  });
+
+  it('When it reads the environment, then only the variables it was given count (nothing at import time)', () => {
+    process.env.EPOSD_PORT = '1111';
+    try {
+      expect(loadConfig({}).port).toBe(8443);
+    } finally {
+      delete process.env.EPOSD_PORT;
+    }
+  });
+});
