@@ -6,6 +6,7 @@ import { jsonBody } from './http/body';
 import { healthRoutes } from './health/health.routes';
 import { pairingRoutes } from './pairing/pairing.routes';
 import { transactionRoutes } from './transactions/transactions.routes';
+import { settlementRoutes } from './settlement/settlement.routes';
 
 export const BASE_PATH = '/payntpos/1.0.0';
 
@@ -26,6 +27,7 @@ export function createApp(ctx: AppContext): express.Express {
   api.use(healthRoutes(ctx));
   api.use(pairingRoutes(ctx));
   api.use(transactionRoutes(ctx));
+  api.use(settlementRoutes(ctx));
   app.use(BASE_PATH, api);
 
   app.use(routeNotFound);

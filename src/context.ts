@@ -17,7 +17,7 @@ import { systemClock, type Clock } from './shared/clock';
 import { ids as defaultIds, type IdGenerator } from './shared/ids';
 import { silentLogger, type Logger } from './shared/logger';
 import { lanAddresses } from './shared/network';
-import { PaymentEngine, type EngineTimings } from './transactions/engine';
+import { PaymentEngine, type EngineTimings, type TransitionEvent } from './transactions/engine';
 import { TransactionEventsRepository } from './transactions/events.repository';
 import { Ledger } from './transactions/ledger';
 import { buildReceipts } from './transactions/receipts';
@@ -26,6 +26,13 @@ import { Retention } from './transactions/retention';
 import { Reversals } from './transactions/reversals';
 import { TransactionService } from './transactions/transactions.service';
 import { TransactionsRepository } from './transactions/transactions.repository';
+import { EventFeed } from './transactions/event-feed';
+import { TransactionSearch } from './transactions/search';
+import { OutcomeWaiters } from './transactions/waiters';
+import { BatchesRepository } from './settlement/batches.repository';
+import { SettlementService } from './settlement/settlement.service';
+import { DeliveriesRepository } from './webhooks/deliveries.repository';
+import { WebhookDispatcher } from './webhooks/dispatcher';
 
 export interface ContextOverrides {
   db?: Db;
@@ -39,6 +46,7 @@ export interface ContextOverrides {
   host?: PaymentHost;
   printer?: Printer;
   timings?: Partial<EngineTimings>;
+  fetch?: typeof fetch;
 }
 
 export type AppContext = ReturnType<typeof createContext>;
@@ -67,7 +75,8 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const host = overrides.host ?? new SimulatedHost({ authDelayMs: config.simAuthDelayMs, lateAnswerMs: config.hostTimeoutMs + config.simAuthDelayMs + 1000, ids, logger });
   const printer = overrides.printer ?? new SimulatedPrinter(logger);
   const transactionsRepo = new TransactionsRepository(db);
-  const ledger = new Ledger(db, transactionsRepo, new TransactionEventsRepository(db));
+  const deliveries = new DeliveriesRepository(db, ids);
+  const ledger = new Ledger(db, transactionsRepo, new TransactionEventsRepository(db), deliveries);
   const reversals = new Reversals({ transactions: transactionsRepo, host, logger });
   const engine = new PaymentEngine({
     ledger,
@@ -85,8 +94,11 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     },
     reverseLater: () => void reversals.flush(),
   });
-  const transactions = new TransactionService({ transactions: transactionsRepo, engine, identity, clock, ids });
+  const transactions = new TransactionService({ transactions: transactionsRepo, printer, engine, identity, clock, ids });
   const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays });
+  const webhooks = new WebhookDispatcher({ deliveries, clock, logger, fetch: overrides.fetch, bodyFor: (uti) => transactions.status(uti)?.body });
+  engine.on('transition', (e: TransitionEvent) => e.outcome && webhooks.kick());
+  const settlement = new SettlementService({ batches: new BatchesRepository(db), printer, identity, clock, logger, settlementTime: config.settlementTime });
 
   return {
     config,
@@ -116,16 +128,26 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     transactionsRepo,
     reversals,
     retention,
+    waiters: new OutcomeWaiters(engine),
+    feed: new EventFeed(db, engine),
+    search: new TransactionSearch(db),
+    settlement,
+    deliveries,
+    webhooks,
     /** The terminal's own work, before the API listens: recovery, then timers and the first screen. */
     start(): void {
       recoverInterrupted({ transactions: transactionsRepo, ledger, clock, logger });
       void reversals.flush();
       retention.schedule();
+      settlement.schedule();
+      webhooks.kick();
       pairing.openIfUnpaired();
     },
     destroy(): void {
       engine.stop();
       reversals.stop();
+      settlement.stop();
+      webhooks.stop();
       retention.stop();
       pairing.close();
       if (db.open) db.close();

@@ -74,4 +74,40 @@ export const MIGRATIONS: { name: string; sql: string }[] = [
       CREATE INDEX transaction_events_transaction ON transaction_events (transaction_id);
     `,
   },
+  {
+    name: 'search, settlement batches and webhooks',
+    sql: `
+      -- Search filters, newest (highest id) first.
+      CREATE INDEX transactions_reference ON transactions (reference) WHERE reference IS NOT NULL;
+      CREATE INDEX transactions_status ON transactions (status);
+      CREATE INDEX transactions_type ON transactions (trans_type);
+      CREATE INDEX transactions_unsettled ON transactions (batch_id) WHERE batch_id IS NULL;
+
+      CREATE TABLE batches (
+        id        INTEGER PRIMARY KEY,
+        opened_at INTEGER NOT NULL,
+        closed_at INTEGER NOT NULL,
+        closed_by TEXT NOT NULL,
+        totals    TEXT NOT NULL
+      ) STRICT;
+
+      ALTER TABLE registers ADD COLUMN callback_url TEXT;
+      ALTER TABLE registers ADD COLUMN webhook_secret TEXT;
+
+      -- The outbox: written in the same SQLite transaction as the outcome it announces.
+      CREATE TABLE webhook_deliveries (
+        id              INTEGER PRIMARY KEY,
+        delivery_id     TEXT NOT NULL UNIQUE,
+        register_id     TEXT NOT NULL,
+        uti             TEXT NOT NULL,
+        created_at      INTEGER NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        delivered_at    INTEGER,
+        failed_at       INTEGER,
+        last_error      TEXT
+      ) STRICT;
+      CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (next_attempt_at) WHERE delivered_at IS NULL AND failed_at IS NULL;
+    `,
+  },
 ];

@@ -4,12 +4,15 @@ export const PairingCode = Type.String({ pattern: '^[0-9]{6}$', description: 'mu
 export const RegisterId = Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$', description: 'must be 1-64 of A-Z a-z 0-9 . _ -' });
 export const RegisterName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description: 'must be 1-64 printable characters' });
 
+export const CallbackUrl = Type.String({ maxLength: 2048, pattern: '^https?://[^\\s/?#]+[^\\s]*$', description: 'must be an http:// or https:// URL', example: 'https://pos.example/eposd-webhook' });
+
 export const PairingInput = Type.Object(
   {
     pairingCode: PairingCode,
     registerId: Type.Optional(RegisterId),
     registerName: Type.Optional(RegisterName),
     role: Type.Optional(Type.Union([Type.Literal('pos'), Type.Literal('technician')])),
+    callbackUrl: Type.Optional(CallbackUrl),
   },
   { additionalProperties: false },
 );
@@ -22,5 +25,6 @@ export const PairingAnswer = Type.Object({
   serialNumber: Type.String(),
   certificateFingerprint: Type.String({ pattern: '^[0-9a-f]{64}$' }),
   role: Type.Union([Type.Literal('pos'), Type.Literal('technician')]),
-  expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+  expiresAt: Type.Optional(Type.String()),
+  webhookSecret: Type.Optional(Type.String({ description: 'HMAC-SHA256 key of the webhook signatures; only when callbackUrl was given' })),
 });

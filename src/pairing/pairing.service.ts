@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../shared/clock';
 import type { IdGenerator } from '../shared/ids';
 import type { Logger } from '../shared/logger';
-import { ApiError } from '../http/errors';
+import { ApiError, ValidationError } from '../http/errors';
 import type { TerminalIdentity } from '../identity/identity';
 import type { Display } from '../screen/display';
 import type { RegistersRepository, Role } from './registers.repository';
@@ -22,6 +22,7 @@ export interface PairingRequest {
   registerId?: string;
   registerName?: string;
   role?: Role;
+  callbackUrl?: string;
 }
 
 export interface Paired {
@@ -32,6 +33,7 @@ export interface Paired {
   certificateFingerprint: string;
   role: Role;
   expiresAt?: string;
+  webhookSecret?: string;
 }
 
 interface PairingWindow {
@@ -82,6 +84,7 @@ export class PairingService {
   }
 
   pair(req: PairingRequest): Paired {
+    if (req.role === 'technician' && req.callbackUrl) throw new ValidationError([{ field: 'callbackUrl', message: 'is only for POS registers' }]);
     const window = this.currentWindow() && this.window;
     const matches = timingSafeEqual(Buffer.from(req.pairingCode.padEnd(6).slice(0, 6)), Buffer.from(window?.code ?? '------'));
     if (!window || !matches) {
@@ -102,6 +105,7 @@ export class PairingService {
     const registerId = req.registerId ?? (role === 'technician' ? `tech-${ids.registerId().slice(4)}` : ids.registerId());
     const expiresAt = role === 'technician' ? new Date(now.getTime() + TECHNICIAN_TOKEN_TTL_MS).toISOString() : null;
     const { token, selector, hash } = issueToken(ids);
+    const webhookSecret = req.callbackUrl ? ids.webhookSecret() : null;
     registers.save({
       registerId,
       registerName: req.registerName ?? registerId,
@@ -110,6 +114,8 @@ export class PairingService {
       tokenHash: hash,
       pairedAt: now.toISOString(),
       expiresAt,
+      callbackUrl: req.callbackUrl ?? null,
+      webhookSecret,
     });
     this.deps.logger.info({ registerId, role }, 'register paired');
     return {
@@ -120,6 +126,7 @@ export class PairingService {
       certificateFingerprint: fingerprint,
       role,
       ...(expiresAt ? { expiresAt } : {}),
+      ...(webhookSecret ? { webhookSecret } : {}),
     };
   }
 

@@ -11,10 +11,13 @@ export interface RegisterRow {
   pairedAt: string;
   expiresAt: string | null;
   revokedAt: string | null;
+  callbackUrl: string | null;
+  webhookSecret: string | null;
 }
 
 const COLUMNS = `register_id AS registerId, register_name AS registerName, role, token_selector AS tokenSelector,
-  token_hash AS tokenHash, paired_at AS pairedAt, expires_at AS expiresAt, revoked_at AS revokedAt`;
+  token_hash AS tokenHash, paired_at AS pairedAt, expires_at AS expiresAt, revoked_at AS revokedAt,
+  callback_url AS callbackUrl, webhook_secret AS webhookSecret`;
 
 export class RegistersRepository {
   private readonly upsertStmt;
@@ -26,11 +29,11 @@ export class RegistersRepository {
 
   constructor(db: Db) {
     this.upsertStmt = db.prepare(`
-      INSERT INTO registers (register_id, register_name, role, token_selector, token_hash, paired_at, expires_at, revoked_at)
-      VALUES (@registerId, @registerName, @role, @tokenSelector, @tokenHash, @pairedAt, @expiresAt, NULL)
+      INSERT INTO registers (register_id, register_name, role, token_selector, token_hash, paired_at, expires_at, revoked_at, callback_url, webhook_secret)
+      VALUES (@registerId, @registerName, @role, @tokenSelector, @tokenHash, @pairedAt, @expiresAt, NULL, @callbackUrl, @webhookSecret)
       ON CONFLICT (register_id) DO UPDATE SET register_name = excluded.register_name, role = excluded.role,
         token_selector = excluded.token_selector, token_hash = excluded.token_hash, paired_at = excluded.paired_at,
-        expires_at = excluded.expires_at, revoked_at = NULL`);
+        expires_at = excluded.expires_at, revoked_at = NULL, callback_url = excluded.callback_url, webhook_secret = excluded.webhook_secret`);
     this.bySelectorStmt = db.prepare<[string], RegisterRow>(`SELECT ${COLUMNS} FROM registers WHERE token_selector = ?`);
     this.revokeStmt = db.prepare(`UPDATE registers SET token_selector = NULL, token_hash = NULL, revoked_at = ? WHERE register_id = ? AND revoked_at IS NULL`);
     this.revokeAllStmt = db.prepare(`UPDATE registers SET token_selector = NULL, token_hash = NULL, revoked_at = ? WHERE revoked_at IS NULL`);

@@ -15,6 +15,7 @@ export const ScreenAction = Type.Union([
   Type.Object({ action: action('openPairing') }, { additionalProperties: false }),
   Type.Object({ action: action('unpairAll') }, { additionalProperties: false }),
   Type.Object({ action: action('cancel') }, { additionalProperties: false }),
+  Type.Object({ action: action('settle') }, { additionalProperties: false }),
   Type.Object({ action: action('presentCard'), card: Type.Optional(StringEnum(TEST_CARD_IDS)) }, { additionalProperties: false }),
   Type.Object({ action: action('enterPin'), pin: Type.String({ pattern: '^[0-9]{4,12}$', description: 'must be 4 to 12 digits' }) }, { additionalProperties: false }),
 ]);
@@ -61,6 +62,9 @@ export function screenRoutes(ctx: AppContext): Router {
             }
             break;
           }
+          case 'settle':
+            ctx.settlement.close('SCREEN');
+            break;
           case 'presentCard':
             simulator().presentCard(body.card ?? 'visa-contactless');
             break;

@@ -36,6 +36,8 @@ export interface EngineDeps {
 }
 
 export interface TransitionEvent {
+  /** The id of its row in transaction_events: also the event stream's id. */
+  eventId: number;
   uti: string;
   from: StateName;
   to: StateName;
@@ -68,10 +70,10 @@ export class PaymentEngine extends EventEmitter {
   begin(row: Omit<NewTransaction, 'stage'>, tx: Omit<ActiveTransaction, 'id'>): ActiveTransaction {
     if (this.state.name !== 'IDLE') throw new Error('begin while busy');
     const first: StateName = tx.originalUti ? 'AUTHORIZING' : 'AWAITING_CARD';
-    const id = this.deps.ledger.open({ ...row, stage: first as Stage }, first);
+    const { id, eventId } = this.deps.ledger.open({ ...row, stage: first as Stage }, first);
     const active = { ...tx, id };
     const state: ReaderState = first === 'AUTHORIZING' ? { name: 'AUTHORIZING', tx: active, card: null, pinVerified: false } : { name: 'AWAITING_CARD', tx: active };
-    this.moved('IDLE', state);
+    this.moved(eventId, 'IDLE', state);
     return active;
   }
 
@@ -136,8 +138,9 @@ export class PaymentEngine extends EventEmitter {
     }
     const n = next(s.tx, s);
     if (!isLegal(s.name, n.state.name)) throw new Error(`illegal transition ${s.name} → ${n.state.name}`);
+    let eventId: number;
     try {
-      this.deps.ledger.advance(s.tx, s.name, n.state.name, n.change ?? {}, this.deps.clock.now().getTime(), n.detail);
+      eventId = this.deps.ledger.advance(s.tx, s.name, n.state.name, n.change ?? {}, this.deps.clock.now().getTime(), n.detail);
     } catch (err) {
       // The database refused (disk full, I/O error): nothing moved. Try the same move again shortly;
       // the guard drops the retry if something else has moved the payment on meanwhile.
@@ -145,17 +148,17 @@ export class PaymentEngine extends EventEmitter {
       setTimeout(() => this.transition(uti, [s.name], next), this.deps.timings.commitRetryMs).unref();
       return false;
     }
-    this.moved(s.name, n.state, s.tx, n.outcome);
+    this.moved(eventId, s.name, n.state, s.tx, n.outcome);
     return true;
   }
 
-  private moved(from: StateName, to: ReaderState, prevTx?: ActiveTransaction, outcome?: Outcome): void {
+  private moved(eventId: number, from: StateName, to: ReaderState, prevTx?: ActiveTransaction, outcome?: Outcome): void {
     const tx = to.name === 'IDLE' ? prevTx! : to.tx;
     this.state = to;
     const stage = to.name === 'IDLE' || to.name === 'PRINTING' ? null : to.name;
     this.deps.logger.info({ uti: tx.uti, from, to: to.name, status: outcome?.status }, 'transition');
     this.enter(to, tx, outcome);
-    this.emit('transition', { uti: tx.uti, from, to: to.name, stage, outcome } satisfies TransitionEvent);
+    this.emit('transition', { eventId, uti: tx.uti, from, to: to.name, stage, outcome } satisfies TransitionEvent);
   }
 
   /** What each state does on entry. */
@@ -171,6 +174,8 @@ export class PaymentEngine extends EventEmitter {
         return;
       case 'READING_CARD':
         display.showPayment(stageView(tx, s.name, null));
+        // A reader that detected a card but never reports the read must not keep the terminal busy.
+        this.timer = this.after(timings.cardTimeoutMs, () => this.finish(tx.uti, ['READING_CARD'], { status: 'FAILED', statusReason: 'CARD_READ_ERROR' }));
         return;
       case 'AWAITING_PIN':
         display.showPayment(stageView(tx, s.name, s.card));

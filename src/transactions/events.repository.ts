@@ -20,8 +20,8 @@ export class TransactionEventsRepository {
     );
   }
 
-  append(e: TransactionEventRow): void {
-    this.insertStmt.run(e);
+  append(e: TransactionEventRow): number {
+    return Number(this.insertStmt.run(e).lastInsertRowid);
   }
 
   forTransaction(transactionId: number): TransactionEventRow[] {

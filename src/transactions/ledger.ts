@@ -5,24 +5,29 @@ import type { ActiveTransaction, StateName } from './states';
 
 export type LedgerTransaction = Pick<ActiveTransaction, 'id' | 'uti' | 'transType' | 'originalUti'>;
 
-/** Commits each transition with its event, and the changes that belong with an outcome, in one SQLite transaction. */
+/**
+ * Commits each transition with its event, and what belongs with an outcome (the original marked voided
+ * or completed, the webhook outbox row), in one SQLite transaction.
+ */
 export class Ledger {
-  readonly open: (tx: NewTransaction, to: StateName) => number;
-  readonly advance: (tx: LedgerTransaction, from: StateName, to: StateName, change: TransactionChange, at: number, detail?: string) => void;
+  readonly open: (tx: NewTransaction, to: StateName) => { id: number; eventId: number };
+  readonly advance: (tx: LedgerTransaction, from: StateName, to: StateName, change: TransactionChange, at: number, detail?: string) => number;
 
-  constructor(db: Db, transactions: TransactionsRepository, events: TransactionEventsRepository) {
+  constructor(db: Db, transactions: TransactionsRepository, events: TransactionEventsRepository, outbox: { enqueue(uti: string, at: number): void }) {
     this.open = db.transaction((tx: NewTransaction, to: StateName) => {
       const id = transactions.insert(tx);
-      events.append({ transactionId: id, at: tx.createdAt, fromState: 'IDLE', toState: to, detail: null });
-      return id;
+      const eventId = events.append({ transactionId: id, at: tx.createdAt, fromState: 'IDLE', toState: to, detail: null });
+      return { id, eventId };
     });
     this.advance = db.transaction((tx: LedgerTransaction, from: StateName, to: StateName, change: TransactionChange, at: number, detail?: string) => {
       transactions.update(tx.id, change);
-      events.append({ transactionId: tx.id, at, fromState: from, toState: to, detail: detail ?? change.status ?? null });
+      const eventId = events.append({ transactionId: tx.id, at, fromState: from, toState: to, detail: detail ?? change.status ?? null });
       if (change.status === 'APPROVED' && tx.originalUti) {
         if (tx.transType === 'REVERSAL') transactions.markVoided(tx.originalUti, tx.uti);
         if (tx.transType === 'COMPLETION') transactions.markCompleted(tx.originalUti, tx.uti);
       }
+      if (change.status && change.status !== 'IN_PROGRESS') outbox.enqueue(tx.uti, at);
+      return eventId;
     });
   }
 }

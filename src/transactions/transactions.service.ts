@@ -4,6 +4,8 @@ import type { TerminalIdentity } from '../identity/identity';
 import type { Clock } from '../shared/clock';
 import type { IdGenerator } from '../shared/ids';
 import type { PaymentEngine } from './engine';
+import type { Printer } from '../printer/printer';
+import { buildReceipts } from './receipts';
 import { checkCompletion, checkReversal } from './rules';
 import { needsCard } from './states';
 import { finalBody, inProgressBody } from './status';
@@ -12,6 +14,7 @@ import type { TransactionRow, TransactionsRepository } from './transactions.repo
 
 interface Deps {
   transactions: TransactionsRepository;
+  printer: Printer;
   engine: PaymentEngine;
   identity: TerminalIdentity;
   clock: Clock;
@@ -90,5 +93,32 @@ export class TransactionService {
     if (tx.status === 'IN_PROGRESS') return { final: false, body: inProgressBody(tx) };
     const original = tx.originalUti ? this.deps.transactions.findByUti(tx.originalUti) : undefined;
     return { final: true, body: finalBody(tx, this.deps.identity, original) };
+  }
+
+  /**
+   * Cancels the payment while the terminal waits for a card or a PIN. Only the register that started
+   * it may; once the host has it, it can no longer be cancelled.
+   */
+  cancel(uti: string, registerId: string): StatusAnswer {
+    const tx = this.deps.transactions.findByUti(uti);
+    if (!tx) throw new ApiError('NOT_FOUND', 'No transaction with that UTI exists on this terminal.', { uti });
+    if (tx.registerId !== registerId) throw new ApiError('FORBIDDEN', 'Only the register that started a payment can cancel it.');
+    if (tx.status !== 'IN_PROGRESS') throw new ApiError('CANNOT_CANCEL', `The transaction is already final: ${tx.status}.`, { uti, status: tx.status });
+    if (this.deps.engine.cancel(uti, 'POS_CANCELLED') !== 'CANCELLED') {
+      throw new ApiError('CANNOT_CANCEL', 'The payment is with the host now; wait for its outcome, then void it if needed.', { uti });
+    }
+    return this.status(uti)!;
+  }
+
+  /** Prints a copy of a receipt again, marked as a duplicate. */
+  async reprint(uti: string, copy: 'cardholder' | 'merchant'): Promise<void> {
+    const tx = this.deps.transactions.findByUti(uti);
+    if (!tx) throw new ApiError('NOT_FOUND', 'No transaction with that UTI exists on this terminal.', { uti });
+    const original = tx.originalUti ? this.deps.transactions.findByUti(tx.originalUti) : undefined;
+    const receipts = buildReceipts(tx, this.deps.identity, original);
+    if (!receipts) throw new ApiError('NOTHING_TO_PRINT', tx.status === 'IN_PROGRESS' ? 'The transaction is still in progress.' : `A ${tx.status} transaction has no receipt.`, { uti });
+    const lines = [...receipts[copy]];
+    lines.splice(2, 0, ['*** DUPLICATE ***', '4', 'C', 'B']);
+    await this.deps.printer.print(lines, `${copy} copy ${uti} (duplicate)`);
   }
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { httpsJson } from './http';
 
 // Starts the built server (dist/main.js, built once by global-setup.ts) as a real process, the way
 // `npm start` does, on ephemeral ports and in temporary directories. Call `cleanupEposd()` in
@@ -165,6 +166,10 @@ export async function startEposd(options: RunOptions = {}): Promise<EposdProcess
     throw err;
   }
   const [, apiUrl, screenUrl, tid, fingerprint] = READY.exec(ready)!;
+  // main.ts installs its SIGTERM/SIGINT handlers just after printing the ready line, so a signal sent
+  // the instant the line appears can meet the default action and kill the process uncleanly. One
+  // answer from the server shows that main() has moved past that point.
+  await httpsJson(`${screenUrl}screen`).catch(() => undefined);
   const waitForExit = (timeoutMs = EXIT_TIMEOUT_MS) => withTimeout(s.exit, timeoutMs, `eposd (pid ${s.child.pid}) to exit`);
   return {
     apiUrl: apiUrl!,

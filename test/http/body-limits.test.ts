@@ -54,7 +54,7 @@ describe('request bodies', () => {
   });
 
   it('answers 415 for a non-JSON body on a route that takes none', async () => {
-    const res = await request(app).delete(PAIR).set('Content-Type', 'text/plain').send('hello');
+    const res = await request(app).get(`${BASE_PATH}/health`).set('Content-Type', 'text/plain').send('hello');
     expectProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 

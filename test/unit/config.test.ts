@@ -2,28 +2,29 @@ import { configHelp, loadConfig } from '../../src/config/config';
 import { OPTIONS } from '../../src/config/options';
 
 describe('loadConfig', () => {
-  it('When nothing is set, then every setting has the default of SPEC §7', () => {
-    const config = loadConfig({}, []);
-    expect(config).toEqual({
+  it('When nothing is set, then the settings SPEC §7 gives a default have it', () => {
+    expect(loadConfig({}, [])).toMatchObject({
       port: 8443,
-      host: '0.0.0.0',
       screenPort: 8080,
       dataDir: './data',
       certDir: './certs',
-      merchantName: 'EPOSD TEST MERCHANT',
       currency: 'EUR',
       reader: 'simulator',
-      simMode: 'auto',
       simCardDelayMs: 2000,
       simAuthDelayMs: 1000,
       cardTimeoutMs: 60_000,
       pairingTtlS: 600,
-      pairRateLimit: 10,
       retentionDays: 92,
       settlementTime: '01:00',
       mdns: false,
-      logLevel: 'info',
     });
+  });
+
+  it('When nothing is set, then every setting with a default has exactly that default, and no other key is set', () => {
+    const config = loadConfig({}, []);
+    const withDefault = Object.entries(OPTIONS).filter(([, o]) => 'default' in o);
+    expect(Object.keys(config).sort()).toEqual(withDefault.map(([k]) => k).sort());
+    for (const [key, o] of withDefault) expect([key, config[key as keyof typeof config]]).toEqual([key, (o as { default: unknown }).default]);
   });
 
   it('When identity is not configured, then tid, mid and serial are absent (generated later and kept)', () => {

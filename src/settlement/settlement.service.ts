@@ -1,0 +1,108 @@
+import type { TerminalIdentity } from '../identity/identity';
+import type { Printer } from '../printer/printer';
+import type { Clock } from '../shared/clock';
+import type { Logger } from '../shared/logger';
+import type { ReceiptLine } from '../screen/display';
+import { formatAmount } from '../shared/money';
+import type { BatchesRepository, BatchRow } from './batches.repository';
+import { lastScheduledAt, nextScheduledAt } from './schedule';
+import { totalsOf, type BatchTotals } from './totals';
+
+interface Deps {
+  batches: BatchesRepository;
+  printer: Printer;
+  identity: TerminalIdentity;
+  clock: Clock;
+  logger: Logger;
+  settlementTime: string;
+}
+
+export interface BatchView {
+  batchNumber: number;
+  status: 'OPEN' | 'CLOSED';
+  openedAt: string;
+  closedAt?: string;
+  closedBy?: string;
+  totals: BatchTotals;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The batch: what has been taken since the last settlement, and closing it (end of day). It closes by
+ * itself at the settlement time, and at start-up when the terminal was off at that time.
+ */
+export class SettlementService {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: Deps) {}
+
+  current(): BatchView {
+    const { batches, identity } = this.deps;
+    const last = batches.last();
+    const openedAt = last?.closedAt ?? batches.oldestUnsettledAt() ?? this.deps.clock.now().getTime();
+    return { batchNumber: (last?.id ?? 0) + 1, status: 'OPEN', openedAt: iso(openedAt), totals: totalsOf(batches.unsettled(), identity.currency) };
+  }
+
+  /** Closes the open batch, prints the Z report, and answers the closed batch. */
+  close(closedBy: 'POS' | 'SCREEN' | 'SCHEDULE'): BatchView {
+    const { batches, clock, identity, printer, logger } = this.deps;
+    const opened = batches.last()?.closedAt ?? batches.oldestUnsettledAt() ?? clock.now().getTime();
+    const batch = batches.close(opened, clock.now().getTime(), closedBy, (rows) => totalsOf(rows, identity.currency));
+    logger.info({ batch: batch.id, closedBy, net: batch.totals.net }, 'batch settled');
+    printer.print(zReport(batch, identity), `Z report ${batch.id}`).catch((err: unknown) => logger.error({ err }, 'Z report not printed'));
+    return view(batch);
+  }
+
+  /** Closes the batch if a settlement time passed since the last close with transactions waiting. */
+  settleIfDue(): BatchView | undefined {
+    const { batches, clock, settlementTime } = this.deps;
+    const due = lastScheduledAt(clock.now(), settlementTime).getTime();
+    const lastClose = batches.last()?.closedAt ?? 0;
+    const oldest = batches.oldestUnsettledAt();
+    if (lastClose >= due || oldest === null || oldest >= due) return undefined;
+    return this.close('SCHEDULE');
+  }
+
+  /** Checks now, then at every settlement time. */
+  schedule(): void {
+    const tick = () => {
+      try {
+        this.settleIfDue();
+      } catch (err) {
+        this.deps.logger.error({ err }, 'scheduled settlement failed');
+      }
+      const now = this.deps.clock.now();
+      this.timer = setTimeout(tick, Math.min(nextScheduledAt(now, this.deps.settlementTime).getTime() - now.getTime() + 1000, 2 ** 31 - 1)).unref();
+    };
+    tick();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+function view(b: BatchRow): BatchView {
+  return { batchNumber: b.id, status: 'CLOSED', openedAt: iso(b.openedAt), closedAt: iso(b.closedAt), closedBy: b.closedBy, totals: b.totals };
+}
+
+function zReport(b: BatchRow, identity: TerminalIdentity): ReceiptLine[] {
+  const t = b.totals;
+  const money = (n: number) => formatAmount(n, t.currency);
+  const row = (label: string, count: number, amount?: number): ReceiptLine => [`${label} ${count}${amount === undefined ? '' : `  ${money(amount)}`}`, '3', 'L', 'N'];
+  return [
+    [identity.merchantName, '5', 'C', 'B'],
+    ['Z REPORT - SETTLEMENT', '5', 'C', 'B'],
+    [`TID: ${identity.tid}  MID: ${identity.mid}`, '3', 'L', 'N'],
+    [`BATCH ${b.id}  ${iso(b.openedAt)} - ${iso(b.closedAt)}`, '2', 'L', 'N'],
+    row('SALES', t.sales.count, t.sales.amount),
+    row('REFUNDS', t.refunds.count, t.refunds.amount),
+    row('PRE-AUTHS', t.preauths.count, t.preauths.amount),
+    row('COMPLETIONS', t.completions.count, t.completions.amount),
+    row('VOIDED', t.voided.count, t.voided.amount),
+    row('DECLINED', t.declined.count),
+    [`NET ${money(t.net)}`, '5', 'R', 'B'],
+    ['*** END OF REPORT ***', '3', 'C', 'N'],
+  ];
+}

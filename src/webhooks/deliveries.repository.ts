@@ -1,0 +1,67 @@
+import type { Db } from '../db/open';
+import type { IdGenerator } from '../shared/ids';
+
+export interface DueDelivery {
+  id: number;
+  deliveryId: string;
+  uti: string;
+  createdAt: number;
+  attempts: number;
+  url: string;
+  secret: string;
+}
+
+/** The webhook outbox. */
+export class DeliveriesRepository {
+  private readonly enqueueStmt;
+  private readonly dueStmt;
+  private readonly nextStmt;
+  private readonly deliveredStmt;
+  private readonly retryStmt;
+  private readonly failedStmt;
+  private readonly countsStmt;
+
+  constructor(
+    db: Db,
+    private readonly ids: IdGenerator,
+  ) {
+    // Only for a register that gave a callback URL and is still paired.
+    this.enqueueStmt = db.prepare(`
+      INSERT INTO webhook_deliveries (delivery_id, register_id, uti, created_at, next_attempt_at)
+      SELECT @deliveryId, r.register_id, t.uti, @at, @at FROM transactions t JOIN registers r ON r.register_id = t.register_id
+      WHERE t.uti = @uti AND r.callback_url IS NOT NULL AND r.revoked_at IS NULL`);
+    this.dueStmt = db.prepare<[number, number], DueDelivery>(`
+      SELECT d.id, d.delivery_id AS deliveryId, d.uti, d.created_at AS createdAt, d.attempts, r.callback_url AS url, r.webhook_secret AS secret
+      FROM webhook_deliveries d JOIN registers r ON r.register_id = d.register_id
+      WHERE d.delivered_at IS NULL AND d.failed_at IS NULL AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT ?`);
+    this.nextStmt = db.prepare<[], { at: number | null }>(`SELECT min(next_attempt_at) AS at FROM webhook_deliveries WHERE delivered_at IS NULL AND failed_at IS NULL`);
+    this.deliveredStmt = db.prepare(`UPDATE webhook_deliveries SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?`);
+    this.retryStmt = db.prepare(`UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?`);
+    this.failedStmt = db.prepare(`UPDATE webhook_deliveries SET attempts = attempts + 1, failed_at = ?, last_error = ? WHERE id = ?`);
+    this.countsStmt = db.prepare<[], { pending: number; delivered: number; failed: number }>(`
+      SELECT count(*) FILTER (WHERE delivered_at IS NULL AND failed_at IS NULL) AS pending,
+             count(delivered_at) AS delivered, count(failed_at) AS failed FROM webhook_deliveries`);
+  }
+
+  enqueue(uti: string, at: number): void {
+    this.enqueueStmt.run({ deliveryId: this.ids.deliveryId(), uti, at });
+  }
+  due(now: number, limit: number): DueDelivery[] {
+    return this.dueStmt.all(now, limit);
+  }
+  nextAttemptAt(): number | null {
+    return this.nextStmt.get()!.at;
+  }
+  delivered(id: number, at: number): void {
+    this.deliveredStmt.run(at, id);
+  }
+  retryAt(id: number, at: number, error: string): void {
+    this.retryStmt.run(at, error, id);
+  }
+  failed(id: number, at: number, error: string): void {
+    this.failedStmt.run(at, error, id);
+  }
+  counts() {
+    return this.countsStmt.get()!;
+  }
+}

@@ -1,0 +1,40 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanupEposd, makeTempDir, startEposd } from '../helpers/process';
+import { httpsJson } from '../helpers/http';
+import { handshake } from '../helpers/tls';
+
+describe('When eposd restarts with the same data and certificate directories', () => {
+  afterAll(cleanupEposd);
+
+  it('then the certificate, the key, the fingerprint, the TID and the pairings are kept', async () => {
+    const dataDir = makeTempDir('eposd-data-');
+    const certDir = makeTempDir('eposd-certs-');
+    const keyFile = join(certDir, 'key.pem');
+    const certFile = join(certDir, 'cert.pem');
+
+    const first = await startEposd({ dataDir, certDir });
+    const served = (await handshake(first.apiUrl)).certificate!.raw;
+    const key = readFileSync(keyFile);
+    const keyMtime = statSync(keyFile).mtimeMs;
+    const cert = readFileSync(certFile);
+    const code = (await httpsJson(`${first.screenUrl}screen`)).body.pairingCode as string;
+    const { authToken } = (await httpsJson(`${first.apiUrl}/pair?pairingCode=${code}&registerId=till-1`)).body as { authToken: string };
+    expect(await first.stop()).toBe(0);
+
+    const second = await startEposd({ dataDir, certDir });
+    expect(second.fingerprint).toBe(first.fingerprint);
+    expect(second.tid).toBe(first.tid);
+    expect(readFileSync(keyFile).equals(key)).toBe(true);
+    expect(statSync(keyFile).mtimeMs).toBe(keyMtime);
+    expect(readFileSync(certFile).equals(cert)).toBe(true);
+    expect((await handshake(second.apiUrl)).certificate!.raw.equals(served)).toBe(true);
+
+    // A POS is paired, so this start shows no pairing code, and the POS's token still works.
+    expect((await httpsJson(`${second.screenUrl}screen`)).body.screen).toBe('idle');
+    expect(second.stdout().some((l) => l.startsWith('[screen] pairing'))).toBe(false);
+    const unpaired = await httpsJson(`${second.apiUrl}/pair`, { method: 'DELETE', headers: { authorization: `Bearer ${authToken}` } });
+    expect(unpaired.status).toBe(204);
+    expect(await second.stop()).toBe(0);
+  });
+});
