@@ -7,6 +7,7 @@ import { healthRoutes } from './health/health.routes';
 import { pairingRoutes } from './pairing/pairing.routes';
 import { transactionRoutes } from './transactions/transactions.routes';
 import { settlementRoutes } from './settlement/settlement.routes';
+import { diagnosticsRoutes } from './diagnostics/diagnostics.routes';
 
 export const BASE_PATH = '/payntpos/1.0.0';
 
@@ -28,6 +29,7 @@ export function createApp(ctx: AppContext): express.Express {
   api.use(pairingRoutes(ctx));
   api.use(transactionRoutes(ctx));
   api.use(settlementRoutes(ctx));
+  api.use(diagnosticsRoutes(ctx));
   app.use(BASE_PATH, api);
 
   app.use(routeNotFound);

@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import type { Config } from './config/config';
 import { openDatabase, type Db } from './db/open';
-import { requireRole } from './http/auth';
+import { requireRole, type AuthFailureListener } from './http/auth';
+import { AuditRepository } from './audit/audit.repository';
+import { AuditLog } from './audit/audit.service';
+import { audited } from './audit/audited';
 import type { PaymentHost } from './host/payment-host';
 import { SimulatedHost } from './host/host.simulator';
 import { loadIdentity, type TerminalIdentity } from './identity/identity';
@@ -32,6 +35,7 @@ import { OutcomeWaiters } from './transactions/waiters';
 import { BatchesRepository } from './settlement/batches.repository';
 import { SettlementService } from './settlement/settlement.service';
 import { DeliveriesRepository } from './webhooks/deliveries.repository';
+import { DiagnosticsService } from './diagnostics/diagnostics.service';
 import { WebhookDispatcher } from './webhooks/dispatcher';
 
 export interface ContextOverrides {
@@ -47,6 +51,9 @@ export interface ContextOverrides {
   printer?: Printer;
   timings?: Partial<EngineTimings>;
   fetch?: typeof fetch;
+  certificateNotAfter?: Date;
+  /** The ports actually listened on, once known (main.ts). */
+  ports?: () => { api: number; screen: number };
 }
 
 export type AppContext = ReturnType<typeof createContext>;
@@ -68,6 +75,10 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     { tid: identity.tid, serialNumber: identity.serialNumber, merchantName: identity.merchantName, fingerprint, addresses: overrides.addresses ?? lanAddresses(), apiPort: config.port },
     overrides.screenOut,
   );
+  const auditRepo = new AuditRepository(db);
+  const audit = new AuditLog({ audit: auditRepo, clock, logger });
+  const onAuthFailure: AuthFailureListener = (reason, req, principal) =>
+    audit.authFailure(reason, { actor: principal?.registerId ?? null, role: principal?.role ?? null, origin: req.ip ?? null });
   const pairing = new PairingService({ registers, clock, ids, identity, fingerprint, display: screen, logger, pairingTtlMs: config.pairingTtlS * 1000 });
 
   const simulator = new SimulatedCardReader({ mode: config.simMode, cardDelayMs: config.simCardDelayMs, pinDelayMs: Math.min(SIM_PIN_DELAY_MS, config.simCardDelayMs), logger });
@@ -95,10 +106,29 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     reverseLater: () => void reversals.flush(),
   });
   const transactions = new TransactionService({ transactions: transactionsRepo, printer, engine, identity, clock, ids });
-  const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays });
+  const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, audit: auditRepo });
   const webhooks = new WebhookDispatcher({ deliveries, clock, logger, fetch: overrides.fetch, bodyFor: (uti) => transactions.status(uti)?.body });
   engine.on('transition', (e: TransitionEvent) => e.outcome && webhooks.kick());
   const settlement = new SettlementService({ batches: new BatchesRepository(db), printer, identity, clock, logger, settlementTime: config.settlementTime });
+  const startedAt = clock.now();
+  const diagnostics = new DiagnosticsService({
+    db,
+    identity,
+    clock,
+    startedAt,
+    fingerprint,
+    certificateNotAfter: overrides.certificateNotAfter ?? null,
+    addresses: screen.state().addresses,
+    ports: overrides.ports ?? (() => ({ api: config.port, screen: config.screenPort })),
+    engine,
+    reader,
+    readerMode: reader === simulator ? config.simMode : 'hardware',
+    printer,
+    registers,
+    settlement,
+    audit: auditRepo,
+    webhooks: () => deliveries.counts(),
+  });
 
   return {
     config,
@@ -108,16 +138,19 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     logger,
     identity,
     fingerprint,
-    startedAt: clock.now(),
+    startedAt,
     screen,
     pairing,
     registers,
     settings,
     auth: {
-      pos: requireRole(pairing, ['pos']),
-      technician: requireRole(pairing, ['technician']),
-      anyone: requireRole(pairing, ['pos', 'technician']),
+      pos: requireRole(pairing, ['pos'], onAuthFailure),
+      technician: requireRole(pairing, ['technician'], onAuthFailure),
+      anyone: requireRole(pairing, ['pos', 'technician'], onAuthFailure),
     },
+    audit,
+    auditRepo,
+    audited: (event: string) => audited(audit, event),
     /** The simulator, when the reader is simulated: the screen's test-card buttons drive it. */
     simulator: reader === simulator ? simulator : undefined,
     reader,
@@ -132,6 +165,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     feed: new EventFeed(db, engine),
     search: new TransactionSearch(db),
     settlement,
+    diagnostics,
     deliveries,
     webhooks,
     /** The terminal's own work, before the API listens: recovery, then timers and the first screen. */

@@ -32,7 +32,8 @@ export async function start(config: Config): Promise<{ ctx: AppContext; stop: ()
   const logger = createLogger(config.logLevel);
   const addresses = lanAddresses();
   const certificate = await loadOrCreateCertificate(resolve(config.certDir), ['localhost', '127.0.0.1', '::1', ...addresses]);
-  const ctx = createContext(config, certificate.fingerprint, { logger, addresses });
+  const ports = { api: config.port, screen: config.screenPort };
+  const ctx = createContext(config, certificate.fingerprint, { logger, addresses, certificateNotAfter: certificate.notAfter, ports: () => ports });
 
   const api = createHttpsServer({ ...tlsOptions(certificate.key, certificate.cert) }, createApp(ctx));
   api.headersTimeout = HEADERS_TIMEOUT_MS;
@@ -41,9 +42,9 @@ export async function start(config: Config): Promise<{ ctx: AppContext; stop: ()
   // @NOTE The screen stands for physical access to the device: loopback only, never configurable.
   const screen = createHttpServer(createScreenApp(ctx));
 
-  const apiPort = await listen(api, config.port, config.host);
-  const screenPort = await listen(screen, config.screenPort, '127.0.0.1');
   ctx.start();
+  const apiPort = (ports.api = await listen(api, config.port, config.host));
+  const screenPort = (ports.screen = await listen(screen, config.screenPort, '127.0.0.1'));
   process.stdout.write(
     `eposd ready api=https://${urlHost(config.host)}:${apiPort}${BASE_PATH} screen=http://127.0.0.1:${screenPort}/ tid=${ctx.identity.tid} fingerprint=${certificate.fingerprint}\n`,
   );

@@ -1,4 +1,4 @@
-import { boolean, integer, oneOf, pattern, port, text, timeOfDay, type Parser } from './parsers';
+import { boolean, integer, listenAddress, oneOf, pattern, port, text, timeOfDay, type Parser } from './parsers';
 
 interface Option<T> {
   env: string;
@@ -17,7 +17,7 @@ function option<T>(o: Option<T>): Option<T> {
 /** Every setting, once: its variable, its flag, how it is read and its default (SPEC §7). */
 export const OPTIONS = {
   port: option({ env: 'EPOSD_PORT', flag: 'port', description: 'HTTPS API port', parse: port, default: 8443 }),
-  host: option({ env: 'EPOSD_HOST', flag: 'host', description: 'address the API listens on', parse: text(255), default: '0.0.0.0' }),
+  host: option({ env: 'EPOSD_HOST', flag: 'host', description: 'address the API listens on', parse: listenAddress, default: '0.0.0.0' }),
   screenPort: option({ env: 'EPOSD_SCREEN_PORT', flag: 'screen-port', description: 'loopback port of the screen', parse: port, default: 8080 }),
   dataDir: option({ env: 'EPOSD_DATA_DIR', flag: 'data-dir', description: 'where the database lives', parse: text(4096), default: './data' }),
   certDir: option({ env: 'EPOSD_CERT_DIR', flag: 'cert-dir', description: 'where the certificate lives', parse: text(4096), default: './certs' }),

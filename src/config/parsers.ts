@@ -1,4 +1,5 @@
 // Each parser turns one raw string into a typed value or throws a message that says what is wrong.
+import { isIP } from 'node:net';
 
 export type Parser<T> = (raw: string) => T;
 
@@ -44,3 +45,10 @@ export const text =
 
 /** "HH:MM", 24-hour local time. */
 export const timeOfDay: Parser<string> = pattern(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM');
+
+/** An address to listen on: an IP literal, or localhost. A name that does not resolve would only fail later, unnamed. */
+export const listenAddress: Parser<string> = (raw) => {
+  const v = raw.trim();
+  if (v !== 'localhost' && isIP(v) === 0) throw new Error(`must be an IP address such as 0.0.0.0 (every interface) or 127.0.0.1, got "${raw}"`);
+  return v;
+};

@@ -110,4 +110,22 @@ export const MIGRATIONS: { name: string; sql: string }[] = [
       CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (next_attempt_at) WHERE delivered_at IS NULL AND failed_at IS NULL;
     `,
   },
+  {
+    name: 'audit trail',
+    sql: `
+      -- Who did what from where. The payment steps themselves are in transaction_events; the
+      -- audit trail that diagnostics shows is both, merged by time.
+      CREATE TABLE audit_events (
+        id       INTEGER PRIMARY KEY,
+        at       INTEGER NOT NULL,
+        actor    TEXT,
+        role     TEXT,
+        origin   TEXT,
+        event    TEXT NOT NULL,
+        outcome  TEXT NOT NULL,
+        uti      TEXT
+      ) STRICT;
+      CREATE INDEX audit_events_at ON audit_events (at);
+    `,
+  },
 ];

@@ -1,10 +1,10 @@
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { ApiError } from './errors';
 import { tokenFromHeader } from '../pairing/tokens';
 import type { PairingService, Principal } from '../pairing/pairing.service';
 import type { Role } from '../pairing/registers.repository';
 
-export type AuthFailureListener = (reason: 'missing' | 'invalid' | 'forbidden', res: Response) => void;
+export type AuthFailureListener = (reason: 'MISSING_TOKEN' | 'INVALID_TOKEN' | 'FORBIDDEN', req: Request, principal?: Principal) => void;
 
 /** Lets through a request whose token belongs to one of `roles`; 401 without a valid token, 403 for the wrong role. */
 export function requireRole(pairing: PairingService, roles: Role[], onFailure?: AuthFailureListener): RequestHandler {
@@ -12,13 +12,13 @@ export function requireRole(pairing: PairingService, roles: Role[], onFailure?: 
     const token = tokenFromHeader(req.headers.authorization);
     const principal = pairing.authenticate(token);
     if (!principal) {
-      onFailure?.(token ? 'invalid' : 'missing', res);
+      onFailure?.(token ? 'INVALID_TOKEN' : 'MISSING_TOKEN', req);
       res.setHeader('WWW-Authenticate', 'Bearer realm="eposd"');
       return next(new ApiError('UNAUTHORIZED', token ? 'The token is unknown, revoked or expired. Pair again.' : 'Send the token from pairing in the Authorization header.'));
     }
     res.locals.principal = principal;
     if (!roles.includes(principal.role)) {
-      onFailure?.('forbidden', res);
+      onFailure?.('FORBIDDEN', req, principal);
       return next(new ApiError('FORBIDDEN', principal.role === 'technician' ? 'A technician token can only read diagnostics.' : 'This needs a technician token.'));
     }
     next();

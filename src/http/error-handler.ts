@@ -3,6 +3,7 @@ import type { Logger } from '../shared/logger';
 import { ApiError, problemBody } from './errors';
 
 export function sendProblem(res: Response, err: ApiError): void {
+  res.locals.problemCode = err.code;
   res.status(err.status).type('application/problem+json').json(problemBody(err));
 }
 

@@ -1,10 +1,17 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
+import type { Paired } from './pairing.service';
 import rateLimit from 'express-rate-limit';
 import type { AppContext } from '../context';
 import { ApiError } from '../http/errors';
 import { principalOf } from '../http/auth';
 import { endpoint, route } from '../http/route';
 import { PairingInput } from './pairing.schemas';
+
+function paired(res: Response, answer: Paired): void {
+  res.locals.auditActor = answer.registerId;
+  res.locals.auditRole = answer.role;
+  res.set('Cache-Control', 'no-store').json(answer);
+}
 
 export function pairingRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -19,17 +26,17 @@ export function pairingRoutes(ctx: AppContext): Router {
   });
   route(router, '/pair', {
     GET: endpoint({
-      before: [limiter],
+      before: [limiter, ctx.audited('pairing')],
       query: PairingInput,
-      handle: ({ query }, _req, res) => res.set('Cache-Control', 'no-store').json(ctx.pairing.pair(query)),
+      handle: ({ query }, _req, res) => paired(res, ctx.pairing.pair(query)),
     }),
     POST: endpoint({
-      before: [limiter],
+      before: [limiter, ctx.audited('pairing')],
       body: PairingInput,
-      handle: ({ body }, _req, res) => res.set('Cache-Control', 'no-store').json(ctx.pairing.pair(body)),
+      handle: ({ body }, _req, res) => paired(res, ctx.pairing.pair(body)),
     }),
     DELETE: endpoint({
-      before: [ctx.auth.anyone],
+      before: [ctx.auth.anyone, ctx.audited('unpair')],
       handle: (_input, _req, res) => {
         ctx.pairing.unpair(principalOf(res).registerId);
         res.status(204).end();

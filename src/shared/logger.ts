@@ -27,6 +27,8 @@ const CARD_LIKE = /\d(?:[ -]?\d){12,18}/g;
 export function scrubCardLike(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return value.replace(CARD_LIKE, '[REDACTED]');
   if (depth > 6 || value === null || typeof value !== 'object') return value;
+  // Left whole for the err serializer (which scrubs what it makes): copied key by key, an Error is {}.
+  if (value instanceof Error) return value;
   if (Array.isArray(value)) return value.map((v) => scrubCardLike(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = scrubCardLike(v, depth + 1);
@@ -39,8 +41,11 @@ export function loggerOptions(level: string): LoggerOptions {
     base: { name: 'eposd' },
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
     formatters: { log: (obj) => scrubCardLike(obj) as Record<string, unknown> },
+    serializers: { err: (err: Error) => scrubCardLike(pino.stdSerializers.err(err)) },
     hooks: {
       logMethod(args, method) {
+        // logger.error(err) would take err.message as the line's message unscrubbed: give it scrubbed.
+        if (args.length === 1 && (args[0] as unknown) instanceof Error) args.push((args[0] as unknown as Error).message);
         method.apply(this, args.map((a) => scrubCardLike(a)) as Parameters<typeof method>);
       },
     },

@@ -33,7 +33,7 @@ export function buildReceipts(tx: TransactionRow, identity: TerminalIdentity, or
 function receipt(tx: TransactionRow, identity: TerminalIdentity, copy: string, original?: TransactionRow): ReceiptLine[] {
   const { date, time } = receiptDateTime(new Date(tx.createdAt));
   const amount = tx.amount ?? original?.amount ?? null;
-  const outcome = tx.status === 'APPROVED' ? `AUTHORISED - ${tx.authCode ?? ''}`.trim() : `DECLINED - ${tx.responseCode ?? ''} ${(tx.statusReason ?? '').replace(/_/g, ' ')}`.trim();
+  const outcome = tx.status === 'APPROVED' ? (tx.authCode ? `AUTHORISED - ${tx.authCode}` : 'AUTHORISED') : `DECLINED - ${tx.responseCode ?? ''} ${(tx.statusReason ?? '').replace(/_/g, ' ')}`.trim();
   const lines: ReceiptLine[] = [
     line(identity.merchantName, '5', 'C', 'B'),
     line(copy, '5', 'C', 'B'),

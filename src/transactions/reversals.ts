@@ -10,6 +10,7 @@ export const REVERSAL_RETRY_MS = 30_000;
  */
 export class Reversals {
   private running: Promise<void> | undefined;
+  private again: Promise<void> | undefined;
   private retry: NodeJS.Timeout | undefined;
 
   constructor(
@@ -18,7 +19,9 @@ export class Reversals {
 
   /** Sends every pending reversal; resolves when each has been answered or has failed. */
   flush(): Promise<void> {
-    this.running ??= this.sendAll().finally(() => (this.running = undefined));
+    // A reversal committed while a flush is under way was not in that flush's list: go round once more.
+    if (this.running) return (this.again ??= this.running.then(() => ((this.again = undefined), this.flush())));
+    this.running = this.sendAll().finally(() => (this.running = undefined));
     return this.running;
   }
 

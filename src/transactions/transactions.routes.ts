@@ -25,12 +25,14 @@ export function transactionRoutes(ctx: AppContext): Router {
 
   route(router, '/transaction', {
     POST: endpoint({
-      before: [ctx.auth.pos],
+      before: [ctx.auth.pos, ctx.audited('transaction.start')],
       query: StartQuery,
       body: TransactionRequest,
       handle: ({ query, body }, _req, res) => {
         checkTid(query.tid);
-        res.json(ctx.transactions.start(body, principalOf(res).registerId, query.disablePrinting === 'true'));
+        const ack = ctx.transactions.start(body, principalOf(res).registerId, query.disablePrinting === 'true');
+        res.locals.uti = ack.uti;
+        res.json(ack);
       },
     }),
     GET: endpoint({
@@ -50,7 +52,7 @@ export function transactionRoutes(ctx: AppContext): Router {
       },
     }),
     DELETE: endpoint({
-      before: [ctx.auth.pos],
+      before: [ctx.auth.pos, ctx.audited('transaction.cancel')],
       query: CancelQuery,
       handle: ({ query }, _req, res) => {
         checkTid(query.tid);
@@ -85,7 +87,7 @@ export function transactionRoutes(ctx: AppContext): Router {
 
   route(router, '/print', {
     POST: endpoint({
-      before: [ctx.auth.pos],
+      before: [ctx.auth.pos, ctx.audited('receipt.reprint')],
       query: PrintQuery,
       handle: async ({ query }, _req, res) => {
         checkTid(query.tid);

@@ -196,9 +196,14 @@ export interface RunResult extends Exit {
   stderr: string[];
 }
 
-/** Runs eposd to its end: for starts that are expected to fail. Killed if it is still running after the timeout. */
-export async function runEposd(options: RunOptions = {}, timeoutMs = EXIT_TIMEOUT_MS): Promise<RunResult> {
+/**
+ * Runs eposd to its end: for starts that are expected to fail, or, with `signalOnReady`, to send a
+ * signal the instant the ready line appears. Killed if it is still running after the timeout.
+ */
+export async function runEposd(options: RunOptions & { signalOnReady?: NodeJS.Signals } = {}, timeoutMs = EXIT_TIMEOUT_MS): Promise<RunResult> {
   const s = spawnEposd(options, options.dataDir ?? makeTempDir('eposd-data-'), options.certDir ?? makeTempDir('eposd-certs-'));
+  const { signalOnReady } = options;
+  if (signalOnReady) s.onLine((line) => READY.test(line) && s.child.kill(signalOnReady));
   try {
     const exit = await withTimeout(s.exit, timeoutMs, 'eposd to exit');
     return { ...exit, stdout: s.out, stderr: s.err };

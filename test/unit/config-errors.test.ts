@@ -17,6 +17,8 @@ describe('loadConfig with bad values', () => {
     ['EPOSD_PORT', '-1'],
     ['EPOSD_PORT', '80.5'],
     ['EPOSD_SCREEN_PORT', 'x'],
+    ['EPOSD_HOST', 'no-such-host'],
+    ['EPOSD_HOST', '300.1.1.1'],
     ['EPOSD_TID', '1234567'],
     ['EPOSD_TID', '1234567a'],
     ['EPOSD_MID', 'ABC-123'],

@@ -48,6 +48,10 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ port: 9443, screenPort: 0, tid: '00000042', simMode: 'manual', mdns: true, pairingTtlS: 120, settlementTime: '23:59', host: '127.0.0.1' });
   });
 
+  it.each(['0.0.0.0', '::', '::1', '192.0.2.10', 'localhost'])('When EPOSD_HOST is %s, then it is accepted', (host) => {
+    expect(loadConfig({ EPOSD_HOST: host }).host).toBe(host);
+  });
+
   it('When a variable is set to the empty string, then its default applies', () => {
     expect(loadConfig({ EPOSD_PORT: '', EPOSD_CURRENCY: '' })).toMatchObject({ port: 8443, currency: 'EUR' });
   });

@@ -41,4 +41,26 @@ describe('the logger', () => {
     logger.info({ amount: 1000, tid: '12345678' }, 'sale');
     expect(lines()[0]).toMatchObject({ amount: 1000, tid: '12345678' });
   });
+
+  it('When an error is logged under err, then its type, message and stack are in the line, card-like numbers masked', () => {
+    const { logger, lines } = capture();
+    const err = Object.assign(new TypeError('card 4111111111111111 refused'), { code: 'E_CARD' });
+    logger.error({ err, path: '/x' }, 'request failed');
+    const [line] = lines();
+    expect(line).toMatchObject({ msg: 'request failed', path: '/x', err: { type: 'TypeError', message: 'card [REDACTED] refused', code: 'E_CARD' } });
+    expect((line!.err as { stack: string }).stack).toMatch(/^TypeError: card \[REDACTED\] refused\n\s+at /);
+  });
+
+  it('When an error is logged on its own, then it goes under err with its message as the message', () => {
+    const { logger, lines } = capture();
+    logger.error(new Error('disk gone'));
+    expect(lines()[0]).toMatchObject({ msg: 'disk gone', err: { type: 'Error', message: 'disk gone' } });
+  });
+
+  it('When an error with a card-like number is logged on its own, then the number is masked in the message too', () => {
+    const { logger, lines } = capture();
+    logger.error(new Error('card 4111111111111111 declined'));
+    expect(JSON.stringify(lines())).not.toContain('4111111111111111');
+    expect(lines()[0]).toMatchObject({ msg: 'card [REDACTED] declined' });
+  });
 });

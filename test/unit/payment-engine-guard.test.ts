@@ -146,6 +146,10 @@ describe('the engine guard: late and unexpected answers', () => {
     t.ctx.db.exec('DROP TRIGGER refuse');
     await jest.advanceTimersByTimeAsync(COMMIT_RETRY_MS);
     expect(committedStates(t.ctx.db, uti).slice(0, 2)).toEqual(['IDLE→AWAITING_CARD', 'AWAITING_CARD→READING_CARD']);
+    // The reader's read came while the move was not committed and was refused: the payment must still end.
+    await jest.advanceTimersByTimeAsync(CARD_TIMEOUT_MS);
+    expect(t.ctx.engine.current).toEqual({ name: 'IDLE' });
+    expect(rowOf(t.ctx, uti).status).not.toBe('IN_PROGRESS');
   });
 
   it('When the reader detects a card and then never reads it, then the payment still ends and frees the terminal', async () => {
