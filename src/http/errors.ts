@@ -28,5 +28,6 @@ export class ValidationError extends ApiError {
 
 /** The application/problem+json body (RFC 9457) for an error. */
 export function problemBody(err: ApiError): Record<string, unknown> {
-  return { type: 'about:blank', status: err.status, code: err.code, title: err.title, detail: err.detail, ...err.extra };
+  // The contract's fields come last: no extra may replace the HTTP status or the code.
+  return { type: 'about:blank', ...err.extra, status: err.status, code: err.code, title: err.title, detail: err.detail };
 }

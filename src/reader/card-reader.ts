@@ -44,7 +44,7 @@ export interface CardReader {
   ping(): Promise<void>;
 }
 
-/** First 2 and last 4 digits kept, the rest starred, the length kept: 4761730000000010 → 47**********0010. */
+/** First 2 and last 4 digits kept, the rest starred, the length kept: 4761739001010010 → 47**********0010. */
 export function maskPan(pan: string): string {
   const digits = pan.replace(/\D/g, '');
   if (digits.length < 8) return '*'.repeat(digits.length);

@@ -20,6 +20,9 @@ export const ScreenAction = Type.Union([
   Type.Object({ action: action('enterPin'), pin: Type.String({ pattern: '^[0-9]{4,12}$', description: 'must be 4 to 12 digits' }) }, { additionalProperties: false }),
 ]);
 
+/** Actions at the device that the audit trail keeps, as the API's own settlement and unpairing are kept. */
+const AUDITED_ACTIONS: Partial<Record<string, string>> = { settle: 'settlement.close', unpairAll: 'unpair.all' };
+
 // Works from src/ (tests) and from dist/ (npm start): both resolve to the sources' public folder.
 const PUBLIC_DIR = resolve(__dirname, '../../src/screen/public');
 
@@ -72,6 +75,8 @@ export function screenRoutes(ctx: AppContext): Router {
             simulator().enterPin(body.pin);
             break;
         }
+        const event = AUDITED_ACTIONS[body.action];
+        if (event) ctx.audit.record(event, 'OK', { role: 'screen', origin: 'screen' });
         res.json(ctx.screen.state());
       },
     }),

@@ -40,7 +40,8 @@ export class WebhookDispatcher {
       this.again = true;
       return;
     }
-    this.running = this.drain().finally(() => {
+    // A database error (busy, or closed by a shutdown mid-send) must not become an unhandled rejection.
+    this.running = this.drain().catch((err: unknown) => this.deps.logger.error({ err }, 'webhook dispatch failed')).finally(() => {
       this.running = undefined;
       if (this.again) (this.again = false), this.kick();
       else this.scheduleNext();
@@ -59,8 +60,9 @@ export class WebhookDispatcher {
 
   private scheduleNext(): void {
     clearTimeout(this.timer);
+    if (this.stopped) return;
     const next = this.deps.deliveries.nextAttemptAt();
-    if (next === null || this.stopped) return;
+    if (next === null) return;
     const wait = Math.max(0, next - this.deps.clock.now().getTime());
     this.timer = setTimeout(() => this.kick(), Math.min(wait, 2 ** 31 - 1)).unref();
   }

@@ -114,3 +114,17 @@ export function capturingLogger(level = 'debug'): { logger: Logger; lines: Recor
   const destination = { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) };
   return { logger: pino({ level }, destination), lines };
 }
+
+/**
+ * Asks `get` again every few milliseconds until `ok` holds for its answer, and returns that answer.
+ * The timeout only bounds a failing test; it measures nothing.
+ */
+export async function eventually<T>(what: string, get: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await get();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last answer: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -52,7 +52,8 @@ export interface EposdProcess {
   stop(timeoutMs?: number): Promise<number | null>;
 }
 
-const running = new Set<ChildProcess>();
+// Every started process until its streams have closed; `exit` settles then.
+const running = new Set<{ child: ChildProcess; exit: Promise<Exit> }>();
 const tempDirs = new Set<string>();
 
 /** A temporary directory removed by `cleanupEposd()`. */
@@ -65,10 +66,9 @@ export function makeTempDir(prefix = 'eposd-test-'): string {
 /** Kills every process this file started that is still running and removes the temporary directories. */
 export async function cleanupEposd(): Promise<void> {
   await Promise.all(
-    [...running].map((child) => {
-      const exited = new Promise((r) => child.once('exit', r));
+    [...running].map(({ child, exit }) => {
       child.kill('SIGKILL');
-      return exited;
+      return exit;
     }),
   );
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
@@ -111,7 +111,6 @@ function spawnEposd(options: RunOptions, dataDir: string, certDir: string): Spaw
     env: childEnv(options, dataDir, certDir),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  running.add(child);
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   const out: string[] = [];
@@ -125,15 +124,18 @@ function spawnEposd(options: RunOptions, dataDir: string, certDir: string): Spaw
   const exit = new Promise<Exit>((resolveExit) => {
     child.once('error', (e) => {
       err.push(`spawn failed: ${e.message}`);
+      running.delete(entry);
       resolveExit({ code: null, signal: null });
     });
     // 'close' rather than 'exit': by then every line of stdout and stderr has been read.
     child.once('close', (code, signal) => {
-      running.delete(child);
+      running.delete(entry);
       process.removeListener('exit', killOnExit);
       resolveExit({ code, signal });
     });
   });
+  const entry = { child, exit };
+  running.add(entry);
   const onLine = (listener: (line: string) => void) => {
     listeners.add(listener);
     return () => void listeners.delete(listener);

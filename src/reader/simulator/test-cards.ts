@@ -18,7 +18,7 @@ export interface TestCard {
 export type TestCardId = 'visa-contactless' | 'mastercard-chip' | 'amex-swipe' | 'visa-declined';
 
 export const TEST_CARDS: Readonly<Record<TestCardId, TestCard>> = {
-  'visa-contactless': { id: 'visa-contactless', label: 'Contactless Visa', pan: '4761730000000010', entryMode: 'PICC', aid: 'A0000000031010', appName: 'VISA CREDIT', cvm: 'NO_CVM' },
+  'visa-contactless': { id: 'visa-contactless', label: 'Contactless Visa', pan: '4761739001010010', entryMode: 'PICC', aid: 'A0000000031010', appName: 'VISA CREDIT', cvm: 'NO_CVM' },
   'mastercard-chip': { id: 'mastercard-chip', label: 'Chip & PIN Mastercard', pan: '5413330089010434', entryMode: 'ICC', aid: 'A0000000041010', appName: 'MASTERCARD', cvm: 'PIN' },
   'amex-swipe': { id: 'amex-swipe', label: 'Swiped Amex', pan: '374245455400126', entryMode: 'MAG', aid: 'A00000002501', appName: 'AMERICAN EXPRESS', cvm: 'SIGNATURE' },
   'visa-declined': { id: 'visa-declined', label: 'Declining Visa', pan: '4000000000000002', entryMode: 'PICC', aid: 'A0000000031010', appName: 'VISA DEBIT', cvm: 'NO_CVM', declines: true },

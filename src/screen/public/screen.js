@@ -10,6 +10,7 @@
 
   const PIN_MAX = 12;
   const PIN_SLOTS = 4;
+  const PAIRING_WINDOW_MS = 10 * 60 * 1000;
   const TYPES = { SALE: 'Sale', REFUND: 'Refund', PREAUTH: 'Pre-auth', COMPLETION: 'Completion', REVERSAL: 'Reversal' };
   const PROMPTS = {
     PRESENT_CARD: 'Present card',
@@ -101,7 +102,9 @@
     list.replaceChildren(
       ...(s.addresses || []).map((a) => {
         const line = document.createElement('span');
-        line.textContent = apiUrl(a, s.apiPort);
+        const url = apiUrl(a, s.apiPort);
+        const cut = url.indexOf('/payntpos');
+        line.append(url.slice(0, cut), document.createElement('wbr'), url.slice(cut));
         return line;
       }),
     );
@@ -110,7 +113,23 @@
 
   function renderPairing(s) {
     const code = String(s.pairingCode || '');
-    $('pairing-code').textContent = code.length === 6 ? `${code.slice(0, 3)} ${code.slice(3)}` : code || '--- ---';
+    const codeEl = $('pairing-code');
+    codeEl.dataset.code = code;
+    const groups = code.length === 6 ? [code.slice(0, 3), code.slice(3)] : [code || '------'];
+    const parts = [];
+    groups.forEach((group, i) => {
+      if (i) parts.push(document.createTextNode(' '));
+      const g = document.createElement('span');
+      g.className = 'group';
+      for (const ch of group) {
+        const d = document.createElement('span');
+        d.className = 'digit';
+        d.textContent = ch;
+        g.append(d);
+      }
+      parts.push(g);
+    });
+    codeEl.replaceChildren(...parts);
     const fp = String(s.fingerprint || '').toUpperCase();
     const blocks = fp.match(/.{1,4}/g) || [];
     $('pair-fp').replaceChildren(
@@ -120,11 +139,11 @@
         return el;
       }),
     );
-    // The bar shows the share of the window left; its length is whatever remained when first seen.
+    // The bar shows the share of the window left (SPEC §3: a code is valid 10 minutes).
     const key = `${code}|${s.pairingExpiresAt}`;
     if (key !== pairKey) {
       pairKey = key;
-      pairTotalMs = Math.max(0, Date.parse(s.pairingExpiresAt) - Date.now());
+      pairTotalMs = Math.max(PAIRING_WINDOW_MS, Date.parse(s.pairingExpiresAt) - Date.now());
     }
   }
 
@@ -137,7 +156,8 @@
 
     const title = PROMPTS[p.prompt] || p.prompt;
     $('prompt-title').textContent = title;
-    const message = p.message && p.message.trim().toLowerCase() !== title.toLowerCase() ? p.message : '';
+    const plain = (t) => String(t).toLowerCase().replace(/[\s.…!]+$/u, '');
+    const message = p.message && plain(p.message) !== plain(title) ? p.message : '';
     $('prompt-message').textContent = message;
     $('pay-foot').textContent = FOOTS[p.prompt] || '';
 

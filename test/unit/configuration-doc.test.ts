@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OPTIONS } from '../../src/config/options';
+
+describe('docs/configuration.md', () => {
+  const doc = readFileSync(join(__dirname, '../../docs/configuration.md'), 'utf8');
+  const rows = new Map(
+    doc
+      .split('\n')
+      .filter((l) => l.startsWith('| `EPOSD_'))
+      .map((l) => [/^\| `(EPOSD_[A-Z_]+)`/.exec(l)![1]!, l.split('|').map((c) => c.trim())]),
+  );
+
+  it.each(Object.values(OPTIONS).map((o) => [o.env, o] as const))('When %s is a setting, then the table documents it with its flag and default', (env, o) => {
+    const row = rows.get(env);
+    expect(row).toBeDefined();
+    expect(row![2]).toBe(`\`--${o.flag}\``);
+    expect(row![3]).toBe('default' in o ? `\`${String(o.default)}\`` : 'generated');
+  });
+
+  it('When the table lists a variable, then it is a real setting', () => {
+    const known = new Set(Object.values(OPTIONS).map((o) => o.env));
+    expect([...rows.keys()].filter((env) => !known.has(env))).toEqual([]);
+  });
+});
