@@ -6,4 +6,5 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   testTimeout: 30000,
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/openapi-conformance.ts'],
 };

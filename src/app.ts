@@ -1,13 +1,16 @@
 import express, { Router } from 'express';
 import helmet from 'helmet';
+import { Type } from '@sinclair/typebox';
 import type { AppContext } from './context';
 import { errorHandler, routeNotFound } from './http/error-handler';
 import { jsonBody } from './http/body';
+import { endpoint, route, routesOf } from './http/route';
 import { healthRoutes } from './health/health.routes';
 import { pairingRoutes } from './pairing/pairing.routes';
 import { transactionRoutes } from './transactions/transactions.routes';
 import { settlementRoutes } from './settlement/settlement.routes';
 import { diagnosticsRoutes } from './diagnostics/diagnostics.routes';
+import { buildOpenApi } from './openapi/document';
 
 export const BASE_PATH = '/payntpos/1.0.0';
 
@@ -24,15 +27,26 @@ export function createApp(ctx: AppContext): express.Express {
   });
   app.use(jsonBody);
 
+  const routers = [healthRoutes(ctx), pairingRoutes(ctx), transactionRoutes(ctx), settlementRoutes(ctx), diagnosticsRoutes(ctx), openApiRoutes(() => document)];
+  const document = buildOpenApi(routers.flatMap(routesOf), BASE_PATH);
+  app.locals.openapi = document;
   const api = Router();
-  api.use(healthRoutes(ctx));
-  api.use(pairingRoutes(ctx));
-  api.use(transactionRoutes(ctx));
-  api.use(settlementRoutes(ctx));
-  api.use(diagnosticsRoutes(ctx));
+  routers.forEach((r) => api.use(r));
   app.use(BASE_PATH, api);
 
   app.use(routeNotFound);
   app.use(errorHandler(ctx.logger));
   return app;
+}
+
+function openApiRoutes(document: () => unknown): Router {
+  const router = Router();
+  route(router, '/openapi.json', {
+    GET: endpoint({
+      summary: 'This document: OpenAPI 3.1, no token needed',
+      responses: { 200: { description: 'The OpenAPI document', schema: Type.Object({ openapi: Type.Literal('3.1.0') }) } },
+      handle: (_i, _req, res) => res.json(document()),
+    }),
+  });
+  return router;
 }

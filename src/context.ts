@@ -81,10 +81,10 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     audit.authFailure(reason, { actor: principal?.registerId ?? null, role: principal?.role ?? null, origin: req.ip ?? null });
   const pairing = new PairingService({ registers, clock, ids, identity, fingerprint, display: screen, logger, pairingTtlMs: config.pairingTtlS * 1000 });
 
-  const simulator = new SimulatedCardReader({ mode: config.simMode, cardDelayMs: config.simCardDelayMs, pinDelayMs: Math.min(SIM_PIN_DELAY_MS, config.simCardDelayMs), logger });
+  const simulator = new SimulatedCardReader({ mode: config.simMode, cardDelayMs: config.simCardDelayMs, pinDelayMs: Math.min(SIM_PIN_DELAY_MS, config.simCardDelayMs), readDelayMs: config.simReadDelayMs, logger });
   const reader = overrides.reader ?? simulator;
   const host = overrides.host ?? new SimulatedHost({ authDelayMs: config.simAuthDelayMs, lateAnswerMs: config.hostTimeoutMs + config.simAuthDelayMs + 1000, ids, logger });
-  const printer = overrides.printer ?? new SimulatedPrinter(logger);
+  const printer = overrides.printer ?? new SimulatedPrinter(logger, config.simPrintDelayMs);
   const transactionsRepo = new TransactionsRepository(db);
   const deliveries = new DeliveriesRepository(db, ids);
   const ledger = new Ledger(db, transactionsRepo, new TransactionEventsRepository(db), deliveries);

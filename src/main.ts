@@ -45,6 +45,7 @@ export async function start(config: Config): Promise<{ ctx: AppContext; stop: ()
   ctx.start();
   const apiPort = (ports.api = await listen(api, config.port, config.host));
   const screenPort = (ports.screen = await listen(screen, config.screenPort, '127.0.0.1'));
+  ctx.screen.listeningOn(apiPort, config.host);
   process.stdout.write(
     `eposd ready api=https://${urlHost(config.host)}:${apiPort}${BASE_PATH} screen=http://127.0.0.1:${screenPort}/ tid=${ctx.identity.tid} fingerprint=${certificate.fingerprint}\n`,
   );
@@ -82,15 +83,19 @@ async function main(): Promise<void> {
     process.stderr.write(`eposd: ${err.message}\n`);
     process.exit(2);
   }
-  const { stop } = await start(config);
+  // Handlers first: a signal that arrives while starting still stops cleanly, once started.
+  const started = start(config);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      stop().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
+      started
+        .then(({ stop }) => stop())
+        .then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
     });
   }
+  await started;
 }
 
 if (require.main === module) {

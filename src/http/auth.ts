@@ -7,8 +7,10 @@ import type { Role } from '../pairing/registers.repository';
 export type AuthFailureListener = (reason: 'MISSING_TOKEN' | 'INVALID_TOKEN' | 'FORBIDDEN', req: Request, principal?: Principal) => void;
 
 /** Lets through a request whose token belongs to one of `roles`; 401 without a valid token, 403 for the wrong role. */
-export function requireRole(pairing: PairingService, roles: Role[], onFailure?: AuthFailureListener): RequestHandler {
-  return (req, res, next) => {
+export type RoleGuard = RequestHandler & { roles: readonly Role[] };
+
+export function requireRole(pairing: PairingService, roles: Role[], onFailure?: AuthFailureListener): RoleGuard {
+  const guard: RequestHandler = (req, res, next) => {
     const token = tokenFromHeader(req.headers.authorization);
     const principal = pairing.authenticate(token);
     if (!principal) {
@@ -23,6 +25,7 @@ export function requireRole(pairing: PairingService, roles: Role[], onFailure?: 
     }
     next();
   };
+  return Object.assign(guard, { roles });
 }
 
 export function principalOf(res: Response): Principal {

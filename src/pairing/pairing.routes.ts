@@ -5,7 +5,7 @@ import type { AppContext } from '../context';
 import { ApiError } from '../http/errors';
 import { principalOf } from '../http/auth';
 import { endpoint, route } from '../http/route';
-import { PairingInput } from './pairing.schemas';
+import { PairingAnswer, PairingInput } from './pairing.schemas';
 
 function paired(res: Response, answer: Paired): void {
   res.locals.auditActor = answer.registerId;
@@ -26,16 +26,24 @@ export function pairingRoutes(ctx: AppContext): Router {
   });
   route(router, '/pair', {
     GET: endpoint({
+      summary: 'Pair a POS (or a technician) with the code shown on the terminal',
+      responses: { 200: { description: 'Paired: keep authToken secret and pin certificateFingerprint', schema: PairingAnswer } },
+      errors: ['PAIRING_FAILED', 'RATE_LIMITED'],
       before: [limiter, ctx.audited('pairing')],
       query: PairingInput,
       handle: ({ query }, _req, res) => paired(res, ctx.pairing.pair(query)),
     }),
     POST: endpoint({
+      summary: 'Pair, with the same fields as JSON',
+      responses: { 200: { description: 'Paired', schema: PairingAnswer } },
+      errors: ['PAIRING_FAILED', 'RATE_LIMITED'],
       before: [limiter, ctx.audited('pairing')],
       body: PairingInput,
       handle: ({ body }, _req, res) => paired(res, ctx.pairing.pair(body)),
     }),
     DELETE: endpoint({
+      summary: 'Unpair the caller: its token stops working',
+      responses: { 204: { description: 'Unpaired' } },
       before: [ctx.auth.anyone, ctx.audited('unpair')],
       handle: (_input, _req, res) => {
         ctx.pairing.unpair(principalOf(res).registerId);

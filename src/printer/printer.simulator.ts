@@ -8,9 +8,14 @@ export class SimulatedPrinter implements Printer {
   private lastError: string | null = null;
   readonly jobs: { what: string; lines: ReceiptLine[] }[] = [];
 
-  constructor(private readonly logger: Logger) {}
+  /** `delayMs`: how long each receipt takes to print (0: at once). */
+  constructor(
+    private readonly logger: Logger,
+    private readonly delayMs = 0,
+  ) {}
 
   async print(lines: ReceiptLine[], what: string): Promise<void> {
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs).unref());
     this.printed += 1;
     this.jobs.push({ what, lines });
     if (this.jobs.length > 50) this.jobs.shift();

@@ -31,11 +31,18 @@ export class ScreenService extends EventEmitter implements Display {
   private lastLine = '';
 
   constructor(
-    private readonly identity: ScreenIdentity,
+    private identity: ScreenIdentity,
     private readonly write: (line: string) => void = (line) => void process.stdout.write(`${line}\n`),
   ) {
     super();
     this.setMaxListeners(0);
+  }
+
+  /** Once the API listens: the port it really has, and only the addresses it really listens on. */
+  listeningOn(apiPort: number, host: string): void {
+    const all = host === '0.0.0.0' || host === '::';
+    this.identity = { ...this.identity, apiPort, addresses: all ? this.identity.addresses : [host] };
+    this.changed();
   }
 
   showPairing(view: PairingView | undefined): void {
@@ -68,7 +75,7 @@ export class ScreenService extends EventEmitter implements Display {
 function describe(s: ScreenState): string {
   switch (s.screen) {
     case 'idle':
-      return `[screen] idle: TID ${s.tid} ready at ${[...s.addresses, 'localhost'].map((a) => `${a.includes(':') ? `[${a}]` : a}:${s.apiPort}`).join(', ')}`;
+      return `[screen] idle: TID ${s.tid} ready at ${s.addresses.map((a) => `${a.includes(':') ? `[${a}]` : a}:${s.apiPort}`).join(', ')}`;
     case 'pairing':
       return `[screen] pairing: code ${s.pairingCode} valid until ${s.pairingExpiresAt}, fingerprint ${s.fingerprint}`;
     case 'payment': {

@@ -23,15 +23,22 @@ const REDACT_PATHS = [
 ];
 
 const CARD_LIKE = /\d(?:[ -]?\d){12,18}/g;
+// A token as pairing issues it, "<selector>.<secret>", quoted in a string.
+const TOKEN_LIKE = /(?<![\w-])[\w-]{16}\.[\w-]{43}(?![\w-])/g;
+// The paths above reach two levels and match case exactly: these keys are censored at any depth, in any case.
+const SECRET_KEY = /^(authorization|auth-?token|token|webhook-?secret|secret|pairing-?code|pan|cookie)$/i;
+// A PAN logged as a number. 14 digits and up: epoch milliseconds (13 digits until 2286) stay readable.
+const CARD_LIKE_NUMBER = 1e13;
 
 export function scrubCardLike(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.replace(CARD_LIKE, '[REDACTED]');
+  if (typeof value === 'string') return value.replace(CARD_LIKE, '[REDACTED]').replace(TOKEN_LIKE, '[REDACTED]');
+  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) >= CARD_LIKE_NUMBER) return '[REDACTED]';
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   // Left whole for the err serializer (which scrubs what it makes): copied key by key, an Error is {}.
   if (value instanceof Error) return value;
   if (Array.isArray(value)) return value.map((v) => scrubCardLike(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = scrubCardLike(v, depth + 1);
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) && v != null ? '[REDACTED]' : scrubCardLike(v, depth + 1);
   return out;
 }
 

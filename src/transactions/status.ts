@@ -2,24 +2,25 @@ import type { TerminalIdentity } from '../identity/identity';
 import { javaDateString } from './java-date';
 import { buildReceipts } from './receipts';
 import type { TransactionRow } from './transactions.repository';
+import type { FinalStatus, InProgressStatus } from './transactions.schemas';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const iso = (ms: number) => new Date(ms).toISOString();
 
 /** 202 while a transaction runs: what it is and where it is, and no transApproved. */
-export function inProgressBody(tx: TransactionRow) {
+export function inProgressBody(tx: TransactionRow): InProgressStatus {
   return {
     uti: tx.uti,
     transactionType: tx.transType,
     transAmount: tx.amount,
-    status: 'IN_PROGRESS' as const,
-    stage: tx.stage === 'PRINTING' ? 'AUTHORIZING' : tx.stage,
+    status: 'IN_PROGRESS',
+    stage: tx.stage === 'PRINTING' || tx.stage === null ? 'AUTHORIZING' : tx.stage,
     reference: tx.reference,
     createdAt: iso(tx.createdAt),
   };
 }
 
 /** 200 once final: every field of Paynt's model, and eposd's own beside them. */
-export function finalBody(tx: TransactionRow, identity: TerminalIdentity, original?: TransactionRow) {
+export function finalBody(tx: TransactionRow, identity: TerminalIdentity, original?: TransactionRow): FinalStatus {
   const receipts = buildReceipts(tx, identity, original);
   return {
     uti: tx.uti,
@@ -33,23 +34,23 @@ export function finalBody(tx: TransactionRow, identity: TerminalIdentity, origin
     primaryAccountNumber: tx.maskedPan,
     transactionDate: javaDateString(new Date(tx.createdAt)),
     transactionResponse: tx.responseCode,
-    transactionSource: tx.entryMode ?? 'NONE',
+    transactionSource: (tx.entryMode ?? 'NONE') as FinalStatus['transactionSource'],
     applicationId: tx.aid,
     appName: tx.appName,
-    cardholderVerificationMethod: tx.cvm ?? 'NONE',
+    cardholderVerificationMethod: (tx.cvm ?? 'NONE') as FinalStatus['cardholderVerificationMethod'],
     currencyCode: tx.currency,
     terminalId: identity.tid,
     merchantId: identity.mid,
     signature: tx.cvm === 'SIGNATURE',
     cardholderReceipt: receipts?.cardholder ?? [],
     merchantReceipt: receipts?.merchant ?? [],
-    status: tx.status,
+    status: tx.status as FinalStatus['status'],
     statusReason: tx.statusReason,
     reference: tx.reference,
     reversed: tx.reversal === 'DONE',
     voidedBy: tx.voidedBy,
     completedBy: tx.completedBy,
     createdAt: iso(tx.createdAt),
-    completedAt: iso(tx.completedAt),
+    completedAt: tx.completedAt === null ? null : iso(tx.completedAt),
   };
 }

@@ -5,7 +5,21 @@ import { ApiError, ValidationError } from '../http/errors';
 import { endpoint, route } from '../http/route';
 import { openEventStream } from '../http/sse';
 import { finalBody } from './status';
-import { CancelQuery, EventsQuery, PrintQuery, SearchQuery, StartQuery, StatusQuery, TransactionRequest } from './transactions.schemas';
+import {
+  Acknowledgement,
+  CancelQuery,
+  EventsQuery,
+  FeedEventSchema,
+  FinalStatus,
+  InProgressStatus,
+  PrintAnswer,
+  PrintQuery,
+  SearchPage,
+  SearchQuery,
+  StartQuery,
+  StatusQuery,
+  TransactionRequest,
+} from './transactions.schemas';
 import type { FeedEvent } from './event-feed';
 
 function instant(value: string | undefined, field: string): number | undefined {
@@ -25,6 +39,10 @@ export function transactionRoutes(ctx: AppContext): Router {
 
   route(router, '/transaction', {
     POST: endpoint({
+      summary: 'Start a SALE, REFUND, PREAUTH, COMPLETION or REVERSAL; answers the UTI at once',
+      description: 'The answer comes once the transaction is committed. A SALE, REFUND or PREAUTH may carry its own uti: a retry with the same body replays the acknowledgement.',
+      responses: { 200: { description: 'Accepted: read the outcome with GET /transaction', schema: Acknowledgement } },
+      errors: ['TID_MISMATCH', 'TERMINAL_BUSY', 'ORIGINAL_NOT_FOUND', 'INVALID_ORIGINAL', 'ALREADY_COMPLETED', 'ALREADY_VOIDED', 'ALREADY_SETTLED', 'AMOUNT_EXCEEDS_PREAUTH', 'UTI_CONFLICT'],
       before: [ctx.auth.pos, ctx.audited('transaction.start')],
       query: StartQuery,
       body: TransactionRequest,
@@ -36,6 +54,12 @@ export function transactionRoutes(ctx: AppContext): Router {
       },
     }),
     GET: endpoint({
+      summary: 'Read a transaction: 202 while it runs, 200 when final; wait=N holds the answer until then',
+      responses: {
+        200: { description: 'Final', schema: FinalStatus },
+        202: { description: 'In progress', schema: InProgressStatus },
+      },
+      errors: ['TID_MISMATCH', 'NOT_FOUND'],
       before: [ctx.auth.pos],
       query: StatusQuery,
       handle: async ({ query }, req, res) => {
@@ -52,6 +76,9 @@ export function transactionRoutes(ctx: AppContext): Router {
       },
     }),
     DELETE: endpoint({
+      summary: 'Cancel the payment while the terminal waits for a card or a PIN',
+      responses: { 200: { description: 'Cancelled: the final status', schema: FinalStatus } },
+      errors: ['TID_MISMATCH', 'NOT_FOUND', 'CANNOT_CANCEL'],
       before: [ctx.auth.pos, ctx.audited('transaction.cancel')],
       query: CancelQuery,
       handle: ({ query }, _req, res) => {
@@ -63,6 +90,8 @@ export function transactionRoutes(ctx: AppContext): Router {
 
   route(router, '/transactions', {
     GET: endpoint({
+      summary: 'Find transactions, newest first, e.g. by your reference after a lost answer',
+      responses: { 200: { description: 'A page of transactions', schema: SearchPage } },
       before: [ctx.auth.pos],
       query: SearchQuery,
       handle: ({ query }, _req, res) => {
@@ -87,6 +116,9 @@ export function transactionRoutes(ctx: AppContext): Router {
 
   route(router, '/print', {
     POST: endpoint({
+      summary: 'Print a receipt again',
+      responses: { 200: { description: 'Printed', schema: PrintAnswer } },
+      errors: ['TID_MISMATCH', 'NOT_FOUND', 'NOTHING_TO_PRINT'],
       before: [ctx.auth.pos, ctx.audited('receipt.reprint')],
       query: PrintQuery,
       handle: async ({ query }, _req, res) => {
@@ -99,6 +131,8 @@ export function transactionRoutes(ctx: AppContext): Router {
 
   route(router, '/events', {
     GET: endpoint({
+      summary: 'Server-Sent Events of every transaction\'s stages and outcome; send Last-Event-ID to resume',
+      responses: { 200: { description: 'An event stream: `event: transaction`, `id`, and `data` as below', schema: FeedEventSchema, contentType: 'text/event-stream' } },
       before: [ctx.auth.pos],
       query: EventsQuery,
       handle: (_i, req, res) => {

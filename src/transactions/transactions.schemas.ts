@@ -52,3 +52,98 @@ export const Acknowledgement = Type.Object({
   uti: Uti,
 });
 export type Acknowledgement = Static<typeof Acknowledgement>;
+
+// ---- Answers ----
+
+const ReceiptLine = Type.Tuple([Type.String(), Type.String({ pattern: '^[1-9]$' }), StringEnum(['L', 'C', 'R'] as const), StringEnum(['N', 'B'] as const)], {
+  description: '[text, size "1".."9", align L|C|R, style N|B]',
+  example: ['MERCHANT COPY', '5', 'C', 'B'],
+});
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+const STAGES = ['AWAITING_CARD', 'READING_CARD', 'AWAITING_PIN', 'AUTHORIZING'] as const;
+
+export const InProgressStatus = Type.Object(
+  {
+    uti: Uti,
+    transactionType: StringEnum(TRANS_TYPES),
+    transAmount: Type.Union([Type.Integer(), Type.Null()]),
+    status: Type.Literal('IN_PROGRESS'),
+    stage: StringEnum(STAGES),
+    reference: NullableString,
+    createdAt: Type.String(),
+  },
+  { description: '202: the transaction is still running. There is no transApproved yet.' },
+);
+export type InProgressStatus = Static<typeof InProgressStatus>;
+
+export const FinalStatus = Type.Object(
+  {
+    uti: Uti,
+    originalUti: NullableString,
+    transApproved: Type.Boolean(),
+    transCancelled: Type.Boolean(),
+    voided: Type.Boolean(),
+    transactionType: StringEnum(TRANS_TYPES),
+    transAmount: Type.Union([Type.Integer(), Type.Null()]),
+    authCode: NullableString,
+    primaryAccountNumber: Type.Union([Type.String({ pattern: '^[0-9]{2}\\*+[0-9]{4}$' }), Type.Null()], { example: '47**********0010' }),
+    transactionDate: Type.String({ example: 'Mon Apr 28 09:27:25 GMT+03:00 2025' }),
+    transactionResponse: NullableString,
+    transactionSource: StringEnum(['ICC', 'PICC', 'MAG', 'MANUAL', 'NONE'] as const),
+    applicationId: NullableString,
+    appName: NullableString,
+    cardholderVerificationMethod: StringEnum(['PIN', 'NO_CVM', 'SIGNATURE', 'NONE'] as const),
+    currencyCode: Type.String(),
+    terminalId: Type.String(),
+    merchantId: Type.String(),
+    signature: Type.Boolean(),
+    cardholderReceipt: Type.Array(ReceiptLine),
+    merchantReceipt: Type.Array(ReceiptLine),
+    status: StringEnum(['APPROVED', 'DECLINED', 'CANCELLED', 'TIMED_OUT', 'FAILED'] as const),
+    statusReason: NullableString,
+    reference: NullableString,
+    reversed: Type.Boolean({ description: 'the host confirmed a reversal of an authorisation whose answer was lost' }),
+    voidedBy: NullableString,
+    completedBy: NullableString,
+    createdAt: Type.String(),
+    completedAt: NullableString,
+  },
+  { description: '200: the final outcome. Check both the HTTP status and transApproved.' },
+);
+export type FinalStatus = Static<typeof FinalStatus>;
+
+export const TransactionSummary = Type.Composite(
+  [
+    Type.Omit(FinalStatus, ['cardholderReceipt', 'merchantReceipt', 'transApproved', 'status']),
+    Type.Object({
+      transApproved: Type.Optional(Type.Boolean()),
+      status: StringEnum(FINAL_STATUSES),
+      stage: Type.Optional(Type.Union([StringEnum([...STAGES, 'PRINTING'] as const), Type.Null()])),
+    }),
+  ],
+  { description: 'A transaction in a list: the status without its receipts.' },
+);
+
+export const SearchPage = Type.Object({
+  transactions: Type.Array(TransactionSummary),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'pass as cursor for the next page; null on the last page' }),
+});
+
+export const PrintAnswer = Type.Object({ uti: Uti, copy: StringEnum(['cardholder', 'merchant'] as const), printed: Type.Boolean() });
+
+export const FeedEventSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    uti: Uti,
+    transactionType: StringEnum(TRANS_TYPES),
+    transAmount: Type.Union([Type.Integer(), Type.Null()]),
+    reference: NullableString,
+    from: Type.String(),
+    state: Type.String(),
+    status: StringEnum(FINAL_STATUSES),
+    statusReason: NullableString,
+    detail: NullableString,
+    at: Type.String(),
+  },
+  { description: 'The data of each `event: transaction` frame; the frame id is `id`.' },
+);

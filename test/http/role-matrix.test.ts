@@ -44,6 +44,7 @@ interface Row {
 
 const ROUTES: Row[] = [
   { method: 'GET', path: '/health', expected: everyone(200) },
+  { method: 'GET', path: '/openapi.json', expected: everyone(200) },
   { method: 'GET', path: '/pair', query: (f) => ({ pairingCode: f.t.ctx.pairing.openWindow().code, registerId: 'till-9' }), expected: everyone(200) },
   { method: 'POST', path: '/pair', body: { registerId: 'till-9' }, expected: everyone(200) },
   { method: 'DELETE', path: '/pair', expected: anyPaired(204) },

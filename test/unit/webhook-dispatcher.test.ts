@@ -18,7 +18,7 @@ describe('backoffMs', () => {
 
 describe('the webhook dispatcher, with a manual clock and an injected fetch', () => {
   let t: TestContext;
-  let fetch: jest.Mock<Promise<Response>, Parameters<typeof globalThis.fetch>>;
+  let fetch: jest.Mock<Promise<Response>, []>;
   let sentAt: number[];
   beforeEach(() => {
     sentAt = [];

@@ -9,6 +9,8 @@ export interface SimulatorOptions {
   cardDelayMs: number;
   /** Auto mode: how long the simulated cardholder takes to type the PIN. */
   pinDelayMs: number;
+  /** How long reading a presented card takes (0: at once). */
+  readDelayMs?: number;
   logger: Logger;
 }
 
@@ -82,7 +84,7 @@ export class SimulatedCardReader implements CardReader {
     s.phase = 'reading';
     this.opts.logger.debug({ uti: s.uti, card: card.id }, 'simulator: card presented');
     s.events.cardDetected(s.uti);
-    s.timer = this.later(0, () => {
+    s.timer = this.later(this.opts.readDelayMs ?? 0, () => {
       if (s.phase !== 'reading') return;
       if (behaviourFor(s.amount).kind === 'READ_ERROR') return s.events.cardReadFailed(s.uti);
       s.events.cardRead(s.uti, this.read(card, s.amount));

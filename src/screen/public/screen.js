@@ -364,6 +364,8 @@
     setTimeout(() => el.classList.remove('pressed'), 120);
   }
 
+  // Keys never take focus, so the physical keyboard keeps driving the keypad after a click.
+  document.querySelector('.keypad').addEventListener('mousedown', (e) => e.preventDefault());
   document.querySelector('.keypad').addEventListener('click', (e) => {
     const key = e.target.closest('[data-key]');
     if (key) press(key.dataset.key);

@@ -1,0 +1,11 @@
+/**
+ * The eposd POS client: pair with a terminal (pinning its key), take payments with retry-safe UTIs,
+ * wait for outcomes, read the event stream. Depends on nothing but Node.
+ */
+export { EposdClient, newUti, type EposdClientOptions, type PaymentOptions, type WaitOptions } from './client';
+export { BASE_PATH, DEFAULT_PORT, probeFingerprint, type PairOptions } from './pairing';
+export { TerminalStore, addressOf, defaultStorePath, type PairedTerminal } from './store';
+export { CertificateChangedError, EposdApiError, EposdClientError, EposdNetworkError, NotPairedError, isNetworkError } from './errors';
+export { displayFingerprint, normalizeFingerprint, spkiFingerprint } from './fingerprint';
+export type { TransportOptions } from './transport';
+export * from './types';

@@ -1,0 +1,107 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { NotPairedError } from './errors';
+
+/** What the POS keeps of one pairing: the token, and the key fingerprint pinned on first use. */
+export interface PairedTerminal {
+  host: string;
+  port: number;
+  tid: string;
+  serialNumber: string;
+  registerId: string;
+  authToken: string;
+  /** SHA-256 of the terminal's public key, 64 lowercase hex digits: every connection must present it. */
+  fingerprint: string;
+  pairedAt: string;
+  webhookSecret?: string;
+}
+
+interface StoreFile {
+  version: 1;
+  /** The address of the terminal chosen when none is named: the last one paired. */
+  last?: string;
+  terminals: PairedTerminal[];
+}
+
+/** `host:port`, with brackets around an IPv6 address. */
+export const addressOf = (t: { host: string; port: number }): string => `${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
+
+/** EPOSD_POS_CONFIG, else `$XDG_CONFIG_HOME/eposd-pos/terminals.json` (`~/.config/…` by default). */
+export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.EPOSD_POS_CONFIG) return env.EPOSD_POS_CONFIG;
+  return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'eposd-pos', 'terminals.json');
+}
+
+/**
+ * The paired terminals, in one JSON file readable by its owner only (it holds tokens). Written to a
+ * temporary file and renamed, so that a crash never leaves half a file.
+ */
+export class TerminalStore {
+  constructor(readonly path: string = defaultStorePath()) {}
+
+  private read(): StoreFile {
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, terminals: [] };
+      throw err;
+    }
+    try {
+      const parsed = JSON.parse(text) as StoreFile;
+      if (!Array.isArray(parsed.terminals)) throw new Error('no terminals list');
+      return parsed;
+    } catch (err) {
+      throw new Error(`${this.path} is not a terminals file (${(err as Error).message}); move it away and pair again`);
+    }
+  }
+
+  private write(file: StoreFile): void {
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+    renameSync(tmp, this.path);
+  }
+
+  list(): PairedTerminal[] {
+    return this.read().terminals;
+  }
+
+  /**
+   * The terminal named by `selector` (its `host:port`, or its TID), else the last one paired, else the
+   * only one. Throws NotPairedError when there is none to choose.
+   */
+  find(selector?: string): PairedTerminal {
+    const file = this.read();
+    if (file.terminals.length === 0) throw new NotPairedError('No terminal is paired yet. Pair one first: eposd-pos pair --host <address> --code <code>');
+    if (selector) {
+      const found = file.terminals.find((t) => addressOf(t) === selector || t.tid === selector);
+      if (!found) throw new NotPairedError(`No paired terminal is ${selector}. Paired: ${file.terminals.map((t) => `${addressOf(t)} (TID ${t.tid})`).join(', ')}`);
+      return found;
+    }
+    return file.terminals.find((t) => addressOf(t) === file.last) ?? file.terminals[file.terminals.length - 1]!;
+  }
+
+  /** The pin kept for an address, if any: a new pairing there must present the same key. */
+  pinFor(host: string, port: number): string | undefined {
+    return this.read().terminals.find((t) => addressOf(t) === addressOf({ host, port }))?.fingerprint;
+  }
+
+  /** Keeps a pairing; it replaces any earlier one at the same address or with the same TID, and becomes the default. */
+  save(terminal: PairedTerminal): void {
+    const file = this.read();
+    const address = addressOf(terminal);
+    file.terminals = [...file.terminals.filter((t) => addressOf(t) !== address && t.tid !== terminal.tid), terminal];
+    file.last = address;
+    this.write(file);
+  }
+
+  remove(terminal: PairedTerminal): void {
+    const file = this.read();
+    const address = addressOf(terminal);
+    file.terminals = file.terminals.filter((t) => addressOf(t) !== address);
+    if (file.last === address) delete file.last;
+    this.write(file);
+  }
+}

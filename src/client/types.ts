@@ -1,0 +1,160 @@
+/*
+ * The wire model of the eposd API as a POS sees it (SPEC §2, §3, §5). Hand-written rather than
+ * imported from the server's schemas so that this library depends on nothing but Node: a POS project
+ * takes src/client/ and nothing else. test/unit/client-wire-types.test.ts keeps the two in step.
+ */
+
+export type TransType = 'SALE' | 'REFUND' | 'PREAUTH' | 'COMPLETION' | 'REVERSAL';
+export type FinalStatusName = 'APPROVED' | 'DECLINED' | 'CANCELLED' | 'TIMED_OUT' | 'FAILED';
+export type StatusName = 'IN_PROGRESS' | FinalStatusName;
+export type Stage = 'AWAITING_CARD' | 'READING_CARD' | 'AWAITING_PIN' | 'AUTHORIZING';
+
+/** One receipt line: text, size "1".."9", align L|C|R, style N|B. */
+export type ReceiptLine = [text: string, size: string, align: 'L' | 'C' | 'R', style: 'N' | 'B'];
+
+export interface PairingAnswer {
+  authToken: string;
+  registerId: string;
+  tid: string;
+  serialNumber: string;
+  certificateFingerprint: string;
+  role: 'pos' | 'technician';
+  expiresAt?: string;
+  webhookSecret?: string;
+}
+
+/** The answer to POST /transaction. */
+export interface Acknowledgement {
+  transType: TransType;
+  amountTrans?: number;
+  uti: string;
+}
+
+/** GET /transaction while the transaction runs (HTTP 202). */
+export interface InProgressStatus {
+  uti: string;
+  transactionType: TransType;
+  transAmount: number | null;
+  status: 'IN_PROGRESS';
+  stage: Stage;
+  reference: string | null;
+  createdAt: string | null;
+}
+
+/** GET /transaction once the outcome is final (HTTP 200). */
+export interface FinalStatus {
+  uti: string;
+  originalUti: string | null;
+  transApproved: boolean;
+  transCancelled: boolean;
+  voided: boolean;
+  transactionType: TransType;
+  transAmount: number | null;
+  authCode: string | null;
+  primaryAccountNumber: string | null;
+  transactionDate: string;
+  transactionResponse: string | null;
+  transactionSource: string;
+  applicationId: string | null;
+  appName: string | null;
+  cardholderVerificationMethod: string;
+  currencyCode: string;
+  terminalId: string;
+  merchantId: string;
+  signature: boolean;
+  cardholderReceipt: ReceiptLine[];
+  merchantReceipt: ReceiptLine[];
+  status: FinalStatusName;
+  statusReason: string | null;
+  reference: string | null;
+  reversed: boolean;
+  voidedBy: string | null;
+  completedBy: string | null;
+  createdAt: string | null;
+  completedAt: string | null;
+}
+
+export type TransactionStatus = InProgressStatus | FinalStatus;
+
+export const isFinal = (s: TransactionStatus): s is FinalStatus => s.status !== 'IN_PROGRESS';
+
+/** One row of GET /transactions: a status without its receipts. */
+export type TransactionSummary =
+  | Omit<FinalStatus, 'cardholderReceipt' | 'merchantReceipt'>
+  | (Omit<FinalStatus, 'cardholderReceipt' | 'merchantReceipt' | 'transApproved' | 'status'> & { status: 'IN_PROGRESS'; stage: Stage | null });
+
+export interface TransactionList {
+  transactions: TransactionSummary[];
+  nextCursor: string | null;
+}
+
+export interface ListFilters {
+  reference?: string;
+  status?: StatusName;
+  type?: TransType;
+  /** ISO 8601, inclusive. */
+  from?: string;
+  /** ISO 8601, exclusive. */
+  to?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface TypeTotal {
+  count: number;
+  amount: number;
+}
+
+export interface Batch {
+  batchNumber: number;
+  status: 'OPEN' | 'CLOSED';
+  openedAt: string;
+  closedAt?: string;
+  closedBy?: string;
+  totals: {
+    currency: string;
+    sales: TypeTotal;
+    refunds: TypeTotal;
+    preauths: TypeTotal;
+    completions: TypeTotal;
+    voided: TypeTotal;
+    reversals: { count: number };
+    declined: { count: number };
+    notCompleted: { count: number };
+    net: number;
+  };
+}
+
+export interface ReprintAnswer {
+  uti: string;
+  copy: 'cardholder' | 'merchant';
+  printed: boolean;
+}
+
+/** One `event: transaction` frame of GET /events: a transition of one transaction. */
+export interface TransactionEvent {
+  id: number;
+  uti: string;
+  transactionType: TransType;
+  transAmount: number | null;
+  reference: string | null;
+  from: string;
+  state: string;
+  status: StatusName;
+  statusReason: string | null;
+  detail: string | null;
+  at: string;
+}
+
+/** What `events()` yields: transitions, and a note when more was missed than the terminal can replay. */
+export type StreamEvent = ({ type: 'transaction' } & TransactionEvent) | { type: 'truncated'; message: string };
+
+/** An application/problem+json body. */
+export interface Problem {
+  status: number;
+  code: string;
+  title: string;
+  detail?: string;
+  errors?: { field: string; message: string }[];
+  [extra: string]: unknown;
+}

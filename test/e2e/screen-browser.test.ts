@@ -1,0 +1,121 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { TEST_CARDS } from '../../src/reader/simulator/test-cards';
+import { httpsJson } from '../helpers/http';
+import { cleanupEposd, ROOT, startEposd, type EposdProcess } from '../helpers/process';
+import { auth, startSale } from '../helpers/terminal';
+
+// The terminal's screen in a real browser: Debian's Chromium driven by playwright-core, the reader in
+// manual mode. A POS sells over HTTPS; a person presents the chip card and types the PIN on the page.
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENS = join(ROOT, 'test-output', 'screens');
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  console.warn(
+    `\n!!! ${CHROMIUM} is missing: the browser test of the terminal screen is SKIPPED.\n!!! Install it with: apt-get update && apt-get install -y chromium (.ci/run does this in CI).\n`,
+  );
+}
+
+// Run in the page (a string: this project's TypeScript has no DOM types).
+const FINITE_ANIMATIONS_DONE = `Promise.all(document.getAnimations()
+  .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+  .map((a) => a.finished.catch(() => undefined)))`;
+
+const on = (prompt: string) => `[data-testid="screen"][data-prompt="${prompt}"]`;
+
+(haveChromium ? describe : describe.skip)('the terminal screen in Chromium', () => {
+  let eposd: EposdProcess;
+  let browser: Browser;
+  let page: Page;
+  let token: string;
+  let uti: string;
+  const pageErrors: string[] = [];
+
+  const text = async (testId: string) => (await page.getByTestId(testId).innerText()).replace(/\s+/g, ' ').trim();
+  /** A screenshot once the screen has settled: the finite animations (receipt feed, tick) at their end. */
+  const shot = async (name: string) => {
+    await page.evaluate(FINITE_ANIMATIONS_DONE);
+    await page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true });
+  };
+
+  beforeAll(async () => {
+    mkdirSync(SCREENS, { recursive: true });
+    eposd = await startEposd({ env: { EPOSD_SIM_MODE: 'manual', EPOSD_SIM_AUTH_DELAY_MS: '300' } });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 }, reducedMotion: 'reduce' });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (msg) => msg.type() === 'error' && pageErrors.push(msg.text()));
+    await page.goto(eposd.screenUrl);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await cleanupEposd();
+  });
+
+  it('shows the pairing code at start-up, and a POS pairs with the code read off the page', async () => {
+    await page.waitForSelector('[data-testid="screen"][data-screen="pairing"]');
+    const code = (await text('pairing-code')).replace(/\D/g, '');
+    expect(code).toMatch(/^\d{6}$/);
+    await shot('01-pairing');
+
+    const res = await httpsJson<{ authToken: string; certificateFingerprint: string }>(`${eposd.apiUrl}/pair?pairingCode=${code}&registerId=till-1`);
+    expect(res.status).toBe(200);
+    expect(res.body.certificateFingerprint).toBe(eposd.fingerprint);
+    token = res.body.authToken;
+  });
+
+  it('goes back to the idle screen with the TID once paired', async () => {
+    await page.waitForSelector('[data-testid="screen"][data-screen="idle"]');
+    expect(await text('screen')).toContain(eposd.tid);
+    await shot('02-idle');
+  });
+
+  it('shows the amount (€75.00) and "Present card" when the POS posts a SALE of 7500', async () => {
+    uti = await startSale(eposd, token, 7500);
+    await page.waitForSelector(on('PRESENT_CARD'));
+    expect(await text('amount')).toBe('€75.00');
+    expect(await text('prompt')).toContain('Present card');
+    await shot('03-present-card');
+  });
+
+  it('asks for the PIN once the chip-and-PIN Mastercard is presented', async () => {
+    await page.getByTestId('card-mastercard-chip').click();
+    await page.waitForSelector(on('ENTER_PIN'));
+    expect(await text('prompt')).toContain('Enter PIN');
+    await page.getByTestId('key-1').click();
+    await page.getByTestId('key-2').click();
+    await page.getByTestId('key-3').click();
+    await page.getByTestId('key-4').click();
+    await page.waitForSelector('#pin-field[data-digits="4"]');
+    await shot('04-enter-pin');
+  });
+
+  it('shows "Approved" and the receipt once the PIN is confirmed with ENTER', async () => {
+    await page.getByTestId('key-enter').click();
+    await page.waitForSelector(on('APPROVED'));
+    expect(await text('prompt')).toContain('Approved');
+    await page.getByTestId('receipt').waitFor({ state: 'visible' });
+    const receipt = await text('receipt');
+    expect(receipt).toContain('54**********0434');
+    expect(receipt).not.toContain(TEST_CARDS['mastercard-chip'].pan);
+    expect(receipt).toContain('75.00');
+    await shot('05-approved-receipt');
+  });
+
+  it('and the POS reads APPROVED with GET /transaction', async () => {
+    const res = await httpsJson(`${eposd.apiUrl}/transaction?tid=${eposd.tid}&uti=${uti}`, { headers: auth(token) });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ uti, status: 'APPROVED', transApproved: true, transAmount: 7500, transactionSource: 'ICC', cardholderVerificationMethod: 'PIN' });
+  });
+
+  it('ran without a script error or a refused resource on the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

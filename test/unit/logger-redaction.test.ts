@@ -1,0 +1,63 @@
+import pino from 'pino';
+import { Writable } from 'node:stream';
+import { loggerOptions } from '../../src/shared/logger';
+import { ids } from '../../src/shared/ids';
+import { issueToken } from '../../src/pairing/tokens';
+import { cardLikeNumbers, SIMULATOR_PANS } from '../helpers/secrets';
+
+/** eposd's logger configuration writing to a stream the test reads: exactly what would reach stderr. */
+function capture(level = 'debug'): { logger: pino.Logger; text: () => string; lines: () => Record<string, unknown>[] } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  const logger = pino(loggerOptions(level), stream);
+  const text = () => chunks.join('');
+  return { logger, text, lines: () => text().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+describe('the logger redacts secrets and card data by configuration', () => {
+  const token = issueToken(ids).token;
+  const webhookSecret = ids.webhookSecret();
+  const [pan] = SIMULATOR_PANS as [string];
+
+  it('When one object carries an authorization header, authToken, token, webhookSecret and pan, and the message a 16-digit number, then none of them is written', () => {
+    const { logger, text, lines } = capture();
+    logger.info(
+      { req: { method: 'POST', headers: { authorization: `Bearer ${token}`, host: 'terminal' } }, authToken: token, token, webhookSecret, pan, amount: 7500 },
+      `card ${pan} presented`,
+    );
+    for (const secret of [token, webhookSecret, pan]) expect(text()).not.toContain(secret);
+    expect(cardLikeNumbers(text())).toEqual([]);
+    // What is not secret stays readable.
+    expect(lines()[0]).toMatchObject({ msg: 'card [REDACTED] presented', amount: 7500, req: { method: 'POST', headers: { host: 'terminal' } } });
+  });
+
+  it.each([
+    ['nested deeper than the redaction paths reach', { answer: { pairing: { authToken: token, webhookSecret } } }],
+    ['inside an array', { registers: [{ registerId: 'till-1', token }] }],
+    ['under a header name written with capitals', { request: { headers: { Authorization: token } } }],
+    ['as a PAN that is a number, not a string', { card: { pan: Number(pan) }, read: Number(pan) }],
+  ])('When a secret is %s, then it is not written', (_name, obj) => {
+    const { logger, text } = capture();
+    logger.info(obj, 'something happened');
+    for (const secret of [token, token.split('.')[1]!, webhookSecret, pan]) expect(text()).not.toContain(secret);
+    expect(text()).toContain('something happened');
+  });
+
+  it('When a token is quoted in a free-text message, then it is masked there too', () => {
+    const { logger, text } = capture();
+    logger.warn(`pairing answered ${token} to till-1`);
+    expect(text()).not.toContain(token.split('.')[1]!);
+    expect(text()).toContain('to till-1');
+  });
+
+  it('When the time of the line and other 13-digit epoch milliseconds are logged, then they are kept', () => {
+    const { logger, lines } = capture();
+    logger.info({ at: 1745832445000 }, 'committed');
+    expect(lines()[0]).toMatchObject({ at: 1745832445000, time: expect.any(Number) });
+  });
+});

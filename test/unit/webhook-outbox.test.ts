@@ -1,0 +1,43 @@
+import { testContext, type TestContext } from '../helpers/context';
+import { capturingLogger, INSTANT_SIMULATOR_ENV, rowOf, untilIdleAfter } from '../helpers/payments';
+import { until } from '../helpers/until';
+
+describe('the webhook outbox', () => {
+  let t: TestContext;
+  let lines: Record<string, unknown>[];
+  beforeEach(() => {
+    const captured = capturingLogger('error');
+    lines = captured.lines;
+    const fetch = jest.fn(async () => new Response(null, { status: 204 }));
+    t = testContext({ env: INSTANT_SIMULATOR_ENV, logger: captured.logger, timings: { commitRetryMs: 20 }, fetch: fetch as unknown as typeof globalThis.fetch });
+  });
+  afterEach(() => t.ctx.destroy());
+
+  const pairWith = (registerId: string, callbackUrl?: string) => t.ctx.pairing.pair({ pairingCode: t.ctx.pairing.openWindow().code, registerId, callbackUrl });
+  const outbox = () => t.ctx.db.prepare('SELECT register_id AS registerId, uti FROM webhook_deliveries ORDER BY id').all();
+  const sale = (registerId: string) => t.ctx.transactions.start({ transType: 'SALE', amountTrans: 1000 }, registerId, true).uti;
+
+  it('holds one row per final outcome of a register that gave a callback URL, and none for the others', async () => {
+    pairWith('till-1', 'http://pos.example/hook');
+    pairWith('till-2');
+    const first = sale('till-1');
+    await untilIdleAfter(t.ctx, first);
+    const second = sale('till-2');
+    await untilIdleAfter(t.ctx, second);
+    expect(outbox()).toEqual([{ registerId: 'till-1', uti: first }]);
+  });
+
+  it('is written in the same database transaction as the outcome: no outcome is committed without its row', async () => {
+    pairWith('till-1', 'http://pos.example/hook');
+    t.ctx.db.exec(`CREATE TRIGGER outbox_refused BEFORE INSERT ON webhook_deliveries BEGIN SELECT RAISE(ABORT, 'outbox refused'); END`);
+    const uti = sale('till-1');
+    await until('the outcome commit to fail', () => lines.some((l) => l.msg === 'could not commit transition; retrying' && l.to === 'IDLE'));
+    expect(rowOf(t.ctx, uti)).toMatchObject({ status: 'IN_PROGRESS', stage: 'AUTHORIZING', completedAt: null });
+    expect(outbox()).toEqual([]);
+
+    t.ctx.db.exec('DROP TRIGGER outbox_refused');
+    await untilIdleAfter(t.ctx, uti);
+    expect(rowOf(t.ctx, uti).status).toBe('APPROVED');
+    expect(outbox()).toEqual([{ registerId: 'till-1', uti }]);
+  });
+});
