@@ -10,9 +10,16 @@ import { loadOrCreateCertificate } from './tls/certificate';
 import { tlsOptions } from './tls/options';
 import { createLogger } from './shared/logger';
 import { lanAddresses } from './shared/network';
+import { VERSION } from './shared/version';
+import { startAnnouncer, type Announcer } from './discovery/announcer';
+import type { MdnsNetwork } from './discovery/mdns-network';
 
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
+// Node checks the two timeouts above only this often (30 s by default), so a client trickling its
+// headers was held for up to 40 s; and a TLS handshake that never finishes would be held for 120 s.
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+const HANDSHAKE_TIMEOUT_MS = 10_000;
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 const SHUTDOWN_GRACE_MS = 5_000;
 
@@ -28,14 +35,22 @@ function urlHost(host: string): string {
   return shown.includes(':') ? `[${shown}]` : shown;
 }
 
-export async function start(config: Config): Promise<{ ctx: AppContext; stop: () => Promise<void> }> {
+export interface StartOptions {
+  /** Where mDNS may go when config.mdns is on. Default: every interface; tests pass loopback only. */
+  mdnsNetwork?: MdnsNetwork;
+}
+
+export async function start(config: Config, options: StartOptions = {}): Promise<{ ctx: AppContext; stop: () => Promise<void> }> {
   const logger = createLogger(config.logLevel);
   const addresses = lanAddresses();
   const certificate = await loadOrCreateCertificate(resolve(config.certDir), ['localhost', '127.0.0.1', '::1', ...addresses]);
   const ports = { api: config.port, screen: config.screenPort };
   const ctx = createContext(config, certificate.fingerprint, { logger, addresses, certificateNotAfter: certificate.notAfter, ports: () => ports });
 
-  const api = createHttpsServer({ ...tlsOptions(certificate.key, certificate.cert) }, createApp(ctx));
+  const api = createHttpsServer(
+    { ...tlsOptions(certificate.key, certificate.cert), handshakeTimeout: HANDSHAKE_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
+    createApp(ctx),
+  );
   api.headersTimeout = HEADERS_TIMEOUT_MS;
   api.requestTimeout = REQUEST_TIMEOUT_MS;
   api.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
@@ -49,11 +64,19 @@ export async function start(config: Config): Promise<{ ctx: AppContext; stop: ()
   process.stdout.write(
     `eposd ready api=https://${urlHost(config.host)}:${apiPort}${BASE_PATH} screen=http://127.0.0.1:${screenPort}/ tid=${ctx.identity.tid} fingerprint=${certificate.fingerprint}\n`,
   );
+  const identity = ctx.identity;
+  const announcer: Announcer | undefined = config.mdns
+    ? startAnnouncer(
+        { tid: identity.tid, serialNumber: identity.serialNumber, fingerprint: certificate.fingerprint, apiPort, basePath: BASE_PATH, version: VERSION },
+        { network: options.mdnsNetwork, logger },
+      )
+    : undefined;
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('stopping');
+      await announcer?.stop();
       const closed = Promise.all([new Promise((r) => api.close(r)), new Promise((r) => screen.close(r))]);
       api.closeIdleConnections();
       screen.closeIdleConnections();

@@ -193,9 +193,10 @@ export class EposdClient {
   /**
    * Every transition of every transaction on the terminal, as they happen. A dropped stream is opened
    * again with Last-Event-ID, so nothing is missed (within the terminal's replay window; past it a
-   * `truncated` event comes first). Ends when `signal` aborts or the loop breaks.
+   * `truncated` event comes first). Ends when `signal` aborts or the loop breaks. `onOpen` is called
+   * each time the stream is (re)opened.
    */
-  async *events(options: { lastEventId?: string; signal?: AbortSignal } = {}): AsyncGenerator<StreamEvent> {
+  async *events(options: { lastEventId?: string; signal?: AbortSignal; onOpen?: () => void } = {}): AsyncGenerator<StreamEvent> {
     let lastId = options.lastEventId;
     let retryMs = 2_000;
     for (;;) {
@@ -219,6 +220,7 @@ export class EposdClient {
           }
           throw new EposdApiError(problemOf(res.statusCode ?? 0, body));
         }
+        options.onOpen?.();
         try {
           for await (const frame of sseFrames(res)) {
             if (frame.retry !== undefined) retryMs = frame.retry;

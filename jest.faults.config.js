@@ -1,0 +1,15 @@
+/**
+ * The reliability and security suite (`npm run test:faults`): long, real-process tests with figures.
+ * FAULTS_SCALE=full runs the full counts; the default fits CI.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test/faults'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  // Builds dist/ when it is missing or stale: the tests start `node dist/main.js`.
+  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+  testTimeout: 60 * 60_000,
+  slowTestThreshold: 600,
+};

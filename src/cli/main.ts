@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+import { CommanderError } from 'commander';
+import { CertificateChangedError, EposdApiError, EposdClientError } from '../client';
+import { UsageError } from './amount';
+import { EXIT } from './exit-codes';
+import { buildProgram } from './program';
+
+function codeFor(err: unknown): number {
+  if (err instanceof CertificateChangedError) return EXIT.KEY_CHANGED;
+  return EXIT.ERROR;
+}
+
+function messageFor(err: unknown): string {
+  if (err instanceof EposdApiError) {
+    const fields = err.problem.errors?.map((e) => `\n  ${e.field}: ${e.message}`).join('') ?? '';
+    const uti = typeof err.problem.uti === 'string' ? ` (UTI ${err.problem.uti})` : '';
+    return `the terminal answered ${err.status} ${err.code}: ${err.problem.detail ?? err.problem.title}${uti}${fields}`;
+  }
+  if (err instanceof EposdClientError || err instanceof UsageError) return err.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Runs `eposd-pos` with `argv` (as process.argv) and answers its exit code. */
+export async function run(argv: string[]): Promise<number> {
+  let code: number = EXIT.OK;
+  const program = buildProgram((c) => (code = c)).exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (err) {
+    // Commander has already printed its own message (and the help, for --help and --version).
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.ERROR;
+    process.stderr.write(`eposd-pos: ${messageFor(err)}\n`);
+    return codeFor(err);
+  }
+}
+
+if (require.main === module) {
+  run(process.argv).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`eposd-pos: ${String(err)}\n`);
+      process.exit(EXIT.ERROR);
+    },
+  );
+}

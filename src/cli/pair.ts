@@ -1,0 +1,63 @@
+import { createInterface } from 'node:readline/promises';
+import { DEFAULT_PORT, EposdClient, addressOf, probeFingerprint, type PairedTerminal } from '../client';
+import { UsageError } from './amount';
+import { fingerprintBlock } from './render';
+
+export interface PairCommandOptions {
+  host: string;
+  port?: number;
+  code: string;
+  registerId?: string;
+  name?: string;
+  callbackUrl?: string;
+  fingerprint?: string;
+  acceptNewKey?: boolean;
+  yes?: boolean;
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * Trust on first use, with a person in the loop: on a terminal the key's fingerprint is shown and
+ * confirmed before the code is sent, and the pairing is pinned to it. Without a terminal (a script) the
+ * pairing goes ahead and the fingerprint is printed for the record.
+ */
+export async function pairCommand(client: EposdClient, o: PairCommandOptions): Promise<PairedTerminal> {
+  if (!/^\d{6}$/.test(o.code)) throw new UsageError('--code must be the 6 digits on the terminal screen');
+  const endpoint = { host: o.host, port: o.port ?? DEFAULT_PORT };
+  let expected = o.fingerprint;
+  if (!expected && !o.yes && process.stdin.isTTY && process.stderr.isTTY) {
+    const presented = await probeFingerprint(endpoint);
+    process.stderr.write(`The terminal at ${addressOf(endpoint)} presents this key (SHA-256 fingerprint):\n${fingerprintBlock(presented)}\n`);
+    if (!(await confirm("Does the terminal's screen show the same fingerprint? [y/N] "))) throw new UsageError('Not paired: the fingerprint was not confirmed.');
+    expected = presented;
+  }
+  return client.pair({
+    host: endpoint.host,
+    port: endpoint.port,
+    code: o.code,
+    registerId: o.registerId,
+    registerName: o.name,
+    callbackUrl: o.callbackUrl,
+    expectedFingerprint: expected,
+    acceptNewKey: o.acceptNewKey,
+  });
+}
+
+export function pairedMessage(t: PairedTerminal, confirmed: boolean): string {
+  return [
+    `Paired with terminal ${t.tid} (serial ${t.serialNumber}) at ${addressOf(t)} as register ${t.registerId}.`,
+    'Pinned certificate key, SHA-256 fingerprint:',
+    fingerprintBlock(t.fingerprint),
+    confirmed
+      ? 'Every later connection must present this key.'
+      : "Compare it with the fingerprint on the terminal's screen. Every later connection must present this key; if they differ, do not use this pairing.",
+  ].join('\n');
+}

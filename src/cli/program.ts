@@ -1,0 +1,228 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { EposdClient, addressOf, isFinal, newUti, type Acknowledgement, type FinalStatus, type ListFilters, type StatusName } from '../client';
+import { MDNS_PORT } from '../discovery/mdns-network';
+import { VERSION } from '../shared/version';
+import { parseAmount } from './amount';
+import { discover } from './discover';
+import { EXIT, outcomeExitCode } from './exit-codes';
+import { pairCommand, pairedMessage } from './pair';
+import { runPayment } from './payment';
+import { outcomeLine, renderBatch, renderList, renderReceipt, renderStatus } from './render';
+
+interface Globals {
+  terminal?: string;
+  config?: string;
+  json?: boolean;
+}
+
+interface PaymentFlags {
+  minor?: boolean;
+  reference?: string;
+  print: boolean;
+  receipt: 'cardholder' | 'merchant' | 'none';
+}
+
+const STATUSES = ['IN_PROGRESS', 'APPROVED', 'DECLINED', 'CANCELLED', 'TIMED_OUT', 'FAILED'];
+
+const integerArg = (min: number, max: number) => (value: string) => {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}`);
+  return Number(value);
+};
+
+const out = (text: string) => process.stdout.write(`${text}\n`);
+const json = (value: unknown) => out(JSON.stringify(value, null, 2));
+
+/** The command line. Each action answers its exit code through `exit`. */
+export function buildProgram(exit: (code: number) => void): Command {
+  const program = new Command('eposd-pos')
+    .description('Pair with an eposd terminal and take payments from the command line.')
+    .version(VERSION)
+    .option('-t, --terminal <host:port|tid>', 'which paired terminal (default: the last one paired)')
+    .option('--config <file>', 'the terminals file (default: $EPOSD_POS_CONFIG or ~/.config/eposd-pos/terminals.json)')
+    .option('--json', 'print JSON for scripts, and no progress')
+    .showHelpAfterError()
+    .addHelpText(
+      'after',
+      '\nAmounts are in major units with a dot, like 12.50; with --minor, in minor units, like 1250.\n' +
+        'Exit codes: 0 approved (or done), 1 usage or other error, 2 declined, 3 cancelled or timed out,\n' +
+        '4 failed, 5 the terminal presented a different key from the one pinned at pairing (nothing was sent).',
+    );
+
+  const globals = (cmd: Command) => cmd.optsWithGlobals<Globals>();
+  const clientFor = (cmd: Command) => new EposdClient({ configPath: globals(cmd).config, terminal: globals(cmd).terminal });
+
+  const finishPayment = (cmd: Command, final: FinalStatus, receipt: PaymentFlags['receipt']) => {
+    if (globals(cmd).json) json(final);
+    else {
+      out(outcomeLine(final));
+      out(`UTI ${final.uti}`);
+      const lines = receipt === 'merchant' ? final.merchantReceipt : receipt === 'cardholder' ? final.cardholderReceipt : [];
+      if (lines.length > 0) out(renderReceipt(lines, process.stdout.isTTY));
+    }
+    exit(outcomeExitCode(final.status));
+  };
+
+  const pay = async (cmd: Command, client: EposdClient, uti: string | undefined, begin: () => Promise<Acknowledgement>, flags: PaymentFlags) => {
+    const quiet = Boolean(globals(cmd).json);
+    if (uti && !quiet) process.stderr.write(`${addressOf(client.terminal)} · UTI ${uti}\n`);
+    const final = await runPayment(client, { uti, begin, showProgress: !quiet });
+    finishPayment(cmd, final, flags.receipt);
+  };
+
+  const paymentOptions = (cmd: Command) =>
+    cmd
+      .option('--minor', 'the amount is in minor units (1250 for 12.50)')
+      .option('-r, --reference <reference>', 'your reference, 1-36 of A-Z a-z 0-9 -')
+      .option('--no-print', 'do not print receipts on the terminal')
+      .addOption(new Option('--receipt <copy>', 'which receipt to show here').choices(['cardholder', 'merchant', 'none']).default('cardholder'));
+
+  program
+    .command('discover')
+    .description('list the terminals that announce themselves on the local network (mDNS)')
+    .option('--seconds <n>', 'how long to listen', integerArg(1, 60), 3)
+    .option('--interface <ipv4>', 'listen on this interface only (e.g. 127.0.0.1)')
+    .option('--mdns-port <port>', 'mDNS port', integerArg(1, 65535), MDNS_PORT)
+    .action(async (o: { seconds: number; interface?: string; mdnsPort: number }, cmd: Command) => {
+      await discover({ seconds: o.seconds, network: { interface: o.interface, port: o.mdnsPort }, store: clientFor(cmd).store, json: Boolean(globals(cmd).json) });
+      exit(EXIT.OK);
+    });
+
+  program
+    .command('pair')
+    .description('pair with a terminal using the code on its screen, and pin its certificate key')
+    .requiredOption('--host <address>', "the terminal's address")
+    .option('--port <port>', "the terminal's API port", integerArg(1, 65535), 8443)
+    .requiredOption('--code <digits>', 'the 6-digit pairing code on the terminal screen')
+    .option('--register-id <id>', "this POS's register id (default: one the terminal makes up)")
+    .option('--name <name>', "this POS's name, shown on the terminal")
+    .option('--callback-url <url>', 'where the terminal POSTs each final outcome (webhooks)')
+    .option('--fingerprint <sha256>', 'send the code only to a terminal presenting this key (from its screen or from discover)')
+    .option('--accept-new-key', 'replace the key pinned for this address (after checking the screen)')
+    .option('-y, --yes', 'do not ask to confirm the fingerprint')
+    .action(async (o: { host: string; port: number; code: string; registerId?: string; name?: string; callbackUrl?: string; fingerprint?: string; acceptNewKey?: boolean; yes?: boolean }, cmd: Command) => {
+      const t = await pairCommand(clientFor(cmd), o);
+      if (globals(cmd).json) json({ host: t.host, port: t.port, tid: t.tid, serialNumber: t.serialNumber, registerId: t.registerId, fingerprint: t.fingerprint });
+      else out(pairedMessage(t, o.fingerprint !== undefined || (!o.yes && Boolean(process.stdin.isTTY && process.stderr.isTTY))));
+      exit(EXIT.OK);
+    });
+
+  program
+    .command('terminals')
+    .description('list the paired terminals')
+    .action((_o: unknown, cmd: Command) => {
+      const store = clientFor(cmd).store;
+      const list = store.list().map(({ authToken: _t, webhookSecret: _w, ...t }) => t);
+      if (globals(cmd).json) json(list);
+      else out(list.length === 0 ? 'No terminal is paired.' : list.map((t) => `${addressOf(t)}  TID ${t.tid}  serial ${t.serialNumber}  register ${t.registerId}  paired ${t.pairedAt}`).join('\n'));
+      exit(EXIT.OK);
+    });
+
+  for (const [name, type] of [
+    ['sale', 'SALE'],
+    ['refund', 'REFUND'],
+    ['preauth', 'PREAUTH'],
+  ] as const) {
+    paymentOptions(program.command(`${name} <amount>`).description(`take a ${type} on the terminal and wait for its outcome`)).action(async (amountText: string, o: PaymentFlags, cmd: Command) => {
+      const amount = parseAmount(amountText, o.minor);
+      const client = clientFor(cmd);
+      const uti = newUti();
+      const options = { uti, reference: o.reference, disablePrinting: !o.print };
+      const begin = () => (type === 'SALE' ? client.sale(amount, options) : type === 'REFUND' ? client.refund(amount, options) : client.preauth(amount, options));
+      await pay(cmd, client, uti, begin, o);
+    });
+  }
+
+  paymentOptions(program.command('complete <uti> <amount>').description('complete a pre-authorisation (at most its amount)')).action(
+    async (uti: string, amountText: string, o: PaymentFlags, cmd: Command) => {
+      const amount = parseAmount(amountText, o.minor);
+      const client = clientFor(cmd);
+      await pay(cmd, client, undefined, () => client.complete(uti, amount, { reference: o.reference, disablePrinting: !o.print }), o);
+    },
+  );
+
+  program
+    .command('void <uti>')
+    .description('void (reverse) an unsettled transaction')
+    .option('-r, --reference <reference>', 'your reference')
+    .option('--no-print', 'do not print receipts on the terminal')
+    .addOption(new Option('--receipt <copy>', 'which receipt to show here').choices(['cardholder', 'merchant', 'none']).default('cardholder'))
+    .action(async (uti: string, o: PaymentFlags, cmd: Command) => {
+      const client = clientFor(cmd);
+      await pay(cmd, client, undefined, () => client.void(uti, { reference: o.reference, disablePrinting: !o.print }), o);
+    });
+
+  program
+    .command('status <uti>')
+    .description("a transaction's status; with --wait, wait for its outcome and exit with its code")
+    .option('--wait', 'wait until the outcome is final')
+    .action(async (uti: string, o: { wait?: boolean }, cmd: Command) => {
+      const client = clientFor(cmd);
+      const s = o.wait ? await client.waitForOutcome(uti) : await client.status(uti);
+      if (globals(cmd).json) json(s);
+      else out(renderStatus(s));
+      exit(o.wait && isFinal(s) ? outcomeExitCode(s.status) : EXIT.OK);
+    });
+
+  program
+    .command('cancel <uti>')
+    .description('cancel a payment this POS started, while the terminal waits for a card or PIN')
+    .action(async (uti: string, _o: unknown, cmd: Command) => {
+      const s = await clientFor(cmd).cancel(uti);
+      if (globals(cmd).json) json(s);
+      else out(renderStatus(s));
+      exit(EXIT.OK);
+    });
+
+  program
+    .command('list')
+    .description('find transactions, newest first')
+    .option('-r, --reference <reference>', 'with this reference')
+    .addOption(new Option('--status <status>', 'with this status').choices(STATUSES))
+    .addOption(new Option('--type <type>', 'of this type').choices(['SALE', 'REFUND', 'PREAUTH', 'COMPLETION', 'REVERSAL']))
+    .option('--from <iso>', 'created at or after (ISO 8601)')
+    .option('--to <iso>', 'created before (ISO 8601)')
+    .option('--limit <n>', 'at most this many', integerArg(1, 100), 20)
+    .action(async (o: { reference?: string; status?: StatusName; type?: ListFilters['type']; from?: string; to?: string; limit: number }, cmd: Command) => {
+      const page = await clientFor(cmd).list(o);
+      if (globals(cmd).json) json(page);
+      else out(renderList(page.transactions));
+      exit(EXIT.OK);
+    });
+
+  program
+    .command('settle')
+    .description('close the batch (end of day) and show its totals')
+    .option('--totals', 'only show the open batch, do not close it')
+    .action(async (o: { totals?: boolean }, cmd: Command) => {
+      const client = clientFor(cmd);
+      const batch = o.totals ? await client.settlement() : await client.settle();
+      if (globals(cmd).json) json(batch);
+      else out(renderBatch(batch));
+      exit(EXIT.OK);
+    });
+
+  program
+    .command('receipt <uti>')
+    .description("show a transaction's receipt; with --print, print a copy on the terminal")
+    .addOption(new Option('--copy <copy>', 'which copy').choices(['cardholder', 'merchant']).default('cardholder'))
+    .option('--print', 'print it again on the terminal (marked DUPLICATE)')
+    .action(async (uti: string, o: { copy: 'cardholder' | 'merchant'; print?: boolean }, cmd: Command) => {
+      const client = clientFor(cmd);
+      const s = await client.status(uti);
+      if (!isFinal(s)) {
+        out(renderStatus(s));
+        exit(EXIT.ERROR);
+        return;
+      }
+      const lines = o.copy === 'merchant' ? s.merchantReceipt : s.cardholderReceipt;
+      const printed = o.print ? await client.reprint(uti, o.copy) : undefined;
+      if (globals(cmd).json) json({ uti, copy: o.copy, receipt: lines, ...(printed ? { printed: printed.printed } : {}) });
+      else {
+        out(lines.length > 0 ? renderReceipt(lines, process.stdout.isTTY) : `A ${s.status} transaction has no receipt.`);
+        if (printed) out(`Printed a ${o.copy} copy on the terminal.`);
+      }
+      exit(EXIT.OK);
+    });
+
+  return program;
+}

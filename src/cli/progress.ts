@@ -1,0 +1,53 @@
+import type { FinalStatus, Stage } from '../client';
+
+const STAGE_MESSAGES: Record<string, string> = {
+  AWAITING_CARD: 'Present card…',
+  READING_CARD: 'Reading card…',
+  AWAITING_PIN: 'Enter PIN…',
+  AUTHORIZING: 'Authorising…',
+};
+
+const OUTCOME_MESSAGES: Record<FinalStatus['status'], string> = {
+  APPROVED: 'Approved',
+  DECLINED: 'Declined',
+  CANCELLED: 'Cancelled',
+  TIMED_OUT: 'Timed out',
+  FAILED: 'Failed',
+};
+
+export const stageMessage = (stage: Stage | string): string | undefined => STAGE_MESSAGES[stage];
+
+export function outcomeMessage(s: Pick<FinalStatus, 'status' | 'statusReason'>): string {
+  const why = s.status !== 'APPROVED' && s.statusReason ? ` (${s.statusReason.replace(/_/g, ' ').toLowerCase()})` : '';
+  return `${OUTCOME_MESSAGES[s.status]}${why}`;
+}
+
+/**
+ * What the terminal is waiting for, told to the person at the till. On a terminal one line that is
+ * rewritten; elsewhere (a log, a test) one line per change. Repeats are dropped.
+ */
+export class Progress {
+  private last: string | undefined;
+  constructor(
+    private readonly out: NodeJS.WritableStream & { isTTY?: boolean },
+    private readonly enabled = true,
+  ) {}
+
+  show(message: string | undefined): void {
+    if (!this.enabled || !message || message === this.last) return;
+    this.last = message;
+    if (this.out.isTTY) this.out.write(`\r\x1b[2K${message}`);
+    else this.out.write(`${message}\n`);
+  }
+
+  /** The final word, and the end of the rewritten line. */
+  finish(message: string): void {
+    if (!this.enabled) return;
+    if (message !== this.last) {
+      if (this.out.isTTY) this.out.write(`\r\x1b[2K${message}`);
+      else this.out.write(`${message}\n`);
+    }
+    if (this.out.isTTY) this.out.write('\n');
+    this.last = message;
+  }
+}
