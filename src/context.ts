@@ -109,7 +109,15 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, audit: auditRepo });
   const webhooks = new WebhookDispatcher({ deliveries, clock, logger, fetch: overrides.fetch, bodyFor: (uti) => transactions.status(uti)?.body });
   engine.on('transition', (e: TransitionEvent) => e.outcome && webhooks.kick());
-  const settlement = new SettlementService({ batches: new BatchesRepository(db), printer, identity, clock, logger, settlementTime: config.settlementTime });
+  const settlement = new SettlementService({
+    batches: new BatchesRepository(db),
+    printer,
+    identity,
+    clock,
+    logger,
+    settlementTime: config.settlementTime,
+    onScheduledClose: (batch) => audit.record('settlement.close', 'OK', { actor: `batch-${batch.batchNumber}`, role: 'system', origin: 'terminal' }),
+  });
   const startedAt = clock.now();
   const diagnostics = new DiagnosticsService({
     db,

@@ -15,6 +15,8 @@ interface Deps {
   clock: Clock;
   logger: Logger;
   settlementTime: string;
+  /** Records the closes nobody asked for (the schedule's); the routes record the others. */
+  onScheduledClose?: (batch: BatchView) => void;
 }
 
 export interface BatchView {
@@ -61,7 +63,9 @@ export class SettlementService {
     const lastClose = batches.last()?.closedAt ?? 0;
     const oldest = batches.oldestUnsettledAt();
     if (lastClose >= due || oldest === null || oldest >= due) return undefined;
-    return this.close('SCHEDULE');
+    const batch = this.close('SCHEDULE');
+    this.deps.onScheduledClose?.(batch);
+    return batch;
   }
 
   /** Checks now, then at every settlement time. */

@@ -1,0 +1,125 @@
+// Starting eposd (`node dist/main.js`) as a real process on 127.0.0.1, and pairing a POS with it.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { call, getJson, postJson } from './client.mjs';
+import { ROOT } from './paths.mjs';
+
+const MAIN = join(ROOT, 'dist', 'main.js');
+const READY = /^eposd ready api=(\S+) screen=(\S+) tid=(\S+) fingerprint=(\S+)/;
+export const READY_TIMEOUT_MS = 60_000;
+const EXIT_TIMEOUT_MS = 15_000;
+
+/** Every process started here, killed if the bench stops early. */
+const running = new Set();
+export function killAll() {
+  for (const child of running) child.kill('SIGKILL');
+}
+
+/** The environment of a bench run: the parent's EPOSD_* dropped, simulator delays 0, loopback, logs at warn. */
+function eposdEnv(dir, env) {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('EPOSD_')));
+  return {
+    ...inherited,
+    EPOSD_PORT: '0',
+    EPOSD_SCREEN_PORT: '0',
+    EPOSD_HOST: '127.0.0.1',
+    EPOSD_DATA_DIR: join(dir, 'data'),
+    EPOSD_CERT_DIR: join(dir, 'certs'),
+    EPOSD_SIM_CARD_DELAY_MS: '0',
+    EPOSD_SIM_AUTH_DELAY_MS: '0',
+    EPOSD_LOG_LEVEL: 'warn',
+    EPOSD_MDNS: 'false',
+    ...env,
+  };
+}
+
+/**
+ * Spawns eposd in `dir` (data/ and certs/ inside) and resolves once it prints `eposd ready`, with
+ * the time from spawn to that line.
+ */
+export function startEposd(dir, env = {}) {
+  mkdirSync(dir, { recursive: true });
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env: eposdEnv(dir, env), stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let stderr = '';
+  child.stderr.on('data', (c) => {
+    if (stderr.length < 20_000) stderr += c;
+  });
+  const closed = new Promise((resolve) => child.once('close', (code, signal) => (running.delete(child), resolve({ code, signal }))));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`eposd was not ready within ${READY_TIMEOUT_MS} ms:\n${stderr}`));
+    }, READY_TIMEOUT_MS);
+    // Standard output carries a [screen] line per step: it is read to the end so the pipe never fills.
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const m = READY.exec(line);
+      if (!m) return;
+      clearTimeout(timer);
+      const readyMs = Number(process.hrtime.bigint() - started) / 1e6;
+      resolve({
+        apiUrl: m[1],
+        screenUrl: m[2],
+        tid: m[3],
+        fingerprint: m[4],
+        pid: child.pid,
+        dir,
+        readyMs,
+        stderr: () => stderr,
+        async stop() {
+          if (child.exitCode !== null || child.signalCode !== null) return closed;
+          const killer = setTimeout(() => child.kill('SIGKILL'), EXIT_TIMEOUT_MS);
+          child.kill('SIGTERM');
+          const exit = await closed;
+          clearTimeout(killer);
+          return exit;
+        },
+      });
+    });
+    void closed.then((e) => {
+      clearTimeout(timer);
+      reject(new Error(`eposd exited (${e.code ?? e.signal}) before it was ready:\n${stderr}`));
+    });
+  });
+}
+
+/** Pairs a POS: opens a pairing window on the screen if none is open, reads the code, pairs. Resolves with the token. */
+export async function pair(eposd, agent, registerId) {
+  let screen = await getJson(`${eposd.screenUrl}screen`);
+  if (!screen.pairingCode) {
+    await postJson(`${eposd.screenUrl}screen/actions`, { action: 'openPairing' });
+    screen = await getJson(`${eposd.screenUrl}screen`);
+  }
+  const res = await call(agent, 'GET', `${eposd.apiUrl}/pair?pairingCode=${screen.pairingCode}&registerId=${registerId}`);
+  if (res.status !== 200) throw new Error(`pairing failed: ${res.status} ${res.text}`);
+  return res.body.authToken;
+}
+
+/** A SALE; resolves with the acknowledgement. Retries while the terminal is still busy with the previous one. */
+export async function sale(eposd, agent, token, { amount = 1000, reference, disablePrinting = false } = {}) {
+  for (let attempt = 0; attempt < 10_000; attempt++) {
+    const res = await call(agent, 'POST', `${eposd.apiUrl}/transaction?tid=${eposd.tid}&disablePrinting=${disablePrinting}`, {
+      token,
+      body: { transType: 'SALE', amountTrans: amount, ...(reference ? { reference } : {}) },
+    });
+    if (res.status === 200) return res.body;
+    if (res.status !== 409 || res.body?.code !== 'TERMINAL_BUSY') throw new Error(`POST /transaction answered ${res.status}: ${res.text}`);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  throw new Error('the terminal stayed busy');
+}
+
+/** Polls (back to back) until the transaction is final; resolves with its status. */
+export async function outcome(eposd, agent, token, uti, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const res = await call(agent, 'GET', `${eposd.apiUrl}/transaction?uti=${uti}&wait=10`, { token });
+    if (res.status === 200) return res.body;
+    if (res.status !== 202) throw new Error(`GET /transaction answered ${res.status}: ${res.text}`);
+  }
+  throw new Error(`${uti} still in progress after ${timeoutMs} ms`);
+}
+
