@@ -60,6 +60,7 @@ export type AppContext = ReturnType<typeof createContext>;
 
 const RESULT_DISPLAY_MS = 5_000;
 const COMMIT_RETRY_MS = 1_000;
+const PRINT_TIMEOUT_MS = 30_000;
 const SIM_PIN_DELAY_MS = 1_500;
 
 /** The composition root: builds every service once, from the configuration and the certificate's fingerprint. */
@@ -97,7 +98,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     display: screen,
     clock,
     logger,
-    timings: { cardTimeoutMs: config.cardTimeoutMs, hostTimeoutMs: config.hostTimeoutMs, resultDisplayMs: RESULT_DISPLAY_MS, commitRetryMs: COMMIT_RETRY_MS, ...overrides.timings },
+    timings: { cardTimeoutMs: config.cardTimeoutMs, hostTimeoutMs: config.hostTimeoutMs, resultDisplayMs: RESULT_DISPLAY_MS, commitRetryMs: COMMIT_RETRY_MS, printTimeoutMs: PRINT_TIMEOUT_MS, ...overrides.timings },
     finalDetails: (uti) => {
       const tx = transactionsRepo.findByUti(uti);
       const original = tx?.originalUti ? transactionsRepo.findByUti(tx.originalUti) : undefined;

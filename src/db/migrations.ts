@@ -29,8 +29,10 @@ export const MIGRATIONS: { name: string; sql: string }[] = [
     name: 'transactions and their events',
     sql: `
       -- Times are milliseconds since the epoch: compact, and ordered.
+      -- AUTOINCREMENT: ids are receipt numbers and event-stream ids, and must never start again from 1
+      -- after the purge has emptied a table.
       CREATE TABLE transactions (
-        id               INTEGER PRIMARY KEY,
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
         uti              TEXT NOT NULL UNIQUE,
         trans_type       TEXT NOT NULL CHECK (trans_type IN ('SALE', 'REFUND', 'PREAUTH', 'COMPLETION', 'REVERSAL')),
         amount           INTEGER,
@@ -64,7 +66,7 @@ export const MIGRATIONS: { name: string; sql: string }[] = [
 
       -- Append-only: every transition of the state machine, committed before it is acted on.
       CREATE TABLE transaction_events (
-        id             INTEGER PRIMARY KEY,
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
         transaction_id INTEGER NOT NULL REFERENCES transactions (id) ON DELETE CASCADE,
         at             INTEGER NOT NULL,
         from_state     TEXT NOT NULL,
@@ -126,6 +128,19 @@ export const MIGRATIONS: { name: string; sql: string }[] = [
         uti      TEXT
       ) STRICT;
       CREATE INDEX audit_events_at ON audit_events (at);
+    `,
+  },
+  {
+    name: 'search newest first by time, with every filter',
+    sql: `
+      -- Keyset paging on (created_at, id): each filter's index hands rows over already in that order,
+      -- so a date range, a status or a reference never sorts or scans a million rows.
+      DROP INDEX transactions_reference;
+      DROP INDEX transactions_status;
+      DROP INDEX transactions_type;
+      CREATE INDEX transactions_reference ON transactions (reference, created_at) WHERE reference IS NOT NULL;
+      CREATE INDEX transactions_status ON transactions (status, created_at);
+      CREATE INDEX transactions_type ON transactions (trans_type, created_at);
     `,
   },
 ];

@@ -18,6 +18,8 @@ export interface EngineTimings {
   resultDisplayMs: number;
   /** How long to wait before retrying a transition the database refused. */
   commitRetryMs: number;
+  /** A printer that has not finished by then is given up on: the terminal must not stay busy. */
+  printTimeoutMs: number;
 }
 
 export interface EngineDeps {
@@ -56,6 +58,7 @@ export class PaymentEngine extends EventEmitter {
   private state: ReaderState = { name: 'IDLE' };
   private timer: NodeJS.Timeout | undefined;
   private resultTimer: NodeJS.Timeout | undefined;
+  private readonly retries = new Set<NodeJS.Timeout>();
 
   constructor(private readonly deps: EngineDeps) {
     super();
@@ -111,6 +114,8 @@ export class PaymentEngine extends EventEmitter {
   stop(): void {
     clearTimeout(this.timer);
     clearTimeout(this.resultTimer);
+    this.retries.forEach(clearTimeout);
+    this.retries.clear();
   }
 
   private finish(uti: string, from: readonly StateName[], outcome: Outcome): boolean {
@@ -145,7 +150,11 @@ export class PaymentEngine extends EventEmitter {
       // The database refused (disk full, I/O error): nothing moved. Try the same move again shortly;
       // the guard drops the retry if something else has moved the payment on meanwhile.
       this.deps.logger.error({ err, uti, from: s.name, to: n.state.name }, 'could not commit transition; retrying');
-      setTimeout(() => this.transition(uti, [s.name], next), this.deps.timings.commitRetryMs).unref();
+      const retry = setTimeout(() => {
+        this.retries.delete(retry);
+        this.transition(uti, [s.name], next);
+      }, this.deps.timings.commitRetryMs).unref();
+      this.retries.add(retry);
       return false;
     }
     this.moved(eventId, s.name, n.state, s.tx, n.outcome);
@@ -228,13 +237,23 @@ export class PaymentEngine extends EventEmitter {
 
   private print(tx: ActiveTransaction): void {
     const receipts = this.deps.finalDetails(tx.uti)?.receipts;
-    const done = () => this.transition(tx.uti, ['PRINTING'], () => ({ state: { name: 'IDLE' }, detail: 'PRINTED' }));
-    if (!receipts) return void done();
+    const done = (detail: string) => this.transition(tx.uti, ['PRINTING'], () => ({ state: { name: 'IDLE' }, detail }));
+    if (!receipts) return void done('NOTHING_TO_PRINT');
+    // Whichever comes first: the printer finishing, failing, or the print timeout. The guard drops the others.
+    this.timer = this.after(this.deps.timings.printTimeoutMs, () => {
+      this.deps.logger.error({ uti: tx.uti }, 'printer did not finish in time');
+      done('PRINT_TIMEOUT');
+    });
     this.deps.printer
       .print(receipts.merchant, `merchant copy ${tx.uti}`)
       .then(() => this.deps.printer.print(receipts.cardholder, `cardholder copy ${tx.uti}`))
-      .catch((err: unknown) => this.deps.logger.error({ err, uti: tx.uti }, 'printing failed'))
-      .finally(done);
+      .then(
+        () => done('PRINTED'),
+        (err: unknown) => {
+          this.deps.logger.error({ err, uti: tx.uti }, 'printing failed');
+          done('PRINT_FAILED');
+        },
+      );
   }
 
   private showOutcome(tx: ActiveTransaction, outcome: Outcome): void {

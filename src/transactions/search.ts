@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { ApiError } from '../http/errors';
+import { ValidationError } from '../http/errors';
 import type { TransactionRow } from './transactions.repository';
 
 export interface SearchFilters {
@@ -18,15 +18,15 @@ const COLUMNS = `id, uti, trans_type AS transType, amount, currency, reference, 
   entry_mode AS entryMode, aid, app_name AS appName, cvm, voided_by AS voidedBy, completed_by AS completedBy,
   reversal, batch_id AS batchId, created_at AS createdAt, completed_at AS completedAt`;
 
-// The cursor is the id of the last row of the page, opaque to the client.
-export const encodeCursor = (id: number): string => Buffer.from(`t${id}`).toString('base64url');
-export function decodeCursor(cursor: string): number {
-  const m = /^t(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m) throw new ApiError('VALIDATION_FAILED', 'cursor: is not a cursor from a previous page', { errors: [{ field: 'cursor', message: 'is not a cursor from a previous page' }] });
-  return Number(m[1]);
+// The cursor is the (created_at, id) of the last row of the page, opaque to the client.
+export const encodeCursor = (row: { createdAt: number; id: number }): string => Buffer.from(`t${row.createdAt}.${row.id}`).toString('base64url');
+export function decodeCursor(cursor: string): { at: number; id: number } {
+  const m = /^t(\d{1,15})\.(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!m) throw new ValidationError([{ field: 'cursor', message: 'is not a cursor from a previous page' }]);
+  return { at: Number(m[1]), id: Number(m[2]) };
 }
 
-/** Newest first, by keyset on the row id; one prepared statement per combination of filters. */
+/** Newest first, by keyset on (created_at, id); one prepared statement per combination of filters. */
 export class TransactionSearch {
   private readonly statements = new Map<string, ReturnType<Db['prepare']>>();
 
@@ -40,13 +40,17 @@ export class TransactionSearch {
     if (f.type !== undefined) where.push('trans_type = @type'), (params.type = f.type);
     if (f.from !== undefined) where.push('created_at >= @from'), (params.from = f.from);
     if (f.to !== undefined) where.push('created_at < @to'), (params.to = f.to);
-    if (f.cursor !== undefined) where.push('id < @before'), (params.before = decodeCursor(f.cursor));
-    const sql = `SELECT ${COLUMNS} FROM transactions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
+    if (f.cursor !== undefined) {
+      const c = decodeCursor(f.cursor);
+      where.push('(created_at, id) < (@cursorAt, @cursorId)');
+      Object.assign(params, { cursorAt: c.at, cursorId: c.id });
+    }
+    const sql = `SELECT ${COLUMNS} FROM transactions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`;
     let stmt = this.statements.get(sql);
     if (!stmt) this.statements.set(sql, (stmt = this.db.prepare(sql)));
     const rows = stmt.all(params) as TransactionRow[];
     const more = rows.length > f.limit;
     const page = more ? rows.slice(0, f.limit) : rows;
-    return { rows: page, nextCursor: more ? encodeCursor(page[page.length - 1]!.id) : null };
+    return { rows: page, nextCursor: more ? encodeCursor(page[page.length - 1]!) : null };
   }
 }

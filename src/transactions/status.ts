@@ -7,11 +7,11 @@ import type { FinalStatus, InProgressStatus } from './transactions.schemas';
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** 202 while a transaction runs: what it is and where it is, and no transApproved. */
-export function inProgressBody(tx: TransactionRow): InProgressStatus {
+export function inProgressBody(tx: TransactionRow, original?: TransactionRow): InProgressStatus {
   return {
     uti: tx.uti,
     transactionType: tx.transType,
-    transAmount: tx.amount,
+    transAmount: tx.amount ?? original?.amount ?? null,
     status: 'IN_PROGRESS',
     stage: tx.stage === 'PRINTING' || tx.stage === null ? 'AUTHORIZING' : tx.stage,
     reference: tx.reference,

@@ -66,7 +66,7 @@ export function transactionRoutes(ctx: AppContext): Router {
         checkTid(query.tid);
         let answer = ctx.transactions.status(query.uti);
         if (!answer) throw notFound(query.uti);
-        if (!answer.final && query.wait !== undefined) {
+        if (!answer.final && query.wait !== undefined && !req.destroyed) {
           const gone = new AbortController();
           req.on('close', () => gone.abort());
           await ctx.waiters.wait(query.uti, Number(query.wait) * 1000, gone.signal);

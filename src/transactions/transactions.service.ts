@@ -90,8 +90,8 @@ export class TransactionService {
   status(uti: string): StatusAnswer | undefined {
     const tx = this.deps.transactions.findByUti(uti);
     if (!tx) return undefined;
-    if (tx.status === 'IN_PROGRESS') return { final: false, body: inProgressBody(tx) };
     const original = tx.originalUti ? this.deps.transactions.findByUti(tx.originalUti) : undefined;
+    if (tx.status === 'IN_PROGRESS') return { final: false, body: inProgressBody(tx, original) };
     return { final: true, body: finalBody(tx, this.deps.identity, original) };
   }
 

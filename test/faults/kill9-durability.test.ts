@@ -19,6 +19,8 @@ const KILLS = scaled(10, 200);
 const MIN_ACKS = scaled(150, 20_000);
 /** One kill in this many comes at a random moment soon after the start, whatever the POS has done. */
 const EARLY_KILL_EVERY = 8;
+/** One kill in this many comes 0-5 ms after a POST left, so that some answers are lost on the way. */
+const POST_KILL_EVERY = 3;
 
 const ENV = { EPOSD_SIM_CARD_DELAY_MS: '0', EPOSD_SIM_AUTH_DELAY_MS: '0', EPOSD_SIM_MODE: 'auto' };
 // Approved, declined, declined after a PIN, chip and PIN, read error, customer cancel.
@@ -40,6 +42,8 @@ interface Cycle {
   killed: boolean;
   dead: boolean;
   acks: number;
+  /** Called as each POST leaves: lets a kill land while the terminal is committing and answering it. */
+  onPost?: () => void;
   pos: Client;
   reader: Client;
 }
@@ -75,7 +79,9 @@ describe('Kill -9 durability', () => {
         sent.add(sale.uti);
         let res: Answer;
         try {
-          res = await c.pos.call(`/transaction?${sale.query}`, { method: 'POST', body: sale.body });
+          const answer = c.pos.call(`/transaction?${sale.query}`, { method: 'POST', body: sale.body });
+          c.onPost?.();
+          res = await answer;
         } catch (err) {
           retryQueue.unshift({ ...sale, retried: true }); // the answer never came: same UTI, same body, after the restart
           if (!c.killed) problems.push(`POST ${sale.uti} failed before any kill: ${String(err)}`);
@@ -148,8 +154,13 @@ describe('Kill -9 durability', () => {
       const target = early ? 0 : randomInt(Math.ceil(perKill / 2), Math.ceil(perKill * 1.5) + 1);
       const deadline = Date.now() + 120_000;
       while (c.acks < target && !c.dead && Date.now() < deadline) await sleep(2);
-      // Then a random moment within a payment (or, early, within the first 300 ms).
-      await sleep(early ? randomInt(300) : randomInt(40));
+      // Then a random moment within a payment (or, early, within the first 300 ms), or just after a POST left.
+      if (!early && kill % POST_KILL_EVERY === 0 && !c.dead) {
+        await Promise.race([new Promise<void>((resolve) => (c.onPost = resolve)), sleep(5_000)]);
+        await sleep(randomInt(6));
+      } else {
+        await sleep(early ? randomInt(300) : randomInt(40));
+      }
 
       c.killed = true;
       eposd.kill('SIGKILL');

@@ -166,10 +166,10 @@ describe('GET /payntpos/1.0.0/transactions (search)', () => {
     const planFor = async (query: Record<string, string>) => {
       const prepare = jest.spyOn(t.ctx.db, 'prepare');
       expect((await search(query)).status).toBe(200);
-      const sql = prepare.mock.calls.map(([s]) => s).find((s) => /FROM transactions/.test(s) && /ORDER BY id DESC/.test(s));
+      const sql = prepare.mock.calls.map(([s]) => s).find((s) => /FROM transactions/.test(s) && /ORDER BY created_at DESC, id DESC/.test(s));
       prepare.mockRestore();
       expect(sql).toBeDefined();
-      const params = { reference: 'r', status: 'APPROVED', type: 'SALE', before: 10, limit: 21 };
+      const params = { reference: 'r', status: 'APPROVED', type: 'SALE', from: 0, to: 2e12, cursorAt: 2e12, cursorId: 10, limit: 21 };
       const used = Object.fromEntries(Object.entries(params).filter(([k]) => sql!.includes(`@${k}`)));
       return (t.ctx.db.prepare(`EXPLAIN QUERY PLAN ${sql!}`).all(used) as { detail: string }[]).map((r) => r.detail).join('\n');
     };
@@ -185,12 +185,24 @@ describe('GET /payntpos/1.0.0/transactions (search)', () => {
       expect(plan).not.toMatch(/TEMP B-TREE/);
     });
 
-    it('pages with the cursor by the primary key, not by scanning what came before', async () => {
+    it('pages with the cursor from where the last page ended, not by scanning what came before', async () => {
       await pay({ transType: 'SALE', amountTrans: 1000 });
       await pay({ transType: 'SALE', amountTrans: 1000 });
       const first = await search({ limit: '1' });
       const plan = await planFor({ limit: '1', cursor: first.body.nextCursor });
-      expect(plan).toMatch(/SEARCH transactions USING INTEGER PRIMARY KEY \(rowid<\?\)/);
+      expect(plan).toMatch(/SEARCH transactions USING INDEX transactions_created \(\(created_at,rowid\)<\(\?,\?\)\)/);
+      expect(plan).not.toMatch(/TEMP B-TREE/);
+    });
+
+    it('reads a date range from the time index, already in newest-first order', async () => {
+      const plan = await planFor({ from: '2020-01-01', to: '2030-01-01' });
+      expect(plan).toMatch(/SEARCH transactions USING INDEX transactions_created \(created_at>\? AND created_at<\?\)/);
+      expect(plan).not.toMatch(/TEMP B-TREE/);
+    });
+
+    it('combines a status and a date range in one index', async () => {
+      const plan = await planFor({ status: 'APPROVED', from: '2020-01-01' });
+      expect(plan).toMatch(/SEARCH transactions USING INDEX transactions_status \(status=\? AND created_at>\?\)/);
       expect(plan).not.toMatch(/TEMP B-TREE/);
     });
   });

@@ -1,0 +1,70 @@
+// Acknowledgement latency: sequential POST /transaction against eposd and against the baseline, side
+// by side in alternating blocks so that the machine's drift weighs on both alike. Each eposd POST is
+// timed alone; the wait for its outcome (the terminal runs one payment at a time) is not counted.
+import { performance } from 'node:perf_hooks';
+import { call, httpsAgent } from './lib/client.mjs';
+import { outcome, sale } from './lib/eposd.mjs';
+import { quantile, sorted } from './lib/stats.mjs';
+
+const BLOCK = 100;
+
+async function timedPost(url, token, body, agent) {
+  const t0 = performance.now();
+  const res = await call(agent, 'POST', url, { token, body });
+  const ms = performance.now() - t0;
+  return { res, ms };
+}
+
+/** Resolves with the latencies of both, and the UTI of one final SALE (for the status lookups). */
+export async function ackLatency({ eposd, token, baseline, count, log }) {
+  const eAgent = httpsAgent();
+  const bAgent = httpsAgent();
+  const eposdMs = [];
+  const baselineMs = [];
+  let busy = 0;
+  const outcomes = {};
+  try {
+    // One of each first, so that both have their TLS session and warm code before the clock runs.
+    const first = await sale(eposd, eAgent, token, { reference: 'warm-0' });
+    await outcome(eposd, eAgent, token, first.uti);
+    await call(bAgent, 'POST', `${baseline.url}/transaction`, { body: { transType: 'SALE', reference: 'warm-0', amountTrans: 1000 } });
+    for (let done = 0; done < count; ) {
+      const n = Math.min(BLOCK, count - done);
+      for (let i = done; i < done + n; i++) {
+        const body = { transType: 'SALE', reference: `ack-${i}`, amountTrans: 1000 };
+        let r;
+        for (let attempt = 0; ; attempt++) {
+          r = await timedPost(`${eposd.apiUrl}/transaction?tid=${eposd.tid}&disablePrinting=false`, token, body, eAgent);
+          if (r.res.status === 409 && r.res.body?.code === 'TERMINAL_BUSY' && attempt < 1000) {
+            busy += 1;
+            await new Promise((resolve) => setImmediate(resolve));
+            continue;
+          }
+          break;
+        }
+        if (r.res.status !== 200) throw new Error(`POST /transaction answered ${r.res.status}: ${r.res.text}`);
+        eposdMs.push(r.ms);
+        const o = await outcome(eposd, eAgent, token, r.res.body.uti);
+        outcomes[o.status] = (outcomes[o.status] ?? 0) + 1;
+      }
+      for (let i = done; i < done + n; i++) {
+        const r = await timedPost(`${baseline.url}/transaction`, undefined, { transType: 'SALE', reference: `ack-${i}`, amountTrans: 1000 }, bAgent);
+        if (r.res.status !== 200) throw new Error(`baseline answered ${r.res.status}`);
+        baselineMs.push(r.ms);
+      }
+      done += n;
+      if (done % 500 === 0 || done === count) log(`ack: ${done}/${count}`);
+    }
+  } finally {
+    eAgent.destroy();
+    bAgent.destroy();
+  }
+  const e = sorted(eposdMs);
+  const b = sorted(baselineMs);
+  return {
+    eposd: { p50: quantile(e, 0.5), p99: quantile(e, 0.99), max: e.at(-1) },
+    baseline: { p50: quantile(b, 0.5), p99: quantile(b, 0.99), max: b.at(-1) },
+    outcomes,
+    busyRetries: busy,
+  };
+}

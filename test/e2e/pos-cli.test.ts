@@ -1,0 +1,106 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { startAnnouncer, type Announcer } from '../../src/discovery/announcer';
+import { silentLogger } from '../../src/shared/logger';
+import { httpsJson } from '../helpers/http';
+import { cleanupEposd, makeTempDir, startEposd, type EposdProcess } from '../helpers/process';
+import { endpointOf, pairingCode, QUICK_SIMULATOR_ENV, runPos } from '../helpers/pos';
+
+describe('eposd-pos, the command line, against a real eposd', () => {
+  let eposd: EposdProcess;
+  let home: string;
+  const terminalsFile = () => join(home, '.config', 'eposd-pos', 'terminals.json');
+  beforeAll(async () => {
+    eposd = await startEposd({ env: QUICK_SIMULATOR_ENV });
+    home = makeTempDir('eposd-pos-home-');
+  });
+  afterAll(cleanupEposd);
+
+  it('when the installer pairs with the code on the screen, then it prints the pinned fingerprint to compare with the screen, and stores the pairing in ~/.config readable by its owner only', async () => {
+    const { host, port } = endpointOf(eposd);
+    const run = await runPos(['pair', '--host', host, '--port', String(port), '--code', await pairingCode(eposd), '--register-id', 'till-cli'], home);
+    expect(run).toMatchObject({ code: 0 });
+    const grouped = (eposd.fingerprint.toUpperCase().match(/.{4}/g) ?? []).slice(0, 8).join(' ');
+    expect(run.stdout).toContain(grouped);
+    expect(run.stdout).toMatch(/Compare it with the fingerprint on the terminal's screen/);
+    expect(statSync(terminalsFile()).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(terminalsFile(), 'utf8'))).toMatchObject({ terminals: [{ tid: eposd.tid, registerId: 'till-cli', fingerprint: eposd.fingerprint }] });
+  });
+
+  it('when a sale is approved, then it shows the progress, prints the receipt and exits 0', async () => {
+    const run = await runPos(['sale', '12.50', '--reference', 'cli-sale'], home);
+    expect(run).toMatchObject({ code: 0 });
+    const progress = run.stderr.split('\n');
+    expect(progress).toEqual(expect.arrayContaining(['Present card…', 'Authorising…', 'Approved']));
+    expect(progress.indexOf('Present card…')).toBeLessThan(progress.indexOf('Approved'));
+    expect(run.stdout).toMatch(/^APPROVED {2}SALE EUR 12\.50 {2}auth \d{6} {2}card 47\*{10}0010/);
+    expect(run.stdout).toContain('CARDHOLDER COPY');
+    expect(run.stdout).toContain('AMOUNT: EUR 12.50');
+  });
+
+  it('when a sale is declined (an amount ending in 05), then it exits 2', async () => {
+    const run = await runPos(['sale', '10.05'], home);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/^DECLINED \(do not honour\)/);
+  });
+
+  it('when the customer cancels on the terminal (an amount ending in 97), then it exits 3', async () => {
+    const run = await runPos(['sale', '--minor', '1097', '--json'], home);
+    expect(run.code).toBe(3);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'CANCELLED', transAmount: 1097 });
+    expect(run.stderr).toBe('');
+  });
+
+  it('when --json is given, then standard output is the final status as JSON', async () => {
+    const run = await runPos(['sale', '3', '--json'], home);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ transApproved: true, transAmount: 300, status: 'APPROVED' });
+  });
+
+  it('when an amount is not a number, then it exits 1 without sending anything', async () => {
+    const run = await runPos(['sale', '12,50'], home);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/not an amount/);
+  });
+
+  describe('when the terminal comes back on the same address with a new key', () => {
+    let before: number;
+    let token: string;
+    beforeAll(async () => {
+      token = (JSON.parse(readFileSync(terminalsFile(), 'utf8')) as { terminals: { authToken: string }[] }).terminals[0]!.authToken;
+      before = (await httpsJson(`${eposd.apiUrl}/transactions?limit=100`, { headers: { authorization: token } })).body.transactions.length;
+      expect(await eposd.stop()).toBe(0);
+      // Same database (so the token is still good), same port, a new certificate directory: a new key.
+      eposd = await startEposd({ env: { ...QUICK_SIMULATOR_ENV, EPOSD_PORT: String(endpointOf(eposd).port) }, dataDir: eposd.dataDir });
+    });
+
+    it('then a sale is refused before anything is sent, and it exits 5', async () => {
+      const run = await runPos(['sale', '5.00'], home);
+      expect(run.code).toBe(5);
+      expect(run.stderr).toMatch(/presented a different key/);
+      const after = await httpsJson(`${eposd.apiUrl}/transactions?limit=100`, { headers: { authorization: token } });
+      expect(after.status).toBe(200);
+      expect(after.body.transactions).toHaveLength(before);
+    });
+  });
+
+  describe('discover, with an announcer on loopback', () => {
+    let announcer: Announcer;
+    const mdnsPort = 20_000 + Math.floor(Math.random() * 20_000);
+    beforeAll(() => {
+      announcer = startAnnouncer(
+        { tid: '87654321', serialNumber: 'EPD-CLI-1', fingerprint: 'c'.repeat(64), apiPort: 8443, basePath: '/payntpos/1.0.0', version: '9.9.9' },
+        { network: { interface: '127.0.0.1', port: mdnsPort }, logger: silentLogger },
+      );
+    });
+    afterAll(() => announcer.stop());
+
+    it('then it lists the terminal with its TID, serial and fingerprint', async () => {
+      const run = await runPos(['discover', '--interface', '127.0.0.1', '--mdns-port', String(mdnsPort), '--seconds', '2', '--json'], home);
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual([
+        expect.objectContaining({ name: 'eposd-EPD-CLI-1', host: '127.0.0.1', port: 8443, tid: '87654321', serialNumber: 'EPD-CLI-1', fingerprint: 'c'.repeat(64), basePath: '/payntpos/1.0.0' }),
+      ]);
+    });
+  });
+});

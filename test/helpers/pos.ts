@@ -1,0 +1,45 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { httpsJson } from './http';
+import { ROOT, type EposdProcess } from './process';
+
+// Helpers for the POS client and the `eposd-pos` command line, run against a real eposd.
+
+export const POS_CLI = join(ROOT, 'dist', 'cli', 'main.js');
+
+/** A payment's stages are seen, but the run stays short. */
+export const QUICK_SIMULATOR_ENV: NodeJS.ProcessEnv = { EPOSD_SIM_CARD_DELAY_MS: '150', EPOSD_SIM_AUTH_DELAY_MS: '50' };
+
+/** The API's host and port, as `eposd-pos pair` takes them. */
+export function endpointOf(eposd: EposdProcess): { host: string; port: number } {
+  const url = new URL(eposd.apiUrl);
+  return { host: url.hostname, port: Number(url.port) };
+}
+
+/** The pairing code on the terminal's screen, opening a pairing window first if none is open. */
+export async function pairingCode(eposd: EposdProcess): Promise<string> {
+  const screen = (await httpsJson(`${eposd.screenUrl}screen`)).body as { pairingCode?: string };
+  if (screen.pairingCode) return screen.pairingCode;
+  const opened = await httpsJson(`${eposd.screenUrl}screen/actions`, { method: 'POST', body: { action: 'openPairing' } });
+  return opened.body.pairingCode as string;
+}
+
+export interface PosRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the built `eposd-pos` as a user would, with `home` as HOME (so its terminals file lives there)
+ * and none of the parent's EPOSD_POS_CONFIG or XDG_CONFIG_HOME.
+ */
+export function runPos(args: string[], home: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): Promise<PosRun> {
+  const { EPOSD_POS_CONFIG: _c, XDG_CONFIG_HOME: _x, ...inherited } = process.env;
+  return new Promise((resolve) => {
+    execFile(process.execPath, [POS_CLI, ...args], { env: { ...inherited, HOME: home, ...env }, timeout: timeoutMs }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
