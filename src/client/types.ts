@@ -1,7 +1,7 @@
 /*
  * The wire model of the eposd API as a POS sees it (SPEC §2, §3, §5). Hand-written rather than
  * imported from the server's schemas so that this library depends on nothing but Node: a POS project
- * takes src/client/ and nothing else. test/unit/client-wire-types.test.ts keeps the two in step.
+ * takes src/client/ and nothing else. The end-to-end tests (test/e2e/pos-*.test.ts) hold the two together.
  */
 
 export type TransType = 'SALE' | 'REFUND' | 'PREAUTH' | 'COMPLETION' | 'REVERSAL';

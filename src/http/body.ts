@@ -14,5 +14,10 @@ export function hasBody(req: Request): boolean {
   return length > 0 || req.headers['transfer-encoding'] !== undefined;
 }
 
-/** Parses JSON bodies up to 16 KiB; a larger declared length is refused before any of it is read. */
-export const jsonBody: RequestHandler = express.json({ limit: BODY_LIMIT_BYTES, strict: false, type: (req) => isJson(req as Request) });
+/**
+ * Parses JSON bodies up to 16 KiB; a larger declared length is refused before any of it is read.
+ * @NOTE No compressed bodies: a POS sends a few hundred bytes of plain JSON. With inflating on, a
+ * body that was not really gzip, deflate or br surfaced as a 500; now every Content-Encoding but
+ * identity is a 415.
+ */
+export const jsonBody: RequestHandler = express.json({ limit: BODY_LIMIT_BYTES, strict: false, inflate: false, type: (req) => isJson(req as Request) });

@@ -364,8 +364,12 @@
     setTimeout(() => el.classList.remove('pressed'), 120);
   }
 
-  // Keys never take focus, so the physical keyboard keeps driving the keypad after a click.
-  document.querySelector('.keypad').addEventListener('mousedown', (e) => e.preventDefault());
+  // Buttons clicked with the mouse never take focus, so the physical keyboard keeps driving the keypad.
+  for (const el of document.querySelectorAll('.keypad, .panel')) {
+    el.addEventListener('mousedown', (e) => {
+      if (e.target.closest('button')) e.preventDefault();
+    });
+  }
   document.querySelector('.keypad').addEventListener('click', (e) => {
     const key = e.target.closest('[data-key]');
     if (key) press(key.dataset.key);

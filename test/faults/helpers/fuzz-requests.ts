@@ -1,0 +1,193 @@
+import fc from 'fast-check';
+
+// The requests the fuzzer sends, as fast-check arbitraries: every route of the API, every method,
+// query strings with known and unknown keys, odd headers and bodies from plain junk to near-valid
+// payloads. Everything here is something Node's HTTP client will put on the wire; what it refuses to
+// send (invalid header bytes, lying Content-Length) is sent over raw sockets by the fuzz test itself.
+
+export const BASE = '/payntpos/1.0.0';
+export const ROUTES = ['/pair', '/transaction', '/transactions', '/print', '/events', '/settlement', '/diagnostics', '/diagnostics/self-test', '/health', '/openapi.json'];
+
+export interface FuzzRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string | Buffer;
+  /** Which token the Authorization header carries, if a real one: the fuzz test fills it in. */
+  auth: 'none' | 'garbage' | 'revoked' | 'pos' | 'technician' | 'pos-bearer';
+}
+
+export interface FuzzWorld {
+  /** UTIs that exist on the terminal, so that some requests reach past "not found". */
+  knownUtis: string[];
+  tid: string;
+}
+
+const utiChars = fc.constantFrom(...'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789-'.split(''));
+const validUti = fc.string({ unit: utiChars, minLength: 1, maxLength: 64 });
+const anyText = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 20 }),
+  fc.string({ unit: 'grapheme', maxLength: 10 }),
+  fc.constantFrom('', ' ', '\u0000', '\ufeff', '\u202e', '💳💳💳', 'null', 'undefined', 'NaN', '-0', '1e309', '0x10', '../../etc/passwd', "' OR 1=1 --", '<script>', '%00', 'a'.repeat(5000)),
+);
+const hugeNumberText = fc.constantFrom('1e400', '-1e400', '123456789012345678901234567890', '9007199254740993', '-0', '0.1e1', '1E3', '1000.0', '1e-400', '99999999', '100000000', '0', '-1');
+
+/** A JSON text that is not quite a valid request: the fields of every body eposd takes, right and wrong. */
+function nearValidBody(world: FuzzWorld): fc.Arbitrary<string> {
+  const value = fc.oneof(
+    { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+    { weight: 1, arbitrary: anyText },
+    { weight: 1, arbitrary: fc.constantFrom(null, true, 0, -1, 1.5, 2 ** 53, Number.MAX_SAFE_INTEGER, [], {}) },
+  );
+  const fields = fc.record(
+    {
+      transType: fc.oneof(fc.constantFrom('SALE', 'REFUND', 'PREAUTH', 'COMPLETION', 'REVERSAL', 'sale', 'VOID', ''), value),
+      amountTrans: fc.oneof(fc.integer({ min: 1, max: 99_999_999 }), fc.constantFrom(1000, 1005, 1091, 1096, 1097, 1098, 0, -5, 100_000_000, 1.5), value),
+      reference: fc.oneof(fc.string({ unit: utiChars, minLength: 1, maxLength: 36 }), value),
+      uti: fc.oneof(fc.constantFrom(...world.knownUtis), validUti, value),
+      pairingCode: fc.oneof(fc.stringMatching(/^\d{6}$/), value),
+      registerId: fc.oneof(fc.constantFrom('till-fuzz', 'x'), value),
+      registerName: value,
+      role: fc.oneof(fc.constantFrom('pos', 'technician', 'admin'), value),
+      callbackUrl: fc.oneof(fc.webUrl(), value),
+      action: fc.constantFrom('openPairing', 'unpairAll', 'presentCard'),
+      extra: value,
+    },
+    { requiredKeys: [] },
+  );
+  return fields.map((o) => JSON.stringify(o));
+}
+
+function body(world: FuzzWorld): fc.Arbitrary<string | Buffer | undefined> {
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.constant(undefined) },
+    { weight: 6, arbitrary: nearValidBody(world) },
+    { weight: 2, arbitrary: fc.json({ maxDepth: 4 }) },
+    // Duplicate keys: which one wins must not matter.
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom('SALE', 'REFUND', 'COMPLETION', 'REVERSAL'), fc.constantFrom('SALE', 'BOGUS', '1'), fc.integer({ min: -10, max: 20000 }))
+        .map(([a, b, n]) => `{"transType":"${a}","amountTrans":${n},"transType":"${b}","amountTrans":"${n}"}`),
+    },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('amountTrans', 'uti', 'transType', 'pairingCode'), hugeNumberText).map(([k, n]) => `{"transType":"SALE","${k}":${n}}`) },
+    // Deep nesting, up to what fits in 16 KiB.
+    { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 10, max: 8000 }), fc.boolean()).map(([d, arr]) => (arr ? '['.repeat(d) + ']'.repeat(d) : '{"a":'.repeat(d) + '1' + '}'.repeat(d))) },
+    // Truncated JSON.
+    { weight: 1, arbitrary: fc.tuple(nearValidBody(world), fc.nat()).map(([s, n]) => s.slice(0, n % Math.max(1, s.length))) },
+    // Not UTF-8, not JSON at all.
+    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)) },
+    { weight: 1, arbitrary: anyText },
+    // Over the 16 KiB limit.
+    { weight: 1, arbitrary: fc.integer({ min: 16 * 1024 + 1, max: 40_000 }).map((n) => JSON.stringify({ transType: 'SALE', reference: 'x'.repeat(n) })) },
+  );
+}
+
+const queryKey = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('uti', 'tid', 'wait', 'disablePrinting', 'pairingCode', 'registerId', 'registerName', 'role', 'callbackUrl', 'reference', 'status', 'type', 'from', 'to', 'limit', 'cursor', 'copy') },
+  { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'uti[]', 'uti[a]', 'a.b', '') },
+  { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
+);
+
+function queryValue(world: FuzzWorld): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.oneof(fc.constantFrom(...world.knownUtis), validUti, fc.constant(world.tid), fc.constantFrom('true', 'false', '1', '60', '61', '0', '100', 'SALE', 'APPROVED', 'IN_PROGRESS', 'cardholder', 'merchant', 'technician', '2025-01-01', '2025-13-45T99:99', '123456')) },
+    { weight: 2, arbitrary: anyText },
+    { weight: 1, arbitrary: hugeNumberText },
+  );
+}
+
+/** A query string: pairs percent-encoded, sometimes a key twice, sometimes raw broken escapes. */
+function query(world: FuzzWorld): fc.Arbitrary<string> {
+  const pair = fc.tuple(queryKey, queryValue(world)).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+  return fc.oneof(
+    { weight: 2, arbitrary: fc.constant('') },
+    { weight: 6, arbitrary: fc.array(pair, { maxLength: 5 }).map((ps) => (ps.length ? `?${ps.join('&')}` : '')) },
+    { weight: 1, arbitrary: fc.tuple(queryKey, queryValue(world), queryValue(world)).map(([k, a, b]) => `?${encodeURIComponent(k)}=${encodeURIComponent(a)}&${encodeURIComponent(k)}=${encodeURIComponent(b)}`) },
+    { weight: 1, arbitrary: fc.constantFrom('?uti=%', '?uti=%zz', '?uti=%E0%A4%A', '?%=%', '?&&&', '?uti', '?=x', '?uti=a%00b', '?uti=' + 'A'.repeat(3000), '?wait=1e1', '?limit=+5', `?${'a=1&'.repeat(500)}`) },
+  );
+}
+
+function path(): fc.Arbitrary<string> {
+  const route = fc.constantFrom(...ROUTES);
+  return fc.oneof(
+    { weight: 12, arbitrary: route.map((r) => BASE + r) },
+    { weight: 1, arbitrary: route.map((r) => `${BASE}${r}/`) },
+    { weight: 1, arbitrary: route.map((r) => `${BASE}${r.toUpperCase()}`) },
+    { weight: 1, arbitrary: fc.constantFrom('/', '/payntpos', `${BASE}`, `${BASE}/`, '/payntpos/1.0.1/transaction', `${BASE}//transaction`, `${BASE}/%2e%2e/%2e%2e/etc/passwd`, `${BASE}/transaction%00`, `${BASE}/transaction;x=1`, `${BASE}/transaction%ZZ`, '/screen', '/screen/actions', '/index.html', `${BASE}/pair/../transaction`) },
+    { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 30 }).map((s) => `${BASE}/${encodeURIComponent(s)}`) },
+  );
+}
+
+const headerName = fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,30}$/);
+/** What Node lets through as a header value: visible ASCII, spaces and tabs, and Latin-1. */
+const headerValue = fc.oneof(
+  fc.stringMatching(/^[\x21-\x7e][\x20-\x7e]{0,60}$/),
+  fc.string({ unit: fc.integer({ min: 0xa0, max: 0xff }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 20 }),
+  fc.constant('x'.repeat(4000)),
+);
+
+function headers(): fc.Arbitrary<Record<string, string>> {
+  const contentType = fc.oneof(
+    fc.constantFrom(
+      'application/json',
+      'application/json',
+      'application/json; charset=utf-8',
+      'application/json; charset=latin1',
+      'application/json; charset=utf-16',
+      'application/json; charset="',
+      'application/json;;;',
+      'application/problem+json',
+      'application/vnd.eposd+json',
+      'text/plain',
+      'text/json',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/octet-stream',
+      'json',
+      '*/*',
+    ),
+    headerValue,
+  );
+  const odd = fc.dictionary(
+    fc.oneof(
+      fc.constantFrom('content-encoding', 'accept', 'accept-encoding', 'x-forwarded-for', 'x-real-ip', 'last-event-id', 'if-none-match', 'range', 'origin', 'cookie', 'expect', 'transfer-encoding', 'x-http-method-override', 'connection'),
+      headerName,
+    ),
+    fc.oneof(fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'chunked', '100-continue', '*/*', '127.0.0.1', '1e9', 'keep-alive', 'DELETE'), headerValue),
+    { maxKeys: 4 },
+  );
+  return fc.record({ ct: fc.option(contentType, { nil: undefined }), odd }).map(({ ct, odd: extra }) => {
+    const h: Record<string, string> = {};
+    for (const [k, v] of Object.entries(extra)) {
+      const name = k.toLowerCase();
+      if (['host', 'content-length', 'authorization'].includes(name)) continue;
+      // chunked needs a body the client will chunk, and keep-alive is the agent's to decide
+      if (name === 'transfer-encoding' || name === 'connection' || name === 'expect') continue;
+      h[name] = v;
+    }
+    if (ct !== undefined) h['content-type'] = ct;
+    return h;
+  });
+}
+
+export function fuzzRequest(world: FuzzWorld, auth: fc.Arbitrary<FuzzRequest['auth']>): fc.Arbitrary<FuzzRequest> {
+  return fc
+    .record({
+      method: fc.oneof({ weight: 10, arbitrary: fc.constantFrom('GET', 'POST', 'DELETE') }, { weight: 1, arbitrary: fc.constantFrom('PUT', 'PATCH', 'HEAD', 'OPTIONS', 'TRACE') }),
+      path: path(),
+      query: query(world),
+      headers: headers(),
+      body: body(world),
+      auth,
+    })
+    .map(({ method, path: p, query: q, headers: h, body: b, auth: a }) => ({ method, path: p + q, headers: h, body: method === 'TRACE' ? undefined : b, auth: a }));
+}
+
+export const anonymousAuth = fc.constantFrom<FuzzRequest['auth']>('none', 'garbage', 'revoked');
+export const pairedAuth = fc.oneof<fc.Arbitrary<FuzzRequest['auth']>[]>(
+  { weight: 6, arbitrary: fc.constant('pos') },
+  { weight: 2, arbitrary: fc.constant('technician') },
+  { weight: 1, arbitrary: fc.constant('pos-bearer') },
+);
