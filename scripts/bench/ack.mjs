@@ -1,6 +1,8 @@
 // Acknowledgement latency: sequential POST /transaction against eposd and against the baseline, side
 // by side in alternating blocks so that the machine's drift weighs on both alike. Each eposd POST is
-// timed alone; the wait for its outcome (the terminal runs one payment at a time) is not counted.
+// timed alone, on an idle terminal: the wait for its outcome (the terminal runs one payment at a time)
+// is not counted. The sales are sent with disablePrinting=true so that the terminal is idle again as
+// soon as the outcome is known: otherwise the next POST would meet the previous sale's receipts.
 import { performance } from 'node:perf_hooks';
 import { call, httpsAgent } from './lib/client.mjs';
 import { outcome, sale } from './lib/eposd.mjs';
@@ -25,7 +27,7 @@ export async function ackLatency({ eposd, token, baseline, count, log }) {
   const outcomes = {};
   try {
     // One of each first, so that both have their TLS session and warm code before the clock runs.
-    const first = await sale(eposd, eAgent, token, { reference: 'warm-0' });
+    const first = await sale(eposd, eAgent, token, { reference: 'warm-0', disablePrinting: true });
     await outcome(eposd, eAgent, token, first.uti);
     await call(bAgent, 'POST', `${baseline.url}/transaction`, { body: { transType: 'SALE', reference: 'warm-0', amountTrans: 1000 } });
     for (let done = 0; done < count; ) {
@@ -34,7 +36,7 @@ export async function ackLatency({ eposd, token, baseline, count, log }) {
         const body = { transType: 'SALE', reference: `ack-${i}`, amountTrans: 1000 };
         let r;
         for (let attempt = 0; ; attempt++) {
-          r = await timedPost(`${eposd.apiUrl}/transaction?tid=${eposd.tid}&disablePrinting=false`, token, body, eAgent);
+          r = await timedPost(`${eposd.apiUrl}/transaction?tid=${eposd.tid}&disablePrinting=true`, token, body, eAgent);
           if (r.res.status === 409 && r.res.body?.code === 'TERMINAL_BUSY' && attempt < 1000) {
             busy += 1;
             await new Promise((resolve) => setImmediate(resolve));

@@ -38,7 +38,7 @@ if (db.pragma('user_version', { simple: true }) === 0) {
 
 const insert = db.prepare(
   `INSERT INTO transactions (uti, trans_type, amount, currency, reference, register_id, status, stage, created_at)
-   VALUES (?, ?, ?, 'EUR', ?, 'baseline', 'IN_PROGRESS', 'AWAITING_CARD', ?)`,
+   VALUES (?, ?, ?, 'EUR', ?, 'baseline', 'APPROVED', NULL, ?)`,
 );
 // The same columns as eposd's lookup by UTI.
 const byUti = db.prepare(`SELECT id, uti, trans_type AS transType, amount, currency, reference, original_uti AS originalUti,

@@ -56,8 +56,8 @@ async function run(label, fn, { eposd, token, count, log }) {
   return { p50: quantile(s, 0.5), p99: quantile(s, 0.99), max: s.at(-1), getsPerSale: results.reduce((n, r) => n + r.requests, 0) / results.length };
 }
 
-export async function delivery(opts) {
-  const longPoll = await run('long-poll', longPollSale, opts);
-  const polling = await run('1 s polling', pollingSale, opts);
+export async function delivery({ count, pollCount, ...opts }) {
+  const longPoll = await run('long-poll', longPollSale, { ...opts, count });
+  const polling = await run('1 s polling', pollingSale, { ...opts, count: pollCount });
   return { longPoll, polling };
 }

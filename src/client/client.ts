@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CertificateChangedError, EposdApiError, EposdNetworkError, isNetworkError } from './errors';
 import { BASE_PATH, pairWith, problemOf, type PairOptions } from './pairing';
-import { sseFrames } from './sse';
+import { eventStream, sleep, type EventsOptions } from './events';
 import { addressOf, TerminalStore, type PairedTerminal } from './store';
 import { openStream, send, type HttpRequest, type KeyCheck, type TransportOptions } from './transport';
 import {
@@ -13,7 +13,6 @@ import {
   type ListFilters,
   type ReprintAnswer,
   type StreamEvent,
-  type TransactionEvent,
   type TransactionList,
   type TransactionStatus,
   type TransType,
@@ -56,21 +55,6 @@ export const newUti = (): string => randomUUID().replace(/-/g, '');
 const LONG_POLL_S = 30;
 /** While waiting for an outcome, how long the terminal may stay unreachable (a restart takes seconds). */
 const UNREACHABLE_FOR_MS = 60_000;
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 const query = (params: Record<string, string | number | boolean | undefined>) => {
   const q = new URLSearchParams();
@@ -196,53 +180,12 @@ export class EposdClient {
    * `truncated` event comes first). Ends when `signal` aborts or the loop breaks. `onOpen` is called
    * each time the stream is (re)opened.
    */
-  async *events(options: { lastEventId?: string; signal?: AbortSignal; onOpen?: () => void } = {}): AsyncGenerator<StreamEvent> {
-    let lastId = options.lastEventId;
-    let retryMs = 2_000;
-    for (;;) {
-      try {
-        const res = await openStream(
-          this.terminal,
-          this.keyCheck(),
-          { method: 'GET', path: `${BASE_PATH}/events`, headers: { ...this.auth(), accept: 'text/event-stream', ...(lastId ? { 'last-event-id': lastId } : {}) }, timeoutMs: this.requestTimeoutMs, signal: options.signal },
-          this.options.transport,
-        );
-        if (res.statusCode !== 200) {
-          const text = await new Promise<string>((resolve) => {
-            let t = '';
-            res.setEncoding('utf8').on('data', (c: string) => (t += c)).on('end', () => resolve(t)).on('error', () => resolve(t));
-          });
-          let body: unknown = text;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            // not JSON: keep the text
-          }
-          throw new EposdApiError(problemOf(res.statusCode ?? 0, body));
-        }
-        options.onOpen?.();
-        try {
-          for await (const frame of sseFrames(res)) {
-            if (frame.retry !== undefined) retryMs = frame.retry;
-            if (!('data' in frame)) continue;
-            if (frame.id) lastId = frame.id;
-            if (frame.event === 'transaction') yield { type: 'transaction', ...(JSON.parse(frame.data) as TransactionEvent) };
-            else if (frame.event === 'truncated') yield { type: 'truncated', message: (JSON.parse(frame.data) as { message: string }).message };
-          }
-        } finally {
-          res.destroy();
-        }
-      } catch (err) {
-        if (options.signal?.aborted) return;
-        if (!isNetworkError(err)) throw err;
-      }
-      if (options.signal?.aborted) return;
-      try {
-        await sleep(retryMs, options.signal);
-      } catch {
-        return;
-      }
-    }
+  events(options: EventsOptions = {}): AsyncGenerator<StreamEvent> {
+    return eventStream((lastId) => {
+      const headers = { ...this.auth(), accept: 'text/event-stream', ...(lastId ? { 'last-event-id': lastId } : {}) };
+      const req = { method: 'GET' as const, path: `${BASE_PATH}/events`, headers, timeoutMs: this.requestTimeoutMs, signal: options.signal };
+      return openStream(this.terminal, this.keyCheck(), req, this.options.transport);
+    }, options);
   }
 
   private auth(): Record<string, string> {

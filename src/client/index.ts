@@ -3,6 +3,7 @@
  * wait for outcomes, read the event stream. Depends on nothing but Node.
  */
 export { EposdClient, newUti, type EposdClientOptions, type PaymentOptions, type WaitOptions } from './client';
+export type { EventsOptions } from './events';
 export { BASE_PATH, DEFAULT_PORT, probeFingerprint, type PairOptions } from './pairing';
 export { TerminalStore, addressOf, defaultStorePath, type PairedTerminal } from './store';
 export { CertificateChangedError, EposdApiError, EposdClientError, EposdNetworkError, NotPairedError, isNetworkError } from './errors';

@@ -86,6 +86,33 @@ describe('The POS client library against a real eposd over HTTPS', () => {
     expect(found.transactions.map((t) => t.uti)).toEqual([uti]);
   });
 
+  it('when the terminal restarts, then the event stream opens again with Last-Event-ID and misses nothing', async () => {
+    const stop = new AbortController();
+    const seen: StreamEvent[] = [];
+    let opens = 0;
+    const watching = (async () => {
+      for await (const e of client.events({ signal: stop.signal, onOpen: () => void (opens += 1) })) seen.push(e);
+    })();
+    await until('the stream to open', () => opens === 1);
+    const first = await client.sale(1401);
+    await client.waitForOutcome(first.uti);
+
+    expect(await eposd.stop()).toBe(0);
+    eposd = await startEposd({ env: { ...QUICK_SIMULATOR_ENV, EPOSD_PORT: String(paired.port) }, dataDir: eposd.dataDir, certDir: eposd.certDir });
+    const second = await client.sale(1402);
+    await client.waitForOutcome(second.uti);
+    await until('the events of the second sale', () => seen.some((e) => e.type === 'transaction' && e.uti === second.uti && e.state === 'IDLE'), 15_000);
+    stop.abort();
+    await watching;
+
+    expect(opens).toBeGreaterThanOrEqual(2);
+    const ids = seen.flatMap((e) => (e.type === 'transaction' ? [e.id] : []));
+    expect(ids).toEqual([...new Set(ids)].sort((a, b) => a - b));
+    const statesOf = (uti: string) => seen.flatMap((e) => (e.type === 'transaction' && e.uti === uti ? [e.state] : []));
+    expect(statesOf(first.uti)).toEqual(['AWAITING_CARD', 'READING_CARD', 'AUTHORIZING', 'PRINTING', 'IDLE']);
+    expect(statesOf(second.uti)).toEqual(['AWAITING_CARD', 'READING_CARD', 'AUTHORIZING', 'PRINTING', 'IDLE']);
+  });
+
   describe('when someone else answers at the paired address with another key', () => {
     let impostor: Server;
     let connections = 0;

@@ -31,6 +31,7 @@ export function startBaseline({ certDir, dbFile, statusBody }) {
         url: `https://127.0.0.1:${m[1]}/payntpos/1.0.0`,
         pid: child.pid,
         readyMs: Number(process.hrtime.bigint() - started) / 1e6,
+        stderr: () => stderr,
         async stop() {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
           return closed;

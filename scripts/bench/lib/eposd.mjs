@@ -37,12 +37,12 @@ function eposdEnv(dir, env) {
 
 /**
  * Spawns eposd in `dir` (data/ and certs/ inside) and resolves once it prints `eposd ready`, with
- * the time from spawn to that line.
+ * the time from spawn to that line. `nodeArgs` (e.g. --cpu-prof) are for profiling by hand.
  */
-export function startEposd(dir, env = {}) {
+export function startEposd(dir, env = {}, nodeArgs = []) {
   mkdirSync(dir, { recursive: true });
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env: eposdEnv(dir, env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], { cwd: ROOT, env: eposdEnv(dir, env), stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let stderr = '';
   child.stderr.on('data', (c) => {

@@ -59,7 +59,13 @@ export async function screenState(eposd: EposdProcess): Promise<{ pairingCode?: 
 /** The installer opens pairing on the screen; the POS (or technician) pairs with the code shown. Answers the token. */
 export async function pairRegister(eposd: EposdProcess, query: Record<string, string>): Promise<string> {
   const opened = await screenAction(eposd, { action: 'openPairing' });
-  const code = opened.body.pairingCode as string;
+  let code = opened.body.pairingCode as string | undefined;
+  // A payment's outcome holds the screen for a few seconds; the code shows once it has gone.
+  for (const deadline = Date.now() + 15_000; code === undefined && Date.now() < deadline; ) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    code = (await screenState(eposd)).pairingCode;
+  }
+  if (code === undefined) throw new Error('the screen showed no pairing code within 15 s');
   const res = await httpsJson(`${eposd.apiUrl}/pair?${new URLSearchParams({ pairingCode: code, ...query })}`);
   if (res.status !== 200) throw new Error(`pairing answered ${res.status}: ${res.text}`);
   return (res.body as { authToken: string }).authToken;

@@ -7,15 +7,37 @@ import fc from 'fast-check';
 
 export const BASE = '/payntpos/1.0.0';
 export const ROUTES = ['/pair', '/transaction', '/transactions', '/print', '/events', '/settlement', '/diagnostics', '/diagnostics/self-test', '/health', '/openapi.json'];
+/** Each route with the methods it takes: most requests use one of these, so that they get past 405. */
+const ENDPOINTS: [string, string][] = [
+  ['/pair', 'GET'],
+  ['/pair', 'POST'],
+  ['/pair', 'DELETE'],
+  ['/transaction', 'GET'],
+  ['/transaction', 'POST'],
+  ['/transaction', 'POST'],
+  ['/transaction', 'POST'],
+  ['/transaction', 'DELETE'],
+  ['/transactions', 'GET'],
+  ['/print', 'POST'],
+  ['/events', 'GET'],
+  ['/settlement', 'GET'],
+  ['/settlement', 'POST'],
+  ['/diagnostics', 'GET'],
+  ['/diagnostics/self-test', 'POST'],
+  ['/health', 'GET'],
+  ['/openapi.json', 'GET'],
+];
 
 export interface FuzzRequest {
   method: string;
   path: string;
   headers: Record<string, string>;
   body?: string | Buffer;
-  /** Which token the Authorization header carries, if a real one: the fuzz test fills it in. */
-  auth: 'none' | 'garbage' | 'revoked' | 'pos' | 'technician' | 'pos-bearer';
+  /** What the Authorization header carries; the fuzz test puts the real tokens in. */
+  auth: FuzzAuth;
 }
+
+export type FuzzAuth = { kind: 'none' | 'revoked' | 'pos' | 'technician' | 'pos-bearer' | 'pos-tampered' } | { kind: 'garbage'; value: string };
 
 export interface FuzzWorld {
   /** UTIs that exist on the terminal, so that some requests reach past "not found". */
@@ -59,10 +81,26 @@ function nearValidBody(world: FuzzWorld): fc.Arbitrary<string> {
   return fields.map((o) => JSON.stringify(o));
 }
 
+/** A transaction body that is valid, or one field away from it: these reach the rules past validation. */
+function transactionBody(world: FuzzWorld): fc.Arbitrary<string> {
+  const valid = fc.record(
+    {
+      transType: fc.constantFrom('SALE', 'SALE', 'REFUND', 'PREAUTH', 'COMPLETION', 'REVERSAL'),
+      amountTrans: fc.oneof(fc.integer({ min: 1, max: 99_999_999 }), fc.constantFrom(1000, 1005, 1051, 1091, 1096, 1097, 1098, 6000, 6055)),
+      reference: fc.string({ unit: utiChars, minLength: 1, maxLength: 36 }),
+      uti: fc.oneof(fc.constantFrom(...world.knownUtis), validUti),
+    },
+    { requiredKeys: ['transType'] },
+  );
+  const mutation = fc.option(fc.tuple(fc.constantFrom('transType', 'amountTrans', 'reference', 'uti', 'extra'), fc.oneof(fc.jsonValue({ maxDepth: 1 }), anyText, hugeNumberText)), { freq: 2 });
+  return fc.tuple(valid, mutation).map(([b, m]) => JSON.stringify(m ? { ...b, [m[0]]: m[1] } : b));
+}
+
 function body(world: FuzzWorld): fc.Arbitrary<string | Buffer | undefined> {
   return fc.oneof(
     { weight: 4, arbitrary: fc.constant(undefined) },
     { weight: 6, arbitrary: nearValidBody(world) },
+    { weight: 4, arbitrary: transactionBody(world) },
     { weight: 2, arbitrary: fc.json({ maxDepth: 4 }) },
     // Duplicate keys: which one wins must not matter.
     {
@@ -102,8 +140,9 @@ function queryValue(world: FuzzWorld): fc.Arbitrary<string> {
 function query(world: FuzzWorld): fc.Arbitrary<string> {
   const pair = fc.tuple(queryKey, queryValue(world)).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
   return fc.oneof(
-    { weight: 2, arbitrary: fc.constant('') },
-    { weight: 6, arbitrary: fc.array(pair, { maxLength: 5 }).map((ps) => (ps.length ? `?${ps.join('&')}` : '')) },
+    { weight: 6, arbitrary: fc.constant('') },
+    { weight: 1, arbitrary: fc.constantFrom(`?tid=${world.tid}`, '?disablePrinting=true', `?tid=${world.tid}&disablePrinting=false`, ...world.knownUtis.map((u) => `?uti=${u}`)) },
+    { weight: 5, arbitrary: fc.array(pair, { maxLength: 5 }).map((ps) => (ps.length ? `?${ps.join('&')}` : '')) },
     { weight: 1, arbitrary: fc.tuple(queryKey, queryValue(world), queryValue(world)).map(([k, a, b]) => `?${encodeURIComponent(k)}=${encodeURIComponent(a)}&${encodeURIComponent(k)}=${encodeURIComponent(b)}`) },
     { weight: 1, arbitrary: fc.constantFrom('?uti=%', '?uti=%zz', '?uti=%E0%A4%A', '?%=%', '?&&&', '?uti', '?=x', '?uti=a%00b', '?uti=' + 'A'.repeat(3000), '?wait=1e1', '?limit=+5', `?${'a=1&'.repeat(500)}`) },
   );
@@ -158,7 +197,8 @@ function headers(): fc.Arbitrary<Record<string, string>> {
     fc.oneof(fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'chunked', '100-continue', '*/*', '127.0.0.1', '1e9', 'keep-alive', 'DELETE'), headerValue),
     { maxKeys: 4 },
   );
-  return fc.record({ ct: fc.option(contentType, { nil: undefined }), odd }).map(({ ct, odd: extra }) => {
+  const ctOrNone = fc.oneof({ weight: 5, arbitrary: fc.constant('application/json') }, { weight: 3, arbitrary: contentType }, { weight: 2, arbitrary: fc.constant(undefined) });
+  return fc.record({ ct: ctOrNone, odd: fc.oneof({ weight: 2, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: odd }) }).map(({ ct, odd: extra }) => {
     const h: Record<string, string> = {};
     for (const [k, v] of Object.entries(extra)) {
       const name = k.toLowerCase();
@@ -172,22 +212,42 @@ function headers(): fc.Arbitrary<Record<string, string>> {
   });
 }
 
-export function fuzzRequest(world: FuzzWorld, auth: fc.Arbitrary<FuzzRequest['auth']>): fc.Arbitrary<FuzzRequest> {
+export function fuzzRequest(world: FuzzWorld, auth: fc.Arbitrary<FuzzAuth>): fc.Arbitrary<FuzzRequest> {
   return fc
     .record({
-      method: fc.oneof({ weight: 10, arbitrary: fc.constantFrom('GET', 'POST', 'DELETE') }, { weight: 1, arbitrary: fc.constantFrom('PUT', 'PATCH', 'HEAD', 'OPTIONS', 'TRACE') }),
-      path: path(),
+      target: fc.oneof(
+        { weight: 7, arbitrary: fc.constantFrom(...ENDPOINTS).map(([route, method]) => ({ method, path: BASE + route })) },
+        {
+          weight: 3,
+          arbitrary: fc.record({
+            method: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('GET', 'POST', 'DELETE') }, { weight: 1, arbitrary: fc.constantFrom('PUT', 'PATCH', 'HEAD', 'OPTIONS', 'TRACE') }),
+            path: path(),
+          }),
+        },
+      ),
       query: query(world),
       headers: headers(),
       body: body(world),
       auth,
     })
-    .map(({ method, path: p, query: q, headers: h, body: b, auth: a }) => ({ method, path: p + q, headers: h, body: method === 'TRACE' ? undefined : b, auth: a }));
+    .map(({ target, query: q, headers: h, body: b, auth: a }) => ({ method: target.method, path: target.path + q, headers: h, body: target.method === 'TRACE' ? undefined : b, auth: a }));
 }
 
-export const anonymousAuth = fc.constantFrom<FuzzRequest['auth']>('none', 'garbage', 'revoked');
-export const pairedAuth = fc.oneof<fc.Arbitrary<FuzzRequest['auth']>[]>(
-  { weight: 6, arbitrary: fc.constant('pos') },
-  { weight: 2, arbitrary: fc.constant('technician') },
-  { weight: 1, arbitrary: fc.constant('pos-bearer') },
+const kind = (k: 'none' | 'revoked' | 'pos' | 'technician' | 'pos-bearer' | 'pos-tampered'): FuzzAuth => ({ kind: k });
+const garbageToken = fc.oneof(
+  fc.constantFrom('Bearer', 'Bearer ', 'bearer  x', 'Basic dXNlcjpwYXNz', 'Token abc', '.', 'a.b', 'null'),
+  fc.tuple(fc.stringMatching(/^[\w-]{16}$/), fc.stringMatching(/^[\w-]{43}$/)).map(([a, b]) => `${a}.${b}`),
+  headerValue,
+);
+
+/** Requests from someone who is not paired: nothing they send may be accepted or change anything. */
+export const anonymousAuth: fc.Arbitrary<FuzzAuth> = fc.oneof(
+  fc.constantFrom(kind('none'), kind('revoked'), kind('pos-tampered')),
+  garbageToken.map((value): FuzzAuth => ({ kind: 'garbage', value })),
+);
+/** Requests from a paired POS or technician: they get past authentication to validation and the rules. */
+export const pairedAuth: fc.Arbitrary<FuzzAuth> = fc.oneof(
+  { weight: 6, arbitrary: fc.constant(kind('pos')) },
+  { weight: 2, arbitrary: fc.constant(kind('technician')) },
+  { weight: 1, arbitrary: fc.constant(kind('pos-bearer')) },
 );

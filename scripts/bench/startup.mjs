@@ -1,0 +1,42 @@
+// Cold start: spawn to the `eposd ready` line, stopped with SIGTERM after each start.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startBaseline } from './lib/baseline.mjs';
+import { startEposd } from './lib/eposd.mjs';
+import { median } from './lib/stats.mjs';
+
+/** First starts: fresh directories each time, so the database is created and the certificate generated. */
+export async function firstStarts(root, runs) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const dir = join(root, `first-${i}`);
+    const e = await startEposd(dir);
+    times.push(e.readyMs);
+    await e.stop();
+    if (i < runs - 1) rmSync(dir, { recursive: true, force: true });
+  }
+  return { medianMs: median(times), times, lastDir: join(root, `first-${runs - 1}`) };
+}
+
+/** Restarts on an existing directory (certificate present, database as it is). The first, untimed, warms the OS caches. */
+export async function warmStarts(dir, runs) {
+  await (await startEposd(dir)).stop();
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const e = await startEposd(dir);
+    times.push(e.readyMs);
+    await e.stop();
+  }
+  return { medianMs: median(times), times };
+}
+
+/** The baseline server's spawn-to-listening time: node, better-sqlite3 and the certificate, nothing else. */
+export async function baselineStarts(certDir, dbFile, runs) {
+  const times = [];
+  for (let i = 0; i < runs + 1; i++) {
+    const b = await startBaseline({ certDir, dbFile });
+    if (i > 0) times.push(b.readyMs);
+    await b.stop();
+  }
+  return { medianMs: median(times), times };
+}
