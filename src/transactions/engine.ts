@@ -80,13 +80,15 @@ export class PaymentEngine extends EventEmitter {
     return active;
   }
 
-  /** Cancels the payment while the terminal waits for a card or a PIN. */
-  cancel(uti: string, reason: 'POS_CANCELLED' | 'CUSTOMER_CANCELLED'): 'CANCELLED' | 'NOT_CANCELLABLE' | 'NOT_CURRENT' {
+  /**
+   * Cancels the payment while the terminal waits for a card or a PIN. NOT_COMMITTED: the database
+   * refused the cancellation just now; it is retried, and the payment is cancelled once it commits.
+   */
+  cancel(uti: string, reason: 'POS_CANCELLED' | 'CUSTOMER_CANCELLED'): 'CANCELLED' | 'NOT_CANCELLABLE' | 'NOT_CURRENT' | 'NOT_COMMITTED' {
     const s = this.state;
     if (s.name === 'IDLE' || s.tx.uti !== uti) return 'NOT_CURRENT';
     if (!CANCELLABLE.includes(s.name)) return 'NOT_CANCELLABLE';
-    this.finish(uti, CANCELLABLE, { status: 'CANCELLED', statusReason: reason });
-    return 'CANCELLED';
+    return this.finish(uti, CANCELLABLE, { status: 'CANCELLED', statusReason: reason }) ? 'CANCELLED' : 'NOT_COMMITTED';
   }
 
   /** The reader's answers, each checked by the guard against the transaction it names. */

@@ -104,9 +104,9 @@ export class TransactionService {
     if (!tx) throw new ApiError('NOT_FOUND', 'No transaction with that UTI exists on this terminal.', { uti });
     if (tx.registerId !== registerId) throw new ApiError('FORBIDDEN', 'Only the register that started a payment can cancel it.');
     if (tx.status !== 'IN_PROGRESS') throw new ApiError('CANNOT_CANCEL', `The transaction is already final: ${tx.status}.`, { uti, transactionStatus: tx.status });
-    if (this.deps.engine.cancel(uti, 'POS_CANCELLED') !== 'CANCELLED') {
-      throw new ApiError('CANNOT_CANCEL', 'The payment is with the host now; wait for its outcome, then void it if needed.', { uti });
-    }
+    const result = this.deps.engine.cancel(uti, 'POS_CANCELLED');
+    if (result === 'NOT_COMMITTED') throw new ApiError('STORAGE_UNAVAILABLE', 'The terminal could not record the cancellation yet; it keeps trying. Read the status.', { uti });
+    if (result !== 'CANCELLED') throw new ApiError('CANNOT_CANCEL', 'The payment is with the host now; wait for its outcome, then void it if needed.', { uti });
     return this.status(uti)!;
   }
 
