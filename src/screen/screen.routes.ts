@@ -60,9 +60,9 @@ export function screenRoutes(ctx: AppContext): Router {
             break;
           case 'cancel': {
             const current = ctx.engine.current;
-            if (current.name === 'IDLE' || ctx.engine.cancel(current.tx.uti, 'CUSTOMER_CANCELLED') !== 'CANCELLED') {
-              throw new ApiError('ACTION_NOT_POSSIBLE', 'There is nothing to cancel now.');
-            }
+            const result = current.name === 'IDLE' ? 'NOT_CURRENT' : ctx.engine.cancel(current.tx.uti, 'CUSTOMER_CANCELLED');
+            if (result === 'NOT_COMMITTED') throw new ApiError('STORAGE_UNAVAILABLE', 'The cancellation could not be recorded yet; the terminal keeps trying.');
+            if (result !== 'CANCELLED') throw new ApiError('ACTION_NOT_POSSIBLE', 'There is nothing to cancel now.');
             break;
           }
           case 'settle':
