@@ -27,6 +27,7 @@ export async function prepareLoad(eposd, { pollers }) {
     let sales = 0;
     let busy = 0;
     let longPolls = 0;
+    let resets = 0;
     const samples = [];
     const sampler = setInterval(() => {
       const { rssMB } = procStats(eposd.pid);
@@ -38,7 +39,14 @@ export async function prepareLoad(eposd, { pollers }) {
         const uti = await nextSale();
         if (uti === null) return;
         for (let i = 0; i < 100 && running; i++) {
-          const res = await call(pos.agent, 'GET', `${eposd.apiUrl}/transaction?uti=${uti}&wait=30`, { token: pos.token });
+          let res;
+          try {
+            res = await call(pos.agent, 'GET', `${eposd.apiUrl}/transaction?uti=${uti}&wait=30`, { token: pos.token });
+          } catch {
+            // A connection the server closed (keep-alive timing): a POS asks again on a new one.
+            resets += 1;
+            continue;
+          }
           longPolls += 1;
           if (res.status === 200) break;
           if (res.status !== 202) throw new Error(`long-poll answered ${res.status}: ${res.text}`);
@@ -74,7 +82,7 @@ export async function prepareLoad(eposd, { pollers }) {
     await Promise.all(pollersDone);
     clearInterval(sampler);
     samples.push(procStats(eposd.pid).rssMB);
-    return { seconds, sales, salesPerS: sales / seconds, busy, longPolls, maxRssMB: Math.max(...samples), samples };
+    return { seconds, sales, salesPerS: sales / seconds, busy, longPolls, resets, maxRssMB: Math.max(...samples), samples };
   }
 
   function close() {

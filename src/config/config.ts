@@ -1,4 +1,3 @@
-import { Command, CommanderError } from 'commander';
 import { OPTIONS } from './options';
 
 type Options = typeof OPTIONS;
@@ -17,6 +16,10 @@ export class ConfigError extends Error {
 }
 
 function readFlags(argv: readonly string[]): Record<string, string> {
+  // A terminal starts without flags: commander is required only when there are some.
+  if (argv.length === 0) return {};
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Command, CommanderError } = require('commander') as typeof import('commander');
   const program = new Command('eposd').exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
   for (const o of Object.values(OPTIONS)) program.option(`--${o.flag} <value>`, `${o.description} (${o.env})`);
   try {

@@ -2,7 +2,6 @@ import { createHash, createPrivateKey, createPublicKey, X509Certificate } from '
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import selfsigned from 'selfsigned';
 
 export interface Certificate {
   readonly key: string;
@@ -42,6 +41,9 @@ async function issue(privateKeyPem: string | undefined, hosts: string[], now: Da
   const keyPair = privateKeyPem
     ? { privateKey: privateKeyPem, publicKey: createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString() }
     : undefined;
+  // Required only to make a certificate: its X.509 and ASN.1 libraries would be a third of every start.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const selfsigned = require('selfsigned') as typeof import('selfsigned');
   return selfsigned.generate([{ name: 'commonName', value: 'eposd' }], {
     keyType: 'ec',
     curve: 'P-256',

@@ -32,8 +32,8 @@ export function call(agent, method, url, { token, body } = {}) {
       });
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out`)));
-    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', (err) => reject(Object.assign(new Error(`${method} ${url}: ${err.message}`), { code: err.code })));
     req.end(payload);
   });
 }
