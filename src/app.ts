@@ -1,13 +1,15 @@
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from './context';
 import { errorHandler, routeNotFound } from './http/error-handler';
 import { jsonBody } from './http/body';
+import { installFastPaths, recordHeaders } from './http/fast-path';
 import { endpoint, route, routesOf } from './http/route';
 import { healthRoutes } from './health/health.routes';
 import { pairingRoutes } from './pairing/pairing.routes';
 import { transactionRoutes } from './transactions/transactions.routes';
+import { statusFastPath } from './transactions/status-fast-path';
 import { settlementRoutes } from './settlement/settlement.routes';
 import { diagnosticsRoutes } from './diagnostics/diagnostics.routes';
 import { buildOpenApi } from './openapi/document';
@@ -20,11 +22,8 @@ export function createApp(ctx: AppContext): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
-  app.use(helmet());
-  app.use((_req, res, next) => {
-    res.set('Cache-Control', 'no-store');
-    next();
-  });
+  const headers = everyAnswer();
+  app.use(...headers);
   app.use(jsonBody);
 
   const routers = [healthRoutes(ctx), pairingRoutes(ctx), transactionRoutes(ctx), settlementRoutes(ctx), diagnosticsRoutes(ctx), openApiRoutes(() => document)];
@@ -36,7 +35,19 @@ export function createApp(ctx: AppContext): express.Express {
 
   app.use(routeNotFound);
   app.use(errorHandler(ctx.logger));
+  installFastPaths(app, [statusFastPath(ctx, `${BASE_PATH}/transaction`, recordHeaders(headers))]);
   return app;
+}
+
+/** The headers every API answer carries: helmet's, and no caching. */
+export function everyAnswer(): RequestHandler[] {
+  return [
+    helmet(),
+    (_req, res, next) => {
+      res.setHeader('Cache-Control', 'no-store');
+      next();
+    },
+  ];
 }
 
 function openApiRoutes(document: () => unknown): Router {

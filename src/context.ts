@@ -13,6 +13,7 @@ import { PairingService } from './pairing/pairing.service';
 import { RegistersRepository } from './pairing/registers.repository';
 import type { Printer } from './printer/printer';
 import { SimulatedPrinter } from './printer/printer.simulator';
+import { PrintQueue } from './printer/print-queue';
 import type { CardReader } from './reader/card-reader';
 import { SimulatedCardReader } from './reader/simulator/reader.simulator';
 import { ScreenService } from './screen/screen.service';
@@ -86,6 +87,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const reader = overrides.reader ?? simulator;
   const host = overrides.host ?? new SimulatedHost({ authDelayMs: config.simAuthDelayMs, lateAnswerMs: config.hostTimeoutMs + config.simAuthDelayMs + 1000, ids, logger });
   const printer = overrides.printer ?? new SimulatedPrinter(logger, config.simPrintDelayMs);
+  const printQueue = new PrintQueue(printer);
   const transactionsRepo = new TransactionsRepository(db);
   const deliveries = new DeliveriesRepository(db, ids);
   const ledger = new Ledger(db, transactionsRepo, new TransactionEventsRepository(db), deliveries);
@@ -94,7 +96,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     ledger,
     reader,
     host,
-    printer,
+    printer: printQueue,
     display: screen,
     clock,
     logger,
@@ -106,13 +108,14 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     },
     reverseLater: () => void reversals.flush(),
   });
-  const transactions = new TransactionService({ transactions: transactionsRepo, printer, engine, identity, clock, ids });
-  const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, audit: auditRepo });
+  const transactions = new TransactionService({ transactions: transactionsRepo, printer: printQueue, engine, identity, clock, ids });
+  const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, alsoPurge: [auditRepo, deliveries] });
   const webhooks = new WebhookDispatcher({ deliveries, clock, logger, fetch: overrides.fetch, bodyFor: (uti) => transactions.status(uti)?.body });
   engine.on('transition', (e: TransitionEvent) => e.outcome && webhooks.kick());
   const settlement = new SettlementService({
     batches: new BatchesRepository(db),
-    printer,
+    printer: printQueue,
+    busyWith: () => (engine.current.name === 'IDLE' ? undefined : engine.current.tx.uti),
     identity,
     clock,
     logger,

@@ -60,6 +60,7 @@ const pairingFailed = () => new ApiError('PAIRING_FAILED', 'The pairing code is 
 export class PairingService {
   private window: PairingWindow | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
+  private readonly revokedListeners = new Set<(registerId: string | '*') => void>();
 
   constructor(private readonly deps: Deps) {}
 
@@ -117,6 +118,7 @@ export class PairingService {
       callbackUrl: req.callbackUrl ?? null,
       webhookSecret,
     });
+    this.revoked(registerId); // its previous token, if it had one
     this.deps.logger.info({ registerId, role }, 'register paired');
     return {
       authToken: token,
@@ -141,11 +143,25 @@ export class PairingService {
   }
 
   unpair(registerId: string): boolean {
-    return this.deps.registers.revoke(registerId, this.deps.clock.now().toISOString());
+    const done = this.deps.registers.revoke(registerId, this.deps.clock.now().toISOString());
+    if (done) this.revoked(registerId);
+    return done;
   }
 
   unpairAll(): number {
-    return this.deps.registers.revokeAll(this.deps.clock.now().toISOString());
+    const n = this.deps.registers.revokeAll(this.deps.clock.now().toISOString());
+    this.revoked('*');
+    return n;
+  }
+
+  /** Called when a register's token stops working ('*': every register's), e.g. to close its open streams. */
+  onRevoked(listener: (registerId: string | '*') => void): () => void {
+    this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
+  }
+
+  private revoked(registerId: string | '*'): void {
+    for (const listener of [...this.revokedListeners]) listener(registerId);
   }
 
   close(): void {

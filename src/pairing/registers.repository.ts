@@ -21,11 +21,13 @@ const COLUMNS = `register_id AS registerId, register_name AS registerName, role,
 
 export class RegistersRepository {
   private readonly upsertStmt;
-  private readonly bySelectorStmt;
   private readonly revokeStmt;
   private readonly revokeAllStmt;
   private readonly activePosStmt;
   private readonly listStmt;
+  private readonly pairedStmt;
+  /** Every register holding a token, by selector: read on every request, so held in memory. */
+  private bySelector: Map<string, RegisterRow> | undefined;
 
   constructor(db: Db) {
     this.upsertStmt = db.prepare(`
@@ -34,30 +36,44 @@ export class RegistersRepository {
       ON CONFLICT (register_id) DO UPDATE SET register_name = excluded.register_name, role = excluded.role,
         token_selector = excluded.token_selector, token_hash = excluded.token_hash, paired_at = excluded.paired_at,
         expires_at = excluded.expires_at, revoked_at = NULL, callback_url = excluded.callback_url, webhook_secret = excluded.webhook_secret`);
-    this.bySelectorStmt = db.prepare<[string], RegisterRow>(`SELECT ${COLUMNS} FROM registers WHERE token_selector = ?`);
     this.revokeStmt = db.prepare(`UPDATE registers SET token_selector = NULL, token_hash = NULL, revoked_at = ? WHERE register_id = ? AND revoked_at IS NULL`);
     this.revokeAllStmt = db.prepare(`UPDATE registers SET token_selector = NULL, token_hash = NULL, revoked_at = ? WHERE revoked_at IS NULL`);
     this.activePosStmt = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM registers WHERE role = 'pos' AND revoked_at IS NULL`);
     this.listStmt = db.prepare<[], RegisterRow>(`SELECT ${COLUMNS} FROM registers ORDER BY paired_at`);
+    this.pairedStmt = db.prepare<[], RegisterRow>(`SELECT ${COLUMNS} FROM registers WHERE token_selector IS NOT NULL`);
   }
 
   /** Pairs a register, replacing (and so revoking) any token it had. */
   save(row: Omit<RegisterRow, 'revokedAt'>): void {
-    this.upsertStmt.run(row);
+    this.written(() => this.upsertStmt.run(row));
   }
+  /**
+   * @NOTE The paired registers are few and every request looks one up: they are held in memory and
+   * read again after any write here (this repository is the only writer of the table). A known and an
+   * unknown selector cost the same Map lookup, as the equal-cost token check requires.
+   */
   findBySelector(selector: string): RegisterRow | undefined {
-    return this.bySelectorStmt.get(selector);
+    this.bySelector ??= new Map(this.pairedStmt.all().map((r) => [r.tokenSelector!, r]));
+    return this.bySelector.get(selector);
   }
   revoke(registerId: string, at: string): boolean {
-    return this.revokeStmt.run(at, registerId).changes > 0;
+    return this.written(() => this.revokeStmt.run(at, registerId)).changes > 0;
   }
   revokeAll(at: string): number {
-    return this.revokeAllStmt.run(at).changes;
+    return this.written(() => this.revokeAllStmt.run(at)).changes;
   }
   countActivePos(): number {
     return this.activePosStmt.get()!.n;
   }
   list(): RegisterRow[] {
     return this.listStmt.all();
+  }
+
+  private written<T>(write: () => T): T {
+    try {
+      return write();
+    } finally {
+      this.bySelector = undefined;
+    }
   }
 }

@@ -56,10 +56,11 @@ export class ScreenService extends EventEmitter implements Display {
   }
 
   state(): ScreenState {
-    const base = { ...this.identity, sequence: this.sequence, ready: !this.payment };
+    // The code is in the state while the window is open, even when a payment has the screen.
+    const pairing = this.pairing ? { pairingCode: this.pairing.code, pairingExpiresAt: this.pairing.expiresAt } : {};
+    const base = { ...this.identity, sequence: this.sequence, ready: !this.payment, ...pairing };
     if (this.payment) return { ...base, screen: 'payment', payment: this.payment };
-    if (this.pairing) return { ...base, screen: 'pairing', pairingCode: this.pairing.code, pairingExpiresAt: this.pairing.expiresAt };
-    return { ...base, screen: 'idle' };
+    return { ...base, screen: this.pairing ? 'pairing' : 'idle' };
   }
 
   private changed(): void {

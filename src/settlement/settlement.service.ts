@@ -1,3 +1,4 @@
+import { ApiError } from '../http/errors';
 import type { TerminalIdentity } from '../identity/identity';
 import type { Printer } from '../printer/printer';
 import type { Clock } from '../shared/clock';
@@ -15,6 +16,8 @@ interface Deps {
   clock: Clock;
   logger: Logger;
   settlementTime: string;
+  /** The UTI of the payment the terminal is busy with, if any: a batch never closes under a running payment. */
+  busyWith: () => string | undefined;
   /** Records the closes nobody asked for (the schedule's); the routes record the others. */
   onScheduledClose?: (batch: BatchView) => void;
 }
@@ -29,6 +32,7 @@ export interface BatchView {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+export const BUSY_RETRY_MS = 60_000;
 
 /**
  * The batch: what has been taken since the last settlement, and closing it (end of day). It closes by
@@ -36,6 +40,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export class SettlementService {
   private timer: NodeJS.Timeout | undefined;
+  /** The settlement time came while a payment was running: try again shortly. */
+  private deferred = false;
 
   constructor(private readonly deps: Deps) {}
 
@@ -49,10 +55,16 @@ export class SettlementService {
   /** Closes the open batch, prints the Z report, and answers the closed batch. */
   close(closedBy: 'POS' | 'SCREEN' | 'SCHEDULE'): BatchView {
     const { batches, clock, identity, printer, logger } = this.deps;
+    // @NOTE A REVERSAL in progress was checked against an unsettled original; closing the batch under it
+    // would settle money that is about to be voided.
+    const busy = this.deps.busyWith();
+    if (busy) throw new ApiError('TERMINAL_BUSY', 'Settle once the transaction in progress has finished.', { uti: busy });
     const opened = batches.last()?.closedAt ?? batches.oldestUnsettledAt() ?? clock.now().getTime();
     const batch = batches.close(opened, clock.now().getTime(), closedBy, (rows) => totalsOf(rows, identity.currency));
     logger.info({ batch: batch.id, closedBy, net: batch.totals.net }, 'batch settled');
-    printer.print(zReport(batch, identity), `Z report ${batch.id}`).catch((err: unknown) => logger.error({ err }, 'Z report not printed'));
+    Promise.resolve()
+      .then(() => printer.print(zReport(batch, identity), `Z report ${batch.id}`))
+      .catch((err: unknown) => logger.error({ err }, 'Z report not printed'));
     return view(batch);
   }
 
@@ -63,6 +75,11 @@ export class SettlementService {
     const lastClose = batches.last()?.closedAt ?? 0;
     const oldest = batches.oldestUnsettledAt();
     if (lastClose >= due || oldest === null || oldest >= due) return undefined;
+    if (this.deps.busyWith()) {
+      this.deferred = true;
+      return undefined;
+    }
+    this.deferred = false;
     const batch = this.close('SCHEDULE');
     this.deps.onScheduledClose?.(batch);
     return batch;
@@ -77,7 +94,8 @@ export class SettlementService {
         this.deps.logger.error({ err }, 'scheduled settlement failed');
       }
       const now = this.deps.clock.now();
-      this.timer = setTimeout(tick, Math.min(nextScheduledAt(now, this.deps.settlementTime).getTime() - now.getTime() + 1000, 2 ** 31 - 1)).unref();
+      const wait = this.deferred ? BUSY_RETRY_MS : nextScheduledAt(now, this.deps.settlementTime).getTime() - now.getTime() + 1000;
+      this.timer = setTimeout(tick, Math.min(wait, 2 ** 31 - 1)).unref();
     };
     tick();
   }

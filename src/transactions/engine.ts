@@ -5,7 +5,7 @@ import type { CardRead, CardReader, ReaderEvents } from '../reader/card-reader';
 import type { HostAnswer, PaymentHost } from '../host/payment-host';
 import type { Printer } from '../printer/printer';
 import type { Display, ReceiptLine } from '../screen/display';
-import { RESPONSE_REASONS } from '../reader/simulator/test-amounts';
+import { RESPONSE_REASONS } from '../host/response-codes';
 import type { Ledger } from './ledger';
 import { outcomeView, stageView } from './payment-view';
 import { CANCELLABLE, isLegal, type ActiveTransaction, type Outcome, type ReaderState, type Stage, type StateName } from './states';
@@ -180,8 +180,8 @@ export class PaymentEngine extends EventEmitter {
     switch (s.name) {
       case 'AWAITING_CARD':
         display.showPayment(stageView(tx, s.name, null));
-        reader.begin({ uti: tx.uti, transType: tx.transType, amount: tx.amount ?? 0 }, this.readerEvents);
         this.timer = this.after(timings.cardTimeoutMs, () => this.finish(tx.uti, ['AWAITING_CARD'], { status: 'TIMED_OUT', statusReason: 'CARD_TIMEOUT' }));
+        this.callReader(tx, s.name, () => reader.begin({ uti: tx.uti, transType: tx.transType, amount: tx.amount ?? 0 }, this.readerEvents));
         return;
       case 'READING_CARD':
         display.showPayment(stageView(tx, s.name, null));
@@ -190,20 +190,20 @@ export class PaymentEngine extends EventEmitter {
         return;
       case 'AWAITING_PIN':
         display.showPayment(stageView(tx, s.name, s.card));
-        reader.requestPin(tx.uti);
         this.timer = this.after(timings.cardTimeoutMs, () => this.finish(tx.uti, ['AWAITING_PIN'], { status: 'TIMED_OUT', statusReason: 'PIN_TIMEOUT' }));
+        this.callReader(tx, s.name, () => reader.requestPin(tx.uti));
         return;
       case 'AUTHORIZING':
         display.showPayment(stageView(tx, s.name, s.card));
         this.authorize(tx, s.card, s.pinVerified);
         return;
       case 'PRINTING':
-        reader.end(tx.uti);
+        this.callReader(tx, s.name, () => reader.end(tx.uti));
         this.showOutcome(tx, outcome!);
         this.print(tx);
         return;
       case 'IDLE':
-        reader.end(tx.uti);
+        this.callReader(tx, s.name, () => reader.end(tx.uti));
         if (outcome) this.showOutcome(tx, outcome);
         this.resultTimer = this.after(timings.resultDisplayMs, () => this.state.name === 'IDLE' && display.showPayment(undefined));
         return;
@@ -211,6 +211,19 @@ export class PaymentEngine extends EventEmitter {
         const unreachable: never = s;
         throw new Error(`no entry action for ${JSON.stringify(unreachable)}`);
       }
+    }
+  }
+
+  /**
+   * A reader driver that throws must not wedge the terminal: while the payment waits on the reader it
+   * ends FAILED / READER_ERROR (on the next turn, so this entry action completes first).
+   */
+  private callReader(tx: ActiveTransaction, state: StateName, call: () => void): void {
+    try {
+      call();
+    } catch (err) {
+      this.deps.logger.error({ err, uti: tx.uti, state }, 'card reader failed');
+      if (CANCELLABLE.includes(state)) setImmediate(() => this.finish(tx.uti, [state], { status: 'FAILED', statusReason: 'READER_ERROR' }));
     }
   }
 
@@ -222,19 +235,23 @@ export class PaymentEngine extends EventEmitter {
     };
     this.timer = this.after(timings.hostTimeoutMs, unanswered);
     const request = { uti: tx.uti, transType: tx.transType, amount: tx.amount ?? 0, currency: tx.currency, hostData: card?.hostData ?? null, pinVerified, originalUti: tx.originalUti, originalAuthCode: tx.originalAuthCode };
-    host.authorize(request).then(
-      (answer: HostAnswer) =>
-        this.finish(tx.uti, ['AUTHORIZING'], {
-          status: answer.responseCode === '00' ? 'APPROVED' : 'DECLINED',
-          statusReason: RESPONSE_REASONS[answer.responseCode] ?? 'DECLINED',
-          responseCode: answer.responseCode,
-          authCode: answer.authCode,
-        }),
-      (err: unknown) => {
-        logger.error({ err, uti: tx.uti }, 'host did not answer');
-        unanswered();
-      },
-    );
+    // Promise.resolve().then: a host adapter that throws at once is a host that did not answer.
+    Promise.resolve()
+      .then(() => host.authorize(request))
+      .then(
+        (answer: HostAnswer) =>
+          this.finish(tx.uti, ['AUTHORIZING'], {
+            status: answer.responseCode === '00' ? 'APPROVED' : 'DECLINED',
+            statusReason: RESPONSE_REASONS[answer.responseCode] ?? 'DECLINED',
+            responseCode: answer.responseCode,
+            authCode: answer.authCode,
+          }),
+        (err: unknown) => {
+          logger.error({ err, uti: tx.uti }, 'host did not answer');
+          unanswered();
+        },
+      )
+      .catch((err: unknown) => logger.error({ err, uti: tx.uti }, 'could not record the host answer'));
   }
 
   private print(tx: ActiveTransaction): void {
@@ -246,8 +263,8 @@ export class PaymentEngine extends EventEmitter {
       this.deps.logger.error({ uti: tx.uti }, 'printer did not finish in time');
       done('PRINT_TIMEOUT');
     });
-    this.deps.printer
-      .print(receipts.merchant, `merchant copy ${tx.uti}`)
+    Promise.resolve()
+      .then(() => this.deps.printer.print(receipts.merchant, `merchant copy ${tx.uti}`))
       .then(() => this.deps.printer.print(receipts.cardholder, `cardholder copy ${tx.uti}`))
       .then(
         () => done('PRINTED'),
@@ -255,7 +272,8 @@ export class PaymentEngine extends EventEmitter {
           this.deps.logger.error({ err, uti: tx.uti }, 'printing failed');
           done('PRINT_FAILED');
         },
-      );
+      )
+      .catch((err: unknown) => this.deps.logger.error({ err, uti: tx.uti }, 'could not record the end of printing'));
   }
 
   private showOutcome(tx: ActiveTransaction, outcome: Outcome): void {

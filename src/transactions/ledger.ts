@@ -23,7 +23,10 @@ export class Ledger {
       transactions.update(tx.id, change);
       const eventId = events.append({ transactionId: tx.id, at, fromState: from, toState: to, detail: detail ?? change.status ?? null });
       if (change.status === 'APPROVED' && tx.originalUti) {
-        if (tx.transType === 'REVERSAL') transactions.markVoided(tx.originalUti, tx.uti);
+        if (tx.transType === 'REVERSAL') {
+          transactions.markVoided(tx.originalUti, tx.uti);
+          transactions.reopenPreauthOf(tx.originalUti);
+        }
         if (tx.transType === 'COMPLETION') transactions.markCompleted(tx.originalUti, tx.uti);
       }
       if (change.status && change.status !== 'IN_PROGRESS') outbox.enqueue(tx.uti, at);

@@ -7,7 +7,7 @@ export const PURGE_INTERVAL_MS = 3600_000;
 const DAY_MS = 86_400_000;
 
 /**
- * Deletes transactions (and their events) and audit entries older than the retention period, a small batch at a time,
+ * Deletes transactions (and their events), audit entries and webhook deliveries older than the retention period, a small batch at a time,
  * yielding to the event loop between batches so that no request waits on the purge. Their UTIs
  * become free to reuse.
  */
@@ -18,7 +18,7 @@ export class Retention {
 
   constructor(
     db: Db,
-    private readonly deps: { clock: Clock; logger: Logger; retentionDays: number; batchSize?: number; audit?: { purgeBefore(cutoff: number, batch: number): number } },
+    private readonly deps: { clock: Clock; logger: Logger; retentionDays: number; batchSize?: number; alsoPurge?: { purgeBefore(cutoff: number, batch: number): number }[] },
   ) {
     this.deleteBatch = db.prepare(
       `DELETE FROM transactions WHERE id IN (SELECT id FROM transactions WHERE created_at < ? AND status <> 'IN_PROGRESS' ORDER BY created_at LIMIT ?)`,
@@ -32,7 +32,7 @@ export class Retention {
     for (;;) {
       if (this.stopped) break;
       const batch = this.deps.batchSize ?? PURGE_BATCH_SIZE;
-      const n = this.deleteBatch.run(cutoff, batch).changes + (this.deps.audit?.purgeBefore(cutoff, batch) ?? 0);
+      const n = this.deleteBatch.run(cutoff, batch).changes + (this.deps.alsoPurge ?? []).reduce((sum, r) => sum + r.purgeBefore(cutoff, batch), 0);
       total += n;
       if (n === 0) break;
       await new Promise((resolve) => setImmediate(resolve));

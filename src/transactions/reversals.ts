@@ -21,7 +21,12 @@ export class Reversals {
   flush(): Promise<void> {
     // A reversal committed while a flush is under way was not in that flush's list: go round once more.
     if (this.running) return (this.again ??= this.running.then(() => ((this.again = undefined), this.flush())));
-    this.running = this.sendAll().finally(() => (this.running = undefined));
+    this.running = this.sendAll()
+      .catch((err: unknown) => {
+        this.deps.logger.error({ err }, 'could not read the pending reversals; will retry');
+        this.retryLater();
+      })
+      .finally(() => (this.running = undefined));
     return this.running;
   }
 
@@ -42,6 +47,11 @@ export class Reversals {
         logger.error({ err, uti: tx.uti }, 'reversal not confirmed; will retry');
       }
     }
-    if (failed > 0) this.retry = setTimeout(() => void this.flush(), this.deps.retryMs ?? REVERSAL_RETRY_MS).unref();
+    if (failed > 0) this.retryLater();
+  }
+
+  private retryLater(): void {
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => void this.flush(), this.deps.retryMs ?? REVERSAL_RETRY_MS).unref();
   }
 }

@@ -56,6 +56,7 @@ export class TransactionsRepository {
   private readonly pendingReversalsStmt;
   private readonly markVoidedStmt;
   private readonly markCompletedStmt;
+  private readonly reopenPreauthStmt;
   private readonly updateStmts = new Map<string, ReturnType<Db['prepare']>>();
 
   constructor(private readonly db: Db) {
@@ -69,6 +70,7 @@ export class TransactionsRepository {
     this.pendingReversalsStmt = db.prepare<[], TransactionRow>(`SELECT ${COLUMNS} FROM transactions WHERE reversal = 'PENDING'`);
     this.markVoidedStmt = db.prepare(`UPDATE transactions SET voided_by = ? WHERE uti = ? AND voided_by IS NULL`);
     this.markCompletedStmt = db.prepare(`UPDATE transactions SET completed_by = ? WHERE uti = ? AND completed_by IS NULL`);
+    this.reopenPreauthStmt = db.prepare(`UPDATE transactions SET completed_by = NULL WHERE completed_by = ?`);
   }
 
   insert(tx: NewTransaction): number {
@@ -106,5 +108,10 @@ export class TransactionsRepository {
 
   markCompleted(uti: string, byUti: string): void {
     this.markCompletedStmt.run(byUti, uti);
+  }
+
+  /** A voided completion no longer completes its pre-authorisation. */
+  reopenPreauthOf(completionUti: string): void {
+    this.reopenPreauthStmt.run(completionUti);
   }
 }

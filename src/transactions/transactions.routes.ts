@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { AppContext } from '../context';
 import { principalOf } from '../http/auth';
 import { ApiError, ValidationError } from '../http/errors';
+import { checkTid as checkOurTid } from '../identity/tid';
 import { endpoint, route } from '../http/route';
 import { openEventStream } from '../http/sse';
 import { finalBody } from './status';
@@ -31,10 +32,7 @@ function instant(value: string | undefined, field: string): number | undefined {
 
 export function transactionRoutes(ctx: AppContext): Router {
   const router = Router();
-  // @NOTE A POS whose DHCP lease moved must never charge on the wrong terminal.
-  const checkTid = (tid: string | undefined) => {
-    if (tid !== undefined && tid !== ctx.identity.tid) throw new ApiError('TID_MISMATCH', "The tid in the request is not this terminal's TID. Check which terminal this address belongs to.");
-  };
+  const checkTid = (tid: string | undefined) => checkOurTid(ctx.identity.tid, tid);
   const notFound = (uti: string) => new ApiError('NOT_FOUND', 'No transaction with that UTI exists on this terminal.', { uti });
 
   route(router, '/transaction', {
@@ -92,9 +90,11 @@ export function transactionRoutes(ctx: AppContext): Router {
     GET: endpoint({
       summary: 'Find transactions, newest first, e.g. by your reference after a lost answer',
       responses: { 200: { description: 'A page of transactions', schema: SearchPage } },
+      errors: ['TID_MISMATCH'],
       before: [ctx.auth.pos],
       query: SearchQuery,
       handle: ({ query }, _req, res) => {
+        checkTid(query.tid);
         const { rows, nextCursor } = ctx.search.find({
           reference: query.reference,
           status: query.status,
@@ -133,9 +133,11 @@ export function transactionRoutes(ctx: AppContext): Router {
     GET: endpoint({
       summary: 'Server-Sent Events of every transaction\'s stages and outcome; send Last-Event-ID to resume',
       responses: { 200: { description: 'An event stream: `event: transaction`, `id`, and `data` as below', schema: FeedEventSchema, contentType: 'text/event-stream' } },
+      errors: ['TID_MISMATCH'],
       before: [ctx.auth.pos],
       query: EventsQuery,
-      handle: (_i, req, res) => {
+      handle: ({ query }, req, res) => {
+        checkTid(query.tid);
         const header = req.headers['last-event-id'];
         const lastId = typeof header === 'string' && /^\d{1,15}$/.test(header) ? Number(header) : undefined;
         const stream = openEventStream(req, res);
@@ -146,7 +148,13 @@ export function transactionRoutes(ctx: AppContext): Router {
           missed.events.forEach(send);
         }
         ctx.feed.on('event', send);
-        stream.onClose(() => ctx.feed.off('event', send));
+        // @NOTE The token is checked when the stream opens; a register unpaired or re-paired since must stop hearing.
+        const me = principalOf(res).registerId;
+        const stopWatching = ctx.pairing.onRevoked((id) => (id === '*' || id === me) && res.end());
+        stream.onClose(() => {
+          ctx.feed.off('event', send);
+          stopWatching();
+        });
       },
     }),
   });

@@ -26,7 +26,7 @@ export const StatusQuery = Type.Object(
 );
 export const CancelQuery = Type.Object({ tid: Type.Optional(Tid), uti: Uti }, { additionalProperties: false });
 export const PrintQuery = Type.Object({ tid: Type.Optional(Tid), uti: Uti, copy: Type.Optional(StringEnum(['cardholder', 'merchant'] as const)) }, { additionalProperties: false });
-export const EventsQuery = Type.Object({}, { additionalProperties: false });
+export const EventsQuery = Type.Object({ tid: Type.Optional(Tid) }, { additionalProperties: false });
 
 const IsoDateTime = Type.String({
   pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:\\d{2})?)?$',
@@ -35,6 +35,7 @@ const IsoDateTime = Type.String({
 export const FINAL_STATUSES = ['IN_PROGRESS', 'APPROVED', 'DECLINED', 'CANCELLED', 'TIMED_OUT', 'FAILED'] as const;
 export const SearchQuery = Type.Object(
   {
+    tid: Type.Optional(Tid),
     reference: Type.Optional(Reference),
     status: Type.Optional(StringEnum(FINAL_STATUSES)),
     type: Type.Optional(StringEnum(TRANS_TYPES)),

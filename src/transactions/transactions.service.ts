@@ -53,11 +53,14 @@ export class TransactionService {
     const hash = requestHash(r);
     if (clientUti) {
       const existing = transactions.findByUti(clientUti);
-      if (existing?.requestHash && existing.requestHash.equals(hash)) return ack(existing);
+      if (existing?.requestHash && existing.requestHash.equals(hash) && existing.registerId === registerId) return ack(existing);
       if (existing) throw new ApiError('UTI_CONFLICT', 'This UTI was already used for a different transaction. Use a new UTI for a new payment.', { uti: clientUti });
     }
     const busy = engine.current;
-    if (busy.name !== 'IDLE') throw new ApiError('TERMINAL_BUSY', 'Another transaction is in progress on this terminal.', { uti: busy.tx.uti });
+    if (busy.name !== 'IDLE') {
+      // During PRINTING the outcome is already final: `stage` says so, so the POS knows it need not wait for it.
+      throw new ApiError('TERMINAL_BUSY', 'Another transaction is in progress on this terminal.', { uti: busy.tx.uti, stage: busy.name });
+    }
 
     const original = needsCard(r.transType) ? undefined : transactions.findByUti(r.uti!);
     if (!needsCard(r.transType)) {

@@ -11,6 +11,9 @@ export interface DueDelivery {
   secret: string;
 }
 
+// A register unpaired, or re-paired without a callback URL, is no longer sent anything.
+const STILL_WANTED = 'AND r.revoked_at IS NULL AND r.callback_url IS NOT NULL';
+
 /** The webhook outbox. */
 export class DeliveriesRepository {
   private readonly enqueueStmt;
@@ -20,6 +23,7 @@ export class DeliveriesRepository {
   private readonly retryStmt;
   private readonly failedStmt;
   private readonly countsStmt;
+  private readonly purgeStmt;
 
   constructor(
     db: Db,
@@ -33,8 +37,11 @@ export class DeliveriesRepository {
     this.dueStmt = db.prepare<[number, number], DueDelivery>(`
       SELECT d.id, d.delivery_id AS deliveryId, d.uti, d.created_at AS createdAt, d.attempts, r.callback_url AS url, r.webhook_secret AS secret
       FROM webhook_deliveries d JOIN registers r ON r.register_id = d.register_id
-      WHERE d.delivered_at IS NULL AND d.failed_at IS NULL AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT ?`);
-    this.nextStmt = db.prepare<[], { at: number | null }>(`SELECT min(next_attempt_at) AS at FROM webhook_deliveries WHERE delivered_at IS NULL AND failed_at IS NULL`);
+      WHERE d.delivered_at IS NULL AND d.failed_at IS NULL AND d.next_attempt_at <= ? ${STILL_WANTED} ORDER BY d.next_attempt_at, d.id LIMIT ?`);
+    this.nextStmt = db.prepare<[], { at: number | null }>(`
+      SELECT min(d.next_attempt_at) AS at FROM webhook_deliveries d JOIN registers r ON r.register_id = d.register_id
+      WHERE d.delivered_at IS NULL AND d.failed_at IS NULL ${STILL_WANTED}`);
+    this.purgeStmt = db.prepare(`DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries WHERE created_at < ? ORDER BY created_at LIMIT ?)`);
     this.deliveredStmt = db.prepare(`UPDATE webhook_deliveries SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?`);
     this.retryStmt = db.prepare(`UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?`);
     this.failedStmt = db.prepare(`UPDATE webhook_deliveries SET attempts = attempts + 1, failed_at = ?, last_error = ? WHERE id = ?`);
@@ -61,6 +68,10 @@ export class DeliveriesRepository {
   failed(id: number, at: number, error: string): void {
     this.failedStmt.run(at, error, id);
   }
+  purgeBefore(cutoff: number, batch: number): number {
+    return this.purgeStmt.run(cutoff, batch).changes;
+  }
+
   counts() {
     return this.countsStmt.get()!;
   }

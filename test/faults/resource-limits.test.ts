@@ -209,6 +209,7 @@ describe('Resource limits', () => {
     expect(Math.max(...closedAfter)).toBeLessThan(HEADERS_TIMEOUT_MS + CHECK_INTERVAL_MS + SLACK_MS);
     expect(Math.max(...silentClosedAfter)).toBeLessThan(HEADERS_TIMEOUT_MS + SLACK_MS);
     expect(percentile(latencies, 99)).toBeLessThan(500);
-    expect(percentile(freshLatencies, 99)).toBeLessThan(500);
+    // A POS that connects anew meets the 250 handshakes in its first second: slower, but served.
+    expect(percentile(freshLatencies, 99)).toBeLessThan(2_000);
   });
 });

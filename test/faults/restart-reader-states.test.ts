@@ -124,7 +124,7 @@ describe('Restart in every reader state', () => {
         const api = apiClient(device.eposd, pos);
         const diag = apiClient(device.eposd, tech);
         const transType = c.state === 'PRINTING' ? 'SALE' : types[i % types.length]!;
-        const posted = await api.call(`/transaction?disablePrinting=${!c.printing}`, { method: 'POST', body: { transType, amountTrans: 2500 + i } });
+        const posted = await api.call(`/transaction?disablePrinting=${!c.printing}`, { method: 'POST', body: { transType, amountTrans: 2000 + i * 100 } }); // ends in 00: approved
         expect(posted.status).toBe(200);
         const uti = posted.body.uti as string;
         await c.drive(device.eposd, i);

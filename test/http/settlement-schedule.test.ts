@@ -66,6 +66,7 @@ describe('When the batch closes by itself at EPOSD_SETTLEMENT_TIME (01:00 local)
     expect(more).toEqual([]);
     expect(batch).toMatchObject({ id: 1, closedAt: day(10, 2, 0).getTime(), closedBy: 'SCHEDULE' });
     expect(JSON.parse(batch!.totals)).toMatchObject({ sales: { count: 2, amount: 3500 }, net: 3500 });
+    await new Promise((resolve) => setImmediate(resolve)); // the Z report goes through the print queue
     expect(simulatedPrinter(t.ctx).jobs.map((j) => j.what)).toEqual(['Z report 1']);
 
     const open = await request(createApp(t.ctx)).get(`${BASE_PATH}/settlement`).set('Authorization', token);

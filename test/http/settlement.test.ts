@@ -3,7 +3,10 @@ import type { Express } from 'express';
 import { BASE_PATH, createApp } from '../../src/app';
 import { createScreenApp } from '../../src/screen/screen.app';
 import { pairPos, pairTechnician, testContext, type TestContext } from '../helpers/context';
-import { INSTANT_SIMULATOR_ENV, payAndWait, simulatedPrinter, transactionCount, TX_PATH } from '../helpers/payments';
+import { INSTANT_SIMULATOR_ENV, payAndWait, simulatedPrinter, transactionCount, TX_PATH, untilIdleAfter } from '../helpers/payments';
+import { HeldHost } from '../helpers/held-host';
+import { dbSnapshot } from '../helpers/db';
+import { until } from '../helpers/until';
 import { expectProblem } from '../helpers/problem';
 
 const SETTLEMENT_PATH = `${BASE_PATH}/settlement`;
@@ -94,14 +97,41 @@ describe('GET and POST /payntpos/1.0.0/settlement', () => {
     expect(second.body).toMatchObject({ batchNumber: 2, totals: { sales: { count: 1, amount: 2000 }, net: 2000 } });
   });
 
-  it('leaves a payment that is in progress at settlement to the next batch', async () => {
+  it('answers 409 TERMINAL_BUSY while a payment is in progress, closes nothing, and settles once it has ended', async () => {
     const res = await request(app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', token).send({ transType: 'SALE', amountTrans: 1098 });
     const uti = res.body.uti as string;
-    const closed = await settle();
-    expect(closed.body.totals).toEqual(EMPTY_TOTALS);
-    expect(t.ctx.transactionsRepo.findByUti(uti)).toMatchObject({ status: 'IN_PROGRESS', batchId: null });
+    const before = dbSnapshot(t.ctx.db);
+    expect(expectProblem(await settle(), 409, 'TERMINAL_BUSY')).toMatchObject({ uti });
+    expect(dbSnapshot(t.ctx.db)).toEqual(before);
     await request(app).delete(TX_PATH).query({ uti }).set('Authorization', token).expect(200);
-    expect((await current()).body).toMatchObject({ batchNumber: 2, totals: { notCompleted: { count: 1 } } });
+    expect((await settle().expect(200)).body).toMatchObject({ batchNumber: 1, totals: { notCompleted: { count: 1 } } });
+  });
+
+  it('when the batch is closed during a REVERSAL, then it is refused, so settled money is never voided', async () => {
+    const host = new HeldHost();
+    const held = testContext({ env: INSTANT_SIMULATOR_ENV, host });
+    try {
+      const heldApp = createApp(held.ctx);
+      const heldToken = await pairPos(heldApp, held.ctx);
+      const sale = held.ctx.transactions.start({ transType: 'SALE', amountTrans: 1000 }, 'till-1', true).uti;
+      await until('the host is asked', () => host.asked.length === 1);
+      host.approve();
+      await untilIdleAfter(held.ctx, sale);
+      const voidAck = await request(heldApp).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', heldToken).send({ transType: 'REVERSAL', uti: sale }).expect(200);
+      expect(held.ctx.engine.current.name).toBe('AUTHORIZING');
+
+      const before = dbSnapshot(held.ctx.db);
+      expectProblem(await request(heldApp).post(SETTLEMENT_PATH).set('Authorization', heldToken), 409, 'TERMINAL_BUSY');
+      expect(dbSnapshot(held.ctx.db)).toEqual(before);
+
+      host.approve();
+      await untilIdleAfter(held.ctx, voidAck.body.uti as string);
+      expect(held.ctx.transactionsRepo.findByUti(sale)).toMatchObject({ voidedBy: voidAck.body.uti, batchId: null });
+      const closed = (await request(heldApp).post(SETTLEMENT_PATH).set('Authorization', heldToken).expect(200)).body;
+      expect(closed.totals).toMatchObject({ sales: { count: 0, amount: 0 }, voided: { count: 1, amount: 1000 }, net: 0 });
+    } finally {
+      held.ctx.destroy();
+    }
   });
 
   it('answers 409 ALREADY_SETTLED to a REVERSAL of a settled transaction, and creates nothing', async () => {

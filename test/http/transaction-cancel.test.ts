@@ -1,24 +1,11 @@
 import request from 'supertest';
+import { HeldHost } from '../helpers/held-host';
 import type { Express } from 'express';
 import { createApp } from '../../src/app';
 import type { AuthorizationRequest, HostAnswer, PaymentHost } from '../../src/host/payment-host';
 import { pairPos, testContext, type TestContext } from '../helpers/context';
 import { committedStates, getStatus, MANUAL_SIMULATOR_ENV, rowOf, TX_PATH, untilIdleAfter, untilStage } from '../helpers/payments';
 import { expectProblem } from '../helpers/problem';
-
-/** A payment host that answers only when the test says so: the payment stays AUTHORIZING meanwhile. */
-class HeldHost implements PaymentHost {
-  readonly asked: string[] = [];
-  private answers: ((a: HostAnswer) => void)[] = [];
-  authorize(req: AuthorizationRequest): Promise<HostAnswer> {
-    this.asked.push(req.uti);
-    return new Promise((resolve) => this.answers.push(resolve));
-  }
-  async reverse(): Promise<void> {}
-  approve(): void {
-    this.answers.shift()!({ responseCode: '00', authCode: '123456' });
-  }
-}
 
 describe('DELETE /payntpos/1.0.0/transaction (cancel)', () => {
   let t: TestContext;

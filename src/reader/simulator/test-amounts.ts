@@ -11,14 +11,7 @@ export type AmountBehaviour =
   | { kind: 'CUSTOMER_CANCEL' }
   | { kind: 'NO_CARD' };
 
-export const RESPONSE_REASONS: Readonly<Record<string, string>> = {
-  '00': 'APPROVED',
-  '05': 'DO_NOT_HONOUR',
-  '51': 'INSUFFICIENT_FUNDS',
-  '54': 'EXPIRED_CARD',
-  '55': 'INCORRECT_PIN',
-  '91': 'ISSUER_UNAVAILABLE',
-};
+export { RESPONSE_REASONS } from '../../host/response-codes';
 
 export function behaviourFor(amount: number): AmountBehaviour {
   switch (amount % 100) {

@@ -1,0 +1,49 @@
+import type { IncomingMessage, OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Express, RequestHandler } from 'express';
+
+/**
+ * Answers one kind of request without Express, or declines it (false) and Express answers as always.
+ * @NOTE Express's routing and response helpers cost a POS's status lookup several times what the
+ * answer itself costs (docs/performance.md). A fast path only ever answers the plain successful case:
+ * a failed check, an error, anything it is unsure of goes on to Express, so validation, errors and
+ * audit stay in one place and the answers stay the same.
+ */
+export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+/**
+ * The headers that `middleware` (each calling next() at once, as helmet's do) sets on every answer,
+ * in order: recorded once on a stand-in response, for fast paths to send as they are.
+ */
+export function recordHeaders(middleware: RequestHandler[]): OutgoingHttpHeaders {
+  const headers = new Map<string, [string, OutgoingHttpHeader]>();
+  const res = {
+    setHeader: (name: string, value: OutgoingHttpHeader) => void headers.set(name.toLowerCase(), [name, value]),
+    removeHeader: (name: string) => void headers.delete(name.toLowerCase()),
+    getHeader: (name: string) => headers.get(name.toLowerCase())?.[1],
+    hasHeader: (name: string) => headers.has(name.toLowerCase()),
+  };
+  for (const m of middleware) {
+    let called = false;
+    m({ headers: {}, method: 'GET', url: '/' } as never, res as never, () => void (called = true));
+    if (!called) throw new Error('recordHeaders: a middleware did not call next() at once');
+  }
+  return Object.fromEntries([...headers.values()]);
+}
+
+/** Writes a JSON answer with `headers` (recorded above) and its own type and length. */
+export function sendJson(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Puts `paths` in front of the app, for every server that serves it: main.ts's and the tests'. */
+export function installFastPaths(app: Express, paths: FastPath[]): void {
+  // Express's app(req, res) is app.handle(req, res, next): the fast paths go in between.
+  const target = app as Express & { handle(req: IncomingMessage, res: ServerResponse, next?: unknown): void };
+  const handle = target.handle.bind(app);
+  target.handle = (req, res, next) => {
+    for (const answered of paths) if (answered(req, res)) return;
+    handle(req, res, next);
+  };
+}
