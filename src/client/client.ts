@@ -247,17 +247,18 @@ export class EposdClient {
 
   /**
    * COMPLETION and REVERSAL get their UTI from the terminal, so a retry cannot be a replay; but the
-   * terminal refuses a second one with the first one's UTI (ALREADY_COMPLETED / ALREADY_VOIDED). On a
-   * retry that answer is ours when that transaction is of the same type and amount.
+   * terminal refuses a second one with the first one's UTI: ALREADY_COMPLETED / ALREADY_VOIDED once
+   * it is done, TERMINAL_BUSY while it still runs. On a retry that answer is ours when that transaction
+   * is of the same type, on the same original, for the same amount.
    */
   private startOnOriginal(transType: Extract<TransType, 'COMPLETION' | 'REVERSAL'>, originalUti: string, amount: number | undefined, options: Omit<PaymentOptions, 'uti'>): Promise<Acknowledgement> {
     const body = { transType, uti: originalUti, ...(amount === undefined ? {} : { amountTrans: amount }), ...(options.reference ? { reference: options.reference } : {}) };
     const expectedCode = transType === 'COMPLETION' ? 'ALREADY_COMPLETED' : 'ALREADY_VOIDED';
     return this.post(body, options.disablePrinting, async (err) => {
       const earlier = err.problem.uti;
-      if (err.code !== expectedCode || typeof earlier !== 'string') return undefined;
+      if ((err.code !== expectedCode && err.code !== 'TERMINAL_BUSY') || typeof earlier !== 'string') return undefined;
       const s = await this.status(earlier);
-      if (s.transactionType !== transType || (amount !== undefined && s.transAmount !== amount)) return undefined;
+      if (s.transactionType !== transType || s.originalUti !== originalUti || (amount !== undefined && s.transAmount !== amount)) return undefined;
       return { transType, ...(amount === undefined ? {} : { amountTrans: amount }), uti: earlier };
     });
   }

@@ -35,6 +35,7 @@ export interface InProgressStatus {
   uti: string;
   transactionType: TransType;
   transAmount: number | null;
+  originalUti: string | null;
   status: 'IN_PROGRESS';
   stage: Stage;
   reference: string | null;

@@ -12,7 +12,7 @@ const DAY_MS = 86_400_000;
  * become free to reuse.
  */
 export class Retention {
-  private readonly deleteBatch;
+  private readonly purgeBatch: (cutoff: number, batch: number) => number;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -20,8 +20,13 @@ export class Retention {
     db: Db,
     private readonly deps: { clock: Clock; logger: Logger; retentionDays: number; batchSize?: number; alsoPurge?: { purgeBefore(cutoff: number, batch: number): number }[] },
   ) {
-    this.deleteBatch = db.prepare(
+    const deleteBatch = db.prepare(
       `DELETE FROM transactions WHERE id IN (SELECT id FROM transactions WHERE created_at < ? AND status <> 'IN_PROGRESS' ORDER BY created_at LIMIT ?)`,
+    );
+    // One commit a batch, for every table: each commit waits for the disk (synchronous=FULL), and the
+    // event loop with it.
+    this.purgeBatch = db.transaction(
+      (cutoff: number, batch: number) => deleteBatch.run(cutoff, batch).changes + (deps.alsoPurge ?? []).reduce((sum, r) => sum + r.purgeBefore(cutoff, batch), 0),
     );
   }
 
@@ -32,7 +37,7 @@ export class Retention {
     for (;;) {
       if (this.stopped) break;
       const batch = this.deps.batchSize ?? PURGE_BATCH_SIZE;
-      const n = this.deleteBatch.run(cutoff, batch).changes + (this.deps.alsoPurge ?? []).reduce((sum, r) => sum + r.purgeBefore(cutoff, batch), 0);
+      const n = this.purgeBatch(cutoff, batch);
       total += n;
       if (n === 0) break;
       await new Promise((resolve) => setImmediate(resolve));

@@ -12,6 +12,7 @@ export function inProgressBody(tx: TransactionRow, original?: TransactionRow): I
     uti: tx.uti,
     transactionType: tx.transType,
     transAmount: tx.amount ?? original?.amount ?? null,
+    originalUti: tx.originalUti,
     status: 'IN_PROGRESS',
     stage: tx.stage === 'PRINTING' || tx.stage === null ? 'AUTHORIZING' : tx.stage,
     reference: tx.reference,

@@ -68,6 +68,7 @@ export const InProgressStatus = Type.Object(
     uti: Uti,
     transactionType: StringEnum(TRANS_TYPES),
     transAmount: Type.Union([Type.Integer(), Type.Null()]),
+    originalUti: NullableString,
     status: Type.Literal('IN_PROGRESS'),
     stage: StringEnum(STAGES),
     reference: NullableString,

@@ -86,6 +86,21 @@ describe('The POS client library against a real eposd over HTTPS', () => {
     expect(found.transactions.map((t) => t.uti)).toEqual([uti]);
   });
 
+  it('when the answer to a void is lost and the retry finds the void still running, then the client recognises it as its own', async () => {
+    const sale = await client.sale(1400);
+    await client.waitForOutcome(sale.uti);
+    const network = loseFirstAnswer();
+    const flaky = new EposdClient({ configPath, retryDelayMs: 20, transport: { wrapSocket: network.wrapSocket } });
+
+    const ack = await flaky.void(sale.uti);
+
+    expect(network.lost()).toBe(1);
+    const outcome = await client.waitForOutcome(ack.uti);
+    expect(outcome).toMatchObject({ transactionType: 'REVERSAL', originalUti: sale.uti, transApproved: true });
+    const voids = await client.list({ type: 'REVERSAL' });
+    expect(voids.transactions.filter((t) => t.originalUti === sale.uti).map((t) => t.uti)).toEqual([ack.uti]);
+  });
+
   it('when the terminal restarts, then the event stream opens again with Last-Event-ID and misses nothing', async () => {
     const stop = new AbortController();
     const seen: StreamEvent[] = [];
