@@ -23,6 +23,11 @@ export function inProgressBody(tx: TransactionRow, original?: TransactionRow): I
 /** 200 once final: every field of Paynt's model, and eposd's own beside them. */
 export function finalBody(tx: TransactionRow, identity: TerminalIdentity, original?: TransactionRow): FinalStatus {
   const receipts = buildReceipts(tx, identity, original);
+  return { ...summaryBody(tx, identity, original), cardholderReceipt: receipts?.cardholder ?? [], merchantReceipt: receipts?.merchant ?? [] };
+}
+
+/** The status without its receipts: what lists show. */
+export function summaryBody(tx: TransactionRow, identity: TerminalIdentity, original?: TransactionRow): Omit<FinalStatus, 'cardholderReceipt' | 'merchantReceipt'> {
   return {
     uti: tx.uti,
     originalUti: tx.originalUti,
@@ -43,8 +48,6 @@ export function finalBody(tx: TransactionRow, identity: TerminalIdentity, origin
     terminalId: identity.tid,
     merchantId: identity.mid,
     signature: tx.cvm === 'SIGNATURE',
-    cardholderReceipt: receipts?.cardholder ?? [],
-    merchantReceipt: receipts?.merchant ?? [],
     status: tx.status as FinalStatus['status'],
     statusReason: tx.statusReason,
     reference: tx.reference,

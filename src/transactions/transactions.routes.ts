@@ -5,7 +5,7 @@ import { ApiError, ValidationError } from '../http/errors';
 import { checkTid as checkOurTid } from '../identity/tid';
 import { endpoint, route } from '../http/route';
 import { openEventStream } from '../http/sse';
-import { finalBody } from './status';
+import { summaryBody } from './status';
 import {
   Acknowledgement,
   CancelQuery,
@@ -106,7 +106,7 @@ export function transactionRoutes(ctx: AppContext): Router {
         });
         // Lists leave out the receipts: GET /transaction has them.
         const transactions = rows.map((tx) => {
-          const { cardholderReceipt: _c, merchantReceipt: _m, ...summary } = finalBody(tx, ctx.identity);
+          const summary = summaryBody(tx, ctx.identity);
           return tx.status === 'IN_PROGRESS' ? { ...summary, transApproved: undefined, stage: tx.stage } : summary;
         });
         res.json({ transactions, nextCursor });
