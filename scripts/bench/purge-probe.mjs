@@ -21,6 +21,9 @@ const { createContext } = require(join(ROOT, 'dist', 'context.js'));
 const config = loadConfig({ EPOSD_DATA_DIR: process.argv[2], EPOSD_LOG_LEVEL: 'silent' });
 const ctx = createContext(config, '0'.repeat(64), { screenOut: () => undefined, addresses: [] });
 const before = ctx.db.prepare('SELECT count(*) FROM transactions').pluck().get();
+// A terminal that has been running has written since it opened: the first write of a connection
+// creates the write-ahead log, which is not the purge's doing.
+ctx.audit.record('bench.warm-up', 'OK');
 
 let running = true;
 let maxGapMs = 0;

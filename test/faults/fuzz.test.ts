@@ -152,7 +152,18 @@ describe('Fuzzing every route', () => {
           return tokens.technician;
       }
     };
-    const show = (r: FuzzRequest) => JSON.stringify({ ...r, body: Buffer.isBuffer(r.body) ? `<bytes ${r.body.toString('hex')}>` : r.body?.slice(0, 300) });
+    const cut = (t: string, n = 120) => (t.length > n ? `${t.slice(0, n)}…(${t.length})` : t);
+    const show = (r: FuzzRequest) =>
+      JSON.stringify({
+        ...r,
+        path: cut(r.path, 300),
+        headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, cut(v)])),
+        body: Buffer.isBuffer(r.body) ? `<bytes ${r.body.toString('hex')}>` : r.body === undefined ? undefined : cut(r.body, 300),
+      });
+    // fast-check's own report prints every value whole (kilobytes of them): this one prints the cause, cut short.
+    const reportBriefly = async <T>(d: fc.RunDetails<T>) => {
+      if (d.failed) throw new Error(`fuzz property failed (seed ${d.seed}, path ${d.counterexamplePath}): ${String(d.errorInstance).slice(0, 6000)}`);
+    };
 
     const stats = { anonymous: 0, paired: 0, raw: 0, accepted: 0, comparedRejected: 0, comparedBatches: 0, droppedConnections: 0, repairs: 0 };
     const statuses: number[] = [];
@@ -223,7 +234,7 @@ describe('Fuzzing every route', () => {
           const accepted = batch.filter((r, i) => (answers[i]?.status ?? 0) < 300 && !/\/(health|openapi\.json)\/?(\?|$)/i.test(r.path));
           if (accepted.length > 0) throw new Error(`accepted without a valid token: ${accepted.map(show).join('\n')}`);
         }),
-        { numRuns: batches, seed: SEED + chunk * 2, endOnFailure: true },
+        { numRuns: batches, seed: SEED + chunk * 2, endOnFailure: true, asyncReporter: reportBriefly },
       );
       baseline = await settle();
       phaseMs.withoutToken += performance.now() - p0;
@@ -252,7 +263,7 @@ describe('Fuzzing every route', () => {
           }
           baseline = await settle();
         }),
-        { numRuns: Math.round(PAIRED / CHUNKS), seed: SEED + chunk * 2 + 1, endOnFailure: true },
+        { numRuns: Math.round(PAIRED / CHUNKS), seed: SEED + chunk * 2 + 1, endOnFailure: true, asyncReporter: reportBriefly },
       );
       phaseMs.withToken += performance.now() - p0;
       const rss = rssBytes(eposd.pid);

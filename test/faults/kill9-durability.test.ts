@@ -149,9 +149,11 @@ describe('Kill -9 durability', () => {
 
       const workers = Promise.all([seller(c), reader(c)]);
       const early = kill % EARLY_KILL_EVERY === 0;
-      const remaining = KILLS - kill + 1;
-      const perKill = Math.max(1, Math.ceil((MIN_ACKS - acked.size) / remaining));
-      const target = early ? 0 : randomInt(Math.ceil(perKill / 2), Math.ceil(perKill * 1.5) + 1);
+      // Spread the acknowledgements still needed over the kills still to come that are not early ones.
+      let remaining = 0;
+      for (let k = kill; k <= KILLS; k++) if (k % EARLY_KILL_EVERY !== 0) remaining += 1;
+      const perKill = Math.max(1, Math.ceil((MIN_ACKS - acked.size) / Math.max(1, remaining)));
+      const target = early ? 0 : randomInt(Math.ceil(perKill * 0.75), Math.ceil(perKill * 1.5) + 1);
       const deadline = Date.now() + 120_000;
       while (c.acks < target && !c.dead && Date.now() < deadline) await sleep(2);
       // Then a random moment within a payment (or, early, within the first 300 ms), or just after a POST left.
