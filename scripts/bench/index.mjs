@@ -17,10 +17,8 @@ import { purgeStall } from './purge.mjs';
 import { alternate } from './status.mjs';
 import { baselineStarts, firstStarts, warmStarts } from './startup.mjs';
 import { killAllBaselines, startBaseline } from './lib/baseline.mjs';
-import { call, destroyScreenAgent, httpsAgent } from './lib/client.mjs';
-import { killAll, outcome, pair, sale, startEposd } from './lib/eposd.mjs';
-import { ROOT } from './lib/paths.mjs';
-import { procStats } from './lib/proc.mjs';
+import { destroyScreenAgent, httpsAgent } from './lib/client.mjs';
+import { BUNDLE, killAll, outcome, pair, sale, startEposd, UNBUNDLED } from './lib/eposd.mjs';
 import { round } from './lib/stats.mjs';
 import { sampleUtis, seedTransactions } from './lib/seed.mjs';
 import { renderTable } from './table.mjs';
@@ -68,7 +66,7 @@ function databaseBytes(dir) {
 }
 
 async function main() {
-  if (!existsSync(join(ROOT, 'dist', 'main.js'))) throw new Error('dist/main.js is missing: run `npm run build` (npm run bench does)');
+  for (const main of [BUNDLE, UNBUNDLED]) if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` (npm run bench does)`);
   log(`mode ${SMOKE ? 'smoke' : QUICK ? 'quick' : 'full'}${SOAK ? ' + soak' : ''}; working in ${root}`);
   const r = {};
 
@@ -164,7 +162,7 @@ async function main() {
   const seeded = databaseBytes(bigDir);
   r.bytes.seeded = (seeded.bytes - empty.bytes) / seeded.count;
   log(`cold start: ${COUNTS.warmStarts} warm starts with ${COUNTS.bigRows} transactions`);
-  r.warm = await warmStarts(bigDir, COUNTS.warmStarts);
+  [r.warm, r.warmUnbundled] = await warmStarts(bigDir, COUNTS.warmStarts, [BUNDLE, UNBUNDLED]);
   r.baselineStart = await baselineStarts(join(bigDir, 'certs'), join(root, 'baseline-start', 'baseline.db'), COUNTS.warmStarts);
 
   log(`scale: status p99 with ${COUNTS.smallRows} vs ${COUNTS.bigRows} rows`);

@@ -18,16 +18,21 @@ export async function firstStarts(root, runs) {
   return { medianMs: median(times), times, lastDir: join(root, `first-${runs - 1}`) };
 }
 
-/** Restarts on an existing directory (certificate present, database as it is). The first, untimed, warms the OS caches. */
-export async function warmStarts(dir, runs) {
+/**
+ * Restarts on an existing directory (certificate present, database as it is), of each of `mains` in
+ * turn. The first, untimed, warms the OS caches. Resolves with the median per main.
+ */
+export async function warmStarts(dir, runs, mains) {
   await (await startEposd(dir)).stop();
-  const times = [];
+  const times = mains.map(() => []);
   for (let i = 0; i < runs; i++) {
-    const e = await startEposd(dir);
-    times.push(e.readyMs);
-    await e.stop();
+    for (const [m, main] of mains.entries()) {
+      const e = await startEposd(dir, {}, { main });
+      times[m].push(e.readyMs);
+      await e.stop();
+    }
   }
-  return { medianMs: median(times), times };
+  return times.map((t) => ({ medianMs: median(t), times: t }));
 }
 
 /** The baseline server's spawn-to-listening time: node, better-sqlite3 and the certificate, nothing else. */

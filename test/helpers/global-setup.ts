@@ -11,4 +11,6 @@ export default function globalSetup(): void {
   // Without its outputs the incremental build info would claim there is nothing to do.
   if (!existsSync(join(root, 'dist', 'main.js'))) rmSync(join(root, 'dist', '.tsbuildinfo'), { force: true });
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  // And the bundle that npm start runs (test/e2e/bundle.test.ts, the bench's smoke test).
+  execFileSync(process.execPath, ['scripts/bundle.mjs'], { cwd: root, stdio: 'inherit' });
 }

@@ -6,7 +6,9 @@ import { createInterface } from 'node:readline';
 import { call, getJson, postJson } from './client.mjs';
 import { ROOT } from './paths.mjs';
 
-const MAIN = join(ROOT, 'dist', 'main.js');
+/** What `npm start` runs (scripts/bundle.mjs), and what the tests run (tsc's output). */
+export const BUNDLE = join(ROOT, 'dist', 'bundle', 'main.js');
+export const UNBUNDLED = join(ROOT, 'dist', 'main.js');
 const READY = /^eposd ready api=(\S+) screen=(\S+) tid=(\S+) fingerprint=(\S+)/;
 export const READY_TIMEOUT_MS = 60_000;
 const EXIT_TIMEOUT_MS = 15_000;
@@ -36,13 +38,14 @@ function eposdEnv(dir, env) {
 }
 
 /**
- * Spawns eposd in `dir` (data/ and certs/ inside) and resolves once it prints `eposd ready`, with
- * the time from spawn to that line. `nodeArgs` (e.g. --cpu-prof) are for profiling by hand.
+ * Spawns eposd (`main`: by default the bundle npm start runs) in `dir` (data/ and certs/ inside) and
+ * resolves once it prints `eposd ready`, with the time from spawn to that line. `nodeArgs` (e.g.
+ * --cpu-prof) are for profiling by hand.
  */
-export function startEposd(dir, env = {}, nodeArgs = []) {
+export function startEposd(dir, env = {}, { nodeArgs = [], main = BUNDLE } = {}) {
   mkdirSync(dir, { recursive: true });
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [...nodeArgs, MAIN], { cwd: ROOT, env: eposdEnv(dir, env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, main], { cwd: ROOT, env: eposdEnv(dir, env), stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let stderr = '';
   child.stderr.on('data', (c) => {

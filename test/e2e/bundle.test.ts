@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { httpsJson } from '../helpers/http';
+import { ROOT } from '../helpers/process';
+
+// `npm start` runs dist/bundle/main.js (scripts/bundle.mjs; built with dist/ by global-setup.ts).
+// The other end-to-end tests run the unbundled dist/main.js: here the bundle does a terminal's work.
+
+const BUNDLE = join(ROOT, 'dist', 'bundle', 'main.js');
+const READY = /^eposd ready api=(\S+) screen=(\S+) tid=(\S+) fingerprint=(\S+)/;
+
+describe('When eposd runs from the bundle that npm start runs', () => {
+  let child: ChildProcess;
+  let dir: string;
+  let api: string;
+  let screen: string;
+  let tid: string;
+  let stderr = '';
+  const closed = () => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('close', resolve)));
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'eposd-bundle-'));
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('EPOSD_')));
+    child = spawn(process.execPath, [BUNDLE], {
+      cwd: ROOT,
+      env: { ...env, EPOSD_PORT: '0', EPOSD_SCREEN_PORT: '0', EPOSD_HOST: '127.0.0.1', EPOSD_DATA_DIR: join(dir, 'data'), EPOSD_CERT_DIR: join(dir, 'certs'), EPOSD_SIM_CARD_DELAY_MS: '0', EPOSD_SIM_AUTH_DELAY_MS: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stderr!.on('data', (c) => (stderr += c));
+    const ready = await new Promise<RegExpExecArray>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        const m = READY.exec(line);
+        if (m) resolve(m);
+      });
+      child.once('close', (code) => reject(new Error(`the bundle exited (${code}) before it was ready:\n${stderr}`)));
+    });
+    [, api, screen, tid] = ready as unknown as string[];
+  });
+
+  afterAll(async () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await closed();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('then it makes its certificate, serves the screen page and takes a payment', async () => {
+    expect(api).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/payntpos\/1\.0\.0$/);
+    const page = await httpsJson(screen);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<html');
+
+    const { pairingCode } = (await httpsJson(`${screen}screen`)).body as { pairingCode: string };
+    const paired = await httpsJson(`${api}/pair?pairingCode=${pairingCode}&registerId=bundle`);
+    expect(paired.status).toBe(200);
+    const headers = { authorization: paired.body.authToken as string };
+    const ack = await httpsJson(`${api}/transaction?tid=${tid}`, { method: 'POST', headers, body: { transType: 'SALE', amountTrans: 1000 } });
+    expect(ack.status).toBe(200);
+    const outcome = await httpsJson(`${api}/transaction?uti=${ack.body.uti}&wait=10`, { headers });
+    expect(outcome.body).toMatchObject({ uti: ack.body.uti, status: 'APPROVED', transApproved: true });
+  });
+
+  it('then it stops on SIGTERM with exit code 0', async () => {
+    child.kill('SIGTERM');
+    expect(await closed()).toBe(0);
+  });
+});
