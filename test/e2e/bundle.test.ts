@@ -37,7 +37,7 @@ describe('When eposd runs from the bundle that npm start runs', () => {
       });
       child.once('close', (code) => reject(new Error(`the bundle exited (${code}) before it was ready:\n${stderr}`)));
     });
-    [, api, screen, tid] = ready as unknown as string[];
+    [api, screen, tid] = [ready[1]!, ready[2]!, ready[3]!];
   });
 
   afterAll(async () => {

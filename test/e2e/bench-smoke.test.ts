@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from '../helpers/process';
+
+// npm run bench never runs in npm test. This runs it with BENCH_SMOKE=1 (every count at its minimum)
+// only to check that it works end to end and that --json ends with every figure: their values on a
+// shared test machine mean nothing, and nothing here depends on them.
+
+const SMOKE_TIMEOUT_MS = 240_000;
+
+const KEYS = {
+  ack: ['p50Ms', 'p99Ms', 'p50Ratio'],
+  status: ['rps', 'p99Ms', 'throughputRatio'],
+  delivery: ['longPollP50Ms', 'longPollP99Ms', 'pollP50Ms'],
+  startup: ['warmMs', 'firstMs'],
+  memory: ['idleRssMB', 'loadedRssMB', 'soakGrowthMB'],
+  scale: ['p99Ratio1MTo1k', 'bytesPerTransaction', 'purgeMaxStallMs'],
+  idle: ['cpuPercent'],
+};
+
+function runBench(): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, 'scripts', 'bench', 'index.mjs'), '--quick', '--json'],
+      { cwd: ROOT, env: { ...process.env, BENCH_SMOKE: '1' }, timeout: SMOKE_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => (err ? reject(Object.assign(err, { message: `${err.message}\n${stderr}` })) : resolve({ stdout, stderr })),
+    );
+  });
+}
+
+describe('npm run bench -- --quick --json (BENCH_SMOKE=1)', () => {
+  it(
+    'prints the table, then one JSON object with every figure of the issue as its last line',
+    async () => {
+      const { stdout } = await runBench();
+      const lines = stdout.trim().split('\n');
+      expect(lines[0]).toMatch(/^eposd bench/);
+      const figures = JSON.parse(lines.at(-1)!) as Record<string, Record<string, unknown>>;
+      expect(Object.keys(figures).sort()).toEqual(Object.keys(KEYS).sort());
+      for (const [group, keys] of Object.entries(KEYS)) {
+        expect(Object.keys(figures[group]!).sort()).toEqual([...keys].sort());
+        for (const key of keys) {
+          const value = figures[group]![key];
+          if (group === 'memory' && key === 'soakGrowthMB') expect(value).toBeNull();
+          else expect(typeof value === 'number' && Number.isFinite(value)).toBe(true);
+        }
+      }
+    },
+    SMOKE_TIMEOUT_MS + 10_000,
+  );
+});
