@@ -54,7 +54,7 @@ describe('GET /payntpos/1.0.0/transaction?wait=N (long-poll)', () => {
     const moves = recordTransitions(t.ctx);
     const res = await longPoll(uti, '1');
     expect(res.status).toBe(202);
-    expect(res.body).toEqual({ uti, transactionType: 'SALE', transAmount: 1000, status: 'IN_PROGRESS', stage: 'AWAITING_CARD', reference: null, createdAt: expect.any(String) });
+    expect(res.body).toEqual({ uti, transactionType: 'SALE', transAmount: 1000, originalUti: null, status: 'IN_PROGRESS', stage: 'AWAITING_CARD', reference: null, createdAt: expect.any(String) });
     expect(res.body).not.toHaveProperty('transApproved');
     expect(moves.states()).toEqual([]);
     expect(t.ctx.waiters.count).toBe(0);
