@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // npm run bench [-- --quick] [-- --json] [-- --soak]
 //
-// Measures eposd (`node dist/main.js`, over HTTPS on 127.0.0.1) against baselines started in the same
-// run: tiny node:https servers with the same certificate, pragmas and JSON (baseline-server.mjs). Prints
-// a table; with --json, one JSON object as the last line. --quick: smaller counts, under two minutes.
-// --soak: adds the 10-minute memory soak. BENCH_SMOKE=1 shrinks every count to a minimum (the smoke test).
+// Measures eposd as `npm start` runs it (`node dist/bundle/main.js`, over HTTPS on 127.0.0.1; the
+// unbundled dist/main.js too, for its start time) against baselines started in the same run: tiny
+// node:https servers with the same certificate, pragmas and JSON (baseline-server.mjs). Prints a table;
+// with --json, one JSON object as the last line. --quick: smaller counts, under two minutes. --soak:
+// adds the memory soak (10 minutes; 2 with --quick). BENCH_SMOKE=1 shrinks every count to a minimum
+// (test/e2e/bench-smoke.test.ts). What each figure is and how it is taken: docs/performance.md.
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, statSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,6 +2,8 @@
 import autocannon from 'autocannon';
 import { mean } from './lib/stats.mjs';
 
+const WARM_UP_S = 1;
+
 /** One autocannon run; `paths` are cycled through, one per request. */
 export async function cannon({ origin, paths, token, connections, durationS }) {
   let i = 0;
@@ -25,6 +27,8 @@ export async function cannon({ origin, paths, token, connections, durationS }) {
  * the requests per second over all its rounds and the mean of its rounds' p99.
  */
 export async function alternate(targets, { rounds, durationS, connections, log }) {
+  // A round of warm-up each, not counted: connections opened, code compiled, caches filled.
+  for (const t of Object.values(targets)) await cannon({ ...t, connections, durationS: WARM_UP_S });
   const runs = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
   for (let r = 0; r < rounds; r++) {
     for (const [name, t] of Object.entries(targets)) {
