@@ -1,4 +1,4 @@
-import type { IncomingMessage, OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
 import type { Express, RequestHandler } from 'express';
 
 /**
@@ -10,11 +10,14 @@ import type { Express, RequestHandler } from 'express';
  */
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
 
+/** Headers as a flat list, name then value, in the order they are sent. */
+export type HeaderList = string[];
+
 /**
  * The headers that `middleware` (each calling next() at once, as helmet's do) sets on every answer,
  * in order: recorded once on a stand-in response, for fast paths to send as they are.
  */
-export function recordHeaders(middleware: RequestHandler[]): OutgoingHttpHeaders {
+export function recordHeaders(middleware: RequestHandler[]): HeaderList {
   const headers = new Map<string, [string, OutgoingHttpHeader]>();
   const res = {
     setHeader: (name: string, value: OutgoingHttpHeader) => void headers.set(name.toLowerCase(), [name, value]),
@@ -27,14 +30,16 @@ export function recordHeaders(middleware: RequestHandler[]): OutgoingHttpHeaders
     m({ headers: {}, method: 'GET', url: '/' } as never, res as never, () => void (called = true));
     if (!called) throw new Error('recordHeaders: a middleware did not call next() at once');
   }
-  return Object.fromEntries([...headers.values()]);
+  return [...headers.values()].flatMap(([name, value]) => [name, String(value)]);
 }
 
-/** Writes a JSON answer with `headers` (recorded above) and its own type and length. */
-export function sendJson(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
+/**
+ * Writes a JSON answer (`json`, already serialized) with `headers` (recorded above) and its own type and
+ * length. Node takes a flat list of headers for a third less work than an object of them.
+ */
+export function sendJson(res: ServerResponse, status: number, headers: HeaderList, json: string): void {
+  res.writeHead(status, [...headers, 'Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(json))]);
+  res.end(json);
 }
 
 /** Puts `paths` in front of the app, for every server that serves it: main.ts's and the tests'. */
