@@ -30,7 +30,7 @@ export function recordHeaders(middleware: RequestHandler[]): HeaderList {
     m({ headers: {}, method: 'GET', url: '/' } as never, res as never, () => void (called = true));
     if (!called) throw new Error('recordHeaders: a middleware did not call next() at once');
   }
-  return [...headers.values()].flatMap(([name, value]) => [name, String(value)]);
+  return [...headers.values()].flatMap(([name, value]) => (Array.isArray(value) ? value.flatMap((v) => [name, v]) : [name, String(value)]));
 }
 
 /**

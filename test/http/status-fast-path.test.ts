@@ -3,6 +3,7 @@ import request, { type Response } from 'supertest';
 import type { Express } from 'express';
 import { createApp, everyAnswer } from '../../src/app';
 import { recordHeaders } from '../../src/http/fast-path';
+import { createScreenApp } from '../../src/screen/screen.app';
 import { statusFastPath } from '../../src/transactions/status-fast-path';
 import { pairPos, pairTechnician, testContext, TEST_TID, type TestContext } from '../helpers/context';
 import { INSTANT_SIMULATOR_ENV, MANUAL_SIMULATOR_ENV, TX_PATH, untilIdleAfter } from '../helpers/payments';
@@ -59,6 +60,18 @@ describe('GET /payntpos/1.0.0/transaction, answered by the fast path', () => {
       }
     });
 
+    it('then, once the transaction changes (voided), it answers the change, not the answer it gave before', async () => {
+      const uti = await startSale();
+      await untilIdleAfter(t.ctx, uti);
+      expect((await both({ uti })).fast.body).toMatchObject({ uti, voided: false, voidedBy: null });
+      const reversal = await request(app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', token).send({ transType: 'REVERSAL', uti });
+      expect(reversal.status).toBe(200);
+      await untilIdleAfter(t.ctx, reversal.body.uti as string);
+      const { fast, route } = await both({ uti });
+      expect(fast.body).toMatchObject({ uti, voided: true, voidedBy: reversal.body.uti });
+      expect(fast.text).toBe(route.text);
+    });
+
     it('then it declines what the route answers with an error: no token, a technician, another tid, an unknown UTI, a bad query', async () => {
       const uti = await startSale();
       await untilIdleAfter(t.ctx, uti);
@@ -97,6 +110,17 @@ describe('GET /payntpos/1.0.0/transaction, answered by the fast path', () => {
       expect(headersOf(fast)).toEqual(headersOf(route));
       expect(fast.text).toBe(route.text);
       expect((await request(fastOnly).get(TX_PATH).query({ uti, wait: '1' }).set('Authorization', token)).status).toBe(DECLINED);
+    });
+
+    it('then it follows the payment: a new stage, then the outcome', async () => {
+      const uti = await startSale();
+      expect((await both({ uti })).fast.body).toMatchObject({ status: 'IN_PROGRESS', stage: 'AWAITING_CARD' });
+      await request(createScreenApp(t.ctx)).post('/screen/actions').send({ action: 'presentCard', card: 'visa-contactless' }).expect(200);
+      await untilIdleAfter(t.ctx, uti);
+      const { fast, route } = await both({ uti });
+      expect(fast.status).toBe(200);
+      expect(fast.body).toMatchObject({ uti, status: 'APPROVED' });
+      expect(fast.text).toBe(route.text);
     });
   });
 });
