@@ -88,7 +88,9 @@ export async function start(config: Config, options: StartOptions = {}): Promise
       clearTimeout(grace);
       ctx.destroy();
       logger.info('stopped');
-      logger.flush();
+      // Wait for the log to reach stderr: exiting while an asynchronous write is in flight would let
+      // pino's exit hook write the last lines first, out of order.
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
     })());
   return { ctx, stop };
 }
