@@ -46,6 +46,8 @@ export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
     base: { name: 'eposd' },
+    // ISO time: readable, and never a 13-digit number that a card-number sweep could mistake for a PAN.
+    timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
     formatters: { log: (obj) => scrubCardLike(obj) as Record<string, unknown> },
     serializers: { err: (err: Error) => scrubCardLike(pino.stdSerializers.err(err)) },
