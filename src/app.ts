@@ -4,12 +4,13 @@ import { Type } from '@sinclair/typebox';
 import type { AppContext } from './context';
 import { errorHandler, routeNotFound } from './http/error-handler';
 import { jsonBody } from './http/body';
-import { installFastPaths, recordHeaders } from './http/fast-path';
+import { failedEarly, installFastPaths, recordHeaders } from './http/fast-path';
 import { endpoint, route, routesOf } from './http/route';
 import { healthRoutes } from './health/health.routes';
 import { pairingRoutes } from './pairing/pairing.routes';
 import { transactionRoutes } from './transactions/transactions.routes';
 import { statusFastPath } from './transactions/status-fast-path';
+import { startFastPath } from './transactions/start-fast-path';
 import { settlementRoutes } from './settlement/settlement.routes';
 import { diagnosticsRoutes } from './diagnostics/diagnostics.routes';
 import { buildOpenApi } from './openapi/document';
@@ -24,6 +25,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.set('query parser', 'simple');
   const headers = everyAnswer();
   app.use(...headers);
+  app.use(failedEarly);
   app.use(jsonBody);
 
   const routers = [healthRoutes(ctx), pairingRoutes(ctx), transactionRoutes(ctx), settlementRoutes(ctx), diagnosticsRoutes(ctx), openApiRoutes(() => document)];
@@ -35,7 +37,8 @@ export function createApp(ctx: AppContext): express.Express {
 
   app.use(routeNotFound);
   app.use(errorHandler(ctx.logger));
-  installFastPaths(app, [statusFastPath(ctx, `${BASE_PATH}/transaction`, recordHeaders(headers))]);
+  const recorded = recordHeaders(headers);
+  installFastPaths(app, [statusFastPath(ctx, `${BASE_PATH}/transaction`, recorded), startFastPath(ctx, `${BASE_PATH}/transaction`, recorded)]);
   return app;
 }
 

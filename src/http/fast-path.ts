@@ -6,9 +6,11 @@ import type { Express, RequestHandler } from 'express';
  * @NOTE Express's routing and response helpers cost a POS's status lookup several times what the
  * answer itself costs (docs/performance.md). A fast path only ever answers the plain successful case:
  * a failed check, an error, anything it is unsure of goes on to Express, so validation, errors and
- * audit stay in one place and the answers stay the same.
+ * audit stay in one place and the answers stay the same. A fast path that has taken a request (true)
+ * may still hand it over later, by calling `decline`: a body it has read stays read for Express
+ * (body.ts), and a failure it passes is answered by Express's error handler (failedEarly, below).
  */
-export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
+export type FastPath = (req: IncomingMessage, res: ServerResponse, decline: (failure?: unknown) => void) => boolean;
 
 /** Headers as a flat list, name then value, in the order they are sent. */
 export type HeaderList = string[];
@@ -48,7 +50,16 @@ export function installFastPaths(app: Express, paths: FastPath[]): void {
   const target = app as Express & { handle(req: IncomingMessage, res: ServerResponse, next?: unknown): void };
   const handle = target.handle.bind(app);
   target.handle = (req, res, next) => {
-    for (const answered of paths) if (answered(req, res)) return;
-    handle(req, res, next);
+    const decline = (failure?: unknown) => {
+      if (failure !== undefined) failures.set(req, failure);
+      handle(req, res, next);
+    };
+    for (const taken of paths) if (taken(req, res, decline)) return;
+    decline();
   };
 }
+
+const failures = new WeakMap<IncomingMessage, unknown>();
+
+/** Goes first in the app: a request a fast path declined with a failure goes straight to the error handler. */
+export const failedEarly: RequestHandler = (req, _res, next) => next(failures.get(req));

@@ -52,11 +52,22 @@ function compileLater(compile: () => unknown): void {
   setImmediate(next).unref();
 }
 
+// One compiled validator per schema, however many checkers use it (a route and its fast path do).
+const compiledOf = new WeakMap<TSchema, () => ValidateFunction>();
+function compilerOf(schema: TSchema): () => ValidateFunction {
+  let compile = compiledOf.get(schema);
+  if (!compile) {
+    let validate: ValidateFunction | undefined;
+    compile = () => (validate ??= ajv.compile(schema));
+    compiledOf.set(schema, compile);
+    compileLater(compile);
+  }
+  return compile;
+}
+
 /** A checker built once from a schema: returns the typed value or throws a 400 with field errors. */
 export function checker<S extends TSchema>(schema: S, where: 'body' | 'query'): (value: unknown) => Static<S> {
-  let validate: ValidateFunction | undefined;
-  const compiled = () => (validate ??= ajv.compile(schema));
-  compileLater(compiled);
+  const compiled = compilerOf(schema);
   return (value) => {
     const v = compiled();
     if (!v(value)) throw new ValidationError(toFieldErrors(v.errors, where));

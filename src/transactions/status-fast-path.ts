@@ -60,9 +60,9 @@ export function statusFastPath(ctx: AppContext, path: string, headers: HeaderLis
       if (query.tid !== undefined && query.tid !== ctx.identity.tid) return false;
       if (ctx.pairing.authenticate(tokenFromHeader(req.headers.authorization))?.role !== 'pos') return false;
       const tx = ctx.transactionsRepo.findByUti(query.uti);
-      if (!tx) return false;
+      // Waiting for the outcome is the route's to do.
+      if (!tx || (tx.status === 'IN_PROGRESS' && query.wait !== undefined)) return false;
       const answer = answerFor(tx, tx.originalUti ? ctx.transactionsRepo.findByUti(tx.originalUti) : undefined);
-      if (answer.status === 202 && query.wait !== undefined) return false;
       sendJson(res, answer.status, headers, answer.json);
       return true;
     } catch {

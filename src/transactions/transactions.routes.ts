@@ -22,6 +22,7 @@ import {
   TransactionRequest,
 } from './transactions.schemas';
 import type { FeedEvent } from './event-feed';
+import { START_AUDIT_EVENT } from './start-fast-path';
 
 function instant(value: string | undefined, field: string): number | undefined {
   if (value === undefined) return undefined;
@@ -41,7 +42,7 @@ export function transactionRoutes(ctx: AppContext): Router {
       description: 'The answer comes once the transaction is committed. A SALE, REFUND or PREAUTH may carry its own uti: a retry with the same body replays the acknowledgement.',
       responses: { 200: { description: 'Accepted: read the outcome with GET /transaction', schema: Acknowledgement } },
       errors: ['TID_MISMATCH', 'TERMINAL_BUSY', 'ORIGINAL_NOT_FOUND', 'INVALID_ORIGINAL', 'ALREADY_COMPLETED', 'ALREADY_VOIDED', 'ALREADY_SETTLED', 'AMOUNT_EXCEEDS_PREAUTH', 'UTI_CONFLICT'],
-      before: [ctx.auth.pos, ctx.audited('transaction.start')],
+      before: [ctx.auth.pos, ctx.audited(START_AUDIT_EVENT)],
       query: StartQuery,
       body: TransactionRequest,
       handle: ({ query, body }, _req, res) => {

@@ -50,8 +50,8 @@ export class TransactionService {
     checkShape(r);
     const { transactions, engine, clock, ids, identity } = this.deps;
     const clientUti = needsCard(r.transType) ? r.uti : undefined;
-    const hash = requestHash(r);
-    if (clientUti) {
+    const hash = clientUti ? requestHash(r) : null;
+    if (clientUti && hash) {
       const existing = transactions.findByUti(clientUti);
       if (existing?.requestHash && existing.requestHash.equals(hash) && existing.registerId === registerId) return ack(existing);
       if (existing) throw new ApiError('UTI_CONFLICT', 'This UTI was already used for a different transaction. Use a new UTI for a new payment.', { uti: clientUti });
@@ -80,7 +80,7 @@ export class TransactionService {
         reference: r.reference ?? null,
         originalUti: original?.uti ?? null,
         registerId,
-        requestHash: clientUti ? hash : null,
+        requestHash: hash,
         disablePrinting: disablePrinting ? 1 : 0,
         createdAt: clock.now().getTime(),
         ...card,

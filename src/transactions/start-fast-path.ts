@@ -1,0 +1,57 @@
+import { parse } from 'node:querystring';
+import type { AppContext } from '../context';
+import { plainJson, readJsonBody } from '../http/body';
+import { ApiError } from '../http/errors';
+import { sendJson, type FastPath, type HeaderList } from '../http/fast-path';
+import { checker } from '../http/validation';
+import { tokenFromHeader } from '../pairing/tokens';
+import { needsCard } from './states';
+import { StartQuery, TransactionRequest } from './transactions.schemas';
+
+/** What the route records in the audit trail for a transaction started. */
+export const START_AUDIT_EVENT = 'transaction.start';
+
+/**
+ * POST /transaction as transactions.routes.ts answers it when all is well: a POS token, a valid query
+ * and body, our tid or none, an idle terminal, and a SALE, REFUND or PREAUTH without a UTI of its own
+ * (no replay to look for). This is the request whose answer a POS waits on while the customer stands
+ * at the till. Anything else is declined: before its body is read, or after, when the body is handed to
+ * the route as read.
+ * @NOTE TransactionService.start changes nothing when it refuses (it checks everything before it
+ * commits), so a start refused here is declined and the route checks it again and answers it.
+ */
+export function startFastPath(ctx: AppContext, path: string, headers: HeaderList): FastPath {
+  const checkQuery = checker(StartQuery, 'query');
+  const checkBody = checker(TransactionRequest, 'body');
+  return (req, res, decline) => {
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    if (req.method !== 'POST' || !url.startsWith(path) || (q < 0 ? url.length : q) !== path.length || !plainJson(req)) return false;
+    let query: ReturnType<typeof checkQuery>;
+    try {
+      query = checkQuery(q < 0 ? {} : { ...parse(url.slice(q + 1)) });
+    } catch {
+      return false;
+    }
+    if (query.tid !== undefined && query.tid !== ctx.identity.tid) return false;
+    const principal = ctx.pairing.authenticate(tokenFromHeader(req.headers.authorization));
+    if (principal?.role !== 'pos' || ctx.engine.current.name !== 'IDLE') return false;
+    readJsonBody(req, (err, value) => {
+      if (err) return decline(err);
+      let ack;
+      try {
+        const body = checkBody(value);
+        if (!needsCard(body.transType) || body.uti !== undefined || body.amountTrans === undefined) return decline();
+        ack = ctx.transactions.start(body, principal.registerId, query.disablePrinting === 'true');
+      } catch (failure) {
+        // Refused, or the commit failed: nothing began, and the route answers it as it would have.
+        // Begun and then failed: the route must not start it again; the error handler answers it.
+        const begun = !(failure instanceof ApiError) && ctx.engine.current.name !== 'IDLE';
+        return begun ? decline(failure) : decline();
+      }
+      res.once('finish', () => ctx.audit.record(START_AUDIT_EVENT, 'OK', { actor: principal.registerId, role: principal.role, origin: req.socket.remoteAddress ?? null }, ack.uti));
+      sendJson(res, 200, headers, JSON.stringify(ack));
+    });
+    return true;
+  };
+}
