@@ -3,6 +3,12 @@
 // timed alone, on an idle terminal: the wait for its outcome (the terminal runs one payment at a time)
 // is not counted. The sales are sent with disablePrinting=true so that the terminal is idle again as
 // soon as the outcome is known: otherwise the next POST would meet the previous sale's receipts.
+//
+// The wait for the outcome reads the status back to back, as the baseline's POSTs follow each other:
+// both POSTs are then timed on a client and a server that were busy the moment before. A client that
+// sat idle for the few milliseconds of a long-poll answers about 0.4 ms slower on this machine (the
+// baseline's own POSTs, each after a 5 ms pause: p50 1.31 ms instead of 0.85), and that would be
+// counted against eposd alone (docs/performance.md).
 import { performance } from 'node:perf_hooks';
 import { call, httpsAgent } from './lib/client.mjs';
 import { outcome, sale } from './lib/eposd.mjs';
@@ -28,7 +34,7 @@ export async function ackLatency({ eposd, token, baseline, count, log }) {
   try {
     // One of each first, so that both have their TLS session and warm code before the clock runs.
     const first = await sale(eposd, eAgent, token, { reference: 'warm-0', disablePrinting: true });
-    await outcome(eposd, eAgent, token, first.uti);
+    await outcome(eposd, eAgent, token, first.uti, { longPoll: false });
     await call(bAgent, 'POST', `${baseline.url}/transaction`, { body: { transType: 'SALE', reference: 'warm-0', amountTrans: 1000 } });
     for (let done = 0; done < count; ) {
       const n = Math.min(BLOCK, count - done);
@@ -46,7 +52,7 @@ export async function ackLatency({ eposd, token, baseline, count, log }) {
         }
         if (r.res.status !== 200) throw new Error(`POST /transaction answered ${r.res.status}: ${r.res.text}`);
         eposdMs.push(r.ms);
-        const o = await outcome(eposd, eAgent, token, r.res.body.uti);
+        const o = await outcome(eposd, eAgent, token, r.res.body.uti, { longPoll: false });
         outcomes[o.status] = (outcomes[o.status] ?? 0) + 1;
       }
       for (let i = done; i < done + n; i++) {

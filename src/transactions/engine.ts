@@ -69,14 +69,23 @@ export class PaymentEngine extends EventEmitter {
     return this.state;
   }
 
-  /** Commits the new transaction and its first state, then starts it. Throws (and changes nothing) if the commit fails. */
-  begin(row: Omit<NewTransaction, 'stage'>, tx: Omit<ActiveTransaction, 'id'>): ActiveTransaction {
+  /**
+   * Commits the new transaction and its first state, then starts it. Throws (and changes nothing) if
+   * the commit fails. `committed` runs between the commit and the first entry action: the POS's
+   * acknowledgement goes out there, before the terminal does anything else.
+   */
+  begin(row: Omit<NewTransaction, 'stage'>, tx: Omit<ActiveTransaction, 'id'>, committed?: () => void): ActiveTransaction {
     if (this.state.name !== 'IDLE') throw new Error('begin while busy');
     const first: StateName = tx.originalUti ? 'AUTHORIZING' : 'AWAITING_CARD';
     const { id, eventId } = this.deps.ledger.open({ ...row, stage: first as Stage }, first);
     const active = { ...tx, id };
     const state: ReaderState = first === 'AUTHORIZING' ? { name: 'AUTHORIZING', tx: active, card: null, pinVerified: false } : { name: 'AWAITING_CARD', tx: active };
-    this.moved(eventId, 'IDLE', state);
+    this.state = state;
+    try {
+      committed?.();
+    } finally {
+      this.moved(eventId, 'IDLE', state);
+    }
     return active;
   }
 

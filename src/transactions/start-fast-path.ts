@@ -6,7 +6,7 @@ import { sendJson, type FastPath, type HeaderList } from '../http/fast-path';
 import { checker } from '../http/validation';
 import { tokenFromHeader } from '../pairing/tokens';
 import { needsCard } from './states';
-import { StartQuery, TransactionRequest } from './transactions.schemas';
+import { StartQuery, TransactionRequest, type Acknowledgement } from './transactions.schemas';
 
 /** What the route records in the audit trail for a transaction started. */
 export const START_AUDIT_EVENT = 'transaction.start';
@@ -38,19 +38,22 @@ export function startFastPath(ctx: AppContext, path: string, headers: HeaderList
     if (principal?.role !== 'pos' || ctx.engine.current.name !== 'IDLE') return false;
     readJsonBody(req, (err, value) => {
       if (err) return decline(err);
-      let ack;
+      const acknowledge = (ack: Acknowledgement) => {
+        res.once('finish', () => ctx.audit.record(START_AUDIT_EVENT, 'OK', { actor: principal.registerId, role: principal.role, origin: req.socket.remoteAddress ?? null }, ack.uti));
+        sendJson(res, 200, headers, JSON.stringify(ack));
+      };
       try {
         const body = checkBody(value);
         if (!needsCard(body.transType) || body.uti !== undefined || body.amountTrans === undefined) return decline();
-        ack = ctx.transactions.start(body, principal.registerId, query.disablePrinting === 'true');
+        ctx.transactions.start(body, principal.registerId, query.disablePrinting === 'true', acknowledge);
       } catch (failure) {
+        // Acknowledged, then the terminal failed to act on it: as the route, it is logged; the POS has its UTI.
+        if (res.headersSent) return void ctx.logger.error({ err: failure }, 'request failed');
         // Refused, or the commit failed: nothing began, and the route answers it as it would have.
         // Begun and then failed: the route must not start it again; the error handler answers it.
         const begun = !(failure instanceof ApiError) && ctx.engine.current.name !== 'IDLE';
         return begun ? decline(failure) : decline();
       }
-      res.once('finish', () => ctx.audit.record(START_AUDIT_EVENT, 'OK', { actor: principal.registerId, role: principal.role, origin: req.socket.remoteAddress ?? null }, ack.uti));
-      sendJson(res, 200, headers, JSON.stringify(ack));
     });
     return true;
   };

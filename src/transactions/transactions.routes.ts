@@ -47,9 +47,10 @@ export function transactionRoutes(ctx: AppContext): Router {
       body: TransactionRequest,
       handle: ({ query, body }, _req, res) => {
         checkTid(query.tid);
-        const ack = ctx.transactions.start(body, principalOf(res).registerId, query.disablePrinting === 'true');
-        res.locals.uti = ack.uti;
-        res.json(ack);
+        ctx.transactions.start(body, principalOf(res).registerId, query.disablePrinting === 'true', (ack) => {
+          res.locals.uti = ack.uti;
+          res.json(ack);
+        });
       },
     }),
     GET: endpoint({

@@ -41,19 +41,25 @@ export class TransactionService {
   constructor(private readonly deps: Deps) {}
 
   /**
-   * Starts a transaction and answers its acknowledgement once it is committed.
+   * Starts a transaction and answers its acknowledgement once it is committed (or replays it);
+   * `acknowledge`, if given, gets it as soon as it is committed, before the terminal acts on the
+   * payment (prompts, reader), and on every success, exactly once.
    * @NOTE Everything from the checks to the commit runs synchronously: no other request can slip in
    * between the busy check and the insert. Replays come before the busy check, so a retry of the
    * payment in progress is answered as a replay.
    */
-  start(r: TransactionRequest, registerId: string, disablePrinting: boolean): Acknowledgement {
+  start(r: TransactionRequest, registerId: string, disablePrinting: boolean, acknowledge?: (ack: Acknowledgement) => void): Acknowledgement {
     checkShape(r);
     const { transactions, engine, clock, ids, identity } = this.deps;
     const clientUti = needsCard(r.transType) ? r.uti : undefined;
     const hash = clientUti ? requestHash(r) : null;
     if (clientUti && hash) {
       const existing = transactions.findByUti(clientUti);
-      if (existing?.requestHash && existing.requestHash.equals(hash) && existing.registerId === registerId) return ack(existing);
+      if (existing?.requestHash && existing.requestHash.equals(hash) && existing.registerId === registerId) {
+        const replay = ack(existing);
+        acknowledge?.(replay);
+        return replay;
+      }
       if (existing) throw new ApiError('UTI_CONFLICT', 'This UTI was already used for a different transaction. Use a new UTI for a new payment.', { uti: clientUti });
     }
     const busy = engine.current;
@@ -71,6 +77,7 @@ export class TransactionService {
     const uti = clientUti ?? ids.uti();
     const amount = r.transType === 'REVERSAL' ? original!.amount : r.amountTrans!;
     const card = original ? { maskedPan: original.maskedPan, entryMode: original.entryMode, aid: original.aid, appName: original.appName, cvm: original.cvm } : {};
+    const answer = ack({ transType: r.transType, amount: r.amountTrans ?? null, uti });
     engine.begin(
       {
         uti,
@@ -86,8 +93,9 @@ export class TransactionService {
         ...card,
       },
       { uti, transType: r.transType, amount, currency: identity.currency, originalUti: original?.uti ?? null, registerId, disablePrinting, originalAuthCode: original?.authCode ?? null },
+      acknowledge && (() => acknowledge(answer)),
     );
-    return ack({ transType: r.transType, amount: r.amountTrans ?? null, uti });
+    return answer;
   }
 
   status(uti: string): StatusAnswer | undefined {

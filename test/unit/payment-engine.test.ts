@@ -138,4 +138,20 @@ describe('the payment engine in auto mode, for each test amount of SPEC §4', ()
     expect(request).toMatchObject({ transType: 'SALE', amount: 5001, currency: 'EUR', hostData: 'sim:mastercard-chip', pinVerified: true });
     expect(JSON.stringify(request)).not.toMatch(/\d{13,19}/);
   });
+
+  it('hands the acknowledgement over once committed and before the first prompt, and exactly once for a replay too', () => {
+    const order: string[] = [];
+    t.ctx.engine.on('transition', (e: { to: string }) => order.push(`transition ${e.to}`));
+    const acknowledged: unknown[] = [];
+    const request = { transType: 'SALE', amountTrans: 1000, uti: 'my-own-uti-1' } as const;
+    const ack = t.ctx.transactions.start(request, 'till-1', true, (a) => {
+      order.push(`acknowledged, ${committedStates(t.ctx.db, a.uti).length} state committed, screen: ${t.screenLines.length} lines`);
+      acknowledged.push(a);
+    });
+    expect(order).toEqual(['acknowledged, 1 state committed, screen: 0 lines', 'transition AWAITING_CARD']);
+    expect(t.screenLines.at(-1)).toMatch(/Present card/);
+    const replay = t.ctx.transactions.start(request, 'till-1', true, (a) => acknowledged.push(a));
+    expect(acknowledged).toEqual([ack, ack]);
+    expect(replay).toEqual(ack);
+  });
 });

@@ -115,11 +115,14 @@ export async function sale(eposd, agent, token, { amount = 1000, reference, disa
   throw new Error('the terminal stayed busy');
 }
 
-/** Polls (back to back) until the transaction is final; resolves with its status. */
-export async function outcome(eposd, agent, token, uti, timeoutMs = 30_000) {
+/**
+ * Reads the status until the transaction is final; resolves with it. With `longPoll` (the default)
+ * each read waits up to 10 s for the outcome (`wait=10`); without, the reads follow each other back to back.
+ */
+export async function outcome(eposd, agent, token, uti, { timeoutMs = 30_000, longPoll = true } = {}) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const res = await call(agent, 'GET', `${eposd.apiUrl}/transaction?uti=${uti}&wait=10`, { token });
+    const res = await call(agent, 'GET', `${eposd.apiUrl}/transaction?uti=${uti}${longPoll ? '&wait=10' : ''}`, { token });
     if (res.status === 200) return res.body;
     if (res.status !== 202) throw new Error(`GET /transaction answered ${res.status}: ${res.text}`);
   }
