@@ -1,35 +1,76 @@
 #!/usr/bin/env node
-// Bundles the compiled server (dist/main.js, from tsc) and the packages it loads into one file,
-// dist/bundle/main.js, which `npm start` runs. A start then reads and compiles one file instead of
-// some 600 modules, each found by its own file-system walk: on the benchmark machine that is 40 % of
-// the time to `eposd ready` (docs/performance.md). The tests run the unbundled dist/main.js, and
-// test/e2e/bundle.test.ts runs this one.
+// Bundles the server (src/main.ts) and the packages it loads into one file, dist/bundle/main.js, which
+// `npm start` runs. A start then reads and compiles one file instead of some 600 modules, each found
+// by its own file-system walk: on the benchmark machine that is 40 % of the time to `eposd ready`
+// (docs/performance.md). The tests run tsc's dist/main.js, and test/e2e/bundle.test.ts runs this one.
 //
 // The bundle sits two directories below the project, as every compiled module does, so the paths
 // they take from __dirname (the screen's page in src/screen/public) lead to the same place.
-// Left out, and required from node_modules when needed: better-sqlite3 (a native addon), and the
-// packages only some starts load (selfsigned: the first; commander: one with flags; pino-pretty: one
-// in a terminal).
+//
+// Memory (docs/performance.md): V8 keeps the bundle's text for as long as eposd runs, so what is
+// bundled should be what runs. Left out, and required from node_modules when needed: better-sqlite3
+// (a native addon); the packages only some starts load (selfsigned: a first start, in a child
+// process; commander: a start with flags; pino-pretty: a start in a terminal; bonjour-service: a
+// start with mDNS on); iconv-lite, whose tables are half a megabyte of text of which eposd uses one
+// encoding. Of mime-db only the types eposd sends are bundled (MIME_TYPES). `qs` (express's extended
+// query strings and urlencoded bodies, neither used) is loaded only if something asks for it. Imports are bundled from their ES module
+// builds where they have one, so that only what is used of them (TypeBox's builders) is bundled.
 //
 //   node scripts/bundle.mjs        (npm run build and npm start run it after tsc)
-import { build } from 'esbuild';
+import { build, stop } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * The MIME types eposd sends (its JSON answers, problems, event streams, the screen's page), with
+ * their mime-db entries: express looks types up there, and the whole table is half a megabyte of heap.
+ * A type not listed is sent as application/octet-stream.
+ */
+const MIME_TYPES = ['application/json', 'application/problem+json', 'text/event-stream', 'text/html', 'text/css', 'text/javascript', 'application/javascript', 'text/plain', 'application/octet-stream', 'image/svg+xml', 'image/png', 'image/x-icon'];
+const mimeSubset = {
+  name: 'mime-subset',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]mime-db[\\/]db\.json$/ }, async (args) => {
+      const db = JSON.parse(await readFile(args.path, 'utf8'));
+      return { contents: JSON.stringify(Object.fromEntries(MIME_TYPES.filter((t) => db[t]).map((t) => [t, db[t]]))), loader: 'json' };
+    });
+  },
+};
+
+/** Packages required from node_modules at their first use, not when the module that imports them loads. */
+const LAZY = ['qs'];
+const lazy = {
+  name: 'lazy',
+  setup(b) {
+    const filter = new RegExp(`^(${LAZY.join('|')})$`);
+    b.onResolve({ filter }, (args) => (args.namespace === 'lazy' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
+      contents: `let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require(${JSON.stringify(args.path)}))[key] });`,
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
-  entryPoints: [join(ROOT, 'dist', 'main.js')],
+  entryPoints: [join(ROOT, 'src', 'main.ts')],
   outfile: join(ROOT, 'dist', 'bundle', 'main.js'),
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  external: ['better-sqlite3', 'selfsigned', 'commander', 'pino-pretty'],
+  external: ['better-sqlite3', 'selfsigned', 'commander', 'pino-pretty', 'bonjour-service', 'iconv-lite'],
+  mainFields: ['module', 'main'],
+  plugins: [lazy, mimeSubset],
   // Smaller to parse at every start; names are kept, for stack traces and for `.name` checks.
   minifyWhitespace: true,
   minifySyntax: true,
+  minifyIdentifiers: true,
   keepNames: true,
   sourcemap: 'linked',
   logLevel: 'warning',
 });
+// esbuild's service process would otherwise live on beside eposd under npm start.
+await stop();

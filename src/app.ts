@@ -28,9 +28,11 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(failedEarly);
   app.use(jsonBody);
 
-  const routers = [healthRoutes(ctx), pairingRoutes(ctx), transactionRoutes(ctx), settlementRoutes(ctx), diagnosticsRoutes(ctx), openApiRoutes(() => document)];
-  const document = buildOpenApi(routers.flatMap(routesOf), BASE_PATH);
-  app.locals.openapi = document;
+  const routers: Router[] = [healthRoutes(ctx), pairingRoutes(ctx), transactionRoutes(ctx), settlementRoutes(ctx), diagnosticsRoutes(ctx), openApiRoutes(() => document())];
+  // Built when first asked for: a terminal that nobody asks keeps the memory (docs/performance.md).
+  let built: ReturnType<typeof buildOpenApi> | undefined;
+  const document = (): ReturnType<typeof buildOpenApi> => (built ??= buildOpenApi(routers.flatMap(routesOf), BASE_PATH));
+  Object.defineProperty(app.locals, 'openapi', { get: document, enumerable: true });
   const api = Router();
   routers.forEach((r) => api.use(r));
   app.use(BASE_PATH, api);

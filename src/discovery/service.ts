@@ -1,4 +1,4 @@
-import Bonjour from 'bonjour-service';
+import type Bonjour from 'bonjour-service';
 import { multicastOptions, type MdnsNetwork } from './mdns-network';
 
 /** DNS-SD service type `_eposd._tcp`. */
@@ -21,6 +21,8 @@ export interface TerminalTxt {
  * 'error' (port in use, no permission) with no listener, which would end the process.
  */
 export function openBonjour(network: MdnsNetwork | undefined, onError: (err: Error) => void): Bonjour {
+  // Required here: with mDNS off, the default, the library is never loaded (docs/performance.md).
+  const { Bonjour } = require('bonjour-service') as typeof import('bonjour-service');
   const bonjour = new Bonjour(multicastOptions(network) as ConstructorParameters<typeof Bonjour>[0], onError);
   const mdns = (bonjour as unknown as { server: { mdns: NodeJS.EventEmitter } }).server.mdns;
   mdns.on('error', onError);

@@ -1,13 +1,14 @@
-// Starting eposd (`node dist/main.js`) as a real process on 127.0.0.1, and pairing a POS with it.
+// Starting eposd as a real process on 127.0.0.1, as `npm start` does (scripts/runtime.mjs), and pairing a POS with it.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { BUNDLE, NODE_ARGS, RUNTIME_ENV } from '../../runtime.mjs';
 import { call, getJson, postJson } from './client.mjs';
 import { ROOT } from './paths.mjs';
 
 /** What `npm start` runs (scripts/bundle.mjs), and what the tests run (tsc's output). */
-export const BUNDLE = join(ROOT, 'dist', 'bundle', 'main.js');
+export { BUNDLE };
 export const UNBUNDLED = join(ROOT, 'dist', 'main.js');
 const READY = /^eposd ready api=(\S+) screen=(\S+) tid=(\S+) fingerprint=(\S+)/;
 export const READY_TIMEOUT_MS = 60_000;
@@ -19,11 +20,12 @@ export function killAll() {
   for (const child of running) child.kill('SIGKILL');
 }
 
-/** The environment of a bench run: the parent's EPOSD_* dropped, simulator delays 0, loopback, logs at warn. */
+/** The environment of a bench run: npm start's, the parent's EPOSD_* dropped, simulator delays 0, loopback, logs at warn. */
 function eposdEnv(dir, env) {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('EPOSD_')));
   return {
     ...inherited,
+    ...RUNTIME_ENV,
     EPOSD_PORT: '0',
     EPOSD_SCREEN_PORT: '0',
     EPOSD_HOST: '127.0.0.1',
@@ -38,14 +40,14 @@ function eposdEnv(dir, env) {
 }
 
 /**
- * Spawns eposd (`main`: by default the bundle npm start runs) in `dir` (data/ and certs/ inside) and
- * resolves once it prints `eposd ready`, with the time from spawn to that line. `nodeArgs` (e.g.
- * --cpu-prof) are for profiling by hand.
+ * Spawns eposd (`main`: by default the bundle npm start runs) in `dir` (data/ and certs/ inside), with
+ * npm start's Node flags, and resolves once it prints `eposd ready`, with the time from spawn to that
+ * line. `nodeArgs` (e.g. --cpu-prof) are added, for profiling by hand.
  */
 export function startEposd(dir, env = {}, { nodeArgs = [], main = BUNDLE } = {}) {
   mkdirSync(dir, { recursive: true });
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [...nodeArgs, main], { cwd: ROOT, env: eposdEnv(dir, env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_ARGS, ...nodeArgs, main], { cwd: ROOT, env: eposdEnv(dir, env), stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let stderr = '';
   child.stderr.on('data', (c) => {
