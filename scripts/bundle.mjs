@@ -13,8 +13,9 @@
 // process; commander: a start with flags; pino-pretty: a start in a terminal; bonjour-service: a
 // start with mDNS on); iconv-lite, whose tables are half a megabyte of text of which eposd uses one
 // encoding. Of mime-db only the types eposd sends are bundled (MIME_TYPES). `qs` (express's extended
-// query strings and urlencoded bodies, neither used) is loaded only if something asks for it. Imports are bundled from their ES module
-// builds where they have one, so that only what is used of them (TypeBox's builders) is bundled.
+// query strings and urlencoded bodies, neither used) is loaded only if something asks for it.
+// Imports are bundled from their ES module builds where they have one, so that only what is used of
+// them (TypeBox's builders) is bundled.
 //
 //   node scripts/bundle.mjs        (npm run build and npm start run it after tsc)
 import { build, stop } from 'esbuild';
@@ -64,7 +65,8 @@ await build({
   external: ['better-sqlite3', 'selfsigned', 'commander', 'pino-pretty', 'bonjour-service', 'iconv-lite'],
   mainFields: ['module', 'main'],
   plugins: [lazy, mimeSubset],
-  // Smaller to parse at every start; names are kept, for stack traces and for `.name` checks.
+  // Minified: V8 keeps the text as long as eposd runs. Functions and classes keep their `.name` (the
+  // error types in the logs); a stack trace's positions are read through the source map.
   minifyWhitespace: true,
   minifySyntax: true,
   minifyIdentifiers: true,

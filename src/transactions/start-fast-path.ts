@@ -1,10 +1,9 @@
-import { parse } from 'node:querystring';
 import type { AppContext } from '../context';
 import { plainJson, readJsonBody } from '../http/body';
 import { ApiError } from '../http/errors';
 import { sendJson, type FastPath, type HeaderList } from '../http/fast-path';
 import { checker } from '../http/validation';
-import { tokenFromHeader } from '../pairing/tokens';
+import { posRequest } from './pos-request';
 import { needsCard } from './states';
 import { StartQuery, TransactionRequest, type Acknowledgement } from './transactions.schemas';
 
@@ -24,18 +23,10 @@ export function startFastPath(ctx: AppContext, path: string, headers: HeaderList
   const checkQuery = checker(StartQuery, 'query');
   const checkBody = checker(TransactionRequest, 'body');
   return (req, res, decline) => {
-    const url = req.url ?? '';
-    const q = url.indexOf('?');
-    if (req.method !== 'POST' || !url.startsWith(path) || (q < 0 ? url.length : q) !== path.length || !plainJson(req)) return false;
-    let query: ReturnType<typeof checkQuery>;
-    try {
-      query = checkQuery(q < 0 ? {} : { ...parse(url.slice(q + 1)) });
-    } catch {
-      return false;
-    }
-    if (query.tid !== undefined && query.tid !== ctx.identity.tid) return false;
-    const principal = ctx.pairing.authenticate(tokenFromHeader(req.headers.authorization));
-    if (principal?.role !== 'pos' || ctx.engine.current.name !== 'IDLE') return false;
+    if (!plainJson(req)) return false;
+    const request = posRequest(ctx, req, 'POST', path, checkQuery);
+    if (!request || ctx.engine.current.name !== 'IDLE') return false;
+    const { query, principal } = request;
     readJsonBody(req, (err, value) => {
       if (err) return decline(err);
       const acknowledge = (ack: Acknowledgement) => {

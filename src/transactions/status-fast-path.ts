@@ -1,11 +1,10 @@
 import type { Request } from 'express';
-import { parse } from 'node:querystring';
 import type { AppContext } from '../context';
 import { hasBody } from '../http/body';
 import { sendJson, type FastPath, type HeaderList } from '../http/fast-path';
 import { checker } from '../http/validation';
-import { tokenFromHeader } from '../pairing/tokens';
 import type { TransactionRow } from './transactions.repository';
+import { posRequest } from './pos-request';
 import { StatusQuery } from './transactions.schemas';
 
 /** How many answers are kept for reuse: the transactions POS are reading now. */
@@ -52,13 +51,11 @@ export function statusFastPath(ctx: AppContext, path: string, headers: HeaderLis
     return made;
   };
   return (req, res) => {
-    const url = req.url ?? '';
-    const q = url.indexOf('?');
-    if (req.method !== 'GET' || q !== path.length || !url.startsWith(path) || hasBody(req as Request)) return false;
+    if (hasBody(req as Request)) return false;
+    const request = posRequest(ctx, req, 'GET', path, checkQuery);
+    if (!request) return false;
+    const { query } = request;
     try {
-      const query = checkQuery({ ...parse(url.slice(q + 1)) });
-      if (query.tid !== undefined && query.tid !== ctx.identity.tid) return false;
-      if (ctx.pairing.authenticate(tokenFromHeader(req.headers.authorization))?.role !== 'pos') return false;
       const tx = ctx.transactionsRepo.findByUti(query.uti);
       // Waiting for the outcome is the route's to do.
       if (!tx || (tx.status === 'IN_PROGRESS' && query.wait !== undefined)) return false;

@@ -129,11 +129,13 @@ describe('POST /payntpos/1.0.0/transaction, answered by the fast path', () => {
     ];
     for (const body of bodies) {
       handedOver = [];
-      const fast = await request(fastOnly).post(TX_PATH).set('Authorization', token).set('Content-Type', 'application/json').send(typeof body === 'string' ? body : JSON.stringify(body));
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
+      const post = (to: RequestListener | Express, path: string) => request(to).post(path).set('Authorization', token).set('Content-Type', 'application/json').send(text);
+      const fast = await post(fastOnly, TX_PATH);
       expect([body, fast.status]).toEqual([body, DECLINED + 1]);
       const before = dbSnapshot(t.ctx.db);
-      const whole = await request(app).post(TX_PATH).set('Authorization', token).set('Content-Type', 'application/json').send(typeof body === 'string' ? body : JSON.stringify(body));
-      const route = await request(app).post(`${TX_PATH}/`).set('Authorization', token).set('Content-Type', 'application/json').send(typeof body === 'string' ? body : JSON.stringify(body));
+      const whole = await post(app, TX_PATH);
+      const route = await post(app, `${TX_PATH}/`);
       if (whole.status === 200) {
         // The replay: the same UTI, answered twice.
         expect(route.body).toEqual(whole.body);
