@@ -1,47 +1,48 @@
-import express, { Router, type RequestHandler } from 'express';
+import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from './context';
-import { errorHandler, routeNotFound } from './http/error-handler';
-import { jsonBody } from './http/body';
-import { failedEarly, installFastPaths, recordHeaders } from './http/fast-path';
-import { endpoint, route, routesOf } from './http/route';
-import { healthRoutes } from './health/health.routes';
-import { pairingRoutes } from './pairing/pairing.routes';
-import { transactionRoutes } from './transactions/transactions.routes';
-import { statusFastPath } from './transactions/status-fast-path';
-import { startFastPath } from './transactions/start-fast-path';
-import { settlementRoutes } from './settlement/settlement.routes';
-import { diagnosticsRoutes } from './diagnostics/diagnostics.routes';
+import { endpoint, type AnyEndpoint } from './http/endpoint';
+import { fallbacks, recordHeaders, serveEndpoints, withHeaders } from './http/serve';
+import { healthEndpoints } from './health/health.routes';
+import { pairingEndpoints } from './pairing/pairing.routes';
+import { transactionEndpoints } from './transactions/transactions.routes';
+import { settlementEndpoints } from './settlement/settlement.routes';
+import { diagnosticsEndpoints } from './diagnostics/diagnostics.routes';
 import { buildOpenApi } from './openapi/document';
 
 export const BASE_PATH = '/payntpos/1.0.0';
 
-/** The HTTPS API as an Express app. It never listens: main.ts and the tests do that. */
-export function createApp(ctx: AppContext): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.set('query parser', 'simple');
-  const headers = everyAnswer();
-  app.use(...headers);
-  app.use(failedEarly);
-  app.use(jsonBody);
+type OpenApiDocument = ReturnType<typeof buildOpenApi>;
 
-  const routers: Router[] = [healthRoutes(ctx), pairingRoutes(ctx), transactionRoutes(ctx), settlementRoutes(ctx), diagnosticsRoutes(ctx), openApiRoutes(() => document())];
+export interface Api {
+  endpoints: AnyEndpoint[];
+  /** The OpenAPI document of these endpoints. */
+  document: () => OpenApiDocument;
+}
+
+/** Every endpoint of the API, each declared once: served over HTTPS by createApp, and described by the OpenAPI document. */
+export function api(ctx: AppContext): Api {
+  const endpoints = [
+    ...healthEndpoints({ tid: ctx.identity.tid }),
+    ...pairingEndpoints({ pairing: ctx.pairing, pairRateLimit: ctx.config.pairRateLimit }),
+    ...transactionEndpoints(ctx),
+    ...settlementEndpoints(ctx),
+    ...diagnosticsEndpoints(ctx),
+  ];
   // Built when first asked for: a terminal that nobody asks keeps the memory (docs/performance.md).
-  let built: ReturnType<typeof buildOpenApi> | undefined;
-  const document = (): ReturnType<typeof buildOpenApi> => (built ??= buildOpenApi(routers.flatMap(routesOf), BASE_PATH));
-  Object.defineProperty(app.locals, 'openapi', { get: document, enumerable: true });
-  const api = Router();
-  routers.forEach((r) => api.use(r));
-  app.use(BASE_PATH, api);
-
-  app.use(routeNotFound);
-  app.use(errorHandler(ctx.logger));
-  const recorded = recordHeaders(headers);
-  installFastPaths(app, [statusFastPath(ctx, `${BASE_PATH}/transaction`, recorded), startFastPath(ctx, `${BASE_PATH}/transaction`, recorded)]);
-  return app;
+  let built: OpenApiDocument | undefined;
+  const document = (): OpenApiDocument => (built ??= buildOpenApi(all, BASE_PATH));
+  const openapi = endpoint({
+    method: 'GET',
+    path: '/openapi.json',
+    auth: 'none',
+    summary: 'This document: OpenAPI 3.1, no token needed',
+    responses: { 200: { description: 'The OpenAPI document', schema: Type.Object({ openapi: Type.Literal('3.1.0') }) } },
+    handle: () => ({ body: document() }),
+  });
+  const all: AnyEndpoint[] = [...endpoints, openapi];
+  return { endpoints: all, document };
 }
 
 /** The headers every API answer carries: helmet's, and no caching. */
@@ -55,14 +56,19 @@ export function everyAnswer(): RequestHandler[] {
   ];
 }
 
-function openApiRoutes(document: () => unknown): Router {
-  const router = Router();
-  route(router, '/openapi.json', {
-    GET: endpoint({
-      summary: 'This document: OpenAPI 3.1, no token needed',
-      responses: { 200: { description: 'The OpenAPI document', schema: Type.Object({ openapi: Type.Literal('3.1.0') }) } },
-      handle: (_i, _req, res) => res.json(document()),
-    }),
-  });
-  return router;
+/** The HTTPS API as an Express app. It never listens: main.ts and the tests do that. */
+export function createApp(ctx: AppContext): express.Express {
+  const headers = recordHeaders(everyAnswer());
+  const { endpoints, document } = api(ctx);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(serveEndpoints(endpoints, { basePath: BASE_PATH, headers, dispatch: ctx.dispatch, logger: ctx.logger }));
+  app.use(withHeaders(headers));
+  const { notFound, errors } = fallbacks(headers, ctx.logger, `There is no such endpoint. The API lives under ${BASE_PATH}.`);
+  app.use(notFound);
+  app.use(errors);
+  // For the tests' conformance check: the document this app serves.
+  Object.defineProperty(app.locals, 'openapi', { get: document, enumerable: true });
+  return app;
 }

@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import type { Config } from './config/config';
 import { openDatabase, type Db } from './db/open';
-import { requireRole, type AuthFailureListener } from './http/auth';
+import { createDispatch } from './http/dispatch';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditLog } from './audit/audit.service';
-import { audited } from './audit/audited';
 import type { PaymentHost } from './host/payment-host';
 import { SimulatedHost } from './host/host.simulator';
 import { loadIdentity, type TerminalIdentity } from './identity/identity';
@@ -79,8 +78,6 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   );
   const auditRepo = new AuditRepository(db);
   const audit = new AuditLog({ audit: auditRepo, clock, logger });
-  const onAuthFailure: AuthFailureListener = (reason, req, principal) =>
-    audit.authFailure(reason, { actor: principal?.registerId ?? null, role: principal?.role ?? null, origin: req.ip ?? null });
   const pairing = new PairingService({ registers, clock, ids, identity, fingerprint, display: screen, logger, pairingTtlMs: config.pairingTtlS * 1000 });
 
   const simulator = new SimulatedCardReader({ mode: config.simMode, cardDelayMs: config.simCardDelayMs, pinDelayMs: Math.min(SIM_PIN_DELAY_MS, config.simCardDelayMs), readDelayMs: config.simReadDelayMs, logger });
@@ -108,14 +105,14 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     },
     reverseLater: () => void reversals.flush(),
   });
-  const transactions = new TransactionService({ transactions: transactionsRepo, printer: printQueue, engine, identity, clock, ids });
+  const transactions = new TransactionService({ transactions: transactionsRepo, printer: printQueue, engine, identity, clock, ids, search: new TransactionSearch(db) });
   const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, alsoPurge: [auditRepo, deliveries] });
   const webhooks = new WebhookDispatcher({ deliveries, clock, logger, fetch: overrides.fetch, bodyFor: (uti) => transactions.status(uti)?.body });
   engine.on('transition', (e: TransitionEvent) => e.outcome && webhooks.kick());
   const settlement = new SettlementService({
     batches: new BatchesRepository(db),
     printer: printQueue,
-    busyWith: () => (engine.current.name === 'IDLE' ? undefined : engine.current.tx.uti),
+    busyWith: () => transactions.busyWith(),
     identity,
     clock,
     logger,
@@ -155,14 +152,10 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     pairing,
     registers,
     settings,
-    auth: {
-      pos: requireRole(pairing, ['pos'], onAuthFailure),
-      technician: requireRole(pairing, ['technician'], onAuthFailure),
-      anyone: requireRole(pairing, ['pos', 'technician'], onAuthFailure),
-    },
+    /** The one path every endpoint is served through (http/dispatch.ts). */
+    dispatch: createDispatch({ pairing, audit, logger, tid: identity.tid }),
     audit,
     auditRepo,
-    audited: (event: string) => audited(audit, event),
     /** The simulator, when the reader is simulated: the screen's test-card buttons drive it. */
     simulator: reader === simulator ? simulator : undefined,
     reader,
@@ -175,7 +168,6 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     retention,
     waiters: new OutcomeWaiters(engine),
     feed: new EventFeed(db, engine),
-    search: new TransactionSearch(db),
     settlement,
     diagnostics,
     deliveries,

@@ -1,7 +1,6 @@
-import { Router } from 'express';
-import type { AppContext } from '../context';
 import { Type } from '@sinclair/typebox';
-import { endpoint, route } from '../http/route';
+import { endpoint, type AnyEndpoint } from '../http/endpoint';
+import type { DiagnosticsService } from './diagnostics.service';
 
 const Section = Type.Object({}, { additionalProperties: true });
 export const Diagnostics = Type.Object(
@@ -31,23 +30,25 @@ export const SelfTest = Type.Object({
 });
 
 /** For a technician's token only. */
-export function diagnosticsRoutes(ctx: AppContext): Router {
-  const router = Router();
-  route(router, '/diagnostics', {
-    GET: endpoint({
-      summary: 'The terminal\'s health, for a technician token',
+export function diagnosticsEndpoints({ diagnostics }: { diagnostics: DiagnosticsService }): AnyEndpoint[] {
+  return [
+    endpoint({
+      method: 'GET',
+      path: '/diagnostics',
+      auth: 'technician',
+      audit: 'diagnostics.read',
+      summary: "The terminal's health, for a technician token",
       responses: { 200: { description: 'Diagnostics', schema: Diagnostics } },
-      before: [ctx.auth.technician, ctx.audited('diagnostics.read')], handle: async (_i, _req, res) => res.json(await ctx.diagnostics.report()) }),
-  });
-  route(router, '/diagnostics/self-test', {
-    POST: endpoint({
+      handle: async () => ({ body: await diagnostics.report() }),
+    }),
+    endpoint({
+      method: 'POST',
+      path: '/diagnostics/self-test',
+      auth: 'technician',
+      audit: 'diagnostics.self-test',
       summary: 'Check the database, the reader and the printer',
       responses: { 200: { description: 'The result of each check; ok is false when any failed', schema: SelfTest } },
-      before: [ctx.auth.technician, ctx.audited('diagnostics.self-test')],
-      handle: async (_i, _req, res) => {
-        res.json(await ctx.diagnostics.selfTest());
-      },
+      handle: async () => ({ body: await diagnostics.selfTest() }),
     }),
-  });
-  return router;
+  ];
 }

@@ -1,74 +1,60 @@
 import type { IncomingMessage } from 'node:http';
-import express, { type Request, type RequestHandler } from 'express';
+import { ApiError } from '../shared/errors';
+import { parseBody } from './json';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
+const CHARSET = /;\s*charset\s*=\s*"?([\w-]+)"?/i;
 
-export function isJson(req: Request): boolean {
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
-  return JSON_TYPE.test(type);
-}
+/** What a request carries: nothing, a body that is not JSON (never read), or a JSON value. */
+export type Body = { kind: 'none' } | { kind: 'other' } | { kind: 'json'; value: unknown };
 
-export function hasBody(req: Request): boolean {
+export const NO_BODY: Body = { kind: 'none' };
+
+function hasBody(req: IncomingMessage): boolean {
   const length = Number(req.headers['content-length'] ?? 0);
   return length > 0 || req.headers['transfer-encoding'] !== undefined;
 }
 
 /**
- * @NOTE No compressed bodies: a POS sends a few hundred bytes of plain JSON. With inflating on, a
- * body that was not really gzip, deflate or br surfaced as a 500; now every Content-Encoding but
- * identity is a 415.
+ * Reads a request's JSON body, up to 16 KiB. A larger declared length is refused at once, before any of
+ * it is read; a body that grows past the limit is refused when it does. Node drops the rest as it
+ * arrives, so the connection stays usable.
+ * @NOTE No compressed bodies: a POS sends a few hundred bytes of plain JSON, and inflating is a way to
+ * make a small body large. Every Content-Encoding but identity is a 415, as is a charset but UTF-8.
  */
-const parseJson = express.json({ limit: BODY_LIMIT_BYTES, strict: false, inflate: false, type: (req) => isJson(req as Request) });
-
-/**
- * Parses JSON bodies up to 16 KiB. A larger declared length is answered 413 at once, before any of
- * the body is read: the body parser alone would read (and drop) all of it first. Node then drops the
- * rest of the body as it arrives, so the connection stays usable.
- */
-export const jsonBody: RequestHandler = (req, res, next) => {
-  if (isJson(req) && Number(req.headers['content-length'] ?? 0) > BODY_LIMIT_BYTES) {
-    return next(Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413 }));
-  }
-  parseJson(req, res, next);
-};
-
-/**
- * Reads a JSON body before Express does (a fast path), for requests that plainJson() accepts: `done`
- * gets the value, or the error the body parser would have given. The body stays on the request, so
- * the body parser leaves it alone when the request goes on to Express.
- */
-export function readJsonBody(req: IncomingMessage, done: (err: Error | undefined, body?: unknown) => void): void {
-  const chunks: Buffer[] = [];
-  let settled = false;
-  const settle = (err: Error | undefined, body?: unknown) => {
-    if (settled) return;
-    settled = true;
-    done(err, body);
-  };
-  req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.once('error', () => settle(Object.assign(new Error('request aborted'), { type: 'request.aborted', status: 400 })));
-  req.once('end', () => {
-    let text = Buffer.concat(chunks).toString('utf8');
-    // As the body parser's UTF-8 decoding does.
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return settle(Object.assign(new Error('malformed JSON'), { type: 'entity.parse.failed', status: 400 }));
-    }
-    (req as IncomingMessage & { body?: unknown }).body = body;
-    settle(undefined, body);
+export function readBody(req: IncomingMessage): Body | Promise<Body> {
+  if (!hasBody(req)) return NO_BODY;
+  const type = req.headers['content-type'] ?? '';
+  if (!JSON_TYPE.test(type.split(';')[0]!.trim())) return { kind: 'other' };
+  const charset = CHARSET.exec(type)?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'The body must be UTF-8 JSON.');
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (encoding !== 'identity') throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'The body must not be compressed.');
+  if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT_BYTES) throw tooLarge();
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const fail = (err: ApiError) => {
+      req.removeAllListeners('data');
+      reject(err);
+    };
+    req.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > BODY_LIMIT_BYTES) return fail(tooLarge());
+      chunks.push(chunk);
+    });
+    req.once('error', () => fail(new ApiError('VALIDATION_FAILED', 'The body was not received completely.')));
+    req.once('end', () => {
+      if (bytes > BODY_LIMIT_BYTES) return;
+      try {
+        resolve({ kind: 'json', value: parseBody(Buffer.concat(chunks, bytes).toString('utf8')) });
+      } catch (err) {
+        reject(err as Error);
+      }
+    });
   });
 }
 
-const PLAIN_JSON = /^application\/json(?:;\s*charset=utf-8)?$/i;
-
-/** A body of 1 byte to 16 KiB of plain UTF-8 JSON, with its length declared and no encoding: the kind readJsonBody reads. */
-export function plainJson(req: IncomingMessage): boolean {
-  const { 'content-type': type, 'content-length': length, 'content-encoding': encoding, 'transfer-encoding': chunked } = req.headers;
-  const bytes = Number(length);
-  return type !== undefined && PLAIN_JSON.test(type) && bytes > 0 && bytes <= BODY_LIMIT_BYTES && encoding === undefined && chunked === undefined;
-}
+const tooLarge = () => new ApiError('PAYLOAD_TOO_LARGE', 'The body must be at most 16 KiB.');

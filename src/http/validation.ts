@@ -1,6 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Static, TSchema } from '@sinclair/typebox';
-import { ValidationError, type FieldError } from './errors';
+import { ValidationError, type FieldError } from '../shared/errors';
 
 // One ajv for every schema. No coercion and no defaults: what the client sent is what is checked.
 // The schemas are eposd's own, built by TypeBox and checked against JSON Schema by the OpenAPI test:

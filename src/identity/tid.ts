@@ -1,4 +1,4 @@
-import { ApiError } from '../http/errors';
+import { ApiError } from '../shared/errors';
 
 /** @NOTE A POS whose DHCP lease moved must never act on the wrong terminal: a tid, when sent, must be ours. */
 export function checkTid(ours: string, sent: string | undefined): void {

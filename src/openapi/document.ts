@@ -1,7 +1,13 @@
 import type { TSchema } from '@sinclair/typebox';
-import { ERROR_CODES, type ErrorCode } from '../http/error-codes';
-import type { RouteEntry } from '../http/route';
-import type { RoleGuard } from '../http/auth';
+import { ERROR_CODES, type ErrorCode } from '../shared/error-codes';
+import type { AnyEndpoint } from '../http/endpoint';
+
+/** One operation of the document: an endpoint with its method and path. */
+interface RouteEntry {
+  path: string;
+  method: string;
+  endpoint: AnyEndpoint;
+}
 import { VERSION } from '../shared/version';
 
 const json = (schema: unknown) => JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
@@ -22,9 +28,8 @@ function problemSchema(codes: ErrorCode[]) {
   };
 }
 
-function rolesOf(e: RouteEntry): readonly string[] | undefined {
-  return (e.endpoint.before ?? []).map((h) => (h as Partial<RoleGuard>).roles).find((r) => r !== undefined);
-}
+const ROLES: Record<AnyEndpoint['auth'], readonly string[] | undefined> = { none: undefined, screen: undefined, pos: ['pos'], technician: ['technician'], token: ['pos', 'technician'] };
+const rolesOf = (e: RouteEntry): readonly string[] | undefined => ROLES[e.endpoint.auth];
 
 /** The error codes an endpoint can answer: its own, and those that come with its inputs and its guard. */
 function errorsOf(e: RouteEntry): ErrorCode[] {
@@ -73,7 +78,8 @@ function operation(e: RouteEntry) {
 }
 
 /** OpenAPI 3.1, generated from the same schema values that validate the requests and type the answers. */
-export function buildOpenApi(entries: RouteEntry[], basePath: string) {
+export function buildOpenApi(endpoints: AnyEndpoint[], basePath: string) {
+  const entries: RouteEntry[] = endpoints.map((endpoint) => ({ path: endpoint.path, method: endpoint.method, endpoint }));
   const paths: Record<string, Record<string, unknown>> = {};
   for (const e of entries) (paths[basePath + e.path] ??= {})[e.method.toLowerCase()] = operation(e);
   return {

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../shared/clock';
 import type { IdGenerator } from '../shared/ids';
 import type { Logger } from '../shared/logger';
-import { ApiError, ValidationError } from '../http/errors';
+import { ApiError, ValidationError } from '../shared/errors';
 import type { TerminalIdentity } from '../identity/identity';
 import type { Display } from '../screen/display';
 import type { RegistersRepository, Role } from './registers.repository';

@@ -1,13 +1,13 @@
-import express, { Router } from 'express';
-import { resolve } from 'node:path';
 import { Type } from '@sinclair/typebox';
-import type { AppContext } from '../context';
-import { ApiError } from '../http/errors';
-import { endpoint, route } from '../http/route';
+import { ApiError } from '../shared/errors';
+import { endpoint, type AnyEndpoint } from '../http/endpoint';
 import { StringEnum } from '../http/schema-types';
+import type { PairingService } from '../pairing/pairing.service';
+import type { SimulatedCardReader } from '../reader/simulator/reader.simulator';
 import { TEST_CARD_IDS } from '../reader/simulator/test-cards';
-import { openEventStream } from '../http/sse';
-import type { ScreenState } from './screen.service';
+import type { SettlementService } from '../settlement/settlement.service';
+import type { TransactionService } from '../transactions/transactions.service';
+import type { ScreenService, ScreenState } from './screen.service';
 
 const action = <N extends string>(name: N) => Type.Literal(name);
 
@@ -23,64 +23,66 @@ export const ScreenAction = Type.Union([
 /** Actions at the device that the audit trail keeps, as the API's own settlement and unpairing are kept. */
 const AUDITED_ACTIONS: Partial<Record<string, string>> = { settle: 'settlement.close', unpairAll: 'unpair.all' };
 
-// Works from src/ (tests) and from dist/ (npm start): both resolve to the sources' public folder.
-const PUBLIC_DIR = resolve(__dirname, '../../src/screen/public');
+export interface ScreenRoutesDeps {
+  screen: ScreenService;
+  pairing: PairingService;
+  transactions: TransactionService;
+  settlement: SettlementService;
+  /** The simulator, when the reader is simulated: the test-card buttons drive it. */
+  simulator: SimulatedCardReader | undefined;
+}
 
-export function screenRoutes(ctx: AppContext): Router {
-  const router = Router();
-  const simulator = () => {
-    if (!ctx.simulator) throw new ApiError('ACTION_NOT_POSSIBLE', 'This terminal has a real card reader: present a real card.');
-    return ctx.simulator;
+/** The screen channel's endpoints: only the terminal itself (a loopback Host) may use them. */
+export function screenEndpoints({ screen, pairing, transactions, settlement, simulator }: ScreenRoutesDeps): AnyEndpoint[] {
+  const reader = () => {
+    if (!simulator) throw new ApiError('ACTION_NOT_POSSIBLE', 'This terminal has a real card reader: present a real card.');
+    return simulator;
   };
-  route(router, '/screen', {
-    GET: endpoint({ handle: (_i, _req, res) => res.json(ctx.screen.state()) }),
-  });
-  route(router, '/screen/events', {
-    GET: endpoint({
-      handle: (_i, req, res) => {
-        const stream = openEventStream(req, res);
-        const send = (s: ScreenState) => stream.send({ id: String(s.sequence), data: s });
-        send(ctx.screen.state());
-        ctx.screen.on('change', send);
-        stream.onClose(() => ctx.screen.off('change', send));
-      },
+  return [
+    endpoint({ method: 'GET', path: '/screen', auth: 'screen', handle: () => ({ body: screen.state() }) }),
+    endpoint({
+      method: 'GET',
+      path: '/screen/events',
+      auth: 'screen',
+      handle: () => ({
+        stream: (stream) => {
+          const send = (s: ScreenState) => stream.send({ id: String(s.sequence), data: s });
+          send(screen.state());
+          screen.on('change', send);
+          stream.onClose(() => screen.off('change', send));
+        },
+      }),
     }),
-  });
-  route(router, '/screen/actions', {
-    POST: endpoint({
+    endpoint({
+      method: 'POST',
+      path: '/screen/actions',
+      auth: 'screen',
       body: ScreenAction,
-      handle: ({ body }, _req, res) => {
+      audit: ({ body }) => AUDITED_ACTIONS[body.action],
+      handle: ({ body }) => {
         switch (body.action) {
           case 'openPairing':
-            ctx.pairing.openWindow();
+            pairing.openWindow();
             break;
           case 'unpairAll':
-            ctx.pairing.unpairAll();
-            ctx.pairing.openWindow();
+            // The installer opens the pairing window when a POS is to be paired: unpairing does not invite one.
+            pairing.unpairAll();
             break;
-          case 'cancel': {
-            const current = ctx.engine.current;
-            const result = current.name === 'IDLE' ? 'NOT_CURRENT' : ctx.engine.cancel(current.tx.uti, 'CUSTOMER_CANCELLED');
-            if (result === 'NOT_COMMITTED') throw new ApiError('STORAGE_UNAVAILABLE', 'The cancellation could not be recorded yet; the terminal keeps trying.');
-            if (result !== 'CANCELLED') throw new ApiError('ACTION_NOT_POSSIBLE', 'There is nothing to cancel now.');
+          case 'cancel':
+            transactions.cancel(undefined, 'screen');
             break;
-          }
           case 'settle':
-            ctx.settlement.close('SCREEN');
+            settlement.close('SCREEN');
             break;
           case 'presentCard':
-            simulator().presentCard(body.card ?? 'visa-contactless');
+            reader().presentCard(body.card ?? 'visa-contactless');
             break;
           case 'enterPin':
-            simulator().enterPin(body.pin);
+            reader().enterPin(body.pin);
             break;
         }
-        const event = AUDITED_ACTIONS[body.action];
-        if (event) ctx.audit.record(event, 'OK', { role: 'screen', origin: 'screen' });
-        res.json(ctx.screen.state());
+        return { body: screen.state() };
       },
     }),
-  });
-  router.use(express.static(PUBLIC_DIR, { index: 'index.html', fallthrough: true }));
-  return router;
+  ];
 }

@@ -1,4 +1,4 @@
-import { ApiError } from '../http/errors';
+import { ApiError } from '../shared/errors';
 import type { TerminalIdentity } from '../identity/identity';
 import type { Printer } from '../printer/printer';
 import type { Clock } from '../shared/clock';

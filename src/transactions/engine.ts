@@ -59,6 +59,8 @@ export class PaymentEngine extends EventEmitter {
   private timer: NodeJS.Timeout | undefined;
   private resultTimer: NodeJS.Timeout | undefined;
   private readonly retries = new Set<NodeJS.Timeout>();
+  /** The first entry action of a payment just begun, until it has run: anything that moves the payment runs it first. */
+  private entering: (() => void) | undefined;
 
   constructor(private readonly deps: EngineDeps) {
     super();
@@ -70,22 +72,30 @@ export class PaymentEngine extends EventEmitter {
   }
 
   /**
-   * Commits the new transaction and its first state, then starts it. Throws (and changes nothing) if
-   * the commit fails. `committed` runs between the commit and the first entry action: the POS's
-   * acknowledgement goes out there, before the terminal does anything else.
+   * Commits the new transaction and its first state, and returns: it acts on it (screen, reader,
+   * listeners) just after, once the caller has answered the POS. Throws (and changes nothing) if the
+   * commit fails.
    */
-  begin(row: Omit<NewTransaction, 'stage'>, tx: Omit<ActiveTransaction, 'id'>, committed?: () => void): ActiveTransaction {
+  begin(row: Omit<NewTransaction, 'stage'>, tx: Omit<ActiveTransaction, 'id'>): ActiveTransaction {
     if (this.state.name !== 'IDLE') throw new Error('begin while busy');
     const first: StateName = tx.originalUti ? 'AUTHORIZING' : 'AWAITING_CARD';
     const { id, eventId } = this.deps.ledger.open({ ...row, stage: first as Stage }, first);
     const active = { ...tx, id };
     const state: ReaderState = first === 'AUTHORIZING' ? { name: 'AUTHORIZING', tx: active, card: null, pinVerified: false } : { name: 'AWAITING_CARD', tx: active };
     this.state = state;
-    try {
-      committed?.();
-    } finally {
-      this.moved(eventId, 'IDLE', state);
-    }
+    const act = () => {
+      if (this.entering !== act) return;
+      this.entering = undefined;
+      try {
+        this.moved(eventId, 'IDLE', state);
+      } catch (err) {
+        // The payment is committed and the POS has its UTI: a screen or reader that failed is logged.
+        this.deps.logger.error({ err, uti: active.uti }, 'could not act on the new payment');
+      }
+    };
+    this.entering = act;
+    // A promise's turn: after the caller's synchronous answer, and never held back by fake timers.
+    void Promise.resolve().then(act);
     return active;
   }
 
@@ -94,6 +104,7 @@ export class PaymentEngine extends EventEmitter {
    * refused the cancellation just now; it is retried, and the payment is cancelled once it commits.
    */
   cancel(uti: string, reason: 'POS_CANCELLED' | 'CUSTOMER_CANCELLED'): 'CANCELLED' | 'NOT_CANCELLABLE' | 'NOT_CURRENT' | 'NOT_COMMITTED' {
+    this.entering?.();
     const s = this.state;
     if (s.name === 'IDLE' || s.tx.uti !== uti) return 'NOT_CURRENT';
     if (!CANCELLABLE.includes(s.name)) return 'NOT_CANCELLABLE';
@@ -123,6 +134,7 @@ export class PaymentEngine extends EventEmitter {
 
   /** Stops timers; an interrupted payment is settled by recovery at the next start. */
   stop(): void {
+    this.entering = undefined;
     clearTimeout(this.timer);
     clearTimeout(this.resultTimer);
     this.retries.forEach(clearTimeout);
@@ -147,6 +159,7 @@ export class PaymentEngine extends EventEmitter {
 
   /** The guard. Returns false, and changes nothing, for a move that is not legal now. */
   private transition(uti: string, from: readonly StateName[], next: (tx: ActiveTransaction, s: ReaderState) => Next): boolean {
+    this.entering?.();
     const s = this.state;
     if (s.name === 'IDLE' || s.tx.uti !== uti || !from.includes(s.name)) {
       this.deps.logger.warn({ uti, state: s.name, expected: from }, 'late or unexpected answer refused');

@@ -1,4 +1,4 @@
-import { ApiError } from '../http/errors';
+import { ApiError } from '../shared/errors';
 import type { TransactionRow } from './transactions.repository';
 
 // The business rules checked before a UTI is given (SPEC §3). Each throws, and so creates nothing.

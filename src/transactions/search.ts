@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import { ValidationError } from '../http/errors';
+import { ValidationError } from '../shared/errors';
 import type { TransactionRow } from './transactions.repository';
 
 export interface SearchFilters {

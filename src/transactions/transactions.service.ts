@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ApiError, ValidationError } from '../http/errors';
+import { ApiError, ValidationError } from '../shared/errors';
 import type { TerminalIdentity } from '../identity/identity';
 import type { Clock } from '../shared/clock';
 import type { IdGenerator } from '../shared/ids';
@@ -8,7 +8,8 @@ import type { Printer } from '../printer/printer';
 import { buildReceipts } from './receipts';
 import { checkCompletion, checkReversal } from './rules';
 import { needsCard } from './states';
-import { finalBody, inProgressBody } from './status';
+import { finalBody, inProgressBody, summaryBody } from './status';
+import type { SearchFilters, TransactionSearch } from './search';
 import type { Acknowledgement, TransactionRequest } from './transactions.schemas';
 import type { TransactionRow, TransactionsRepository } from './transactions.repository';
 
@@ -19,6 +20,7 @@ interface Deps {
   identity: TerminalIdentity;
   clock: Clock;
   ids: IdGenerator;
+  search: TransactionSearch;
 }
 
 export type StatusAnswer = { final: false; body: ReturnType<typeof inProgressBody> } | { final: true; body: ReturnType<typeof finalBody> };
@@ -41,14 +43,13 @@ export class TransactionService {
   constructor(private readonly deps: Deps) {}
 
   /**
-   * Starts a transaction and answers its acknowledgement once it is committed (or replays it);
-   * `acknowledge`, if given, gets it as soon as it is committed, before the terminal acts on the
-   * payment (prompts, reader), and on every success, exactly once.
+   * Starts a transaction and answers its acknowledgement once it is committed (or replays it). The
+   * engine acts on the payment (prompts, reader) only after this returns: the POS's answer goes first.
    * @NOTE Everything from the checks to the commit runs synchronously: no other request can slip in
    * between the busy check and the insert. Replays come before the busy check, so a retry of the
    * payment in progress is answered as a replay.
    */
-  start(r: TransactionRequest, registerId: string, disablePrinting: boolean, acknowledge?: (ack: Acknowledgement) => void): Acknowledgement {
+  start(r: TransactionRequest, registerId: string, disablePrinting: boolean): Acknowledgement {
     checkShape(r);
     const { transactions, engine, clock, ids, identity } = this.deps;
     const clientUti = needsCard(r.transType) ? r.uti : undefined;
@@ -56,9 +57,7 @@ export class TransactionService {
     if (clientUti && hash) {
       const existing = transactions.findByUti(clientUti);
       if (existing?.requestHash && existing.requestHash.equals(hash) && existing.registerId === registerId) {
-        const replay = ack(existing);
-        acknowledge?.(replay);
-        return replay;
+        return ack(existing);
       }
       if (existing) throw new ApiError('UTI_CONFLICT', 'This UTI was already used for a different transaction. Use a new UTI for a new payment.', { uti: clientUti });
     }
@@ -93,7 +92,6 @@ export class TransactionService {
         ...card,
       },
       { uti, transType: r.transType, amount, currency: identity.currency, originalUti: original?.uti ?? null, registerId, disablePrinting, originalAuthCode: original?.authCode ?? null },
-      acknowledge && (() => acknowledge(answer)),
     );
     return answer;
   }
@@ -106,19 +104,38 @@ export class TransactionService {
     return { final: true, body: finalBody(tx, this.deps.identity, original) };
   }
 
+  /** The UTI of the payment the terminal is busy with, if any. */
+  busyWith(): string | undefined {
+    const s = this.deps.engine.current;
+    return s.name === 'IDLE' ? undefined : s.tx.uti;
+  }
+
   /**
-   * Cancels the payment while the terminal waits for a card or a PIN. Only the register that started
-   * it may; once the host has it, it can no longer be cancelled.
+   * Cancels the payment while the terminal waits for a card or a PIN: the POS that started it (by its
+   * UTI), or the customer at the terminal (the payment on the screen). Once the host has it, it can no
+   * longer be cancelled.
    */
-  cancel(uti: string, registerId: string): StatusAnswer {
-    const tx = this.deps.transactions.findByUti(uti);
+  cancel(uti: string | undefined, by: { registerId: string } | 'screen'): StatusAnswer {
+    const current = this.busyWith();
+    if (by === 'screen' && (uti = current) === undefined) throw new ApiError('ACTION_NOT_POSSIBLE', 'There is nothing to cancel now.');
+    const tx = this.deps.transactions.findByUti(uti!);
     if (!tx) throw new ApiError('NOT_FOUND', 'No transaction with that UTI exists on this terminal.', { uti });
-    if (tx.registerId !== registerId) throw new ApiError('FORBIDDEN', 'Only the register that started a payment can cancel it.');
+    if (by !== 'screen' && tx.registerId !== by.registerId) throw new ApiError('FORBIDDEN', 'Only the register that started a payment can cancel it.');
     if (tx.status !== 'IN_PROGRESS') throw new ApiError('CANNOT_CANCEL', `The transaction is already final: ${tx.status}.`, { uti, transactionStatus: tx.status });
-    const result = this.deps.engine.cancel(uti, 'POS_CANCELLED');
+    const result = this.deps.engine.cancel(tx.uti, by === 'screen' ? 'CUSTOMER_CANCELLED' : 'POS_CANCELLED');
     if (result === 'NOT_COMMITTED') throw new ApiError('STORAGE_UNAVAILABLE', 'The terminal could not record the cancellation yet; it keeps trying. Read the status.', { uti });
     if (result !== 'CANCELLED') throw new ApiError('CANNOT_CANCEL', 'The payment is with the host now; wait for its outcome, then void it if needed.', { uti });
-    return this.status(uti)!;
+    return this.status(tx.uti)!;
+  }
+
+  /** A page of transactions, newest first, without their receipts (GET /transaction has them). */
+  find(filters: SearchFilters) {
+    const { rows, nextCursor } = this.deps.search.find(filters);
+    const transactions = rows.map((tx) => {
+      const summary = summaryBody(tx, this.deps.identity);
+      return tx.status === 'IN_PROGRESS' ? { ...summary, transApproved: undefined, stage: tx.stage } : summary;
+    });
+    return { transactions, nextCursor };
   }
 
   /** Prints a copy of a receipt again, marked as a duplicate. */

@@ -1,4 +1,4 @@
-import { ApiError } from '../../src/http/errors';
+import { ApiError } from '../../src/shared/errors';
 import { MAX_WRONG_CODES } from '../../src/pairing/pairing.service';
 import { ids } from '../../src/shared/ids';
 import { otherCode, testContext, type TestContext } from '../helpers/context';

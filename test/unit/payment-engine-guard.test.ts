@@ -25,14 +25,19 @@ describe('the engine guard: late and unexpected answers', () => {
     jest.useRealTimers();
   });
 
-  const sale = (amount: number) => t.ctx.transactions.start({ transType: 'SALE', amountTrans: amount }, 'till-1', false).uti;
+  // The engine acts on a payment once start() has returned: a promise's turn later.
+  const sale = async (amount: number) => {
+    const { uti } = t.ctx.transactions.start({ transType: 'SALE', amountTrans: amount }, 'till-1', false);
+    await Promise.resolve();
+    return uti;
+  };
   const refusals = () => log.lines.filter((l) => l.msg === 'late or unexpected answer refused');
 
   describe('When the host does not answer a 91 amount in time', () => {
     let uti: string;
     beforeEach(async () => {
       start();
-      uti = sale(1091);
+      uti = await sale(1091);
       await jest.advanceTimersByTimeAsync(CARD_DELAY_MS + 1);
       expect(rowOf(t.ctx, uti).stage).toBe('AUTHORIZING');
     });
@@ -67,7 +72,7 @@ describe('the engine guard: late and unexpected answers', () => {
   it('When the host link fails, then the payment is declined 91 at once and reversed', async () => {
     const host: PaymentHost = { authorize: jest.fn().mockRejectedValue(new Error('link down')), reverse: jest.fn().mockResolvedValue(undefined) };
     start({ host });
-    const uti = sale(1000);
+    const uti = await sale(1000);
     await jest.advanceTimersByTimeAsync(CARD_DELAY_MS + 1);
     expect(rowOf(t.ctx, uti)).toMatchObject({ status: 'DECLINED', responseCode: '91', statusReason: 'ISSUER_UNAVAILABLE', reversal: 'DONE' });
     expect(host.reverse).toHaveBeenCalledWith(uti, 'ISSUER_UNAVAILABLE');
@@ -77,7 +82,7 @@ describe('the engine guard: late and unexpected answers', () => {
     let uti: string;
     beforeEach(async () => {
       start();
-      uti = sale(1098);
+      uti = await sale(1098);
       await jest.advanceTimersByTimeAsync(CARD_TIMEOUT_MS);
       expect(rowOf(t.ctx, uti).status).toBe('TIMED_OUT');
     });
@@ -97,7 +102,7 @@ describe('the engine guard: late and unexpected answers', () => {
     });
 
     it('then an answer naming it is refused while the next payment waits for its card', async () => {
-      const next = sale(1000);
+      const next = await sale(1000);
       t.ctx.engine.readerEvents.cardDetected(uti);
       t.ctx.engine.readerEvents.cardRead(uti, A_CARD);
       expect(refusals().map((l) => l.uti)).toEqual([uti, uti]);
@@ -108,7 +113,7 @@ describe('the engine guard: late and unexpected answers', () => {
 
   it('When the reader answers out of order, then the move is refused: no PIN before a card', async () => {
     start({ env: { EPOSD_SIM_MODE: 'manual' } });
-    const uti = sale(1000);
+    const uti = await sale(1000);
     t.ctx.engine.readerEvents.pinEntered(uti);
     t.ctx.engine.readerEvents.cardRead(uti, A_CARD);
     expect(refusals()).toHaveLength(2);
@@ -117,7 +122,7 @@ describe('the engine guard: late and unexpected answers', () => {
 
   it('When a cancel comes while the host has the payment, then it is not cancellable and the payment goes on', async () => {
     start();
-    const uti = sale(1000);
+    const uti = await sale(1000);
     await jest.advanceTimersByTimeAsync(CARD_DELAY_MS + 1);
     expect(t.ctx.engine.cancel(uti, 'POS_CANCELLED')).toBe('NOT_CANCELLABLE');
     expect(t.ctx.engine.cancel('some-other-uti', 'POS_CANCELLED')).toBe('NOT_CURRENT');
@@ -127,7 +132,7 @@ describe('the engine guard: late and unexpected answers', () => {
 
   it('When no PIN is entered in time, then the payment ends TIMED_OUT PIN_TIMEOUT', async () => {
     start({ env: { EPOSD_SIM_MODE: 'manual' } });
-    const uti = sale(6000);
+    const uti = await sale(6000);
     t.ctx.simulator!.presentCard('mastercard-chip');
     await jest.advanceTimersByTimeAsync(1);
     expect(rowOf(t.ctx, uti).stage).toBe('AWAITING_PIN');
@@ -138,7 +143,7 @@ describe('the engine guard: late and unexpected answers', () => {
 
   it('When the database refuses a transition, then nothing moves, and the same move is retried', async () => {
     start({ env: { EPOSD_SIM_MODE: 'manual' } });
-    const uti = sale(1000);
+    const uti = await sale(1000);
     t.ctx.db.exec(`CREATE TEMP TRIGGER refuse BEFORE INSERT ON transaction_events WHEN NEW.to_state = 'READING_CARD' BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
     t.ctx.simulator!.presentCard('visa-contactless');
     expect(t.ctx.engine.current.name).toBe('AWAITING_CARD');
@@ -154,7 +159,7 @@ describe('the engine guard: late and unexpected answers', () => {
 
   it('When the reader detects a card and then never reads it, then the payment still ends and frees the terminal', async () => {
     start({ env: { EPOSD_SIM_MODE: 'manual' } });
-    const uti = sale(1000);
+    const uti = await sale(1000);
     t.ctx.engine.readerEvents.cardDetected(uti);
     expect(rowOf(t.ctx, uti).stage).toBe('READING_CARD');
     await jest.advanceTimersByTimeAsync(CARD_TIMEOUT_MS);

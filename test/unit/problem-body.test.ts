@@ -1,4 +1,4 @@
-import { ApiError, problemBody } from '../../src/http/errors';
+import { ApiError, problemBody } from '../../src/shared/errors';
 
 describe('problemBody', () => {
   it('keeps the extra fields beside the contract fields', () => {

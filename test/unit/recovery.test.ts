@@ -23,7 +23,12 @@ describe('recovery after a crash or power loss (SPEC §4)', () => {
     before.ctx.destroy();
   });
 
-  const sale = (amount = 1000) => before.ctx.transactions.start({ transType: 'SALE', amountTrans: amount }, 'till-1', true).uti;
+  // The engine acts on a payment once start() has returned: a promise's turn later.
+  const sale = async (amount = 1000) => {
+    const { uti } = before.ctx.transactions.start({ transType: 'SALE', amountTrans: amount }, 'till-1', true);
+    await Promise.resolve();
+    return uti;
+  };
   const restart = (host: Partial<PaymentHost> = {}) => {
     before.ctx.engine.stop();
     after = testContext({ db: before.ctx.db, clock: before.clock, env: MANUAL_SIMULATOR_ENV, host: { authorize: jest.fn(), reverse, ...host } });
@@ -33,7 +38,7 @@ describe('recovery after a crash or power loss (SPEC §4)', () => {
   const inProgress = () => before.ctx.db.prepare(`SELECT count(*) FROM transactions WHERE status = 'IN_PROGRESS'`).pluck().get();
 
   it('ends a payment that waited for a card FAILED TERMINAL_RESTARTED, with no reversal', async () => {
-    const uti = sale();
+    const uti = await sale();
     const ctx = restart();
     await ctx.reversals.flush();
     expect(rowOf(ctx, uti)).toMatchObject({ status: 'FAILED', statusReason: 'TERMINAL_RESTARTED', stage: null, reversal: null, completedAt: before.clock.now().getTime() });
@@ -43,7 +48,7 @@ describe('recovery after a crash or power loss (SPEC §4)', () => {
   });
 
   it('ends a payment that waited for a PIN the same way: the host never had it', async () => {
-    const uti = sale(6000);
+    const uti = await sale(6000);
     before.ctx.simulator!.presentCard('mastercard-chip');
     await untilStage(before.ctx, uti, 'AWAITING_PIN');
     const ctx = restart();
@@ -56,7 +61,7 @@ describe('recovery after a crash or power loss (SPEC §4)', () => {
   describe('When the payment was at the host with no answer recorded', () => {
     let uti: string;
     beforeEach(async () => {
-      uti = sale();
+      uti = await sale();
       before.ctx.simulator!.presentCard('visa-contactless');
       await untilStage(before.ctx, uti, 'AUTHORIZING');
     });
@@ -89,7 +94,7 @@ describe('recovery after a crash or power loss (SPEC §4)', () => {
   it('leaves an approved payment approved and untouched', async () => {
     before.ctx.destroy();
     before = testContext({ env: MANUAL_SIMULATOR_ENV });
-    const uti = sale();
+    const uti = await sale();
     before.ctx.simulator!.presentCard('visa-contactless');
     await untilIdleAfter(before.ctx, uti);
     const approved = rowOf(before.ctx, uti);
@@ -102,7 +107,7 @@ describe('recovery after a crash or power loss (SPEC §4)', () => {
   });
 
   it('leaves nothing IN_PROGRESS and lets the restarted terminal take the next payment', async () => {
-    sale();
+    await sale();
     const ctx = restart();
     expect(inProgress()).toBe(0);
     expect(ctx.engine.current).toEqual({ name: 'IDLE' });

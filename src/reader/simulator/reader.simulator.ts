@@ -1,4 +1,4 @@
-import { ApiError } from '../../http/errors';
+import { ApiError } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import { maskPan, type CardRead, type CardReader, type ReaderEvents, type ReaderSession } from '../card-reader';
 import { behaviourFor } from './test-amounts';

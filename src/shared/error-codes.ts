@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   FORBIDDEN: { status: 403, title: 'This token may not do that' },
   NOT_FOUND: { status: 404, title: 'No such transaction' },
   ROUTE_NOT_FOUND: { status: 404, title: 'No such endpoint' },
+  NOT_LOOPBACK: { status: 403, title: 'Only the terminal itself may use its screen' },
   ORIGINAL_NOT_FOUND: { status: 404, title: 'The original transaction does not exist' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this endpoint' },
   TERMINAL_BUSY: { status: 409, title: 'The terminal is busy with another transaction' },

@@ -1,0 +1,184 @@
+import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
+import { parse } from 'node:querystring';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import rateLimit from 'express-rate-limit';
+import { ApiError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+import { NO_BODY, readBody, type Body } from './body';
+import type { Dispatch } from './dispatch';
+import { problemAnswer } from './problems';
+import type { Answer, AnyEndpoint, EventStream, Method } from './endpoint';
+
+/** Headers as a flat list, name then value, in the order they are sent: Node takes it for less work than an object. */
+export type HeaderList = string[];
+
+export const HEARTBEAT_MS = 25_000;
+
+/**
+ * The headers that `middleware` (each calling next() at once, as helmet's do) sets on every answer,
+ * recorded once at start on a stand-in response: every answer then carries them without running it.
+ */
+export function recordHeaders(middleware: RequestHandler[]): HeaderList {
+  const headers = new Map<string, [string, OutgoingHttpHeader]>();
+  const res = {
+    setHeader: (name: string, value: OutgoingHttpHeader) => void headers.set(name.toLowerCase(), [name, value]),
+    removeHeader: (name: string) => void headers.delete(name.toLowerCase()),
+    getHeader: (name: string) => headers.get(name.toLowerCase())?.[1],
+    hasHeader: (name: string) => headers.has(name.toLowerCase()),
+  };
+  for (const m of middleware) {
+    let called = false;
+    void m({ headers: {}, method: 'GET', url: '/' } as never, res as never, () => void (called = true));
+    if (!called) throw new Error('recordHeaders: a middleware did not call next() at once');
+  }
+  return [...headers.values()].flatMap(([name, value]) => (Array.isArray(value) ? value.flatMap((v) => [name, v]) : [name, String(value)]));
+}
+
+/** Writes an answer with the recorded headers; JSON bodies as JSON, problems as problem+json. */
+export function writeAnswer(res: ServerResponse, headers: HeaderList, answer: Exclude<Answer, { stream: unknown }>): void {
+  const status = answer.status ?? 200;
+  const list = [...headers];
+  for (const [name, value] of Object.entries(answer.headers ?? {})) list.push(name, value);
+  if (answer.body === undefined) {
+    res.writeHead(status, list);
+    res.end();
+    return;
+  }
+  const json = JSON.stringify(answer.body);
+  const type = status >= 400 ? 'application/problem+json; charset=utf-8' : 'application/json; charset=utf-8';
+  list.push('Content-Type', type, 'Content-Length', String(Buffer.byteLength(json)));
+  res.writeHead(status, list);
+  res.end(json);
+}
+
+/** Turns the response into a Server-Sent Events stream, with a comment heartbeat to keep proxies from closing it. */
+function openEventStream(req: IncomingMessage, res: ServerResponse, headers: HeaderList): EventStream {
+  const list: string[] = [];
+  for (let i = 0; i < headers.length; i += 2) if (headers[i]!.toLowerCase() !== 'cache-control') list.push(headers[i]!, headers[i + 1]!);
+  res.writeHead(200, [...list, 'Content-Type', 'text/event-stream; charset=utf-8', 'Cache-Control', 'no-store', 'Connection', 'keep-alive', 'X-Accel-Buffering', 'no']);
+  res.flushHeaders();
+  res.write('retry: 2000\n\n');
+  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS).unref();
+  const closers: (() => void)[] = [() => clearInterval(heartbeat)];
+  req.on('close', () => closers.forEach((fn) => fn()));
+  return {
+    send({ id, event, data }) {
+      let frame = '';
+      if (id !== undefined) frame += `id: ${id}\n`;
+      if (event !== undefined) frame += `event: ${event}\n`;
+      frame += `data: ${JSON.stringify(data)}\n\n`;
+      res.write(frame);
+    },
+    onClose: (fn) => void closers.push(fn),
+    end: () => res.end(),
+  };
+}
+
+interface Mounted {
+  endpoint: AnyEndpoint;
+  /** Express middleware run before the endpoint: its per-address rate limit. */
+  limiter?: RequestHandler;
+}
+
+export interface ServeOptions {
+  /** Where the endpoints' paths start ('' for the screen). */
+  basePath: string;
+  headers: HeaderList;
+  dispatch: Dispatch;
+  logger: Logger;
+}
+
+/**
+ * Mounts declared endpoints on an Express app as one middleware: a request for one of their paths is
+ * read and handed to the dispatch; any other request goes on through Express (static files, 404).
+ * @NOTE One map lookup instead of Express's router and body parser, which cost a POS's payment
+ * several times what the answer itself costs (docs/performance.md).
+ */
+export function serveEndpoints(endpoints: AnyEndpoint[], options: ServeOptions): RequestHandler {
+  const { basePath, headers, dispatch, logger } = options;
+  const byPath = new Map<string, Map<Method, Mounted>>();
+  // One limiter a path: the methods of one path count together (GET and POST /pair).
+  const limiters = new Map<string, RequestHandler>();
+  for (const e of endpoints) {
+    const path = e.path.toLowerCase();
+    const methods = byPath.get(path) ?? new Map<Method, Mounted>();
+    byPath.set(path, methods);
+    if (e.ratePerMinute !== undefined && !limiters.has(path)) limiters.set(path, limiterFor(e.ratePerMinute, headers, logger));
+    methods.set(e.method, { endpoint: e, limiter: e.ratePerMinute === undefined ? undefined : limiters.get(path) });
+  }
+  const base = basePath.toLowerCase();
+
+  return (req, res, next) => {
+    const url = req.url;
+    const q = url.indexOf('?');
+    let path = (q < 0 ? url : url.slice(0, q)).toLowerCase();
+    if (!path.startsWith(base)) return next();
+    path = path.slice(base.length);
+    if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+    const methods = byPath.get(path);
+    if (!methods) return next();
+    const mounted = methods.get((req.method === 'HEAD' ? 'GET' : req.method) as Method);
+    if (!mounted) {
+      const allowed = [...methods.keys()];
+      const answer = problemAnswer(new ApiError('METHOD_NOT_ALLOWED', `Use ${allowed.join(' or ')} on this endpoint.`), logger);
+      return writeAnswer(res, headers, { ...answer, headers: { Allow: allowed.join(', ') } });
+    }
+    const query = q < 0 ? {} : { ...parse(url.slice(q + 1)) };
+    const run = (body: Body) => {
+      const gone = new AbortController();
+      res.once('close', () => gone.abort());
+      dispatch(mounted.endpoint, { query, body, headers: req.headers, origin: req.socket.remoteAddress ?? null, signal: gone.signal }, (answer) => {
+        if ('stream' in answer) return answer.stream(openEventStream(req, res, headers));
+        if (res.headersSent) return void res.destroy();
+        writeAnswer(res, headers, answer);
+      });
+    };
+    const fail = (err: unknown) => writeAnswer(res, headers, problemAnswer(err, logger));
+    const afterLimit = () => {
+      let body: Body | Promise<Body>;
+      try {
+        body = readBody(req);
+      } catch (err) {
+        return fail(err);
+      }
+      if (body instanceof Promise) body.then(run, fail);
+      else run(body);
+    };
+    if (!mounted.limiter) return afterLimit();
+    // The limiter answers a request over its limit itself (limiterFor); the others go on.
+    void mounted.limiter(req, res, afterLimit);
+  };
+}
+
+/**
+ * @NOTE Per-address limit on top of pairing's per-code counter: a LAN host guessing codes is slowed
+ * before it reaches the 5 wrong tries that kill the code.
+ */
+function limiterFor(perMinute: number, headers: HeaderList, logger: Logger): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, res) => writeAnswer(res, headers, problemAnswer(new ApiError('RATE_LIMITED', 'Too many requests from this address. Wait a minute.'), logger)),
+  });
+}
+
+/** For what Express serves itself (static files, unknown paths): the same problem answers. */
+export function fallbacks(headers: HeaderList, logger: Logger, hint: string): { notFound: RequestHandler; errors: ErrorRequestHandler } {
+  return {
+    notFound: (_req, res) => writeAnswer(res, headers, problemAnswer(new ApiError('ROUTE_NOT_FOUND', hint), logger)),
+    errors: (err, _req, res, _next) => {
+      if (res.headersSent) return res.destroy();
+      writeAnswer(res, headers, problemAnswer(err, logger));
+    },
+  };
+}
+
+/** Sets the recorded headers on what Express answers itself. */
+export function withHeaders(headers: HeaderList): RequestHandler {
+  return (_req, res, next) => {
+    for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
+    next();
+  };
+}
