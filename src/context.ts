@@ -76,7 +76,8 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     { tid: identity.tid, serialNumber: identity.serialNumber, merchantName: identity.merchantName, fingerprint, addresses: overrides.addresses ?? lanAddresses(), apiPort: config.port },
     overrides.screenOut,
   );
-  const auditRepo = new AuditRepository(db);
+  const events = new TransactionEventsRepository(db);
+  const auditRepo = new AuditRepository(db, (n) => events.latestSteps(n));
   const audit = new AuditLog({ audit: auditRepo, clock, logger });
   const pairing = new PairingService({ registers, clock, ids, identity, fingerprint, display: screen, logger, pairingTtlMs: config.pairingTtlS * 1000 });
 
@@ -87,7 +88,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const printQueue = new PrintQueue(printer);
   const transactionsRepo = new TransactionsRepository(db);
   const deliveries = new DeliveriesRepository(db, ids);
-  const ledger = new Ledger(db, transactionsRepo, new TransactionEventsRepository(db), deliveries);
+  const ledger = new Ledger(db, transactionsRepo, events, deliveries);
   const reversals = new Reversals({ transactions: transactionsRepo, host, logger });
   const engine = new PaymentEngine({
     ledger,
@@ -100,8 +101,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     timings: { cardTimeoutMs: config.cardTimeoutMs, hostTimeoutMs: config.hostTimeoutMs, resultDisplayMs: RESULT_DISPLAY_MS, commitRetryMs: COMMIT_RETRY_MS, printTimeoutMs: PRINT_TIMEOUT_MS, ...overrides.timings },
     finalDetails: (uti) => {
       const tx = transactionsRepo.findByUti(uti);
-      const original = tx?.originalUti ? transactionsRepo.findByUti(tx.originalUti) : undefined;
-      return tx && { maskedPan: tx.maskedPan, receipts: buildReceipts(tx, identity, original) };
+      return tx && { maskedPan: tx.maskedPan, receipts: buildReceipts(tx, identity) };
     },
     reverseLater: () => void reversals.flush(),
   });
@@ -111,6 +111,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   engine.on('transition', (e: TransitionEvent) => e.outcome && webhooks.kick());
   const settlement = new SettlementService({
     batches: new BatchesRepository(db),
+    open: transactionsRepo,
     printer: printQueue,
     busyWith: () => transactions.busyWith(),
     identity,
@@ -137,6 +138,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     settlement,
     audit: auditRepo,
     webhooks: () => deliveries.counts(),
+    transactionCounts: () => transactionsRepo.countsByStatus(),
   });
 
   return {

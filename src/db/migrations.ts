@@ -143,4 +143,12 @@ export const MIGRATIONS: { name: string; sql: string }[] = [
       CREATE INDEX transactions_type ON transactions (trans_type, created_at);
     `,
   },
+  {
+    name: 'a reversal carries the amount it voids',
+    sql: `
+      -- One answer everywhere: lists, the event stream and GET /transaction all show what a REVERSAL voided.
+      UPDATE transactions SET amount = (SELECT o.amount FROM transactions o WHERE o.uti = transactions.original_uti)
+      WHERE trans_type = 'REVERSAL' AND amount IS NULL;
+    `,
+  },
 ];

@@ -31,6 +31,8 @@ interface Deps {
   settlement: SettlementService;
   audit: AuditRepository;
   webhooks: () => unknown;
+  /** How many transactions there are of each status. */
+  transactionCounts: () => Record<string, number>;
 }
 
 const fileSize = (path: string) => {
@@ -46,12 +48,9 @@ const fileSize = (path: string) => {
  * token hash, no webhook secret, no card number is ever read into it.
  */
 export class DiagnosticsService {
-  private readonly countsStmt;
   private lastReaderError: string | null = null;
 
-  constructor(private readonly deps: Deps) {
-    this.countsStmt = deps.db.prepare<[], { status: string; n: number }>(`SELECT status, count(*) AS n FROM transactions GROUP BY status`);
-  }
+  constructor(private readonly deps: Deps) {}
 
   async report() {
     const { db, identity, clock, engine, printer, registers, settlement } = this.deps;
@@ -72,7 +71,7 @@ export class DiagnosticsService {
         schemaVersion: db.pragma('user_version', { simple: true }) as number,
         quickCheck: (await integrityCheck(db, 'quick_check')).join('; '),
       },
-      transactions: Object.fromEntries(this.countsStmt.all().map((r) => [r.status, r.n])),
+      transactions: this.deps.transactionCounts(),
       reader: { kind: this.deps.reader.kind, mode: this.deps.readerMode, state: current.name, lastError: this.lastReaderError },
       printer: printer.state(),
       currentTransaction: current.name === 'IDLE' ? null : { uti: current.tx.uti, transType: current.tx.transType, amount: current.tx.amount, state: current.name },

@@ -5,12 +5,14 @@ import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { ReceiptLine } from '../screen/display';
 import { formatAmount } from '../shared/money';
-import type { BatchesRepository, BatchRow } from './batches.repository';
+import type { BatchesRepository, BatchRow, OpenBatch } from './batches.repository';
 import { lastScheduledAt, nextScheduledAt } from './schedule';
 import { totalsOf, type BatchTotals } from './totals';
 
 interface Deps {
   batches: BatchesRepository;
+  /** The open batch's transactions: the transactions module keeps them. */
+  open: OpenBatch & { oldestUnsettledAt(): number | null };
   printer: Printer;
   identity: TerminalIdentity;
   clock: Clock;
@@ -46,21 +48,21 @@ export class SettlementService {
   constructor(private readonly deps: Deps) {}
 
   current(): BatchView {
-    const { batches, identity } = this.deps;
+    const { batches, open, identity } = this.deps;
     const last = batches.last();
-    const openedAt = last?.closedAt ?? batches.oldestUnsettledAt() ?? this.deps.clock.now().getTime();
-    return { batchNumber: (last?.id ?? 0) + 1, status: 'OPEN', openedAt: iso(openedAt), totals: totalsOf(batches.unsettled(), identity.currency) };
+    const openedAt = last?.closedAt ?? open.oldestUnsettledAt() ?? this.deps.clock.now().getTime();
+    return { batchNumber: (last?.id ?? 0) + 1, status: 'OPEN', openedAt: iso(openedAt), totals: totalsOf(open.unsettled(), identity.currency) };
   }
 
   /** Closes the open batch, prints the Z report, and answers the closed batch. */
   close(closedBy: 'POS' | 'SCREEN' | 'SCHEDULE'): BatchView {
-    const { batches, clock, identity, printer, logger } = this.deps;
+    const { batches, open, clock, identity, printer, logger } = this.deps;
     // @NOTE A REVERSAL in progress was checked against an unsettled original; closing the batch under it
     // would settle money that is about to be voided.
     const busy = this.deps.busyWith();
     if (busy) throw new ApiError('TERMINAL_BUSY', 'Settle once the transaction in progress has finished.', { uti: busy });
-    const opened = batches.last()?.closedAt ?? batches.oldestUnsettledAt() ?? clock.now().getTime();
-    const batch = batches.close(opened, clock.now().getTime(), closedBy, (rows) => totalsOf(rows, identity.currency));
+    const opened = batches.last()?.closedAt ?? open.oldestUnsettledAt() ?? clock.now().getTime();
+    const batch = batches.close(opened, clock.now().getTime(), closedBy, open, (rows) => totalsOf(rows, identity.currency));
     logger.info({ batch: batch.id, closedBy, net: batch.totals.net }, 'batch settled');
     Promise.resolve()
       .then(() => printer.print(zReport(batch, identity), `Z report ${batch.id}`))
@@ -70,10 +72,10 @@ export class SettlementService {
 
   /** Closes the batch if a settlement time passed since the last close with transactions waiting. */
   settleIfDue(): BatchView | undefined {
-    const { batches, clock, settlementTime } = this.deps;
+    const { batches, open, clock, settlementTime } = this.deps;
     const due = lastScheduledAt(clock.now(), settlementTime).getTime();
     const lastClose = batches.last()?.closedAt ?? 0;
-    const oldest = batches.oldestUnsettledAt();
+    const oldest = open.oldestUnsettledAt();
     if (lastClose >= due || oldest === null || oldest >= due) return undefined;
     if (this.deps.busyWith()) {
       this.deferred = true;

@@ -1,4 +1,4 @@
-import type { UnsettledRow } from './batches.repository';
+import type { UnsettledRow } from '../transactions/transactions.repository';
 
 export interface TypeTotal {
   count: number;
@@ -33,7 +33,7 @@ export function totalsOf(rows: UnsettledRow[], currency: string): BatchTotals {
     else {
       const bucket = r.voided ? t.voided : t[BUCKETS[r.transType as keyof typeof BUCKETS]];
       bucket.count += 1;
-      bucket.amount += r.amount ?? 0;
+      bucket.amount += r.amount;
     }
   }
   t.net = t.sales.amount + t.completions.amount - t.refunds.amount;

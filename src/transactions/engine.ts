@@ -203,7 +203,7 @@ export class PaymentEngine extends EventEmitter {
       case 'AWAITING_CARD':
         display.showPayment(stageView(tx, s.name, null));
         this.timer = this.after(timings.cardTimeoutMs, () => this.finish(tx.uti, ['AWAITING_CARD'], { status: 'TIMED_OUT', statusReason: 'CARD_TIMEOUT' }));
-        this.callReader(tx, s.name, () => reader.begin({ uti: tx.uti, transType: tx.transType, amount: tx.amount ?? 0 }, this.readerEvents));
+        this.callReader(tx, s.name, () => reader.begin({ uti: tx.uti, transType: tx.transType, amount: tx.amount }, this.readerEvents));
         return;
       case 'READING_CARD':
         display.showPayment(stageView(tx, s.name, null));
@@ -256,7 +256,7 @@ export class PaymentEngine extends EventEmitter {
       if (this.finish(tx.uti, ['AUTHORIZING'], { status: 'DECLINED', statusReason: 'ISSUER_UNAVAILABLE', responseCode: '91', reversal: 'PENDING' })) this.deps.reverseLater();
     };
     this.timer = this.after(timings.hostTimeoutMs, unanswered);
-    const request = { uti: tx.uti, transType: tx.transType, amount: tx.amount ?? 0, currency: tx.currency, hostData: card?.hostData ?? null, pinVerified, originalUti: tx.originalUti, originalAuthCode: tx.originalAuthCode };
+    const request = { uti: tx.uti, transType: tx.transType, amount: tx.amount, currency: tx.currency, hostData: card?.hostData ?? null, pinVerified, originalUti: tx.originalUti, originalAuthCode: tx.originalAuthCode };
     // Promise.resolve().then: a host adapter that throws at once is a host that did not answer.
     Promise.resolve()
       .then(() => host.authorize(request))

@@ -8,12 +8,34 @@ export interface TransactionEventRow {
   detail: string | null;
 }
 
+/** A transition as the audit trail shows it: the terminal acted, for the register that started the payment. */
+export interface StepEntry {
+  id: number;
+  at: number;
+  actor: string;
+  role: 'pos';
+  origin: 'terminal';
+  event: string;
+  outcome: string;
+  uti: string;
+}
+
 /** The append-only log of state machine transitions. */
 export class TransactionEventsRepository {
   private readonly insertStmt;
+  private readonly latestStepsStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(`INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail) VALUES (@transactionId, @at, @fromState, @toState, @detail)`);
+    this.latestStepsStmt = db.prepare<[number], StepEntry>(`
+      SELECT e.id, e.at, t.register_id AS actor, 'pos' AS role, 'terminal' AS origin, 'transaction.' || lower(e.to_state) AS event,
+        coalesce(e.detail, 'OK') AS outcome, t.uti FROM transaction_events e JOIN transactions t ON t.id = e.transaction_id
+      ORDER BY e.id DESC LIMIT ?`);
+  }
+
+  /** The latest `n` transitions, newest first, as audit entries. */
+  latestSteps(n: number): StepEntry[] {
+    return this.latestStepsStmt.all(n);
   }
 
   append(e: TransactionEventRow): number {

@@ -3,7 +3,7 @@ import type { TransactionEventsRepository } from './events.repository';
 import type { NewTransaction, TransactionChange, TransactionsRepository } from './transactions.repository';
 import type { ActiveTransaction, StateName } from './states';
 
-export type LedgerTransaction = Pick<ActiveTransaction, 'id' | 'uti' | 'transType' | 'originalUti'>;
+export type LedgerTransaction = Pick<ActiveTransaction, 'id' | 'uti' | 'transType' | 'originalUti' | 'registerId'>;
 
 /**
  * Commits each transition with its event, and what belongs with an outcome (the original marked voided
@@ -13,7 +13,7 @@ export class Ledger {
   readonly open: (tx: NewTransaction, to: StateName) => { id: number; eventId: number };
   readonly advance: (tx: LedgerTransaction, from: StateName, to: StateName, change: TransactionChange, at: number, detail?: string) => number;
 
-  constructor(db: Db, transactions: TransactionsRepository, events: TransactionEventsRepository, outbox: { enqueue(uti: string, at: number): void }) {
+  constructor(db: Db, transactions: TransactionsRepository, events: TransactionEventsRepository, outbox: { enqueue(uti: string, registerId: string, at: number): void }) {
     this.open = db.transaction((tx: NewTransaction, to: StateName) => {
       const id = transactions.insert(tx);
       const eventId = events.append({ transactionId: id, at: tx.createdAt, fromState: 'IDLE', toState: to, detail: null });
@@ -29,7 +29,7 @@ export class Ledger {
         }
         if (tx.transType === 'COMPLETION') transactions.markCompleted(tx.originalUti, tx.uti);
       }
-      if (change.status && change.status !== 'IN_PROGRESS') outbox.enqueue(tx.uti, at);
+      if (change.status && change.status !== 'IN_PROGRESS') outbox.enqueue(tx.uti, tx.registerId, at);
       return eventId;
     });
   }

@@ -24,15 +24,14 @@ const CVM_LINES: Record<string, string> = { PIN: 'PIN VERIFIED', NO_CVM: 'NO CAR
 const line = (text: string, size = '3', align: ReceiptLine[2] = 'L', style: ReceiptLine[3] = 'N'): ReceiptLine => [text, size, align, style];
 
 /** Both copies, in Paynt's line format; only for outcomes that reached the host (approved or declined). */
-export function buildReceipts(tx: TransactionRow, identity: TerminalIdentity, original?: TransactionRow): Receipts | undefined {
+export function buildReceipts(tx: TransactionRow, identity: TerminalIdentity): Receipts | undefined {
   if (tx.status !== 'APPROVED' && tx.status !== 'DECLINED') return undefined;
-  const copy = (title: string) => receipt(tx, identity, title, original);
+  const copy = (title: string) => receipt(tx, identity, title);
   return { merchant: copy('MERCHANT COPY'), cardholder: copy('CARDHOLDER COPY') };
 }
 
-function receipt(tx: TransactionRow, identity: TerminalIdentity, copy: string, original?: TransactionRow): ReceiptLine[] {
+function receipt(tx: TransactionRow, identity: TerminalIdentity, copy: string): ReceiptLine[] {
   const { date, time } = receiptDateTime(new Date(tx.createdAt));
-  const amount = tx.amount ?? original?.amount ?? null;
   const outcome = tx.status === 'APPROVED' ? (tx.authCode ? `AUTHORISED - ${tx.authCode}` : 'AUTHORISED') : `DECLINED - ${tx.responseCode ?? ''} ${(tx.statusReason ?? '').replace(/_/g, ' ')}`.trim();
   const lines: ReceiptLine[] = [
     line(identity.merchantName, '5', 'C', 'B'),
@@ -43,7 +42,7 @@ function receipt(tx: TransactionRow, identity: TerminalIdentity, copy: string, o
     line(`${date} ${time}`),
     line(TITLES[tx.transType], '5', 'C', 'B'),
   ];
-  if (amount !== null) lines.push(line(`AMOUNT: ${formatAmount(amount, tx.currency)}`, '4', 'L', 'B'));
+  lines.push(line(`AMOUNT: ${formatAmount(tx.amount, tx.currency)}`, '4', 'L', 'B'));
   lines.push(line(outcome, '4', 'C', 'B'));
   if (tx.maskedPan) lines.push(line(`CARD: ${tx.maskedPan}`));
   if (tx.cvm) lines.push(line(CVM_LINES[tx.cvm] ?? tx.cvm));

@@ -9,7 +9,7 @@ export function checkCompletion(original: TransactionRow, amount: number): void 
   }
   if (original.voidedBy) throw new ApiError('ALREADY_VOIDED', 'This pre-authorisation was voided.', { uti: original.voidedBy });
   if (original.completedBy) throw new ApiError('ALREADY_COMPLETED', 'This pre-authorisation is already completed.', { uti: original.completedBy });
-  if (amount > (original.amount ?? 0)) {
+  if (amount > original.amount) {
     throw new ApiError('AMOUNT_EXCEEDS_PREAUTH', `The completion may be at most the pre-authorised ${original.amount}.`, { preauthAmount: original.amount });
   }
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../db/open';
 import { ValidationError } from '../shared/errors';
-import type { TransactionRow } from './transactions.repository';
+import { COLUMNS, type TransactionRow } from './transactions.repository';
 
 export interface SearchFilters {
   reference?: string;
@@ -11,12 +11,6 @@ export interface SearchFilters {
   limit: number;
   cursor?: string;
 }
-
-const COLUMNS = `id, uti, trans_type AS transType, amount, currency, reference, original_uti AS originalUti,
-  register_id AS registerId, NULL AS requestHash, disable_printing AS disablePrinting, status, stage,
-  status_reason AS statusReason, response_code AS responseCode, auth_code AS authCode, masked_pan AS maskedPan,
-  entry_mode AS entryMode, aid, app_name AS appName, cvm, voided_by AS voidedBy, completed_by AS completedBy,
-  reversal, batch_id AS batchId, created_at AS createdAt, completed_at AS completedAt`;
 
 // The cursor is the (created_at, id) of the last row of the page, opaque to the client.
 export const encodeCursor = (row: { createdAt: number; id: number }): string => Buffer.from(`t${row.createdAt}.${row.id}`).toString('base64url');

@@ -31,7 +31,7 @@ export interface ActiveTransaction {
   id: number;
   uti: string;
   transType: TransType;
-  amount: number | null;
+  amount: number;
   currency: string;
   originalUti: string | null;
   registerId: string;

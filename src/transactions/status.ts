@@ -7,11 +7,11 @@ import type { FinalStatus, InProgressStatus } from './transactions.schemas';
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** 202 while a transaction runs: what it is and where it is, and no transApproved. */
-export function inProgressBody(tx: TransactionRow, original?: TransactionRow): InProgressStatus {
+export function inProgressBody(tx: TransactionRow): InProgressStatus {
   return {
     uti: tx.uti,
     transactionType: tx.transType,
-    transAmount: tx.amount ?? original?.amount ?? null,
+    transAmount: tx.amount,
     originalUti: tx.originalUti,
     status: 'IN_PROGRESS',
     stage: tx.stage === 'PRINTING' || tx.stage === null ? 'AUTHORIZING' : tx.stage,
@@ -21,13 +21,13 @@ export function inProgressBody(tx: TransactionRow, original?: TransactionRow): I
 }
 
 /** 200 once final: every field of Paynt's model, and eposd's own beside them. */
-export function finalBody(tx: TransactionRow, identity: TerminalIdentity, original?: TransactionRow): FinalStatus {
-  const receipts = buildReceipts(tx, identity, original);
-  return { ...summaryBody(tx, identity, original), cardholderReceipt: receipts?.cardholder ?? [], merchantReceipt: receipts?.merchant ?? [] };
+export function finalBody(tx: TransactionRow, identity: TerminalIdentity): FinalStatus {
+  const receipts = buildReceipts(tx, identity);
+  return { ...summaryBody(tx, identity), cardholderReceipt: receipts?.cardholder ?? [], merchantReceipt: receipts?.merchant ?? [] };
 }
 
 /** The status without its receipts: what lists show. */
-export function summaryBody(tx: TransactionRow, identity: TerminalIdentity, original?: TransactionRow): Omit<FinalStatus, 'cardholderReceipt' | 'merchantReceipt'> {
+export function summaryBody(tx: TransactionRow, identity: TerminalIdentity): Omit<FinalStatus, 'cardholderReceipt' | 'merchantReceipt'> {
   return {
     uti: tx.uti,
     originalUti: tx.originalUti,
@@ -35,7 +35,7 @@ export function summaryBody(tx: TransactionRow, identity: TerminalIdentity, orig
     transCancelled: tx.status === 'CANCELLED',
     voided: tx.voidedBy !== null,
     transactionType: tx.transType,
-    transAmount: tx.amount ?? original?.amount ?? null,
+    transAmount: tx.amount,
     authCode: tx.authCode,
     primaryAccountNumber: tx.maskedPan,
     transactionDate: javaDateString(new Date(tx.createdAt)),

@@ -5,7 +5,8 @@ export interface TransactionRow {
   id: number;
   uti: string;
   transType: TransType;
-  amount: number | null;
+  /** Minor units; a REVERSAL's is the amount it voids. */
+  amount: number;
   currency: string;
   reference: string | null;
   originalUti: string | null;
@@ -41,11 +42,21 @@ export type TransactionChange = Partial<
   Pick<TransactionRow, 'status' | 'stage' | 'statusReason' | 'responseCode' | 'authCode' | 'maskedPan' | 'entryMode' | 'aid' | 'appName' | 'cvm' | 'completedAt' | 'reversal'>
 >;
 
-const COLUMNS = `id, uti, trans_type AS transType, amount, currency, reference, original_uti AS originalUti,
+/** Every column of a transaction row, as the row's fields: the one list every SELECT of the module uses. */
+export const COLUMNS = `id, uti, trans_type AS transType, amount, currency, reference, original_uti AS originalUti,
   register_id AS registerId, request_hash AS requestHash, disable_printing AS disablePrinting, status, stage,
   status_reason AS statusReason, response_code AS responseCode, auth_code AS authCode, masked_pan AS maskedPan,
   entry_mode AS entryMode, aid, app_name AS appName, cvm, voided_by AS voidedBy, completed_by AS completedBy,
   reversal, batch_id AS batchId, created_at AS createdAt, completed_at AS completedAt`;
+
+/** A final transaction of the open batch, as settlement totals it. */
+export interface UnsettledRow {
+  transType: string;
+  status: string;
+  amount: number;
+  voided: number;
+  createdAt: number;
+}
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -57,6 +68,10 @@ export class TransactionsRepository {
   private readonly markVoidedStmt;
   private readonly markCompletedStmt;
   private readonly reopenPreauthStmt;
+  private readonly unsettledStmt;
+  private readonly oldestUnsettledStmt;
+  private readonly assignBatchStmt;
+  private readonly countsStmt;
   private readonly updateStmts = new Map<string, ReturnType<Db['prepare']>>();
 
   constructor(private readonly db: Db) {
@@ -71,6 +86,30 @@ export class TransactionsRepository {
     this.markVoidedStmt = db.prepare(`UPDATE transactions SET voided_by = ? WHERE uti = ? AND voided_by IS NULL`);
     this.markCompletedStmt = db.prepare(`UPDATE transactions SET completed_by = ? WHERE uti = ? AND completed_by IS NULL`);
     this.reopenPreauthStmt = db.prepare(`UPDATE transactions SET completed_by = NULL WHERE completed_by = ?`);
+    this.unsettledStmt = db.prepare<[], UnsettledRow>(`
+      SELECT trans_type AS transType, status, amount, voided_by IS NOT NULL AS voided, created_at AS createdAt
+      FROM transactions WHERE batch_id IS NULL AND status <> 'IN_PROGRESS'`);
+    this.oldestUnsettledStmt = db.prepare<[], { at: number | null }>(`SELECT min(created_at) AS at FROM transactions WHERE batch_id IS NULL AND status <> 'IN_PROGRESS'`);
+    this.assignBatchStmt = db.prepare(`UPDATE transactions SET batch_id = ? WHERE batch_id IS NULL AND status <> 'IN_PROGRESS'`);
+    this.countsStmt = db.prepare<[], { status: string; n: number }>(`SELECT status, count(*) AS n FROM transactions GROUP BY status`);
+  }
+
+  /** The final transactions of the open batch. */
+  unsettled(): UnsettledRow[] {
+    return this.unsettledStmt.all();
+  }
+
+  oldestUnsettledAt(): number | null {
+    return this.oldestUnsettledStmt.get()!.at;
+  }
+
+  /** Puts every final transaction of the open batch into the batch `batchId`. */
+  assignBatch(batchId: number): void {
+    this.assignBatchStmt.run(batchId);
+  }
+
+  countsByStatus(): Record<string, number> {
+    return Object.fromEntries(this.countsStmt.all().map((r) => [r.status, r.n]));
   }
 
   insert(tx: NewTransaction): number {

@@ -28,7 +28,7 @@ export type StatusAnswer = { final: false; body: ReturnType<typeof inProgressBod
 const requestHash = (r: TransactionRequest) => createHash('sha256').update(JSON.stringify([r.transType, r.amountTrans ?? null, r.reference ?? null])).digest().subarray(0, 16);
 
 const ack = (tx: Pick<TransactionRow, 'transType' | 'amount' | 'uti'>): Acknowledgement =>
-  tx.transType === 'REVERSAL' ? { transType: tx.transType, uti: tx.uti } : { transType: tx.transType, amountTrans: tx.amount ?? undefined, uti: tx.uti };
+  tx.transType === 'REVERSAL' ? { transType: tx.transType, uti: tx.uti } : { transType: tx.transType, amountTrans: tx.amount, uti: tx.uti };
 
 /** Which fields each type needs; the schema has already checked each field's form. */
 function checkShape(r: TransactionRequest): void {
@@ -76,12 +76,12 @@ export class TransactionService {
     const uti = clientUti ?? ids.uti();
     const amount = r.transType === 'REVERSAL' ? original!.amount : r.amountTrans!;
     const card = original ? { maskedPan: original.maskedPan, entryMode: original.entryMode, aid: original.aid, appName: original.appName, cvm: original.cvm } : {};
-    const answer = ack({ transType: r.transType, amount: r.amountTrans ?? null, uti });
+    const answer = ack({ transType: r.transType, amount, uti });
     engine.begin(
       {
         uti,
         transType: r.transType,
-        amount: r.transType === 'REVERSAL' ? null : amount,
+        amount,
         currency: identity.currency,
         reference: r.reference ?? null,
         originalUti: original?.uti ?? null,
@@ -99,9 +99,8 @@ export class TransactionService {
   status(uti: string): StatusAnswer | undefined {
     const tx = this.deps.transactions.findByUti(uti);
     if (!tx) return undefined;
-    const original = tx.originalUti ? this.deps.transactions.findByUti(tx.originalUti) : undefined;
-    if (tx.status === 'IN_PROGRESS') return { final: false, body: inProgressBody(tx, original) };
-    return { final: true, body: finalBody(tx, this.deps.identity, original) };
+    if (tx.status === 'IN_PROGRESS') return { final: false, body: inProgressBody(tx) };
+    return { final: true, body: finalBody(tx, this.deps.identity) };
   }
 
   /** The UTI of the payment the terminal is busy with, if any. */
@@ -142,8 +141,7 @@ export class TransactionService {
   async reprint(uti: string, copy: 'cardholder' | 'merchant'): Promise<void> {
     const tx = this.deps.transactions.findByUti(uti);
     if (!tx) throw new ApiError('NOT_FOUND', 'No transaction with that UTI exists on this terminal.', { uti });
-    const original = tx.originalUti ? this.deps.transactions.findByUti(tx.originalUti) : undefined;
-    const receipts = buildReceipts(tx, this.deps.identity, original);
+    const receipts = buildReceipts(tx, this.deps.identity);
     if (!receipts) throw new ApiError('NOTHING_TO_PRINT', tx.status === 'IN_PROGRESS' ? 'The transaction is still in progress.' : `A ${tx.status} transaction has no receipt.`, { uti });
     const lines = [...receipts[copy]];
     lines.splice(2, 0, ['*** DUPLICATE ***', '4', 'C', 'B']);

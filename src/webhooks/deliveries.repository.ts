@@ -32,8 +32,8 @@ export class DeliveriesRepository {
     // Only for a register that gave a callback URL and is still paired.
     this.enqueueStmt = db.prepare(`
       INSERT INTO webhook_deliveries (delivery_id, register_id, uti, created_at, next_attempt_at)
-      SELECT @deliveryId, r.register_id, t.uti, @at, @at FROM transactions t JOIN registers r ON r.register_id = t.register_id
-      WHERE t.uti = @uti AND r.callback_url IS NOT NULL AND r.revoked_at IS NULL`);
+      SELECT @deliveryId, register_id, @uti, @at, @at FROM registers
+      WHERE register_id = @registerId AND callback_url IS NOT NULL AND revoked_at IS NULL`);
     this.dueStmt = db.prepare<[number, number], DueDelivery>(`
       SELECT d.id, d.delivery_id AS deliveryId, d.uti, d.created_at AS createdAt, d.attempts, r.callback_url AS url, r.webhook_secret AS secret
       FROM webhook_deliveries d JOIN registers r ON r.register_id = d.register_id
@@ -50,8 +50,9 @@ export class DeliveriesRepository {
              count(delivered_at) AS delivered, count(failed_at) AS failed FROM webhook_deliveries`);
   }
 
-  enqueue(uti: string, at: number): void {
-    this.enqueueStmt.run({ deliveryId: this.ids.deliveryId(), uti, at });
+  /** Queues the outcome of `uti` for the register that started it, if it wants webhooks. */
+  enqueue(uti: string, registerId: string, at: number): void {
+    this.enqueueStmt.run({ deliveryId: this.ids.deliveryId(), uti, registerId, at });
   }
   due(now: number, limit: number): DueDelivery[] {
     return this.dueStmt.all(now, limit);

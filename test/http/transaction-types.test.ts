@@ -219,6 +219,14 @@ describe('POST and GET /payntpos/1.0.0/transaction', () => {
       expect(committedStates(t.ctx.db, uti)).toEqual(['IDLE→AUTHORIZING', 'AUTHORIZING→IDLE']);
     });
 
+    it('shows the voided amount for a REVERSAL everywhere: in GET /transaction, GET /transactions and the event replay', async () => {
+      const sale = await pay({ transType: 'SALE', amountTrans: 1234 });
+      const { uti } = await pay({ transType: 'REVERSAL', uti: sale.uti });
+      const listed = await request(app).get(`${TX_PATH}s`).query({ type: 'REVERSAL' }).set('Authorization', token);
+      expect(listed.body.transactions).toEqual([expect.objectContaining({ uti, transAmount: 1234 })]);
+      expect(t.ctx.feed.since(0).events.filter((e) => e.uti === uti).map((e) => e.transAmount)).toEqual([1234, 1234]);
+    });
+
     it.each(['REFUND', 'PREAUTH'])('voids an approved %s too', async (transType) => {
       const original = await pay({ transType, amountTrans: 700 });
       const { uti } = await pay({ transType: 'REVERSAL', uti: original.uti });
