@@ -23,7 +23,8 @@ import { lanAddresses } from './shared/network';
 import { PaymentEngine, type EngineTimings, type TransitionEvent } from './transactions/engine';
 import { TransactionEventsRepository } from './transactions/events.repository';
 import { Ledger } from './transactions/ledger';
-import { buildReceipts } from './transactions/receipts';
+import { finalDetailsOf } from './transactions/receipts';
+import { followPayments } from './screen/payment-screen';
 import { recoverInterrupted } from './transactions/recovery';
 import { Retention } from './transactions/retention';
 import { Reversals } from './transactions/reversals';
@@ -58,7 +59,6 @@ export interface ContextOverrides {
 
 export type AppContext = ReturnType<typeof createContext>;
 
-const RESULT_DISPLAY_MS = 5_000;
 const COMMIT_RETRY_MS = 1_000;
 const PRINT_TIMEOUT_MS = 30_000;
 const SIM_PIN_DELAY_MS = 1_500;
@@ -79,7 +79,8 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const events = new TransactionEventsRepository(db);
   const auditRepo = new AuditRepository(db, (n) => events.latestSteps(n));
   const audit = new AuditLog({ audit: auditRepo, clock, logger });
-  const pairing = new PairingService({ registers, clock, ids, identity, fingerprint, display: screen, logger, pairingTtlMs: config.pairingTtlS * 1000 });
+  const pairing = new PairingService({ registers, clock, ids, identity, fingerprint, logger, pairingTtlMs: config.pairingTtlS * 1000 });
+  pairing.on('window', (view) => screen.showPairing(view));
 
   const simulator = new SimulatedCardReader({ mode: config.simMode, cardDelayMs: config.simCardDelayMs, pinDelayMs: Math.min(SIM_PIN_DELAY_MS, config.simCardDelayMs), readDelayMs: config.simReadDelayMs, logger });
   const reader = overrides.reader ?? simulator;
@@ -90,25 +91,23 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const deliveries = new DeliveriesRepository(db, ids);
   const ledger = new Ledger(db, transactionsRepo, events, deliveries);
   const reversals = new Reversals({ transactions: transactionsRepo, host, logger });
+  const finalOf = finalDetailsOf(transactionsRepo, identity);
   const engine = new PaymentEngine({
     ledger,
     reader,
     host,
     printer: printQueue,
-    display: screen,
     clock,
     logger,
-    timings: { cardTimeoutMs: config.cardTimeoutMs, hostTimeoutMs: config.hostTimeoutMs, resultDisplayMs: RESULT_DISPLAY_MS, commitRetryMs: COMMIT_RETRY_MS, printTimeoutMs: PRINT_TIMEOUT_MS, ...overrides.timings },
-    finalDetails: (uti) => {
-      const tx = transactionsRepo.findByUti(uti);
-      return tx && { maskedPan: tx.maskedPan, receipts: buildReceipts(tx, identity) };
-    },
+    timings: { cardTimeoutMs: config.cardTimeoutMs, hostTimeoutMs: config.hostTimeoutMs, commitRetryMs: COMMIT_RETRY_MS, printTimeoutMs: PRINT_TIMEOUT_MS, ...overrides.timings },
+    receiptsOf: (uti) => finalOf(uti)?.receipts,
     reverseLater: () => void reversals.flush(),
   });
   const transactions = new TransactionService({ transactions: transactionsRepo, printer: printQueue, engine, identity, clock, ids, search: new TransactionSearch(db) });
   const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, alsoPurge: [auditRepo, deliveries] });
   const webhooks = new WebhookDispatcher({ deliveries, clock, logger, fetch: overrides.fetch, bodyFor: (uti) => transactions.status(uti)?.body });
   engine.on('transition', (e: TransitionEvent) => e.outcome && webhooks.kick());
+  const stopFollowing = followPayments({ engine, screen, finalOf });
   const settlement = new SettlementService({
     batches: new BatchesRepository(db),
     open: transactionsRepo,
@@ -184,6 +183,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
       pairing.openIfUnpaired();
     },
     destroy(): void {
+      stopFollowing();
       engine.stop();
       reversals.stop();
       settlement.stop();

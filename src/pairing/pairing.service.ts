@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { Clock } from '../shared/clock';
 import type { IdGenerator } from '../shared/ids';
 import type { Logger } from '../shared/logger';
 import { ApiError, ValidationError } from '../shared/errors';
 import type { TerminalIdentity } from '../identity/identity';
-import type { Display } from '../screen/display';
 import type { RegistersRepository, Role } from './registers.repository';
 import { issueToken, secretMatches, splitToken } from './tokens';
 
@@ -48,7 +48,6 @@ interface Deps {
   ids: IdGenerator;
   identity: TerminalIdentity;
   fingerprint: string;
-  display: Display;
   logger: Logger;
   pairingTtlMs: number;
 }
@@ -57,12 +56,20 @@ interface Deps {
 // neither the answer nor its timing tells them apart.
 const pairingFailed = () => new ApiError('PAIRING_FAILED', 'The pairing code is wrong, expired or already used. Open pairing on the terminal for a new code.');
 
-export class PairingService {
+/** The open pairing window, as the screen shows it: emitted as 'window' whenever it opens or closes. */
+export interface PairingWindowView {
+  code: string;
+  expiresAt: string;
+}
+
+export class PairingService extends EventEmitter<{ window: [PairingWindowView | undefined] }> {
   private window: PairingWindow | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
   private readonly revokedListeners = new Set<(registerId: string | '*') => void>();
 
-  constructor(private readonly deps: Deps) {}
+  constructor(private readonly deps: Deps) {
+    super();
+  }
 
   /** Opens a pairing window with a fresh code, replacing any open one. */
   openWindow(): { code: string; expiresAt: Date } {
@@ -171,6 +178,6 @@ export class PairingService {
   private setWindow(window: PairingWindow | undefined): void {
     this.window = window;
     if (!window) clearTimeout(this.expiryTimer);
-    this.deps.display.showPairing(window ? { code: window.code, expiresAt: window.expiresAt.toISOString() } : undefined);
+    this.emit('window', window ? { code: window.code, expiresAt: window.expiresAt.toISOString() } : undefined);
   }
 }

@@ -1,4 +1,4 @@
-import type { ReceiptLine } from '../screen/display';
+import type { ReceiptLine } from '../printer/printer';
 import type { Printer } from './printer';
 
 /**

@@ -1,5 +1,5 @@
 import type { Logger } from '../shared/logger';
-import type { ReceiptLine } from '../screen/display';
+import type { ReceiptLine } from './printer';
 import type { Printer } from './printer';
 
 /** A printer that writes what it prints to the log. It never runs out of paper. */

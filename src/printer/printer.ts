@@ -1,4 +1,5 @@
-import type { ReceiptLine } from '../screen/display';
+/** One printed line, in Paynt's receipt format: [text, size "1".."9", align L|C|R, style N|B]. */
+export type ReceiptLine = [text: string, size: string, align: 'L' | 'C' | 'R', style: 'N' | 'B'];
 
 /** The printer port. */
 export interface Printer {

@@ -1,4 +1,6 @@
-/** What the terminal's display can be asked to show: the port the services talk to. */
+import type { ReceiptLine } from '../printer/printer';
+
+/** What the terminal's display shows: the screen renders it from what the domain reports. */
 
 export interface PairingView {
   code: string;
@@ -17,21 +19,14 @@ export type Prompt =
   | 'TIMED_OUT'
   | 'FAILED';
 
-export type ReceiptLine = [text: string, size: string, align: 'L' | 'C' | 'R', style: 'N' | 'B'];
-
 export interface PaymentView {
   uti: string;
   transType: string;
-  amount: number | null;
+  amount: number;
   currency: string;
   prompt: Prompt;
   message: string;
   /** Masked PAN, once a card was read. */
   card?: string;
   receipt?: ReceiptLine[];
-}
-
-export interface Display {
-  showPairing(view: PairingView | undefined): void;
-  showPayment(view: PaymentView | undefined): void;
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Display, PairingView, PaymentView } from './display';
+import type { PairingView, PaymentView } from './display';
 import { formatAmount } from '../shared/money';
 
 export interface ScreenIdentity {
@@ -24,7 +24,7 @@ export interface ScreenState extends ScreenIdentity {
  * The terminal's display: what is on it now, who is watching, and one `[screen]` line on standard
  * output for every change. A payment in progress takes the screen; a pairing window shows otherwise.
  */
-export class ScreenService extends EventEmitter implements Display {
+export class ScreenService extends EventEmitter {
   private pairing: PairingView | undefined;
   private payment: PaymentView | undefined;
   private sequence = 0;
@@ -81,8 +81,7 @@ function describe(s: ScreenState): string {
       return `[screen] pairing: code ${s.pairingCode} valid until ${s.pairingExpiresAt}, fingerprint ${s.fingerprint}`;
     case 'payment': {
       const p = s.payment!;
-      const amount = p.amount === null ? '' : ` ${formatAmount(p.amount, p.currency)}`;
-      return `[screen] ${p.transType}${amount}: ${p.message}${p.card ? ` (${p.card})` : ''} [${p.uti}]`;
+      return `[screen] ${p.transType} ${formatAmount(p.amount, p.currency)}: ${p.message}${p.card ? ` (${p.card})` : ''} [${p.uti}]`;
     }
   }
 }

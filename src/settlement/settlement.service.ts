@@ -3,7 +3,7 @@ import type { TerminalIdentity } from '../identity/identity';
 import type { Printer } from '../printer/printer';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
-import type { ReceiptLine } from '../screen/display';
+import type { ReceiptLine } from '../printer/printer';
 import { formatAmount } from '../shared/money';
 import type { BatchesRepository, BatchRow, OpenBatch } from './batches.repository';
 import { lastScheduledAt, nextScheduledAt } from './schedule';

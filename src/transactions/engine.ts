@@ -4,18 +4,15 @@ import type { Logger } from '../shared/logger';
 import type { CardRead, CardReader, ReaderEvents } from '../reader/card-reader';
 import type { HostAnswer, PaymentHost } from '../host/payment-host';
 import type { Printer } from '../printer/printer';
-import type { Display, ReceiptLine } from '../screen/display';
+import type { ReceiptLine } from '../printer/printer';
 import { RESPONSE_REASONS } from '../host/response-codes';
 import type { Ledger } from './ledger';
-import { outcomeView, stageView } from './payment-view';
 import { CANCELLABLE, isLegal, type ActiveTransaction, type Outcome, type ReaderState, type Stage, type StateName } from './states';
 import type { NewTransaction, TransactionChange } from './transactions.repository';
 
 export interface EngineTimings {
   cardTimeoutMs: number;
   hostTimeoutMs: number;
-  /** How long an outcome stays on the screen before it returns to idle. */
-  resultDisplayMs: number;
   /** How long to wait before retrying a transition the database refused. */
   commitRetryMs: number;
   /** A printer that has not finished by then is given up on: the terminal must not stay busy. */
@@ -27,12 +24,11 @@ export interface EngineDeps {
   reader: CardReader;
   host: PaymentHost;
   printer: Printer;
-  display: Display;
   clock: Clock;
   logger: Logger;
   timings: EngineTimings;
-  /** The committed transaction's masked PAN and receipts (none for an outcome that never reached the host). */
-  finalDetails: (uti: string) => { maskedPan: string | null; receipts?: { merchant: ReceiptLine[]; cardholder: ReceiptLine[] } } | undefined;
+  /** The committed transaction's receipts (none for an outcome that never reached the host). */
+  receiptsOf: (uti: string) => { merchant: ReceiptLine[]; cardholder: ReceiptLine[] } | undefined;
   /** Sends the pending reversals (committed with the outcome) to the host. */
   reverseLater: () => void;
 }
@@ -41,6 +37,9 @@ export interface TransitionEvent {
   /** The id of its row in transaction_events: also the event stream's id. */
   eventId: number;
   uti: string;
+  tx: ActiveTransaction;
+  /** The card read so far, while the payment waits for a PIN or is authorised. */
+  card: CardRead | null;
   from: StateName;
   to: StateName;
   stage: Stage | null;
@@ -57,7 +56,6 @@ type Next = { state: ReaderState; change?: TransactionChange; outcome?: Outcome;
 export class PaymentEngine extends EventEmitter {
   private state: ReaderState = { name: 'IDLE' };
   private timer: NodeJS.Timeout | undefined;
-  private resultTimer: NodeJS.Timeout | undefined;
   private readonly retries = new Set<NodeJS.Timeout>();
   /** The first entry action of a payment just begun, until it has run: anything that moves the payment runs it first. */
   private entering: (() => void) | undefined;
@@ -136,7 +134,6 @@ export class PaymentEngine extends EventEmitter {
   stop(): void {
     this.entering = undefined;
     clearTimeout(this.timer);
-    clearTimeout(this.resultTimer);
     this.retries.forEach(clearTimeout);
     this.retries.clear();
   }
@@ -190,44 +187,37 @@ export class PaymentEngine extends EventEmitter {
     this.state = to;
     const stage = to.name === 'IDLE' || to.name === 'PRINTING' ? null : to.name;
     this.deps.logger.info({ uti: tx.uti, from, to: to.name, status: outcome?.status }, 'transition');
-    this.enter(to, tx, outcome);
-    this.emit('transition', { eventId, uti: tx.uti, from, to: to.name, stage, outcome } satisfies TransitionEvent);
+    this.enter(to, tx);
+    const card = to.name === 'AWAITING_PIN' || to.name === 'AUTHORIZING' ? to.card : null;
+    this.emit('transition', { eventId, uti: tx.uti, tx, card, from, to: to.name, stage, outcome } satisfies TransitionEvent);
   }
 
-  /** What each state does on entry. */
-  private enter(s: ReaderState, tx: ActiveTransaction, outcome?: Outcome): void {
-    const { reader, display, timings } = this.deps;
+  /** What each state does on entry. The screen follows the 'transition' events (screen/payment-screen.ts). */
+  private enter(s: ReaderState, tx: ActiveTransaction): void {
+    const { reader, timings } = this.deps;
     clearTimeout(this.timer);
-    clearTimeout(this.resultTimer);
     switch (s.name) {
       case 'AWAITING_CARD':
-        display.showPayment(stageView(tx, s.name, null));
         this.timer = this.after(timings.cardTimeoutMs, () => this.finish(tx.uti, ['AWAITING_CARD'], { status: 'TIMED_OUT', statusReason: 'CARD_TIMEOUT' }));
         this.callReader(tx, s.name, () => reader.begin({ uti: tx.uti, transType: tx.transType, amount: tx.amount }, this.readerEvents));
         return;
       case 'READING_CARD':
-        display.showPayment(stageView(tx, s.name, null));
         // A reader that detected a card but never reports the read must not keep the terminal busy.
         this.timer = this.after(timings.cardTimeoutMs, () => this.finish(tx.uti, ['READING_CARD'], { status: 'FAILED', statusReason: 'CARD_READ_ERROR' }));
         return;
       case 'AWAITING_PIN':
-        display.showPayment(stageView(tx, s.name, s.card));
         this.timer = this.after(timings.cardTimeoutMs, () => this.finish(tx.uti, ['AWAITING_PIN'], { status: 'TIMED_OUT', statusReason: 'PIN_TIMEOUT' }));
         this.callReader(tx, s.name, () => reader.requestPin(tx.uti));
         return;
       case 'AUTHORIZING':
-        display.showPayment(stageView(tx, s.name, s.card));
         this.authorize(tx, s.card, s.pinVerified);
         return;
       case 'PRINTING':
         this.callReader(tx, s.name, () => reader.end(tx.uti));
-        this.showOutcome(tx, outcome!);
         this.print(tx);
         return;
       case 'IDLE':
         this.callReader(tx, s.name, () => reader.end(tx.uti));
-        if (outcome) this.showOutcome(tx, outcome);
-        this.resultTimer = this.after(timings.resultDisplayMs, () => this.state.name === 'IDLE' && display.showPayment(undefined));
         return;
       default: {
         const unreachable: never = s;
@@ -277,7 +267,7 @@ export class PaymentEngine extends EventEmitter {
   }
 
   private print(tx: ActiveTransaction): void {
-    const receipts = this.deps.finalDetails(tx.uti)?.receipts;
+    const receipts = this.deps.receiptsOf(tx.uti);
     const done = (detail: string) => this.transition(tx.uti, ['PRINTING'], () => ({ state: { name: 'IDLE' }, detail }));
     if (!receipts) return void done('NOTHING_TO_PRINT');
     // Whichever comes first: the printer finishing, failing, or the print timeout. The guard drops the others.
@@ -296,11 +286,6 @@ export class PaymentEngine extends EventEmitter {
         },
       )
       .catch((err: unknown) => this.deps.logger.error({ err, uti: tx.uti }, 'could not record the end of printing'));
-  }
-
-  private showOutcome(tx: ActiveTransaction, outcome: Outcome): void {
-    const final = this.deps.finalDetails(tx.uti);
-    this.deps.display.showPayment(outcomeView(tx, outcome, final?.maskedPan ?? null, final?.receipts?.cardholder));
   }
 
   private after(ms: number, fn: () => void): NodeJS.Timeout {

@@ -1,8 +1,8 @@
 import type { TerminalIdentity } from '../identity/identity';
-import type { ReceiptLine } from '../screen/display';
+import type { ReceiptLine } from '../printer/printer';
 import { formatAmount } from '../shared/money';
 import { receiptDateTime } from './java-date';
-import type { TransactionRow } from './transactions.repository';
+import type { TransactionRow, TransactionsRepository } from './transactions.repository';
 
 export interface Receipts {
   merchant: ReceiptLine[];
@@ -22,6 +22,14 @@ const ENTRY_MODES: Record<string, string> = { ICC: 'CHIP', PICC: 'CONTACTLESS', 
 const CVM_LINES: Record<string, string> = { PIN: 'PIN VERIFIED', NO_CVM: 'NO CARDHOLDER VERIFICATION', SIGNATURE: 'SIGNATURE VERIFIED' };
 
 const line = (text: string, size = '3', align: ReceiptLine[2] = 'L', style: ReceiptLine[3] = 'N'): ReceiptLine => [text, size, align, style];
+
+/** A committed transaction's masked PAN and receipts, read by its UTI: what printing and the screen's outcome need. */
+export function finalDetailsOf(transactions: Pick<TransactionsRepository, 'findByUti'>, identity: TerminalIdentity) {
+  return (uti: string): { maskedPan: string | null; receipts: Receipts | undefined } | undefined => {
+    const tx = transactions.findByUti(uti);
+    return tx && { maskedPan: tx.maskedPan, receipts: buildReceipts(tx, identity) };
+  };
+}
 
 /** Both copies, in Paynt's line format; only for outcomes that reached the host (approved or declined). */
 export function buildReceipts(tx: TransactionRow, identity: TerminalIdentity): Receipts | undefined {

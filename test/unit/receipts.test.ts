@@ -1,5 +1,5 @@
 import type { TerminalIdentity } from '../../src/identity/identity';
-import type { ReceiptLine } from '../../src/screen/display';
+import type { ReceiptLine } from '../../src/printer/printer';
 import { buildReceipts } from '../../src/transactions/receipts';
 import type { TransactionRow } from '../../src/transactions/transactions.repository';
 

@@ -1,6 +1,7 @@
+import type { ReceiptLine } from '../printer/printer';
 import type { CardRead } from '../reader/card-reader';
-import type { PaymentView, Prompt, ReceiptLine } from '../screen/display';
-import type { ActiveTransaction, Outcome, StateName } from './states';
+import type { ActiveTransaction, Outcome, StateName } from '../transactions/states';
+import type { PaymentView, Prompt } from './display';
 
 const PROMPTS: Partial<Record<StateName, [Prompt, string]>> = {
   AWAITING_CARD: ['PRESENT_CARD', 'Present card'],
