@@ -2,25 +2,10 @@
 // OpenAPI 3.1 schema. Prints one JSON line {valid, version, errors} and exits 1 when invalid.
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
-
-async function ownDocument() {
-  const { loadConfig } = require('../dist/config/config.js');
-  const { createContext } = require('../dist/context.js');
-  const { openDatabase } = require('../dist/db/open.js');
-  const { createApp } = require('../dist/app.js');
-  const ctx = createContext(loadConfig({}), '0'.repeat(64), { db: openDatabase(':memory:'), screenOut: () => {} });
-  try {
-    return createApp(ctx).locals.openapi;
-  } finally {
-    ctx.destroy();
-  }
-}
+import { ownDocument } from './openapi-document.mjs';
 
 const file = process.argv[2];
-const spec = file ? JSON.parse(readFileSync(file, 'utf8')) : await ownDocument();
+const spec = file ? JSON.parse(readFileSync(file, 'utf8')) : ownDocument();
 const result = await new Validator().validate(spec);
 console.log(JSON.stringify({ valid: result.valid, version: result.valid ? spec.openapi : undefined, errors: result.valid ? [] : result.errors }));
 process.exit(result.valid ? 0 : 1);

@@ -84,7 +84,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
 
   const simulator = new SimulatedCardReader({ mode: config.simMode, cardDelayMs: config.simCardDelayMs, pinDelayMs: Math.min(SIM_PIN_DELAY_MS, config.simCardDelayMs), readDelayMs: config.simReadDelayMs, logger });
   const reader = overrides.reader ?? simulator;
-  const host = overrides.host ?? new SimulatedHost({ authDelayMs: config.simAuthDelayMs, lateAnswerMs: config.hostTimeoutMs + config.simAuthDelayMs + 1000, ids, logger });
+  const host = overrides.host ?? new SimulatedHost({ authDelayMs: config.simAuthDelayMs, lateAnswerMs: config.hostTimeoutMs + config.simAuthDelayMs + 1000, ids, logger, journal: config.simHostJournal });
   const printer = overrides.printer ?? new SimulatedPrinter(logger, config.simPrintDelayMs);
   const printQueue = new PrintQueue(printer);
   const transactionsRepo = new TransactionsRepository(db);

@@ -32,6 +32,7 @@ export const OPTIONS = {
   simReadDelayMs: option({ env: 'EPOSD_SIM_READ_DELAY_MS', flag: 'sim-read-delay-ms', description: 'ms the simulated reader takes to read a presented card', parse: integer(0, 600_000), default: 0 }),
   simAuthDelayMs: option({ env: 'EPOSD_SIM_AUTH_DELAY_MS', flag: 'sim-auth-delay-ms', description: 'ms the simulated host takes to answer', parse: integer(0, 600_000), default: 1000 }),
   simPrintDelayMs: option({ env: 'EPOSD_SIM_PRINT_DELAY_MS', flag: 'sim-print-delay-ms', description: 'ms the simulated printer takes per receipt', parse: integer(0, 600_000), default: 0 }),
+  simHostJournal: option({ env: 'EPOSD_SIM_HOST_JOURNAL', flag: 'sim-host-journal', description: 'file where the simulated host records each message it receives', parse: text(4096) }),
   cardTimeoutMs: option({ env: 'EPOSD_CARD_TIMEOUT_MS', flag: 'card-timeout-ms', description: 'ms to wait for a card', parse: integer(1, 3_600_000), default: 60_000 }),
   hostTimeoutMs: option({ env: 'EPOSD_HOST_TIMEOUT_MS', flag: 'host-timeout-ms', description: 'ms to wait for the payment host before declining 91', parse: integer(1, 600_000), default: 15_000 }),
   pairingTtlS: option({ env: 'EPOSD_PAIRING_TTL_S', flag: 'pairing-ttl-s', description: 'seconds a pairing code is valid', parse: integer(10, 86_400), default: 600 }),

@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import type { IdGenerator } from '../shared/ids';
 import type { Logger } from '../shared/logger';
 import { behaviourFor } from '../reader/simulator/test-amounts';
@@ -10,6 +11,12 @@ export interface HostSimulatorOptions {
   lateAnswerMs: number;
   ids: IdGenerator;
   logger: Logger;
+  /**
+   * A file where each message is recorded as a JSON line the moment it arrives, written synchronously:
+   * the acquirer's own record, which a crash of the terminal cannot take back. For tests that count
+   * what the host was asked (EPOSD_SIM_HOST_JOURNAL).
+   */
+  journal?: string;
 }
 
 /** The acquirer, simulated: it answers after the auth delay, and counts what it was asked. */
@@ -21,6 +28,7 @@ export class SimulatedHost implements PaymentHost {
 
   async authorize(req: AuthorizationRequest): Promise<HostAnswer> {
     this.authorizations.push(req.uti);
+    this.record({ message: 'authorization', uti: req.uti, transType: req.transType });
     const behaviour = behaviourFor(req.amount);
     if (behaviour.kind === 'HOST_TIMEOUT') {
       await this.wait(this.opts.lateAnswerMs);
@@ -36,9 +44,14 @@ export class SimulatedHost implements PaymentHost {
   }
 
   async reverse(uti: string, reason: string): Promise<void> {
+    this.record({ message: 'reversal', uti, reason });
     await this.wait(this.opts.authDelayMs);
     this.reversals.push(uti);
     this.opts.logger.info({ uti, reason }, 'simulated host: reversal received');
+  }
+
+  private record(entry: Record<string, string>): void {
+    if (this.opts.journal) appendFileSync(this.opts.journal, `${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`);
   }
 
   private wait(ms: number): Promise<void> {

@@ -1,4 +1,4 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { ValidationError, type FieldError } from '../shared/errors';
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { QueryBoolean, StringEnum } from '../http/schema-types';
+import { QueryBoolean, StringEnum, Tuple } from '../http/schema-types';
 
 export const TRANS_TYPES = ['SALE', 'REFUND', 'PREAUTH', 'COMPLETION', 'REVERSAL'] as const;
 
@@ -56,7 +56,7 @@ export type Acknowledgement = Static<typeof Acknowledgement>;
 
 // ---- Answers ----
 
-const ReceiptLine = Type.Tuple([Type.String(), Type.String({ pattern: '^[1-9]$' }), StringEnum(['L', 'C', 'R'] as const), StringEnum(['N', 'B'] as const)], {
+const ReceiptLine = Tuple([Type.String(), Type.String({ pattern: '^[1-9]$' }), StringEnum(['L', 'C', 'R'] as const), StringEnum(['N', 'B'] as const)], {
   description: '[text, size "1".."9", align L|C|R, style N|B]',
   example: ['MERCHANT COPY', '5', 'C', 'B'],
 });

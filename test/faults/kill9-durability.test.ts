@@ -1,5 +1,7 @@
 import { randomInt } from 'node:crypto';
-import { cleanupEposd } from '../helpers/process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanupEposd, makeTempDir } from '../helpers/process';
 import type { Answer, Client } from './helpers/client';
 import { apiClient, integrityCheck, pairRegister, readDb, startDevice, type Device } from './helpers/device';
 import { figures, median, sleep, tally } from './helpers/figures';
@@ -9,7 +11,10 @@ import { scaled } from './helpers/scale';
 // while the terminal is killed with SIGKILL at random moments and started again on the same data.
 // After every kill: the database is sound, every acknowledged UTI is there; after every restart:
 // nothing is IN_PROGRESS. A POST whose answer was lost is retried with the same UTI and body, and
-// no UTI ever has a second row (nor does any row exist that the POS did not ask for).
+// no row exists that the POS did not ask for (a second row for a UTI, the UNIQUE index forbids). What matters
+// for double charging is counted at the simulated host, from its journal (EPOSD_SIM_HOST_JOURNAL,
+// written synchronously as each message arrives, so a kill cannot take a line back): no UTI is
+// authorised twice, and each acknowledged payment whose row holds the host's answer was authorised once.
 //
 // @NOTE SIGKILL kills the process, not the machine: what the process wrote is in the OS's page cache.
 // This proves the commit order (nothing acknowledged before its commit) and crash recovery, not
@@ -54,7 +59,8 @@ describe('Kill -9 durability', () => {
   afterAll(cleanupEposd);
 
   it(`When the terminal is killed ${KILLS} times while a POS pays and reads, then nothing acknowledged is lost and no UTI is charged twice`, async () => {
-    const device: Device = await startDevice(ENV);
+    const journal = join(makeTempDir('eposd-faults-host-'), 'host.jsonl');
+    const device: Device = await startDevice({ ...ENV, EPOSD_SIM_HOST_JOURNAL: journal });
     const token = await pairRegister(device.eposd, { registerId: 'till-durable' });
 
     const sent = new Set<string>(); // every UTI the POS ever put in a POST
@@ -63,7 +69,7 @@ describe('Kill -9 durability', () => {
     const retryQueue: Sale[] = []; // POSTs whose answer was lost
     const problems: string[] = [];
     let serial = 0;
-    const stats = { kills: 0, earlyKills: 0, busy: 0, reads: 0, unanswered: 0, unansweredCommitted: 0, retriedAnswered: 0, replayChecks: 0, inProgressAtKill: 0, recoveredFailed: 0 };
+    const stats = { integrityOk: 0, lostAtKills: 0, kills: 0, earlyKills: 0, busy: 0, reads: 0, unanswered: 0, unansweredCommitted: 0, retriedAnswered: 0, replayChecks: 0, inProgressAtKill: 0, recoveredFailed: 0 };
     const statusesAtEnd: string[] = [];
 
     const newSale = (): Sale => {
@@ -177,12 +183,15 @@ describe('Kill -9 durability', () => {
       expect(problems).toEqual([]);
 
       // After the kill, before the restart: a sound database that has every acknowledged UTI.
-      expect(integrityCheck(device.dataDir)).toBe('ok');
+      const integrity = integrityCheck(device.dataDir);
+      expect(integrity).toBe('ok');
+      stats.integrityOk += 1;
       const before = readDb(device.dataDir, (db) => ({
         utis: new Set(db.prepare('SELECT uti FROM transactions').pluck().all() as string[]),
         inProgress: db.prepare(`SELECT uti FROM transactions WHERE status = 'IN_PROGRESS'`).pluck().all() as string[],
       }));
       const lost = ackedList.filter((u) => !before.utis.has(u));
+      stats.lostAtKills += lost.length;
       expect(lost).toEqual([]);
       stats.inProgressAtKill += before.inProgress.length;
       for (const s of retryQueue.filter((r) => r.retried && r.lostAtKill === undefined)) {
@@ -221,25 +230,45 @@ describe('Kill -9 durability', () => {
     expect(await device.eposd.stop()).toBe(0);
 
     expect(integrityCheck(device.dataDir)).toBe('ok');
+    stats.integrityOk += 1;
     const end = readDb(device.dataDir, (db) => ({
-      rows: db.prepare('SELECT uti, status, reversal FROM transactions').all() as { uti: string; status: string; reversal: string | null }[],
-      duplicates: db.prepare('SELECT uti, count(*) AS n FROM transactions GROUP BY uti HAVING n > 1').all(),
+      rows: db.prepare('SELECT uti, status, reversal, response_code AS responseCode FROM transactions').all() as { uti: string; status: string; reversal: string | null; responseCode: string | null }[],
     }));
-    const inDb = new Set(end.rows.map((r) => r.uti));
-    expect(end.duplicates).toEqual([]);
-    expect(ackedList.filter((u) => !inDb.has(u))).toEqual([]);
+    const rowOf = new Map(end.rows.map((r) => [r.uti, r]));
+    const lostAtEnd = ackedList.filter((u) => !rowOf.has(u));
+    expect(lostAtEnd).toEqual([]);
     // Every row is one the POS asked for: no retry made a payment of its own.
     expect(end.rows.filter((r) => !sent.has(r.uti)).map((r) => r.uti)).toEqual([]);
     expect(end.rows.filter((r) => r.status === 'IN_PROGRESS')).toEqual([]);
     statusesAtEnd.push(...end.rows.map((r) => r.status));
+
+    // What the host was asked, per UTI.
+    const messages = existsSync(journal) ? readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { message: string; uti: string }) : [];
+    const authorisations = tally(messages.filter((m) => m.message === 'authorization').map((m) => m.uti));
+    const authorisationsOf = (uti: string) => authorisations[uti] ?? 0;
+    expect(Object.entries(authorisations).filter(([, n]) => n > 1)).toEqual([]);
+    expect(Object.keys(authorisations).filter((u) => !sent.has(u))).toEqual([]);
+    // The host's answer is in the row: authorised exactly once. Killed while at the host (reversed, no
+    // answer): once, or not at all if the kill came before the request left. Anything else never reached it.
+    const expected = (uti: string): number[] => {
+      const row = rowOf.get(uti)!;
+      if (row.responseCode !== null) return [1];
+      return row.reversal !== null ? [0, 1] : [0];
+    };
+    expect(ackedList.filter((u) => !expected(u).includes(authorisationsOf(u))).map((u) => ({ uti: u, row: rowOf.get(u), authorisations: authorisationsOf(u) }))).toEqual([]);
+    const killedAtHost = ackedList.filter((u) => expected(u).length === 2);
 
     figures('1 kill-9 durability', {
       kills: stats.kills,
       earlyKills: stats.earlyKills,
       acknowledgedUtis: acked.size,
       rows: end.rows.length,
-      duplicateRows: end.duplicates.length,
-      lostAcknowledged: 0,
+      lostAcknowledged: stats.lostAtKills + lostAtEnd.length,
+      hostAuthorisations: messages.filter((m) => m.message === 'authorization').length,
+      authorisationsPerAcknowledgedUti: tally(ackedList.map(authorisationsOf)),
+      answeredByHostAuthorisedOnce: `${ackedList.filter((u) => rowOf.get(u)!.responseCode !== null && authorisationsOf(u) === 1).length}/${ackedList.filter((u) => rowOf.get(u)!.responseCode !== null).length}`,
+      killedAtHostAuthorised: `${killedAtHost.filter((u) => authorisationsOf(u) === 1).length}/${killedAtHost.length}`,
+      hostReversals: messages.filter((m) => m.message === 'reversal').length,
       inProgressAtKill: stats.inProgressAtKill,
       recoveredFailed: stats.recoveredFailed,
       unansweredPosts: stats.unanswered,
@@ -250,7 +279,7 @@ describe('Kill -9 durability', () => {
       busyAnswers: stats.busy,
       reversed: end.rows.filter((r) => r.reversal === 'DONE').length,
       statuses: tally(statusesAtEnd),
-      integrityChecks: `${stats.kills + 1}/${stats.kills + 1} ok`,
+      integrityChecks: `${stats.integrityOk}/${stats.kills + 1} ok`,
       medianStartMs: Math.round(median(device.startTimes)),
     });
     expect(stats.kills).toBe(KILLS);

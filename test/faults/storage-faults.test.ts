@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../src/app';
@@ -8,7 +8,7 @@ import { dbSnapshot } from '../helpers/db';
 import { cleanupEposd, makeTempDir } from '../helpers/process';
 import type { Client } from './helpers/client';
 import { apiClient, integrityCheck, pairRegister, readDb, screenAction, startDevice, type Device } from './helpers/device';
-import { figures, sleep } from './helpers/figures';
+import { figures, sleep, tally } from './helpers/figures';
 import { MANUAL_SIMULATOR_ENV, TX_PATH } from '../helpers/payments';
 
 // Issue 7 §9. The database's disk fills up: a new payment answers 503 STORAGE_UNAVAILABLE with no
@@ -21,6 +21,7 @@ import { MANUAL_SIMULATOR_ENV, TX_PATH } from '../helpers/payments';
 // fail (SQLITE_READONLY), which eposd treats as the same storage failure.
 
 const TMPFS_BYTES = 16 * 1024 * 1024;
+const CARD_TIMEOUT_MS = 5000;
 
 function tryMount(dir: string): boolean {
   try {
@@ -66,16 +67,17 @@ describe('Storage faults', () => {
   });
 
   (mounted ? it : it.skip)('When the disk of the database is full, then payments answer 503 with no UTI and change nothing, reads work, and it recovers by itself (real tmpfs)', async () => {
-    const device: Device = await startDevice({ ...MANUAL_SIMULATOR_ENV, EPOSD_CARD_TIMEOUT_MS: '5000', EPOSD_LOG_LEVEL: 'warn' }, { dataDir });
+    // The simulated host's record lives off the full disk, as the acquirer's does.
+    const journal = join(makeTempDir('eposd-faults-host-'), 'host.jsonl');
+    const device: Device = await startDevice({ ...MANUAL_SIMULATOR_ENV, EPOSD_CARD_TIMEOUT_MS: String(CARD_TIMEOUT_MS), EPOSD_LOG_LEVEL: 'warn', EPOSD_SIM_HOST_JOURNAL: journal }, { dataDir });
     const token = await pairRegister(device.eposd, { registerId: 'till-disk' });
     const api: Client = apiClient(device.eposd, token);
+    /** A sale with a card presented at once: the POST's answer, and the final status read back (when accepted). */
     const pay = async (uti?: string) => {
       const res = await api.call('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 1000, ...(uti ? { uti } : {}) } });
-      if (res.status === 200) {
-        expect((await screenAction(device.eposd, { action: 'presentCard', card: 'visa-contactless' })).status).toBe(200);
-        expect((await api.call(`/transaction?uti=${res.body.uti}&wait=10`)).body.status).toBe('APPROVED');
-      }
-      return res;
+      if (res.status !== 200) return { ...res, final: undefined };
+      expect((await screenAction(device.eposd, { action: 'presentCard', card: 'visa-contactless' })).status).toBe(200);
+      return { ...res, final: (await api.call(`/transaction?uti=${res.body.uti}&wait=10`)).body.status as string };
     };
     const first = await pay();
     expect(first.status).toBe(200);
@@ -113,6 +115,31 @@ describe('Storage faults', () => {
     api.close();
     expect(await device.eposd.stop()).toBe(0);
 
+    const hostMessages = existsSync(journal) ? readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { message: string; uti: string }) : [];
+    const askedAbout = (uti: string) => hostMessages.filter((m) => m.uti === uti).map((m) => m.message);
+
+    for (const r of refused) {
+      expect([r.status, r.body.code]).toEqual([503, 'STORAGE_UNAVAILABLE']);
+      expect(r.body.uti).toBeUndefined();
+    }
+    expect(afterRefusals).toEqual(before);
+    expect(reads.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(reads[0]!.body.status).toBe('APPROVED');
+    // The payment caught by the full disk: its move to READING_CARD could not be committed, so it was
+    // still waiting for a card; the read that followed was refused by the guard, and once space was
+    // back it ended FAILED / CARD_READ_ERROR within the card timeout, never having reached the host.
+    expect([stuck.status, stuck.body.stage]).toEqual([202, 'AWAITING_CARD']);
+    expect([waitingFinal.status, waitingFinal.body.status, waitingFinal.body.statusReason, waitingFinal.body.transApproved]).toEqual([200, 'FAILED', 'CARD_READ_ERROR', false]);
+    expect(waitingMs).toBeLessThan(CARD_TIMEOUT_MS + 2000);
+    expect(askedAbout(waiting.body.uti)).toEqual([]);
+    expect([first.final, recovered.status, recovered.final]).toEqual(['APPROVED', 200, 'APPROVED']);
+    expect([askedAbout(first.body.uti), askedAbout(recovered.body.uti)]).toEqual([['authorization'], ['authorization']]);
+    expect(hostMessages).toHaveLength(2);
+    const integrity = integrityCheck(dataDir);
+    expect(integrity).toBe('ok');
+    const inProgress = readDb(dataDir, (db) => db.prepare(`SELECT count(*) FROM transactions WHERE status = 'IN_PROGRESS'`).pluck().get());
+    expect(inProgress).toBe(0);
+
     figures('9 storage faults (tmpfs)', {
       tmpfsMiB: TMPFS_BYTES / 2 ** 20,
       fillerMiB: (filler.bytes / 2 ** 20).toFixed(2),
@@ -121,20 +148,12 @@ describe('Storage faults', () => {
       dbChanged: JSON.stringify(before) !== JSON.stringify(afterRefusals),
       readsOnFullDisk: reads.map((r) => r.status),
       paymentCaughtByFullDisk: `${stuck.status}_${stuck.body.stage ?? stuck.body.status}->${waitingFinal.body.status}_${waitingFinal.body.statusReason}_in_${Math.round(waitingMs)}ms`,
-      afterSpaceReturned: `${recovered.status}_APPROVED`,
-      integrity: integrityCheck(dataDir),
+      itsHostMessages: askedAbout(waiting.body.uti).length,
+      afterSpaceReturned: `${recovered.status}_${recovered.final}`,
+      hostMessages: tally(hostMessages.map((m) => m.message)),
+      inProgress,
+      integrity,
     });
-    for (const r of refused) {
-      expect([r.status, r.body.code]).toEqual([503, 'STORAGE_UNAVAILABLE']);
-      expect(r.body.uti).toBeUndefined();
-    }
-    expect(afterRefusals).toEqual(before);
-    expect(reads.map((r) => r.status)).toEqual([200, 200, 200, 200]);
-    expect(reads[0]!.body.status).toBe('APPROVED');
-    expect(waitingFinal.status).toBe(200); // it ended, one way or the other
-    expect(recovered.status).toBe(200);
-    expect(integrityCheck(dataDir)).toBe('ok');
-    expect(readDb(dataDir, (db) => db.prepare(`SELECT count(*) FROM transactions WHERE status = 'IN_PROGRESS'`).pluck().get())).toBe(0);
   });
 
   (mounted ? it.skip : it)('When the database refuses every write, then payments answer 503 with no UTI and change nothing, reads work, and it recovers by itself (database layer)', async () => {
@@ -151,9 +170,9 @@ describe('Storage faults', () => {
     const recovered = await post();
     ctx.engine.cancel(recovered.body.uti, 'POS_CANCELLED');
     ctx.destroy();
-    figures('9 storage faults (query_only)', { post: `${refused.status}_${refused.body.code}`, read: read.status, recovered: recovered.status });
     expect([refused.status, refused.body.code, refused.body.uti]).toEqual([503, 'STORAGE_UNAVAILABLE', undefined]);
     expect(read.status).toBe(200);
     expect(recovered.status).toBe(200);
+    figures('9 storage faults (query_only)', { post: `${refused.status}_${refused.body.code}`, read: read.status, recovered: recovered.status });
   });
 });

@@ -1,7 +1,7 @@
 // Loaded by jest before every test file (setupFilesAfterEnv): every response that a test receives
 // through supertest from the API app is checked against the OpenAPI document that this very app
 // serves. A status, content type or body the document does not describe fails the test.
-import Ajv, { type ValidateFunction } from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv/dist/2020';
 import { Test } from 'supertest';
 import { BASE_PATH } from '../../src/app';
 

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { BASE_PATH, createApp } from '../../src/app';
-import { testContext } from '../helpers/context';
+import { pairPos, testContext } from '../helpers/context';
 import { nonConformance } from '../helpers/openapi-conformance';
+import { INSTANT_SIMULATOR_ENV, getStatus, payAndWait } from '../helpers/payments';
 
 type Doc = {
   openapi: string;
@@ -13,7 +14,7 @@ type Doc = {
   paths: Record<string, Record<string, { security: unknown[]; responses: Record<string, { content?: Record<string, unknown> }>; requestBody?: { content: Record<string, { schema: { examples?: unknown[] } }> } }>>;
 };
 
-const { ctx } = testContext();
+const { ctx } = testContext({ env: INSTANT_SIMULATOR_ENV });
 const app = createApp(ctx);
 const dir = mkdtempSync(join(tmpdir(), 'eposd-openapi-'));
 afterAll(() => {
@@ -51,6 +52,18 @@ describe('GET /payntpos/1.0.0/openapi.json', () => {
     expect(validate(broken).valid).toBe(false);
   });
 
+  it('writes its schemas in JSON Schema 2020-12, the dialect of OpenAPI 3.1: no draft-07 tuple (items as a list, additionalItems)', () => {
+    const draft07: string[] = [];
+    const walk = (node: unknown, at: string): void => {
+      if (node === null || typeof node !== 'object') return;
+      const o = node as Record<string, unknown>;
+      if (Array.isArray(o.items) || 'additionalItems' in o) draft07.push(at);
+      for (const [k, v] of Object.entries(o)) walk(v, `${at}/${k}`);
+    };
+    walk(doc.paths, '#/paths');
+    expect(draft07).toEqual([]);
+  });
+
   it('covers every route and method that the app mounts', () => {
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
     for (const expected of ['POST /transaction', 'GET /transaction', 'DELETE /transaction', 'GET /transactions', 'POST /print', 'GET /events', 'GET /settlement', 'POST /settlement', 'GET /pair', 'POST /pair', 'DELETE /pair', 'GET /diagnostics', 'POST /diagnostics/self-test', 'GET /health', 'GET /openapi.json']) {
@@ -82,6 +95,20 @@ describe('the conformance check run on every HTTP test', () => {
 
   it('when a status is not in the document, then it names the operation and the status', () => {
     expect(nonConformance(doc, 'GET', `${BASE_PATH}/health`, 418, 'application/json', {})).toMatch(/GET \/payntpos\/1\.0\.0\/health answered 418/);
+  });
+
+  it('when a receipt line of a real sale has the wrong shape, then the 2020-12 tuple refuses it', async () => {
+    const token = await pairPos(app, ctx);
+    const { uti } = await payAndWait(app, ctx, token, { transType: 'SALE', amountTrans: 1000 });
+    const status = (await getStatus(app, token, uti)).body;
+    const check = (body: unknown) => nonConformance(doc, 'GET', `${BASE_PATH}/transaction?uti=${uti}`, 200, 'application/json', body);
+    expect(check(status)).toBeUndefined();
+    const withLine = (line: unknown) => ({ ...status, merchantReceipt: [...status.merchantReceipt, line] });
+    expect(check(withLine(['TOTAL', '1', 'L', 'N']))).toBeUndefined();
+    expect(check(withLine(['TOTAL', '1', 'L', 'N', 'extra']))).toMatch(/does not match/);
+    expect(check(withLine(['TOTAL', '1', 'L']))).toMatch(/does not match/);
+    expect(check(withLine(['TOTAL', '0', 'L', 'N']))).toMatch(/does not match/);
+    expect(check(withLine(['TOTAL', '1', 'N', 'L']))).toMatch(/does not match/);
   });
 
   it('when a body does not match its schema, then it says so', () => {
