@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { BASE_PATH, createApp } from './app';
 import { ConfigError, configHelp, loadConfig, type Config } from './config/config';
+import { unknownVariableWarnings } from './config/unknown-variables';
 import { createContext, type AppContext } from './context';
 import { createScreenApp } from './screen/screen.app';
 import { loadOrCreateCertificate } from './tls/certificate';
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
     process.stderr.write(`eposd: ${err.message}\n`);
     process.exit(2);
   }
+  for (const warning of unknownVariableWarnings(process.env)) process.stderr.write(`eposd: warning: ${warning}\n`);
   // Handlers first: a signal that arrives while starting still stops cleanly, once started.
   const started = start(config);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

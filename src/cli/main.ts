@@ -17,7 +17,24 @@ function messageFor(err: unknown): string {
     return `the terminal answered ${err.status} ${err.code}: ${err.problem.detail ?? err.problem.title}${uti}${fields}`;
   }
   if (err instanceof EposdClientError || err instanceof UsageError) return err.message;
+  if (typeof (err as NodeJS.ErrnoException | null)?.code === 'string') return systemMessage(err as NodeJS.ErrnoException);
   return err instanceof Error ? err.message : String(err);
+}
+
+const SYSTEM_ERRORS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'not permitted',
+  ENOENT: 'no such file or folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'it is a folder',
+  ENOSPC: 'the disk is full',
+  EROFS: 'the file system is read-only',
+};
+
+/** A system error (the terminals file unreadable, a full disk…) in words, never Node's raw text. */
+function systemMessage(err: NodeJS.ErrnoException): string {
+  const what = SYSTEM_ERRORS[err.code!] ?? `failed (${err.code})`;
+  return err.path ? `${err.path}: ${what}` : `${err.syscall ? `${err.syscall} ` : ''}${what}`;
 }
 
 /** Runs `eposd-pos` with `argv` (as process.argv) and answers its exit code. */

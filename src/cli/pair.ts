@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { DEFAULT_PORT, EposdClient, addressOf, probeFingerprint, type PairedTerminal } from '../client';
+import { EposdClient, addressOf, endpointFrom, probeFingerprint, type PairedTerminal } from '../client';
 import { UsageError } from './amount';
 import { fingerprintBlock } from './render';
 
@@ -24,16 +24,25 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
+/** Whether a person can answer a question: standard input and standard error are both a terminal. */
+export const interactive = (): boolean => Boolean(process.stdin.isTTY && process.stderr.isTTY);
+
+export const NOT_CONFIRMABLE =
+  "Not paired: the terminal's key fingerprint cannot be confirmed without a terminal to ask on (standard input is not one). " +
+  "Read the fingerprint on the terminal's screen and give it with --fingerprint <sha256>, or give --yes to pin whatever key the terminal presents.";
+
 /**
  * Trust on first use, with a person in the loop: on a terminal the key's fingerprint is shown and
- * confirmed before the code is sent, and the pairing is pinned to it. Without a terminal (a script) the
- * pairing goes ahead and the fingerprint is printed for the record.
+ * confirmed before the code is sent, and the pairing is pinned to it. Without a terminal (a script, or
+ * `echo y |`) nobody can compare it, so the pairing needs the expected `--fingerprint`, or `--yes` to
+ * say that the caller takes the key unseen, as package managers refuse to go on unasked.
  */
 export async function pairCommand(client: EposdClient, o: PairCommandOptions): Promise<PairedTerminal> {
   if (!/^\d{6}$/.test(o.code)) throw new UsageError('--code must be the 6 digits on the terminal screen');
-  const endpoint = { host: o.host, port: o.port ?? DEFAULT_PORT };
+  const endpoint = endpointFrom(o.host, o.port);
   let expected = o.fingerprint;
-  if (!expected && !o.yes && process.stdin.isTTY && process.stderr.isTTY) {
+  if (!expected && !o.yes && !interactive()) throw new UsageError(NOT_CONFIRMABLE);
+  if (!expected && !o.yes) {
     const presented = await probeFingerprint(endpoint);
     process.stderr.write(`The terminal at ${addressOf(endpoint)} presents this key (SHA-256 fingerprint):\n${fingerprintBlock(presented)}\n`);
     if (!(await confirm("Does the terminal's screen show the same fingerprint? [y/N] "))) throw new UsageError('Not paired: the fingerprint was not confirmed.');

@@ -90,19 +90,19 @@ export function buildProgram(exit: (code: number) => void): Command {
   program
     .command('pair')
     .description('pair with a terminal using the code on its screen, and pin its certificate key')
-    .requiredOption('--host <address>', "the terminal's address")
-    .option('--port <port>', "the terminal's API port", integerArg(1, 65535), 8443)
+    .requiredOption('--host <address>', "the terminal's IP address or name, optionally with its port (192.168.1.50:8443)")
+    .option('--port <port>', "the terminal's API port (default: the one in --host, else 8443)", integerArg(1, 65535))
     .requiredOption('--code <digits>', 'the 6-digit pairing code on the terminal screen')
     .option('--register-id <id>', "this POS's register id (default: one the terminal makes up)")
     .option('--name <name>', "this POS's name, shown on the terminal")
     .option('--callback-url <url>', 'where the terminal POSTs each final outcome (webhooks)')
     .option('--fingerprint <sha256>', 'send the code only to a terminal presenting this key (from its screen or from discover)')
     .option('--accept-new-key', 'replace the key pinned for this address (after checking the screen)')
-    .option('-y, --yes', 'do not ask to confirm the fingerprint')
-    .action(async (o: { host: string; port: number; code: string; registerId?: string; name?: string; callbackUrl?: string; fingerprint?: string; acceptNewKey?: boolean; yes?: boolean }, cmd: Command) => {
+    .option('-y, --yes', 'pin the key the terminal presents without asking (needed without a terminal, unless --fingerprint)')
+    .action(async (o: { host: string; port?: number; code: string; registerId?: string; name?: string; callbackUrl?: string; fingerprint?: string; acceptNewKey?: boolean; yes?: boolean }, cmd: Command) => {
       const t = await pairCommand(clientFor(cmd), o);
       if (globals(cmd).json) json({ host: t.host, port: t.port, tid: t.tid, serialNumber: t.serialNumber, registerId: t.registerId, fingerprint: t.fingerprint });
-      else out(pairedMessage(t, o.fingerprint !== undefined || (!o.yes && Boolean(process.stdin.isTTY && process.stderr.isTTY))));
+      else out(pairedMessage(t, o.fingerprint !== undefined || !o.yes));
       exit(EXIT.OK);
     });
 

@@ -226,7 +226,7 @@ export class EposdClient {
         const uti = typeof body.uti === 'string' && body.transType !== 'COMPLETION' && body.transType !== 'REVERSAL' ? body.uti : undefined;
         if (attempt >= this.retries) {
           throw new EposdNetworkError(
-            `Could not reach the terminal at ${addressOf(this.terminal)} (${(err as Error).message}).${uti ? ` The payment ${uti} may or may not have started: ask for its status.` : ''}`,
+            `${err instanceof EposdNetworkError ? err.message : `Could not reach the terminal at ${addressOf(this.terminal)} (${(err as Error).message}).`}${uti ? ` The payment ${uti} may or may not have started: ask for its status.` : ''}`,
             err,
             uti,
           );

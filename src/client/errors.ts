@@ -55,9 +55,50 @@ export class NotPairedError extends EposdClientError {
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET']);
 
+const codeOf = (err: unknown): unknown => (err as { code?: unknown } | null)?.code;
+
 /** Whether `err` means the request or its answer was lost in the network (and so may be retried). */
 export function isNetworkError(err: unknown): boolean {
-  if (err instanceof EposdNetworkError) return true;
-  const code = (err as { code?: unknown } | null)?.code;
+  const code = codeOf(err instanceof EposdNetworkError ? err.cause : err);
+  if (err instanceof EposdNetworkError && typeof code !== 'string') return true;
   return typeof code === 'string' && NETWORK_CODES.has(code);
+}
+
+/** What a system error on the way to the terminal at `address` means, in words a POS developer can act on. */
+function describeSystemError(code: string, address: string, host: string): string {
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+    case 'EAI_NONAME':
+      return `Cannot find the terminal's address ${host}: give its IP address or name, optionally with its port (192.168.1.50 or 192.168.1.50:8443).`;
+    case 'ECONNREFUSED':
+      return `Nothing answers at ${address}: is eposd running there, and is that its API port (eposd prints it in its ready line)?`;
+    case 'ETIMEDOUT':
+      return `The terminal at ${address} did not answer in time: check that it is on and on this network.`;
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'ECONNABORTED':
+    case 'UND_ERR_SOCKET':
+      return `The connection to the terminal at ${address} was closed before its answer arrived.`;
+    case 'EHOSTUNREACH':
+    case 'EHOSTDOWN':
+    case 'ENETUNREACH':
+    case 'ENETDOWN':
+      return `The terminal at ${address} cannot be reached from this machine's network.`;
+    default:
+      return /SSL|TLS|EPROTO|CERT/i.test(code)
+        ? `The service at ${address} does not speak HTTPS as an eposd terminal does: is that the terminal's API port, not its screen port?`
+        : `Could not talk to the terminal at ${address} (${code}).`;
+  }
+}
+
+/**
+ * A system error (it has a string `code`, like ENOTFOUND) as an EposdNetworkError whose message says what
+ * to do; the original stays in `cause`. Errors of this library and aborts pass through unchanged.
+ */
+export function asNetworkError(err: unknown, address: string, host: string): unknown {
+  const code = codeOf(err);
+  if (err instanceof EposdClientError || typeof code !== 'string' || code === 'ABORT_ERR') return err;
+  return new EposdNetworkError(describeSystemError(code, address, host), err);
 }

@@ -4,6 +4,7 @@
  */
 export { EposdClient, newUti, type EposdClientOptions, type PaymentOptions, type WaitOptions } from './client';
 export type { EventsOptions } from './events';
+export { endpointFrom, parseAddress, type ParsedAddress } from './address';
 export { BASE_PATH, DEFAULT_PORT, probeFingerprint, type PairOptions } from './pairing';
 export { TerminalStore, addressOf, defaultStorePath, type PairedTerminal } from './store';
 export { CertificateChangedError, EposdApiError, EposdClientError, EposdNetworkError, NotPairedError, isNetworkError } from './errors';

@@ -1,3 +1,4 @@
+import { DEFAULT_PORT, endpointFrom } from './address';
 import { CertificateChangedError, EposdApiError } from './errors';
 import { normalizeFingerprint } from './fingerprint';
 import { addressOf, type PairedTerminal, type TerminalStore } from './store';
@@ -5,12 +6,13 @@ import { connectPinned, send, type Endpoint, type TransportOptions } from './tra
 import type { PairingAnswer, Problem } from './types';
 
 export const BASE_PATH = '/payntpos/1.0.0';
-export const DEFAULT_PORT = 8443;
+export { DEFAULT_PORT };
 const PAIR_TIMEOUT_MS = 15_000;
 
 export interface PairOptions {
+  /** The terminal's IP address or name, optionally with its port: `192.168.1.50` or `192.168.1.50:8443`. */
   host: string;
-  /** Default 8443. */
+  /** Default: the port in `host`, else 8443. */
   port?: number;
   /** The 6 digits on the terminal's screen. */
   code: string;
@@ -45,7 +47,7 @@ export function problemOf(status: number, body: unknown): Problem {
  * be the one the terminal states in its answer, then it is pinned beside the token.
  */
 export async function pairWith(store: TerminalStore, options: PairOptions, transport: TransportOptions = {}): Promise<PairedTerminal> {
-  const endpoint = { host: options.host, port: options.port ?? DEFAULT_PORT };
+  const endpoint = endpointFrom(options.host, options.port);
   const address = addressOf(endpoint);
   const expected = options.expectedFingerprint === undefined ? undefined : normalizeFingerprint(options.expectedFingerprint);
   const pinned = options.acceptNewKey ? undefined : store.pinFor(endpoint.host, endpoint.port);

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { DEFAULT_PORT, parseAddress } from './address';
 import { NotPairedError } from './errors';
 
 /** What the POS keeps of one pairing: the token, and the key fingerprint pinned on first use. */
@@ -26,6 +27,15 @@ interface StoreFile {
 
 /** `host:port`, with brackets around an IPv6 address. */
 export const addressOf = (t: { host: string; port: number }): string => `${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
+
+/** The terminal at `text` (`host:port`, or a host alone: port 8443, or the only terminal paired on that host). */
+function byAddress(terminals: PairedTerminal[], text: string): PairedTerminal | undefined {
+  const wanted = parseAddress(text);
+  if (!wanted) return undefined;
+  const onHost = terminals.filter((t) => t.host.toLowerCase() === wanted.host.toLowerCase());
+  const exact = onHost.find((t) => t.port === (wanted.port ?? DEFAULT_PORT));
+  return exact ?? (wanted.port === undefined && onHost.length === 1 ? onHost[0] : undefined);
+}
 
 /** EPOSD_POS_CONFIG, else `$XDG_CONFIG_HOME/eposd-pos/terminals.json` (`~/.config/…` by default). */
 export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
@@ -69,14 +79,14 @@ export class TerminalStore {
   }
 
   /**
-   * The terminal named by `selector` (its `host:port`, or its TID), else the last one paired, else the
+   * The terminal named by `selector` (its TID, or its address as `pair --host` takes it), else the last one paired, else the
    * only one. Throws NotPairedError when there is none to choose.
    */
   find(selector?: string): PairedTerminal {
     const file = this.read();
     if (file.terminals.length === 0) throw new NotPairedError('No terminal is paired yet. Pair one first: eposd-pos pair --host <address> --code <code>');
     if (selector) {
-      const found = file.terminals.find((t) => addressOf(t) === selector || t.tid === selector);
+      const found = file.terminals.find((t) => t.tid === selector) ?? byAddress(file.terminals, selector);
       if (!found) throw new NotPairedError(`No paired terminal is ${selector}. Paired: ${file.terminals.map((t) => `${addressOf(t)} (TID ${t.tid})`).join(', ')}`);
       return found;
     }

@@ -3,7 +3,9 @@ import { request, type RequestOptions } from 'node:https';
 import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect, type TLSSocket } from 'node:tls';
+import { asNetworkError } from './errors';
 import { spkiFingerprint } from './fingerprint';
+import { addressOf } from './store';
 
 export interface Endpoint {
   host: string;
@@ -45,6 +47,9 @@ const CONNECT_TIMEOUT_MS = 10_000;
 
 const timeoutError = (what: string, ms: number) => Object.assign(new Error(`${what} timed out after ${ms} ms`), { code: 'ETIMEDOUT' });
 
+/** A system error (ENOTFOUND, ECONNREFUSED, a TLS alert…) as an EposdNetworkError that says what to check. */
+const explained = (err: unknown, endpoint: Endpoint) => asNetworkError(err, addressOf(endpoint), endpoint.host);
+
 /**
  * A TLS connection whose server key has passed `check`. The terminal's certificate is self-signed, so
  * the chain is not verified (rejectUnauthorized: false); the pinned key fingerprint is the trust.
@@ -64,7 +69,7 @@ export function connectPinned(endpoint: Endpoint, check: KeyCheck, timeoutMs = C
     const fail = (err: unknown) => {
       clearTimeout(timer);
       socket.destroy();
-      reject(err);
+      reject(explained(err, endpoint));
     };
     const timer = setTimeout(() => fail(timeoutError(`connecting to ${endpoint.host}:${endpoint.port}`, timeoutMs)), timeoutMs);
     socket.once('error', fail);
@@ -132,7 +137,7 @@ export function send(endpoint: Endpoint, check: KeyCheck, req: HttpRequest, opti
     const timer = setTimeout(() => outgoing.destroy(timeoutError(`${req.method} ${req.path}`, req.timeoutMs)), req.timeoutMs);
     const fail = (err: unknown) => {
       clearTimeout(timer);
-      reject(err);
+      reject(explained(err, endpoint));
     };
     outgoing.on('error', fail);
     outgoing.on('response', (res) => {
@@ -157,7 +162,7 @@ export function openStream(endpoint: Endpoint, check: KeyCheck, req: HttpRequest
     const timer = setTimeout(() => outgoing.destroy(timeoutError(`${req.method} ${req.path}`, req.timeoutMs)), req.timeoutMs);
     outgoing.on('error', (err) => {
       clearTimeout(timer);
-      reject(err);
+      reject(explained(err, endpoint));
     });
     outgoing.on('response', (res) => {
       clearTimeout(timer);

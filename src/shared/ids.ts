@@ -2,6 +2,7 @@
 // nanoid is pinned to 3.x: the last CommonJS line, which jest and the build load as they are.
 import { randomBytes, randomInt } from 'node:crypto';
 import { customAlphabet, nanoid } from 'nanoid';
+import { luhnValid } from './luhn';
 
 const digits = (n: number): string => Array.from({ length: n }, () => randomInt(10)).join('');
 const utiAlphabet = customAlphabet('0123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz', 24);
@@ -19,7 +20,11 @@ export const ids = {
   registerId: (): string => `reg-${nanoid(10)}`,
   tid: (): string => digits(8),
   serial: (): string => `EPD${digits(9)}`,
-  mid: (): string => digits(15),
+  /** 15 digits that fail the Luhn check, so that no one (nor the logger) takes the MID for a card number. */
+  mid: (): string => {
+    const mid = digits(15);
+    return luhnValid(mid) ? `${mid.slice(0, 14)}${(Number(mid[14]) + 1) % 10}` : mid;
+  },
   deliveryId: (): string => nanoid(21),
   /** An acquirer's approval code: 6 digits. */
   authCode: (): string => digits(6),

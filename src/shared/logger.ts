@@ -1,10 +1,13 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
+import { couldBePan } from './luhn';
 
 export type { Logger };
 
 // @NOTE Secrets and card data are removed here, by configuration, so that no call site has to
-// remember: the paths below are censored, and any run of 13-19 digits left in a logged string
-// (something card-like) is masked before the line is written.
+// remember: the paths below are censored, and any number left in a logged string that could be a card
+// number (a run of 13-19 digits, spaces or dashes allowed between them, that passes the Luhn check) is
+// masked before the line is written. Identifiers that cannot be a PAN (a TID, a MID, an AID such as
+// A0000000031010, a UTI) stay readable, so the logs stay useful to a technician.
 const REDACT_PATHS = [
   'authorization',
   'req.headers.authorization',
@@ -22,7 +25,7 @@ const REDACT_PATHS = [
   '*.pan',
 ];
 
-const CARD_LIKE = /\d(?:[ -]?\d){12,18}/g;
+const DIGIT_RUN = /\d(?:[ -]?\d)*/g;
 // A token as pairing issues it, "<selector>.<secret>", quoted in a string.
 const TOKEN_LIKE = /(?<![\w-])[\w-]{16}\.[\w-]{43}(?![\w-])/g;
 // The paths above reach two levels and match case exactly: these keys are censored at any depth, in any case.
@@ -30,9 +33,18 @@ const SECRET_KEY = /^(authorization|auth-?token|token|webhook-?secret|secret|pai
 // A PAN logged as a number. 14 digits and up: epoch milliseconds (13 digits until 2286) stay readable.
 const CARD_LIKE_NUMBER = 1e13;
 
+/**
+ * A run of digits that could be a card number, or that could hide one: more than 19 digits is no
+ * identifier eposd logs, and a PAN run together with other digits would pass unseen.
+ */
+function cardLikeRun(run: string): boolean {
+  const digits = run.replace(/\D/g, '');
+  return digits.length > 19 || couldBePan(digits);
+}
+
 export function scrubCardLike(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.replace(CARD_LIKE, '[REDACTED]').replace(TOKEN_LIKE, '[REDACTED]');
-  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) >= CARD_LIKE_NUMBER) return '[REDACTED]';
+  if (typeof value === 'string') return value.replace(DIGIT_RUN, (run) => (cardLikeRun(run) ? '[REDACTED]' : run)).replace(TOKEN_LIKE, '[REDACTED]');
+  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) >= CARD_LIKE_NUMBER && (Math.abs(value) >= 1e19 || couldBePan(String(Math.abs(value))))) return '[REDACTED]';
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   // Left whole for the err serializer (which scrubs what it makes): copied key by key, an Error is {}.
   if (value instanceof Error) return value;

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { cleanupEposd, runEposd } from '../helpers/process';
+import { cleanupEposd, runEposd, startEposd } from '../helpers/process';
 
 describe('When eposd is started with a bad configuration', () => {
   afterAll(cleanupEposd);
@@ -16,6 +16,12 @@ describe('When eposd is started with a bad configuration', () => {
     const run = await runEposd({ args: ['--screen-port', '70000'] });
     expect(run.code).not.toBe(0);
     expect(run.stderr.join('\n')).toMatch(/--screen-port must be between 0 and 65535, got 70000/);
+  });
+
+  it('then an unknown EPOSD_ variable (a typo) is named at start with the closest known one, and the start goes on', async () => {
+    const eposd = await startEposd({ env: { EPOSD_PROT: '9443' } });
+    expect(eposd.stderr()).toContain('eposd: warning: EPOSD_PROT is not a setting of eposd and is ignored: did you mean EPOSD_PORT? (npm start -- --help lists them all)');
+    expect(await eposd.stop()).toBe(0);
   });
 
   it('then a port already in use stops the start with a non-zero exit and says why', async () => {

@@ -1,5 +1,5 @@
 import { MIGRATIONS } from '../../src/db/migrations';
-import { TEST_CARD_IDS, TEST_CARDS } from '../../src/reader/simulator/test-cards';
+import { TEST_CARD_IDS, TEST_CARDS, cvmFor } from '../../src/reader/simulator/test-cards';
 import { httpsJson } from '../helpers/http';
 import { cleanupEposd, makeTempDir, startEposd, type EposdProcess } from '../helpers/process';
 import { cardLikeNumbers, leaksIn, SIMULATOR_PANS } from '../helpers/secrets';
@@ -53,7 +53,7 @@ describe('the logs of a session at debug level', () => {
     for (const card of TEST_CARD_IDS) {
       const uti = await startSale(eposd, pos.authToken, 7500);
       await screenAction(eposd, { action: 'presentCard', card });
-      if (TEST_CARDS[card].cvm === 'PIN') {
+      if (cvmFor(TEST_CARDS[card], 7500) === 'PIN') {
         await untilScreen(eposd, 'Enter PIN', (s) => s.payment?.uti === uti && s.payment.prompt === 'ENTER_PIN');
         await screenAction(eposd, { action: 'enterPin', pin: '1234' });
       }

@@ -1,10 +1,21 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startAnnouncer, type Announcer } from '../../src/discovery/announcer';
 import { silentLogger } from '../../src/shared/logger';
 import { httpsJson } from '../helpers/http';
 import { cleanupEposd, makeTempDir, startEposd, type EposdProcess } from '../helpers/process';
 import { endpointOf, pairingCode, QUICK_SIMULATOR_ENV, runPos } from '../helpers/pos';
+
+/** A loopback port that nothing listens on (it was free a moment ago). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 describe('eposd-pos, the command line, against a real eposd', () => {
   let eposd: EposdProcess;
@@ -16,9 +27,48 @@ describe('eposd-pos, the command line, against a real eposd', () => {
   });
   afterAll(cleanupEposd);
 
+  it('when a script pairs without a terminal to confirm the fingerprint on (echo y |), and without --yes or --fingerprint, then it refuses and sends nothing', async () => {
+    const { host, port } = endpointOf(eposd);
+    const code = await pairingCode(eposd);
+    const run = await runPos(['pair', '--host', host, '--port', String(port), '--code', code, '--register-id', 'till-cli'], home, {}, 20_000, 'y\n');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/Not paired: .*--fingerprint <sha256>.*--yes/);
+    expect(existsSync(terminalsFile())).toBe(false);
+    // The code was never sent: it still pairs.
+    expect((await httpsJson(`${eposd.screenUrl}screen`)).body.pairingCode).toBe(code);
+  });
+
+  it('when --host carries the port (host:port), as --terminal does, then it pairs there', async () => {
+    const { host, port } = endpointOf(eposd);
+    const run = await runPos(['pair', '--host', `${host}:${port}`, '--code', await pairingCode(eposd), '--register-id', 'till-hostport', '--yes', '--json'], join(home, 'hostport'));
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(run.stdout)).toMatchObject({ host, port, tid: eposd.tid, registerId: 'till-hostport' });
+  });
+
+  it('when --host and --port name different ports, then it refuses without connecting', async () => {
+    const run = await runPos(['pair', '--host', '127.0.0.1:9443', '--port', '9444', '--code', '123456', '--yes'], join(home, 'conflict'));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/names port 9443 but the port given is 9444/);
+  });
+
+  it('when nothing answers at the address, or the address is not one, then it says what to check, never a raw system error', async () => {
+    const closed = await closedPort();
+    const refused = await runPos(['pair', '--host', `127.0.0.1:${closed}`, '--code', '123456', '--yes'], join(home, 'refused'));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(`eposd-pos: Nothing answers at 127.0.0.1:${closed}: is eposd running there, and is that its API port (eposd prints it in its ready line)?\n`);
+    const screenPort = new URL(eposd.screenUrl).port;
+    const notTls = await runPos(['pair', '--host', `127.0.0.1:${screenPort}`, '--code', '123456', '--yes'], join(home, 'not-tls'));
+    expect(notTls.code).toBe(1);
+    expect(notTls.stderr).toMatch(/does not speak HTTPS as an eposd terminal does/);
+    const bad = await runPos(['pair', '--host', 'till 1', '--code', '123456', '--yes'], join(home, 'bad'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/"till 1" is not a terminal address/);
+    for (const run of [refused, notTls, bad]) expect(run.stderr).not.toMatch(/\bE[A-Z]{4,}\b|getaddrinfo|ERR_|\bat \S+ \(/);
+  });
+
   it('when the installer pairs with the code on the screen, then it prints the pinned fingerprint to compare with the screen, and stores the pairing in ~/.config readable by its owner only', async () => {
     const { host, port } = endpointOf(eposd);
-    const run = await runPos(['pair', '--host', host, '--port', String(port), '--code', await pairingCode(eposd), '--register-id', 'till-cli'], home);
+    const run = await runPos(['pair', '--host', host, '--port', String(port), '--code', await pairingCode(eposd), '--register-id', 'till-cli', '--yes'], home);
     expect(run).toMatchObject({ code: 0 });
     const grouped = (eposd.fingerprint.toUpperCase().match(/.{4}/g) ?? []).slice(0, 8).join(' ');
     expect(run.stdout).toContain(grouped);

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { TEST_CARD_IDS, TEST_CARDS, type TestCardId } from '../../src/reader/simulator/test-cards';
+import { TEST_CARD_IDS, TEST_CARDS, cvmFor, type TestCardId } from '../../src/reader/simulator/test-cards';
 import { httpsJson } from '../helpers/http';
 import { cleanupEposd } from '../helpers/process';
 import { cardLikeNumbers, SIMULATOR_PANS, tokenForms } from '../helpers/secrets';
@@ -76,7 +76,7 @@ describe('Card data and secrets sweep', () => {
         cards.push(card);
         const shown = await screenAction(device.eposd, { action: 'presentCard', card });
         answers.push({ what: 'screen presentCard', text: JSON.stringify(shown) });
-        if ((TEST_CARDS[card].cvm === 'PIN' || amountTrans % 100 === 55) && amountTrans % 100 !== 96) {
+        if ((cvmFor(TEST_CARDS[card], amountTrans) === 'PIN' || amountTrans % 100 === 55) && amountTrans % 100 !== 96) {
           for (let tries = 0; tries < 200; tries++) {
             const pin = await screenAction(device.eposd, { action: 'enterPin', pin: '1234' });
             answers.push({ what: 'screen enterPin', text: JSON.stringify(pin) });

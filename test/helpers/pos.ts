@@ -34,12 +34,15 @@ export interface PosRun {
  * Runs the built `eposd-pos` as a user would, with `home` as HOME (so its terminals file lives there)
  * and none of the parent's EPOSD_POS_CONFIG or XDG_CONFIG_HOME.
  */
-export function runPos(args: string[], home: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): Promise<PosRun> {
+export function runPos(args: string[], home: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000, stdin = ''): Promise<PosRun> {
   const { EPOSD_POS_CONFIG: _c, XDG_CONFIG_HOME: _x, ...inherited } = process.env;
   return new Promise((resolve) => {
-    execFile(process.execPath, [POS_CLI, ...args], { env: { ...inherited, HOME: home, ...env }, timeout: timeoutMs }, (err, stdout, stderr) => {
+    const child = execFile(process.execPath, [POS_CLI, ...args], { env: { ...inherited, HOME: home, ...env }, timeout: timeoutMs }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
       resolve({ code, stdout, stderr });
     });
+    // Standard input is a pipe, never a terminal, as for a script; `stdin` is what is piped in.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(stdin);
   });
 }

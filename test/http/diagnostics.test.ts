@@ -7,7 +7,7 @@ import { MIGRATIONS } from '../../src/db/migrations';
 import { openDatabase } from '../../src/db/open';
 import { AUDIT_ENTRIES_SHOWN } from '../../src/diagnostics/diagnostics.service';
 import { SimulatedCardReader } from '../../src/reader/simulator/reader.simulator';
-import { TEST_CARD_IDS, TEST_CARDS, type TestCardId } from '../../src/reader/simulator/test-cards';
+import { TEST_CARD_IDS, TEST_CARDS, cvmFor, type TestCardId } from '../../src/reader/simulator/test-cards';
 import { createScreenApp } from '../../src/screen/screen.app';
 import { silentLogger } from '../../src/shared/logger';
 import { VERSION } from '../../src/shared/version';
@@ -59,7 +59,7 @@ describe('GET /payntpos/1.0.0/diagnostics', () => {
   const payWith = async (card: TestCardId, amount: number, token = pos): Promise<string> => {
     const uti = await start(amount, token);
     await request(screen).post('/screen/actions').send({ action: 'presentCard', card }).expect(200);
-    if (TEST_CARDS[card].cvm === 'PIN') {
+    if (cvmFor(TEST_CARDS[card], amount) === 'PIN') {
       await untilStage(t.ctx, uti, 'AWAITING_PIN');
       await request(screen).post('/screen/actions').send({ action: 'enterPin', pin: '1234' }).expect(200);
     }

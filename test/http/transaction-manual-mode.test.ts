@@ -62,6 +62,35 @@ describe('When the simulator is in manual mode, a person at the screen drives th
     expect((await getStatus(api, token, uti)).body).toMatchObject({ status: 'CANCELLED', statusReason: 'CUSTOMER_CANCELLED' });
   });
 
+  describe('then every card follows the contactless CVM limit (50.00)', () => {
+    it.each([
+      ['visa-contactless', 'APPROVED', '47**********0010'],
+      ['visa-declined', 'DECLINED', '40**********0002'],
+    ])('when %s is tapped for 50.01, then it asks for the PIN, and the outcome comes after it', async (card, status, pan) => {
+      const uti = await start(5001);
+      await act({ action: 'presentCard', card });
+      await untilStage(t.ctx, uti, 'AWAITING_PIN');
+      expect(await shown()).toMatchObject({ payment: { uti, prompt: 'ENTER_PIN', card: pan } });
+      expect((await act({ action: 'enterPin', pin: '1234' })).status).toBe(200);
+      await untilIdleAfter(t.ctx, uti);
+      expect((await getStatus(api, token, uti)).body).toMatchObject({ status, transactionSource: 'PICC', cardholderVerificationMethod: 'PIN' });
+    });
+
+    it('when a contactless card is tapped for exactly 50.00, then no PIN is asked', async () => {
+      const uti = await start(5000);
+      await act({ action: 'presentCard', card: 'visa-contactless' });
+      await untilIdleAfter(t.ctx, uti);
+      expect((await getStatus(api, token, uti)).body).toMatchObject({ status: 'APPROVED', transactionSource: 'PICC', cardholderVerificationMethod: 'NO_CVM' });
+    });
+
+    it('when the swiped card is used above the limit, then it is still signed for (the limit is for contactless)', async () => {
+      const uti = await start(6000);
+      await act({ action: 'presentCard', card: 'amex-swipe' });
+      await untilIdleAfter(t.ctx, uti);
+      expect((await getStatus(api, token, uti)).body).toMatchObject({ status: 'APPROVED', transactionSource: 'MAG', cardholderVerificationMethod: 'SIGNATURE', signature: true });
+    });
+  });
+
   it('then a card that the host declines is declined', async () => {
     const uti = await start(1000);
     await act({ action: 'presentCard', card: 'visa-declined' });

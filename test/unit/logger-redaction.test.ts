@@ -55,6 +55,33 @@ describe('the logger redacts secrets and card data by configuration', () => {
     expect(text()).toContain('to till-1');
   });
 
+  it('When a MID, an AID, a TID and a UTI are logged, then they stay readable: none of them could be a card number', () => {
+    const { logger, text, lines } = capture();
+    const mid = '000000012345678';
+    const fields = { mid, merchantId: mid, aid: 'A0000000031010', terminalId: '12345678', uti: 'k3Hq9ZmP4xWb7Rt2Lc8Nv5Ds' };
+    logger.info(fields, `terminal 12345678 merchant ${mid} card app A0000000041010`);
+    expect(lines()[0]).toMatchObject({ ...fields, msg: `terminal 12345678 merchant ${mid} card app A0000000041010` });
+    expect(cardLikeNumbers(text())).toEqual([]);
+  });
+
+  it('When a number could be a card number (Luhn-valid, 13 to 19 digits, with or without spaces or dashes), or a longer run could hide one, then it is masked', () => {
+    const { logger, text } = capture();
+    const spaced = pan.replace(/(\d{4})(?=\d)/g, '$1 ');
+    const dashed = pan.replace(/(\d{4})(?=\d)/g, '$1-');
+    logger.info({ a: spaced, b: dashed, c: `x${pan}y`, d: `00${pan}`, e: Number(pan), f: 4000000000000002 }, `read ${spaced}`);
+    for (const form of [pan, spaced, dashed]) expect(text()).not.toContain(form);
+    expect(text()).not.toContain('4000000000000002');
+    expect(cardLikeNumbers(text())).toEqual([]);
+  });
+
+  it('When a generated MID is logged, then it is never masked: it is made to fail the Luhn check', () => {
+    const { logger, lines } = capture();
+    const mids = Array.from({ length: 200 }, () => ids.mid());
+    logger.info({ mids }, 'merchants');
+    expect(lines()[0]!.mids).toEqual(mids);
+    expect(mids.every((m) => /^\d{15}$/.test(m))).toBe(true);
+  });
+
   it('When 13-digit epoch milliseconds are logged, then they are kept; the line\'s own time is ISO 8601', () => {
     const { logger, lines } = capture();
     logger.info({ at: 1745832445000 }, 'committed');

@@ -2,7 +2,7 @@ import { ApiError } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import { maskPan, type CardRead, type CardReader, type ReaderEvents, type ReaderSession } from '../card-reader';
 import { behaviourFor } from './test-amounts';
-import { autoCardFor, hostDataFor, TEST_CARDS, type TestCard, type TestCardId } from './test-cards';
+import { autoCardFor, cvmFor, hostDataFor, TEST_CARDS, type TestCard, type TestCardId } from './test-cards';
 
 export interface SimulatorOptions {
   mode: 'auto' | 'manual';
@@ -92,7 +92,7 @@ export class SimulatedCardReader implements CardReader {
   }
 
   private read(card: TestCard, amount: number): CardRead {
-    const cvm = behaviourFor(amount).kind === 'DECLINE_AFTER_PIN' ? 'PIN' : card.cvm;
+    const cvm = behaviourFor(amount).kind === 'DECLINE_AFTER_PIN' ? 'PIN' : cvmFor(card, amount);
     return { maskedPan: maskPan(card.pan), entryMode: card.entryMode, aid: card.aid, appName: card.appName, cvm, hostData: hostDataFor(card) };
   }
 

@@ -26,8 +26,20 @@ export const TEST_CARDS: Readonly<Record<TestCardId, TestCard>> = {
 
 export const TEST_CARD_IDS = Object.keys(TEST_CARDS) as TestCardId[];
 
-/** The card the auto mode presents: contactless up to 50.00, chip and PIN above (SPEC §4). */
-export const autoCardFor = (amount: number): TestCard => (amount <= 5000 ? TEST_CARDS['visa-contactless'] : TEST_CARDS['mastercard-chip']);
+/**
+ * The contactless CVM limit, in minor units (50.00 in EUR): above it a tapped card needs the
+ * cardholder's PIN, as on every real terminal; at or below it, none.
+ */
+export const CONTACTLESS_CVM_LIMIT = 5000;
+
+/** The card the auto mode presents: contactless up to the CVM limit, chip and PIN above (SPEC §4). */
+export const autoCardFor = (amount: number): TestCard => (amount <= CONTACTLESS_CVM_LIMIT ? TEST_CARDS['visa-contactless'] : TEST_CARDS['mastercard-chip']);
+
+/**
+ * How the cardholder is verified for `card` and `amount`: the card's own method, except that a tapped
+ * card above the CVM limit asks for the PIN (online PIN).
+ */
+export const cvmFor = (card: TestCard, amount: number): Cvm => (card.entryMode === 'PICC' && amount > CONTACTLESS_CVM_LIMIT ? 'PIN' : card.cvm);
 
 /** The host reference for a card: which test card it is, never its number. */
 export const hostDataFor = (card: TestCard): string => `sim:${card.id}`;

@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { httpsJson } from '../helpers/http';
+import { cleanupEposd, makeTempDir, ROOT, startEposd, type EposdProcess } from '../helpers/process';
+
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+/** The sh code blocks under a heading of the README, up to the next heading (outside code blocks). */
+function blocksUnder(heading: string): string[] {
+  const blocks: string[] = [];
+  let inSection = false;
+  let block: string[] | undefined;
+  let fenced = false;
+  for (const line of README.split('\n')) {
+    if (line.startsWith('```')) {
+      if (fenced && block) blocks.push(`${block.join('\n')}\n`);
+      block = !fenced && inSection && line === '```sh' ? [] : undefined;
+      fenced = !fenced;
+    } else if (fenced) block?.push(line);
+    else if (/^#{1,3} /.test(line)) inSection = line === heading;
+  }
+  if (blocks.length === 0) throw new Error(`the README has no sh block under ${heading}`);
+  return blocks;
+}
+
+/** Runs a recipe in bash as a developer pastes it, in `cwd`. */
+function bash(script: string, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('bash', ['-c', script], { cwd, timeout: 60_000 }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
+  });
+}
+
+describe('The README', () => {
+  it('begins with exactly the two commands npm ci && npm start and npm test', () => {
+    const first = /```sh\n([\s\S]*?)```/.exec(README)![1]!;
+    expect(first.split('\n').filter(Boolean).map((l) => l.replace(/\s+#.*$/, ''))).toEqual(['npm ci && npm start', 'npm test']);
+  });
+
+  it('links every document in docs/, and calls the page at / the screen, not the JSON at /screen', () => {
+    for (const doc of [...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')), 'api.md']) expect(README).toContain(`](docs/${doc})`);
+    expect(README).not.toMatch(/at `?http:\/\/127\.0\.0\.1:8080\/screen`?[^/]/);
+  });
+
+  it("pairs each POS of its recipes as a register of its own, so that no step revokes another's token, and says that pairing a register again replaces it", () => {
+    const shell = [...README.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!).join('\n');
+    const registers = [...shell.matchAll(/--register-id (\S+)|registerId=([\w-]+)|registerId\\":\\"([\w-]+)\\"/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+    expect(registers.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(registers).size).toBe(registers.length);
+    expect(README).toMatch(/Pairing a `registerId` that is already paired replaces that register: its\s+earlier token stops working/);
+  });
+
+  describe('curl recipe, against a real eposd', () => {
+    let eposd: EposdProcess;
+    let recipe: string;
+    beforeAll(async () => {
+      eposd = await startEposd({ env: { EPOSD_SIM_CARD_DELAY_MS: '50', EPOSD_SIM_AUTH_DELAY_MS: '20' } });
+      const [block] = blocksUnder('### With curl');
+      const api = new URL(eposd.apiUrl);
+      recipe = block!
+        .replaceAll('http://127.0.0.1:8080', eposd.screenUrl.replace(/\/$/, ''))
+        .replaceAll('https://127.0.0.1:8443', `https://127.0.0.1:${api.port}`);
+      // What the recipe leaves in the shell, for the checks below.
+      recipe += '\necho "TOKEN=$TOKEN"\n';
+    });
+    afterAll(cleanupEposd);
+
+    it('when it is run twice, as it stands, then both runs pair, sell and print the receipt, the second replaces the first pairing, and nothing is written to disk', async () => {
+      const cwd = makeTempDir('eposd-readme-');
+      const runs = [await bash(recipe, cwd), await bash(recipe, cwd)];
+      const tokens: string[] = [];
+      for (const run of runs) {
+        expect(run).toMatchObject({ code: 0, stderr: '' });
+        expect(run.stdout).toMatch(/^\{"transType":"SALE","amountTrans":1250,"uti":"order-1-[0-9a-f-]{36}"\}$/m);
+        expect(run.stdout).toMatch(/^APPROVED \d{6}$/m);
+        expect(run.stdout).toContain('CARDHOLDER COPY');
+        tokens.push(/^TOKEN=(\S+)$/m.exec(run.stdout)![1]!);
+      }
+      expect(readdirSync(cwd)).toEqual([]);
+      const [first, second] = tokens;
+      expect((await httpsJson(`${eposd.apiUrl}/transactions?limit=1`, { headers: { authorization: second! } })).status).toBe(200);
+      expect((await httpsJson(`${eposd.apiUrl}/transactions?limit=1`, { headers: { authorization: first! } })).status).toBe(401);
+    });
+  });
+});
