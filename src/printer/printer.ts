@@ -1,5 +1,6 @@
-/** One printed line, in Paynt's receipt format: [text, size "1".."9", align L|C|R, style N|B]. */
-export type ReceiptLine = [text: string, size: string, align: 'L' | 'C' | 'R', style: 'N' | 'B'];
+import type { ReceiptLine } from './receipt-line';
+
+export type { ReceiptLine };
 
 /** The printer port. */
 export interface Printer {

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../shared/errors';
 import { endpoint, type AnyEndpoint } from '../http/endpoint';
-import { StringEnum } from '../http/schema-types';
+import { StringEnum } from '../shared/schema-types';
 import type { PairingService } from '../pairing/pairing.service';
 import type { SimulatedCardReader } from '../reader/simulator/reader.simulator';
 import { TEST_CARD_IDS } from '../reader/simulator/test-cards';

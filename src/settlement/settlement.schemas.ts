@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { StringEnum } from '../http/schema-types';
+import { StringEnum } from '../shared/schema-types';
 
 const Total = Type.Object({ count: Type.Integer(), amount: Type.Integer() });
 const Count = Type.Object({ count: Type.Integer() });

@@ -7,7 +7,8 @@ import type { Printer } from '../printer/printer';
 import type { ReceiptLine } from '../printer/printer';
 import { RESPONSE_REASONS } from '../host/response-codes';
 import type { Ledger } from './ledger';
-import { CANCELLABLE, isLegal, type ActiveTransaction, type Outcome, type ReaderState, type Stage, type StateName } from './states';
+import { CANCELLABLE, isLegal, type ActiveTransaction, type Outcome, type ReaderState, type StateName } from './states';
+import type { Stage } from './model';
 import type { NewTransaction, TransactionChange } from './transactions.repository';
 
 export interface EngineTimings {

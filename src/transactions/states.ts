@@ -1,4 +1,5 @@
 import type { CardRead } from '../reader/card-reader';
+import type { FinalStatusName, Stage, TransType } from './model';
 
 /*
  * The terminal's payment state machine. One transaction at a time; every move goes through
@@ -21,11 +22,6 @@ import type { CardRead } from '../reader/card-reader';
 
 export type StateName = 'IDLE' | 'AWAITING_CARD' | 'READING_CARD' | 'AWAITING_PIN' | 'AUTHORIZING' | 'PRINTING';
 
-export type TransType = 'SALE' | 'REFUND' | 'PREAUTH' | 'COMPLETION' | 'REVERSAL';
-export type FinalStatus = 'APPROVED' | 'DECLINED' | 'CANCELLED' | 'TIMED_OUT' | 'FAILED';
-export type Status = 'IN_PROGRESS' | FinalStatus;
-/** The stages a POS sees while a transaction is in progress. */
-export type Stage = 'AWAITING_CARD' | 'READING_CARD' | 'AWAITING_PIN' | 'AUTHORIZING';
 
 export interface ActiveTransaction {
   id: number;
@@ -63,11 +59,10 @@ export const isLegal = (from: StateName, to: StateName): boolean => TRANSITIONS[
 /** States in which the payment can still be cancelled: the host does not have it yet. */
 export const CANCELLABLE: readonly StateName[] = ['AWAITING_CARD', 'READING_CARD', 'AWAITING_PIN'];
 
-export const needsCard = (t: TransType): boolean => t === 'SALE' || t === 'REFUND' || t === 'PREAUTH';
 
 /** What the outcome of a transaction is, once it is final. */
 export interface Outcome {
-  status: FinalStatus;
+  status: FinalStatusName;
   statusReason: string;
   responseCode?: string | null;
   authCode?: string | null;

@@ -1,5 +1,5 @@
 import type { Db } from '../db/open';
-import type { Stage, Status, TransType } from './states';
+import type { Stage, Status, TransType } from './model';
 
 export interface TransactionRow {
   id: number;

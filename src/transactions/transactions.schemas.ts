@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { QueryBoolean, StringEnum, Tuple } from '../http/schema-types';
+import { ReceiptLine } from '../printer/receipt-line';
+import { CVMS, ENTRY_MODES, FINAL_STATUSES, STAGES, STATUSES, TRANS_TYPES } from './model';
+import { QueryBoolean, StringEnum, Tuple } from '../shared/schema-types';
 
-export const TRANS_TYPES = ['SALE', 'REFUND', 'PREAUTH', 'COMPLETION', 'REVERSAL'] as const;
 
 export const Uti = Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', description: 'must be 1-64 of A-Z a-z 0-9 -', example: 'b3f1c2d4-uti-0001' });
 export const Reference = Type.String({ pattern: '^[A-Za-z0-9-]{1,36}$', description: 'must be 1-36 of A-Z a-z 0-9 -', example: 'your-reference' });
@@ -32,12 +33,11 @@ const IsoDateTime = Type.String({
   pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:\\d{2})?)?$',
   description: 'must be an ISO 8601 date or date-time',
 });
-export const FINAL_STATUSES = ['IN_PROGRESS', 'APPROVED', 'DECLINED', 'CANCELLED', 'TIMED_OUT', 'FAILED'] as const;
 export const SearchQuery = Type.Object(
   {
     tid: Type.Optional(Tid),
     reference: Type.Optional(Reference),
-    status: Type.Optional(StringEnum(FINAL_STATUSES)),
+    status: Type.Optional(StringEnum(STATUSES)),
     type: Type.Optional(StringEnum(TRANS_TYPES)),
     from: Type.Optional(IsoDateTime),
     to: Type.Optional(IsoDateTime),
@@ -56,18 +56,13 @@ export type Acknowledgement = Static<typeof Acknowledgement>;
 
 // ---- Answers ----
 
-const ReceiptLine = Tuple([Type.String(), Type.String({ pattern: '^[1-9]$' }), StringEnum(['L', 'C', 'R'] as const), StringEnum(['N', 'B'] as const)], {
-  description: '[text, size "1".."9", align L|C|R, style N|B]',
-  example: ['MERCHANT COPY', '5', 'C', 'B'],
-});
 const NullableString = Type.Union([Type.String(), Type.Null()]);
-const STAGES = ['AWAITING_CARD', 'READING_CARD', 'AWAITING_PIN', 'AUTHORIZING'] as const;
 
 export const InProgressStatus = Type.Object(
   {
     uti: Uti,
     transactionType: StringEnum(TRANS_TYPES),
-    transAmount: Type.Union([Type.Integer(), Type.Null()]),
+    transAmount: Type.Integer({ description: 'minor units; for a REVERSAL, the amount voided' }),
     originalUti: NullableString,
     status: Type.Literal('IN_PROGRESS'),
     stage: StringEnum(STAGES),
@@ -86,22 +81,22 @@ export const FinalStatus = Type.Object(
     transCancelled: Type.Boolean(),
     voided: Type.Boolean(),
     transactionType: StringEnum(TRANS_TYPES),
-    transAmount: Type.Union([Type.Integer(), Type.Null()]),
+    transAmount: Type.Integer({ description: 'minor units; for a REVERSAL, the amount voided' }),
     authCode: NullableString,
     primaryAccountNumber: Type.Union([Type.String({ pattern: '^[0-9]{2}\\*+[0-9]{4}$' }), Type.Null()], { example: '47**********0010' }),
     transactionDate: Type.String({ example: 'Mon Apr 28 09:27:25 GMT+03:00 2025' }),
     transactionResponse: NullableString,
-    transactionSource: StringEnum(['ICC', 'PICC', 'MAG', 'MANUAL', 'NONE'] as const),
+    transactionSource: StringEnum(ENTRY_MODES),
     applicationId: NullableString,
     appName: NullableString,
-    cardholderVerificationMethod: StringEnum(['PIN', 'NO_CVM', 'SIGNATURE', 'NONE'] as const),
+    cardholderVerificationMethod: StringEnum(CVMS),
     currencyCode: Type.String(),
     terminalId: Type.String(),
     merchantId: Type.String(),
     signature: Type.Boolean(),
     cardholderReceipt: Type.Array(ReceiptLine),
     merchantReceipt: Type.Array(ReceiptLine),
-    status: StringEnum(['APPROVED', 'DECLINED', 'CANCELLED', 'TIMED_OUT', 'FAILED'] as const),
+    status: StringEnum(FINAL_STATUSES),
     statusReason: NullableString,
     reference: NullableString,
     reversed: Type.Boolean({ description: 'the host confirmed a reversal of an authorisation whose answer was lost' }),
@@ -114,16 +109,13 @@ export const FinalStatus = Type.Object(
 );
 export type FinalStatus = Static<typeof FinalStatus>;
 
-export const TransactionSummary = Type.Composite(
+const Summary = Type.Omit(FinalStatus, ['cardholderReceipt', 'merchantReceipt']);
+export const TransactionSummary = Type.Union(
   [
-    Type.Omit(FinalStatus, ['cardholderReceipt', 'merchantReceipt', 'transApproved', 'status']),
-    Type.Object({
-      transApproved: Type.Optional(Type.Boolean()),
-      status: StringEnum(FINAL_STATUSES),
-      stage: Type.Optional(Type.Union([StringEnum([...STAGES, 'PRINTING'] as const), Type.Null()])),
-    }),
+    Summary,
+    Type.Composite([Type.Omit(Summary, ['transApproved', 'status']), Type.Object({ status: Type.Literal('IN_PROGRESS'), stage: Type.Union([StringEnum(STAGES), Type.Null()]) })]),
   ],
-  { description: 'A transaction in a list: the status without its receipts.' },
+  { description: 'A transaction in a list: the status without its receipts; one in progress has its stage and no transApproved.' },
 );
 
 export const SearchPage = Type.Object({
@@ -138,11 +130,11 @@ export const FeedEventSchema = Type.Object(
     id: Type.Integer(),
     uti: Uti,
     transactionType: StringEnum(TRANS_TYPES),
-    transAmount: Type.Union([Type.Integer(), Type.Null()]),
+    transAmount: Type.Integer({ description: 'minor units; for a REVERSAL, the amount voided' }),
     reference: NullableString,
     from: Type.String(),
     state: Type.String(),
-    status: StringEnum(FINAL_STATUSES),
+    status: StringEnum(STATUSES),
     statusReason: NullableString,
     detail: NullableString,
     at: Type.String(),

@@ -7,7 +7,7 @@ import type { PaymentEngine } from './engine';
 import type { Printer } from '../printer/printer';
 import { buildReceipts } from './receipts';
 import { checkCompletion, checkReversal } from './rules';
-import { needsCard } from './states';
+import { needsCard } from './model';
 import { finalBody, inProgressBody, summaryBody } from './status';
 import type { SearchFilters, TransactionSearch } from './search';
 import type { Acknowledgement, TransactionRequest } from './transactions.schemas';

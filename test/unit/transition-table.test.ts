@@ -1,4 +1,5 @@
-import { CANCELLABLE, TRANSITIONS, isLegal, needsCard, type StateName } from '../../src/transactions/states';
+import { CANCELLABLE, TRANSITIONS, isLegal, type StateName } from '../../src/transactions/states';
+import { needsCard } from '../../src/transactions/model';
 
 const STATES: StateName[] = ['IDLE', 'AWAITING_CARD', 'READING_CARD', 'AWAITING_PIN', 'AUTHORIZING', 'PRINTING'];
 

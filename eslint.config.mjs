@@ -1,0 +1,12 @@
+// typescript-eslint's recommended type-checked rules over src/, test/ and scripts/ (TypeScript parts).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test-output/', '.node24/', 'test/e2e/typed-client/generated/', 'src/screen/public/', '**/*.mjs', '**/*.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+  },
+);
