@@ -15,7 +15,7 @@ const OUTCOME_MESSAGES: Record<FinalStatus['status'], string> = {
   FAILED: 'Failed',
 };
 
-export const stageMessage = (stage: Stage | string): string | undefined => STAGE_MESSAGES[stage];
+export const stageMessage = (stage: string): string | undefined => STAGE_MESSAGES[stage as Stage];
 
 export function outcomeMessage(s: Pick<FinalStatus, 'status' | 'statusReason'>): string {
   const why = s.status !== 'APPROVED' && s.statusReason ? ` (${s.statusReason.replace(/_/g, ' ').toLowerCase()})` : '';

@@ -63,7 +63,7 @@ export class TerminalStore {
       if (!Array.isArray(parsed.terminals)) throw new Error('no terminals list');
       return parsed;
     } catch (err) {
-      throw new Error(`${this.path} is not a terminals file (${(err as Error).message}); move it away and pair again`);
+      throw new Error(`${this.path} is not a terminals file (${(err as Error).message}); move it away and pair again`, { cause: err });
     }
   }
 

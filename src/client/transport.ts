@@ -48,7 +48,7 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const timeoutError = (what: string, ms: number) => Object.assign(new Error(`${what} timed out after ${ms} ms`), { code: 'ETIMEDOUT' });
 
 /** A system error (ENOTFOUND, ECONNREFUSED, a TLS alert…) as an EposdNetworkError that says what to check. */
-const explained = (err: unknown, endpoint: Endpoint) => asNetworkError(err, addressOf(endpoint), endpoint.host);
+const explained = (err: unknown, endpoint: Endpoint): Error => asNetworkError(err, addressOf(endpoint), endpoint.host) as Error;
 
 /**
  * A TLS connection whose server key has passed `check`. The terminal's certificate is self-signed, so

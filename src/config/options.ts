@@ -27,7 +27,7 @@ export const OPTIONS = {
   merchantName: option({ env: 'EPOSD_MERCHANT_NAME', flag: 'merchant-name', description: 'name printed on receipts', parse: text(40), default: 'EPOSD TEST MERCHANT' }),
   currency: option({ env: 'EPOSD_CURRENCY', flag: 'currency', description: 'ISO 4217 currency', parse: pattern(/^[A-Z]{3}$/, 'a 3-letter ISO 4217 code such as EUR'), default: 'EUR' }),
   reader: option({ env: 'EPOSD_READER', flag: 'reader', description: 'card reader driver', parse: oneOf('simulator'), default: 'simulator' as const }),
-  simMode: option({ env: 'EPOSD_SIM_MODE', flag: 'sim-mode', description: 'simulator: auto or manual', parse: oneOf('auto', 'manual'), default: 'auto' as 'auto' | 'manual' }),
+  simMode: option<'auto' | 'manual'>({ env: 'EPOSD_SIM_MODE', flag: 'sim-mode', description: 'simulator: auto or manual', parse: oneOf('auto', 'manual'), default: 'auto' }),
   simCardDelayMs: option({ env: 'EPOSD_SIM_CARD_DELAY_MS', flag: 'sim-card-delay-ms', description: 'auto mode: ms until a card is presented', parse: integer(0, 600_000), default: 2000 }),
   simReadDelayMs: option({ env: 'EPOSD_SIM_READ_DELAY_MS', flag: 'sim-read-delay-ms', description: 'ms the simulated reader takes to read a presented card', parse: integer(0, 600_000), default: 0 }),
   simAuthDelayMs: option({ env: 'EPOSD_SIM_AUTH_DELAY_MS', flag: 'sim-auth-delay-ms', description: 'ms the simulated host takes to answer', parse: integer(0, 600_000), default: 1000 }),
@@ -40,5 +40,5 @@ export const OPTIONS = {
   retentionDays: option({ env: 'EPOSD_RETENTION_DAYS', flag: 'retention-days', description: 'days transactions are kept', parse: integer(1, 3650), default: 92 }),
   settlementTime: option({ env: 'EPOSD_SETTLEMENT_TIME', flag: 'settlement-time', description: 'local time the batch closes (HH:MM)', parse: timeOfDay, default: '01:00' }),
   mdns: option({ env: 'EPOSD_MDNS', flag: 'mdns', description: 'announce the terminal over mDNS', parse: boolean, default: false }),
-  logLevel: option({ env: 'EPOSD_LOG_LEVEL', flag: 'log-level', description: 'log level', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), default: 'info' as 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' }),
+  logLevel: option<'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'>({ env: 'EPOSD_LOG_LEVEL', flag: 'log-level', description: 'log level', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), default: 'info' }),
 };

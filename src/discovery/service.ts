@@ -22,8 +22,9 @@ export interface TerminalTxt {
  */
 export function openBonjour(network: MdnsNetwork | undefined, onError: (err: Error) => void): Bonjour {
   // Required here: with mDNS off, the default, the library is never loaded (docs/performance.md).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
   const { Bonjour } = require('bonjour-service') as typeof import('bonjour-service');
-  const bonjour = new Bonjour(multicastOptions(network) as ConstructorParameters<typeof Bonjour>[0], onError);
+  const bonjour = new Bonjour(multicastOptions(network), onError);
   const mdns = (bonjour as unknown as { server: { mdns: NodeJS.EventEmitter } }).server.mdns;
   mdns.on('error', onError);
   return bonjour;

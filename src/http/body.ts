@@ -48,11 +48,13 @@ export function readBody(req: IncomingMessage): Body | Promise<Body> {
     req.once('error', () => fail(new ApiError('VALIDATION_FAILED', 'The body was not received completely.')));
     req.once('end', () => {
       if (bytes > BODY_LIMIT_BYTES) return;
+      let value: unknown;
       try {
-        resolve({ kind: 'json', value: parseBody(Buffer.concat(chunks, bytes).toString('utf8')) });
+        value = parseBody(Buffer.concat(chunks, bytes).toString('utf8'));
       } catch (err) {
-        reject(err as Error);
+        return reject(err instanceof Error ? err : new Error(String(err)));
       }
+      resolve({ kind: 'json', value });
     });
   });
 }

@@ -43,10 +43,10 @@ export type Answer =
     }
   | { stream: (s: EventStream) => void };
 
-type Input<Q, B> = Q extends TSchema ? Static<Q> : Record<string, never>;
+type QueryOf<Q> = Q extends TSchema ? Static<Q> : Record<string, never>;
 
 export interface HandlerInput<Q extends TSchema | undefined, B extends TSchema | undefined> {
-  query: Input<Q, B>;
+  query: QueryOf<Q>;
   body: B extends TSchema ? Static<B> : undefined;
   caller: Caller;
   /** The raw request headers, lower-case names. */

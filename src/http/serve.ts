@@ -4,7 +4,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import rateLimit from 'express-rate-limit';
 import { ApiError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
-import { NO_BODY, readBody, type Body } from './body';
+import { readBody, type Body } from './body';
 import type { Dispatch } from './dispatch';
 import { problemAnswer } from './problems';
 import type { Answer, AnyEndpoint, EventStream, Method } from './endpoint';

@@ -35,7 +35,9 @@ export function toFieldErrors(errors: ErrorObject[] | null | undefined, where: s
     if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') continue;
     const fe = { field: fieldOf(e, where), message: messageOf(e) };
     const key = `${fe.field}|${fe.message}`;
-    if (!seen.has(key)) out.push(fe), seen.add(key);
+    if (seen.has(key)) continue;
+    out.push(fe);
+    seen.add(key);
   }
   return out.length > 0 ? out : [{ field: where, message: 'is not valid' }];
 }
@@ -71,6 +73,6 @@ export function checker<S extends TSchema>(schema: S, where: 'body' | 'query'): 
   return (value) => {
     const v = compiled();
     if (!v(value)) throw new ValidationError(toFieldErrors(v.errors, where));
-    return value as Static<S>;
+    return value;
   };
 }

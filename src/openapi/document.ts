@@ -71,7 +71,7 @@ function operation(e: RouteEntry) {
     ...(e.endpoint.description ? { description: e.endpoint.description } : {}),
     security: roles ? [{ authToken: [] }] : [],
     ...(roles ? { 'x-eposd-roles': roles } : {}),
-    parameters: parameters(e.endpoint.query),
+    parameters: parameters(e.endpoint.query as TSchema | undefined),
     ...(e.endpoint.body ? { requestBody: { required: true, content: { 'application/json': { schema: json(e.endpoint.body) } } } } : {}),
     responses,
   };

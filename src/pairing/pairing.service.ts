@@ -65,7 +65,7 @@ export interface PairingWindowView {
 export class PairingService extends EventEmitter<{ window: [PairingWindowView | undefined] }> {
   private window: PairingWindow | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
-  private readonly revokedListeners = new Set<(registerId: string | '*') => void>();
+  private readonly revokedListeners = new Set<(registerId: string) => void>();
 
   constructor(private readonly deps: Deps) {
     super();
@@ -162,12 +162,12 @@ export class PairingService extends EventEmitter<{ window: [PairingWindowView | 
   }
 
   /** Called when a register's token stops working ('*': every register's), e.g. to close its open streams. */
-  onRevoked(listener: (registerId: string | '*') => void): () => void {
+  onRevoked(listener: (registerId: string) => void): () => void {
     this.revokedListeners.add(listener);
     return () => this.revokedListeners.delete(listener);
   }
 
-  private revoked(registerId: string | '*'): void {
+  private revoked(registerId: string): void {
     for (const listener of [...this.revokedListeners]) listener(registerId);
   }
 

@@ -66,7 +66,7 @@ export function loggerOptions(level: string): LoggerOptions {
     hooks: {
       logMethod(args, method) {
         // logger.error(err) would take err.message as the line's message unscrubbed: give it scrubbed.
-        if (args.length === 1 && (args[0] as unknown) instanceof Error) args.push((args[0] as unknown as Error).message);
+        if (args.length === 1 && (args[0]) instanceof Error) args.push((args[0]).message);
         method.apply(this, args.map((a) => scrubCardLike(a)) as Parameters<typeof method>);
       },
     },
@@ -76,8 +76,9 @@ export function loggerOptions(level: string): LoggerOptions {
 /** JSON lines on stderr; readable lines when a person runs eposd in a terminal. */
 export function createLogger(level: string, pretty = process.stderr.isTTY === true): Logger {
   if (pretty) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const prettyStream = require('pino-pretty')({ destination: 2, sync: true, colorize: true });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- only a person at a terminal needs it
+    const pinoPretty = require('pino-pretty') as typeof import('pino-pretty');
+    const prettyStream = pinoPretty({ destination: 2, sync: true, colorize: true });
     return pino(loggerOptions(level), prettyStream);
   }
   return pino(loggerOptions(level), pino.destination({ fd: 2, sync: false }));

@@ -78,7 +78,7 @@ export class PaymentEngine extends EventEmitter {
   begin(row: Omit<NewTransaction, 'stage'>, tx: Omit<ActiveTransaction, 'id'>): ActiveTransaction {
     if (this.state.name !== 'IDLE') throw new Error('begin while busy');
     const first: StateName = tx.originalUti ? 'AUTHORIZING' : 'AWAITING_CARD';
-    const { id, eventId } = this.deps.ledger.open({ ...row, stage: first as Stage }, first);
+    const { id, eventId } = this.deps.ledger.open({ ...row, stage: first }, first);
     const active = { ...tx, id };
     const state: ReaderState = first === 'AUTHORIZING' ? { name: 'AUTHORIZING', tx: active, card: null, pinVerified: false } : { name: 'AWAITING_CARD', tx: active };
     this.state = state;

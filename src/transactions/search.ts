@@ -29,11 +29,26 @@ export class TransactionSearch {
   find(f: SearchFilters): { rows: TransactionRow[]; nextCursor: string | null } {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: f.limit + 1 };
-    if (f.reference !== undefined) where.push('reference = @reference'), (params.reference = f.reference);
-    if (f.status !== undefined) where.push('status = @status'), (params.status = f.status);
-    if (f.type !== undefined) where.push('trans_type = @type'), (params.type = f.type);
-    if (f.from !== undefined) where.push('created_at >= @from'), (params.from = f.from);
-    if (f.to !== undefined) where.push('created_at < @to'), (params.to = f.to);
+    if (f.reference !== undefined) {
+      where.push('reference = @reference');
+      params.reference = f.reference;
+    }
+    if (f.status !== undefined) {
+      where.push('status = @status');
+      params.status = f.status;
+    }
+    if (f.type !== undefined) {
+      where.push('trans_type = @type');
+      params.type = f.type;
+    }
+    if (f.from !== undefined) {
+      where.push('created_at >= @from');
+      params.from = f.from;
+    }
+    if (f.to !== undefined) {
+      where.push('created_at < @to');
+      params.to = f.to;
+    }
     if (f.cursor !== undefined) {
       const c = decodeCursor(f.cursor);
       where.push('(created_at, id) < (@cursorAt, @cursorId)');

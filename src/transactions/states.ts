@@ -1,5 +1,5 @@
 import type { CardRead } from '../reader/card-reader';
-import type { FinalStatusName, Stage, TransType } from './model';
+import type { FinalStatusName, TransType } from './model';
 
 /*
  * The terminal's payment state machine. One transaction at a time; every move goes through

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ReceiptLine } from '../printer/receipt-line';
 import { CVMS, ENTRY_MODES, FINAL_STATUSES, STAGES, STATUSES, TRANS_TYPES } from './model';
-import { QueryBoolean, StringEnum, Tuple } from '../shared/schema-types';
+import { QueryBoolean, StringEnum } from '../shared/schema-types';
 
 
 export const Uti = Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', description: 'must be 1-64 of A-Z a-z 0-9 -', example: 'b3f1c2d4-uti-0001' });

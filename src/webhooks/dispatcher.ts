@@ -43,8 +43,9 @@ export class WebhookDispatcher {
     // A database error (busy, or closed by a shutdown mid-send) must not become an unhandled rejection.
     this.running = this.drain().catch((err: unknown) => this.deps.logger.error({ err }, 'webhook dispatch failed')).finally(() => {
       this.running = undefined;
-      if (this.again) (this.again = false), this.kick();
-      else this.scheduleNext();
+      if (!this.again) return this.scheduleNext();
+      this.again = false;
+      this.kick();
     });
   }
 
