@@ -8,7 +8,7 @@
 //   node scripts/sqlite-compare.mjs [commits per driver, default 2000]
 // Run on Node 20 it runs itself again under Node 24 (.node24/, scripts/lib/node24.mjs). Figures in docs/android.md.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,9 @@ const SELF = fileURLToPath(import.meta.url);
 const require = createRequire(import.meta.url);
 const BLOCK = 100;
 
+if (!existsSync(join(ROOT, 'dist', 'db', 'migrations.js'))) {
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+}
 if (Number(process.versions.node.split('.')[0]) < 24) {
   const nodeDir = ensureNode('x64');
   const env = { ...process.env, ...addonEnv(ensureSqliteAddon(nodeDir)) };
