@@ -52,7 +52,15 @@ process.stdin.on('data', (c) => (input += c)).on('end', async () => {
 });
 `;
 
-function issue(privateKeyPem: string | undefined, hosts: string[], now: Date): Promise<{ private: string; cert: string }> {
+export interface CertificateOptions {
+  /**
+   * Make a missing or stale certificate in this process rather than in a child: for a host app that
+   * runs eposd inside its own process (no child processes there). The X.509 libraries then stay loaded.
+   */
+  readonly inProcess?: boolean;
+}
+
+function issue(privateKeyPem: string | undefined, hosts: string[], now: Date, inProcess: boolean): Promise<{ private: string; cert: string }> {
   const keyPair = privateKeyPem
     ? { privateKey: privateKeyPem, publicKey: createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString() }
     : undefined;
@@ -70,7 +78,9 @@ function issue(privateKeyPem: string | undefined, hosts: string[], now: Date): P
       { name: 'subjectAltName', altNames: altNames(hosts) },
     ],
   } satisfies Parameters<typeof import('selfsigned').generate>[1];
-  const input = JSON.stringify({ library: require.resolve('selfsigned'), attributes: [{ name: 'commonName', value: 'eposd' }], options });
+  const attributes = [{ name: 'commonName', value: 'eposd' }];
+  if (inProcess) return (require('selfsigned') as typeof import('selfsigned')).generate(attributes, options);
+  const input = JSON.stringify({ library: require.resolve('selfsigned'), attributes, options });
   return new Promise((resolve, reject) => {
     const child = execFile(process.execPath, ['-e', ISSUER], { maxBuffer: 1 << 20 }, (err, stdout) => {
       if (err) return reject(new Error(`could not make the certificate: ${err.message}`));
@@ -85,7 +95,7 @@ function issue(privateKeyPem: string | undefined, hosts: string[], now: Date): P
  * @NOTE A certificate close to expiry, or one that does not name one of this machine's addresses,
  * is re-issued on the same key, so a POS that pinned the key's fingerprint keeps trusting it.
  */
-export async function loadOrCreateCertificate(dir: string, hosts: string[], now: Date = new Date()): Promise<Certificate> {
+export async function loadOrCreateCertificate(dir: string, hosts: string[], now: Date = new Date(), { inProcess = false }: CertificateOptions = {}): Promise<Certificate> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const keyFile = join(dir, 'key.pem');
   const certFile = join(dir, 'cert.pem');
@@ -93,7 +103,7 @@ export async function loadOrCreateCertificate(dir: string, hosts: string[], now:
   let cert = key && existsSync(certFile) ? readFileSync(certFile, 'utf8') : undefined;
   if (key) createPrivateKey(key); // a damaged key file stops the start rather than silently changing identity
   if (!key || !cert || needsReissue(cert, hosts, now)) {
-    const pems = await issue(key, hosts, now);
+    const pems = await issue(key, hosts, now, inProcess);
     if (!key) writeAtomically(keyFile, (key = pems.private), 0o600);
     writeAtomically(certFile, (cert = pems.cert), 0o644);
   }

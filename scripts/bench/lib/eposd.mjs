@@ -42,12 +42,13 @@ function eposdEnv(dir, env) {
 /**
  * Spawns eposd (`main`: by default the bundle npm start runs) in `dir` (data/ and certs/ inside), with
  * npm start's Node flags, and resolves once it prints `eposd ready`, with the time from spawn to that
- * line. `nodeArgs` (e.g. --cpu-prof) are added, for profiling by hand.
+ * line. `nodeArgs` (e.g. --cpu-prof) are added, for profiling by hand. `node` is the command that runs
+ * Node (scripts/check-arm64.mjs: qemu-aarch64 and an arm64 node).
  */
-export function startEposd(dir, env = {}, { nodeArgs = [], main = BUNDLE } = {}) {
+export function startEposd(dir, env = {}, { nodeArgs = [], main = BUNDLE, node = [process.execPath] } = {}) {
   mkdirSync(dir, { recursive: true });
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [...NODE_ARGS, ...nodeArgs, main], { cwd: ROOT, env: eposdEnv(dir, env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node[0], [...node.slice(1), ...NODE_ARGS, ...nodeArgs, main], { cwd: ROOT, env: eposdEnv(dir, env), stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let stderr = '';
   child.stderr.on('data', (c) => {
