@@ -38,7 +38,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(BASE_PATH, api);
 
   app.use(routeNotFound);
-  app.use(errorHandler(ctx.logger));
+  app.use(ctx.storage.watch, errorHandler(ctx.logger));
   const recorded = recordHeaders(headers);
   installFastPaths(app, [statusFastPath(ctx, `${BASE_PATH}/transaction`, recorded), startFastPath(ctx, `${BASE_PATH}/transaction`, recorded)]);
   return app;

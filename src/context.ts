@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from './config/config';
 import { openDatabase, type Db } from './db/open';
+import { StorageHealth } from './db/storage-health';
 import { requireRole, type AuthFailureListener } from './http/auth';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditLog } from './audit/audit.service';
@@ -27,6 +28,7 @@ import { Ledger } from './transactions/ledger';
 import { buildReceipts } from './transactions/receipts';
 import { recoverInterrupted } from './transactions/recovery';
 import { Retention } from './transactions/retention';
+import { ClockGuard, type Monotonic } from './transactions/clock-guard';
 import { Reversals } from './transactions/reversals';
 import { TransactionService } from './transactions/transactions.service';
 import { TransactionsRepository } from './transactions/transactions.repository';
@@ -55,6 +57,9 @@ export interface ContextOverrides {
   certificateNotAfter?: Date;
   /** The ports actually listened on, once known (main.ts). */
   ports?: () => { api: number; screen: number };
+  /** What the start repaired or replaced (a new key, an empty database set aside): logged, shown, in diagnostics. */
+  notes?: readonly string[];
+  monotonic?: Monotonic;
 }
 
 export type AppContext = ReturnType<typeof createContext>;
@@ -66,10 +71,12 @@ const SIM_PIN_DELAY_MS = 1_500;
 
 /** The composition root: builds every service once, from the configuration and the certificate's fingerprint. */
 export function createContext(config: Config, fingerprint: string, overrides: ContextOverrides = {}) {
-  const db = overrides.db ?? openDatabase(join(config.dataDir, 'eposd.db'));
+  const notes = [...(overrides.notes ?? [])];
+  const db = overrides.db ?? openDatabase(join(config.dataDir, 'eposd.db'), { acceptNewIdentity: config.acceptNewIdentity, notes });
   const clock = overrides.clock ?? systemClock;
   const ids = overrides.ids ?? defaultIds;
   const logger = overrides.logger ?? silentLogger;
+  const storage = new StorageHealth(db.name, { clock, logger });
   const settings = new SettingsRepository(db);
   const registers = new RegistersRepository(db);
   const identity: TerminalIdentity = loadIdentity(config, settings, ids);
@@ -77,6 +84,9 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     { tid: identity.tid, serialNumber: identity.serialNumber, merchantName: identity.merchantName, fingerprint, addresses: overrides.addresses ?? lanAddresses(), apiPort: config.port },
     overrides.screenOut,
   );
+  for (const note of notes) logger.warn(note);
+  if (notes.length > 0) screen.setAlert('identity', notes.join(' '));
+  storage.on('change', () => screen.setAlert('storage', 'The database is damaged: no new payments. Call a technician (diagnostics has the details).'));
   const auditRepo = new AuditRepository(db);
   const audit = new AuditLog({ audit: auditRepo, clock, logger });
   const onAuthFailure: AuthFailureListener = (reason, req, principal) =>
@@ -90,7 +100,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const printQueue = new PrintQueue(printer);
   const transactionsRepo = new TransactionsRepository(db);
   const deliveries = new DeliveriesRepository(db, ids);
-  const ledger = new Ledger(db, transactionsRepo, new TransactionEventsRepository(db), deliveries);
+  const ledger = new Ledger(db, transactionsRepo, new TransactionEventsRepository(db), deliveries, storage);
   const reversals = new Reversals({ transactions: transactionsRepo, host, logger });
   const engine = new PaymentEngine({
     ledger,
@@ -108,8 +118,9 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     },
     reverseLater: () => void reversals.flush(),
   });
-  const transactions = new TransactionService({ transactions: transactionsRepo, printer: printQueue, engine, identity, clock, ids });
-  const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, alsoPurge: [auditRepo, deliveries] });
+  const transactions = new TransactionService({ transactions: transactionsRepo, printer: printQueue, engine, identity, clock, ids, storage });
+  const clockGuard = new ClockGuard({ clock, logger, settings, newestCommitted: () => transactionsRepo.newestCreatedAt(), monotonic: overrides.monotonic });
+  const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, alsoPurge: [auditRepo, deliveries], guard: clockGuard, frozen: () => storage.corrupt });
   const webhooks = new WebhookDispatcher({ deliveries, clock, logger, fetch: overrides.fetch, bodyFor: (uti) => transactions.status(uti)?.body });
   engine.on('transition', (e: TransitionEvent) => e.outcome && webhooks.kick());
   const settlement = new SettlementService({
@@ -140,6 +151,9 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     settlement,
     audit: auditRepo,
     webhooks: () => deliveries.counts(),
+    storage,
+    clockGuard,
+    notes,
   });
 
   return {
@@ -155,6 +169,8 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     pairing,
     registers,
     settings,
+    storage,
+    clockGuard,
     auth: {
       pos: requireRole(pairing, ['pos'], onAuthFailure),
       technician: requireRole(pairing, ['technician'], onAuthFailure),
@@ -182,7 +198,21 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     webhooks,
     /** The terminal's own work, before the API listens: recovery, then timers and the first screen. */
     start(): void {
-      recoverInterrupted({ transactions: transactionsRepo, ledger, clock, logger });
+      // Small databases are checked before the API listens; larger ones just after, in a worker.
+      if (!storage.checkAtStart(db)) setImmediate(() => void storage.checkInBackground(db));
+      try {
+        clockGuard.check(!storage.corrupt);
+      } catch (err) {
+        storage.observe(err);
+        logger.warn({ err }, 'could not read or keep the clock anchor');
+      }
+      try {
+        recoverInterrupted({ transactions: transactionsRepo, ledger, clock, logger });
+      } catch (err) {
+        // A damaged file still starts, to answer what can be read; anything else stops the start.
+        storage.observe(err);
+        if (!storage.corrupt) throw err;
+      }
       void reversals.flush();
       retention.schedule();
       settlement.schedule();

@@ -23,6 +23,9 @@ export function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
   const e = err as { type?: string; code?: string };
   if (typeof e?.type === 'string' && BODY_PARSER_ERRORS[e.type]) return BODY_PARSER_ERRORS[e.type];
+  if (e?.code === 'SQLITE_NOTADB' || e?.code?.startsWith?.('SQLITE_CORRUPT')) {
+    return new ApiError('STORAGE_CORRUPT', 'Part of the terminal\'s database is damaged and could not be read. A technician must recover it.');
+  }
   if (typeof e?.code === 'string' && STORAGE_FAILURES.has(e.code.split('_').slice(0, 2).join('_'))) {
     return new ApiError('STORAGE_UNAVAILABLE', 'The terminal cannot write to its storage. Nothing was recorded; try again later.');
   }

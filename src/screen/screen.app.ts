@@ -18,6 +18,6 @@ export function createScreenApp(ctx: AppContext): express.Express {
   router.use(screenRoutes(ctx));
   app.use(router);
   app.use(routeNotFound);
-  app.use(errorHandler(ctx.logger));
+  app.use(ctx.storage.watch, errorHandler(ctx.logger));
   return app;
 }

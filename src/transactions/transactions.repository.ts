@@ -57,6 +57,7 @@ export class TransactionsRepository {
   private readonly markVoidedStmt;
   private readonly markCompletedStmt;
   private readonly reopenPreauthStmt;
+  private readonly newestStmt;
   private readonly updateStmts = new Map<string, ReturnType<Db['prepare']>>();
 
   constructor(private readonly db: Db) {
@@ -71,6 +72,7 @@ export class TransactionsRepository {
     this.markVoidedStmt = db.prepare(`UPDATE transactions SET voided_by = ? WHERE uti = ? AND voided_by IS NULL`);
     this.markCompletedStmt = db.prepare(`UPDATE transactions SET completed_by = ? WHERE uti = ? AND completed_by IS NULL`);
     this.reopenPreauthStmt = db.prepare(`UPDATE transactions SET completed_by = NULL WHERE completed_by = ?`);
+    this.newestStmt = db.prepare<[], number | null>(`SELECT max(created_at) FROM transactions`).pluck();
   }
 
   insert(tx: NewTransaction): number {
@@ -80,6 +82,11 @@ export class TransactionsRepository {
 
   findByUti(uti: string): TransactionRow | undefined {
     return this.byUtiStmt.get(uti);
+  }
+
+  /** When the newest transaction was created (ms), if there is one. */
+  newestCreatedAt(): number | undefined {
+    return this.newestStmt.get() ?? undefined;
   }
 
   inProgress(): TransactionRow[] {
