@@ -34,8 +34,10 @@ interface Anchor {
   t: number;
   /** at this reading of the monotonic clock, */
   mono: number;
-  /** in this boot. */
+  /** in this boot; */
   boot: string | null;
+  /** true while a wall clock found far ahead after a reboot is being caught up on. */
+  catchUp?: boolean;
 }
 
 export interface ClockReading {
@@ -45,14 +47,17 @@ export interface ClockReading {
   jumpMs: number;
 }
 
+/** After a reboot the wall clock is believed if it moved on by at most this beyond the uptime: a terminal switched off for a week's holiday. */
+export const MAX_UNVERIFIED_OFF_MS = 7 * DAY_MS;
+
 /**
  * The latest time the terminal can vouch for, so that the purge never trusts a wall clock that jumped.
- * @NOTE The estimate is an anchor (kept in the database) moved on by the monotonic clock: exact within
- * one boot of the machine, and across a reboot by the uptime, a lower bound on the time that passed.
- * A wall clock ahead of it (a jump, or hours switched off) is caught up on no faster than real time
- * passes: a forward jump of 93 days makes no record look 93 days older, while a terminal switched off
- * overnight is back in step after as long again. With no anchor yet, the newest committed transaction
- * stands in for one.
+ * @NOTE An anchor (kept in the database) moved on by the monotonic clock. Within one boot of the
+ * machine that is exact, and a wall clock that differs from it has jumped: the purge goes by the
+ * anchor. Across a reboot the time switched off is unknown: a wall clock up to 7 days ahead of the
+ * anchor plus the uptime is believed; further ahead it may have jumped, so the purge starts from the
+ * anchor plus the uptime (a lower bound of the time that passed) and catches up with the wall clock no
+ * faster than real time passes. With no anchor yet, the newest committed transaction stands in for one.
  */
 export class ClockGuard {
   private last: ClockReading | undefined;
@@ -73,20 +78,29 @@ export class ClockGuard {
     const mono = this.deps.monotonic ?? systemMonotonic;
     const wall = this.deps.clock.now().getTime();
     const boot = mono.bootId();
-    const anchor = this.anchor(mono, boot);
+    const saved = this.saved();
     let trusted = wall;
-    let sameBoot = true;
-    if (anchor) {
-      sameBoot = boot !== null && anchor.boot === boot;
-      const elapsed = sameBoot ? Math.max(0, mono.nowMs() - anchor.mono) : mono.uptimeMs();
-      trusted = anchor.t + elapsed;
-      if (wall > trusted) trusted = Math.min(wall, trusted + elapsed);
+    let catchUp = false;
+    const sameBoot = saved !== undefined && boot !== null && saved.boot === boot;
+    if (sameBoot) {
+      const elapsed = Math.max(0, mono.nowMs() - saved.mono);
+      trusted = saved.t + elapsed;
+      if (saved.catchUp && wall > trusted) trusted = Math.min(wall, trusted + elapsed);
+      catchUp = saved.catchUp === true && trusted < wall;
+    } else {
+      const base = saved ? saved.t + mono.uptimeMs() : this.deps.newestCommitted();
+      if (base !== undefined && wall > base + MAX_UNVERIFIED_OFF_MS) {
+        trusted = base;
+        catchUp = true;
+      } else if (base !== undefined) {
+        trusted = Math.max(wall, base);
+      }
     }
     const gap = wall - trusted;
     const jumpMs = Math.abs(gap) > CLOCK_JUMP_TOLERANCE_MS ? gap : 0;
     this.last = { wall, trusted, jumpMs };
     this.report(jumpMs, sameBoot, trusted, wall);
-    if (save) this.deps.settings.set(ANCHOR_KEY, JSON.stringify({ t: trusted, mono: mono.nowMs(), boot } satisfies Anchor));
+    if (save) this.deps.settings.set(ANCHOR_KEY, JSON.stringify({ t: trusted, mono: mono.nowMs(), boot, ...(catchUp ? { catchUp } : {}) } satisfies Anchor));
     return this.last;
   }
 
@@ -95,18 +109,15 @@ export class ClockGuard {
     return this.last;
   }
 
-  private anchor(mono: Monotonic, boot: string | null): Anchor | undefined {
+  private saved(): Anchor | undefined {
     const saved = this.deps.settings.get(ANCHOR_KEY);
-    if (saved) {
-      try {
-        const a = JSON.parse(saved) as Anchor;
-        if (Number.isFinite(a.t) && Number.isFinite(a.mono)) return a;
-      } catch {
-        // an unreadable anchor is replaced below
-      }
+    if (!saved) return undefined;
+    try {
+      const a = JSON.parse(saved) as Anchor;
+      return Number.isFinite(a.t) && Number.isFinite(a.mono) ? a : undefined;
+    } catch {
+      return undefined; // an unreadable anchor is replaced
     }
-    const newest = this.deps.newestCommitted();
-    return newest === undefined ? undefined : { t: newest, mono: mono.nowMs(), boot };
   }
 
   private report(jumpMs: number, sameBoot: boolean, trusted: number, wall: number): void {
@@ -116,8 +127,7 @@ export class ClockGuard {
     const days = (Math.abs(jumpMs) / DAY_MS).toFixed(2);
     const fields = { wall: new Date(wall).toISOString(), trusted: new Date(trusted).toISOString(), jumpMs };
     if (jumpMs < 0) return this.deps.logger.warn(fields, `the wall clock is ${days} days behind the time this terminal has already recorded; nothing is purged by it`);
-    // Across a reboot the terminal may simply have been switched off: worth knowing, not alarming.
-    if (!sameBoot && jumpMs < DAY_MS) return this.deps.logger.info(fields, `the wall clock is ${days} days ahead of what this terminal can vouch for (switched off?); the purge catches up as time passes`);
-    this.deps.logger.warn(fields, `the wall clock jumped ${days} days ahead of what this terminal can vouch for: the purge keeps to the time it can vouch for and catches up no faster than real time`);
+    const why = sameBoot ? 'jumped' : 'is, after a restart of the machine,';
+    this.deps.logger.warn(fields, `the wall clock ${why} ${days} days ahead of what this terminal can vouch for: the purge keeps to the time it can vouch for`);
   }
 }

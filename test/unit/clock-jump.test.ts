@@ -63,7 +63,7 @@ describe('When the wall clock jumps between two starts', () => {
     expect(t.ctx.transactions.start({ transType: 'SALE', amountTrans: 1000, uti: utis[0] }, 'till-1', true).uti).toBe(utis[0]);
     expect(() => t.ctx.transactions.start({ transType: 'SALE', amountTrans: 555, uti: utis[1] }, 'till-1', true)).toThrow(/UTI_CONFLICT/);
     expect(transactionCount(t.ctx.db)).toBe(3);
-    expect(lines.find((l) => /wall clock jumped 92\.99 days ahead/.test(String(l.msg)))).toMatchObject({ level: 40 });
+    expect(lines.find((l) => /wall clock jumped 93\.00 days ahead/.test(String(l.msg)))).toMatchObject({ level: 40 });
     expect(t.ctx.clockGuard.reading()?.jumpMs).toBeGreaterThan(92 * DAY_MS);
   });
 
