@@ -132,6 +132,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     logger,
     settlementTime: config.settlementTime,
     onScheduledClose: (batch) => audit.record('settlement.close', 'OK', { actor: `batch-${batch.batchNumber}`, role: 'system', origin: 'terminal' }),
+    storage,
   });
   const startedAt = clock.now();
   const diagnostics = new DiagnosticsService({

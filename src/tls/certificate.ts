@@ -122,10 +122,10 @@ export async function loadOrCreateCertificate(dir: string, hosts: string[], opti
   const certFile = join(dir, 'cert.pem');
   const notes: string[] = [];
   let key = existsSync(keyFile) ? readFileSync(keyFile, 'utf8') : undefined;
-  const problem = keyProblem(key);
+  const [problem, why] = keyProblem(key);
   if (problem) {
     // A damaged key file stops the start rather than silently changing identity.
-    if (!mayReplaceKey(problem)) throw new StartupError(keyFile, KEY_PROBLEMS[problem] + (problem === 'damaged' ? ` (${keyError(key!)})` : ''), refusal(problem));
+    if (!mayReplaceKey(problem)) throw new StartupError(keyFile, KEY_PROBLEMS[problem] + (why ? ` (${why})` : ''), refusal(problem));
     if (problem !== 'missing') {
       const aside = asideName(keyFile, problem, now);
       renameSync(keyFile, aside);
@@ -147,23 +147,15 @@ export async function loadOrCreateCertificate(dir: string, hosts: string[], opti
   return Object.freeze({ key, cert, fingerprint: spkiFingerprint(key), notAfter: new Date(new X509Certificate(cert).validTo), notes });
 }
 
-function keyProblem(key: string | undefined): KeyProblem | undefined {
-  if (key === undefined) return 'missing';
-  if (key.trim() === '') return 'empty';
+/** What is wrong with the key file's content, if anything, and OpenSSL's words for it. */
+function keyProblem(key: string | undefined): [KeyProblem | undefined, string?] {
+  if (key === undefined) return ['missing'];
+  if (key.trim() === '') return ['empty'];
   try {
     createPrivateKey(key);
-    return undefined;
-  } catch {
-    return 'damaged';
-  }
-}
-
-function keyError(key: string): string {
-  try {
-    createPrivateKey(key);
-    return '';
+    return [undefined];
   } catch (err) {
-    return (err as Error).message;
+    return ['damaged', (err as Error).message];
   }
 }
 

@@ -48,6 +48,7 @@ describe('A damaged database', () => {
     }
     expect(countByIndex(t.ctx.db)).toBe(before);
     expect(t.ctx.engine.current.name).toBe('IDLE');
+    expectProblem(await request(app).post(`${BASE_PATH}/settlement`).set('Authorization', token), 503, 'STORAGE_CORRUPT');
 
     // What can be read is answered; what cannot says why, with nothing of SQLite's own words.
     expect((await getStatus(app, token, survivor)).body).toMatchObject({ uti: survivor, status: 'APPROVED' });
