@@ -202,7 +202,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
       // Small databases are checked before the API listens; larger ones just after, in a worker.
       if (!storage.checkAtStart(db)) setImmediate(() => void storage.checkInBackground(db));
       try {
-        clockGuard.check(!storage.corrupt);
+        clockGuard.check(storage.corrupt ? false : 'always');
       } catch (err) {
         storage.observe(err);
         logger.warn({ err }, 'could not read or keep the clock anchor');
@@ -227,6 +227,12 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
       webhooks.stop();
       retention.stop();
       pairing.close();
+      try {
+        // The time vouched for, kept for the next start: after a reboot it is the lower bound.
+        if (db.open && !storage.corrupt) clockGuard.check('always');
+      } catch {
+        // a database that takes no writes now keeps the anchor it had
+      }
       if (db.open) db.close();
     },
   };

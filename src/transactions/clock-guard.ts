@@ -7,6 +7,8 @@ import type { Logger } from '../shared/logger';
 export const CLOCK_JUMP_TOLERANCE_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
 const ANCHOR_KEY = 'clock_anchor';
+/** The anchor is written at start, at stop, and in between only once it has moved this far: a rare write, off the request path. */
+export const ANCHOR_SAVE_INTERVAL_MS = 3_600_000;
 
 /** Time that only moves forward, shared by every process of one boot of the machine (Linux: CLOCK_MONOTONIC). */
 export interface Monotonic {
@@ -62,6 +64,7 @@ export const MAX_UNVERIFIED_OFF_MS = 7 * DAY_MS;
 export class ClockGuard {
   private last: ClockReading | undefined;
   private reported = 0;
+  private savedAt: { t: number; catchUp: boolean } | undefined;
 
   constructor(
     private readonly deps: {
@@ -73,8 +76,11 @@ export class ClockGuard {
     },
   ) {}
 
-  /** Reads the clocks, logs a jump, and moves the anchor on (unless `save` is false: a database that takes no writes). */
-  check(save = true): ClockReading {
+  /**
+   * Reads the clocks, logs a jump, and moves the anchor on: `'always'`, or when it has moved an hour
+   * (`'due'`), or never (`false`: a database that takes no writes).
+   */
+  check(save: 'always' | 'due' | false = 'due'): ClockReading {
     const mono = this.deps.monotonic ?? systemMonotonic;
     const wall = this.deps.clock.now().getTime();
     const boot = mono.bootId();
@@ -100,7 +106,11 @@ export class ClockGuard {
     const jumpMs = Math.abs(gap) > CLOCK_JUMP_TOLERANCE_MS ? gap : 0;
     this.last = { wall, trusted, jumpMs };
     this.report(jumpMs, sameBoot, trusted, wall);
-    if (save) this.deps.settings.set(ANCHOR_KEY, JSON.stringify({ t: trusted, mono: mono.nowMs(), boot, ...(catchUp ? { catchUp } : {}) } satisfies Anchor));
+    const due = !this.savedAt || this.savedAt.catchUp !== catchUp || Math.abs(trusted - this.savedAt.t) >= ANCHOR_SAVE_INTERVAL_MS;
+    if (save === 'always' || (save === 'due' && due)) {
+      this.deps.settings.set(ANCHOR_KEY, JSON.stringify({ t: trusted, mono: mono.nowMs(), boot, ...(catchUp ? { catchUp } : {}) } satisfies Anchor));
+      this.savedAt = { t: trusted, catchUp };
+    }
     return this.last;
   }
 
