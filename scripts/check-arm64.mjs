@@ -64,7 +64,7 @@ const figures = {};
 let eposd;
 try {
   const certScript = `const { loadOrCreateCertificate } = require('./dist/tls/certificate'); const { lanAddresses } = require('./dist/shared/network');
-    loadOrCreateCertificate(process.argv[1], ['localhost', '127.0.0.1', '::1', ...lanAddresses()], undefined, { inProcess: true }).then((c) => console.log(c.fingerprint));`;
+    loadOrCreateCertificate(process.argv[1], ['localhost', '127.0.0.1', '::1', ...lanAddresses()], { inProcess: true }).then((c) => console.log(c.fingerprint));`;
   let t0 = performance.now();
   const fingerprint = runArm(['-e', certScript, join(dir, 'certs')]);
   figures.certificateMs = performance.now() - t0;

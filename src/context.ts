@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Config } from './config/config';
 import { openDatabase, type Db } from './db/open';
 import { createDispatch } from './http/dispatch';
+import { StorageHealth } from './db/storage-health';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditLog } from './audit/audit.service';
 import type { PaymentHost } from './host/payment-host';
@@ -27,6 +28,7 @@ import { finalDetailsOf } from './transactions/receipts';
 import { followPayments } from './screen/payment-screen';
 import { recoverInterrupted } from './transactions/recovery';
 import { Retention } from './transactions/retention';
+import { ClockGuard, type Monotonic } from './transactions/clock-guard';
 import { Reversals } from './transactions/reversals';
 import { TransactionService } from './transactions/transactions.service';
 import { TransactionsRepository } from './transactions/transactions.repository';
@@ -55,6 +57,9 @@ export interface ContextOverrides {
   certificateNotAfter?: Date;
   /** The ports actually listened on, once known (main.ts). */
   ports?: () => { api: number; screen: number };
+  /** What the start repaired or replaced (a new key, an empty database set aside): logged, shown, in diagnostics. */
+  notes?: readonly string[];
+  monotonic?: Monotonic;
 }
 
 export type AppContext = ReturnType<typeof createContext>;
@@ -65,10 +70,12 @@ const SIM_PIN_DELAY_MS = 1_500;
 
 /** The composition root: builds every service once, from the configuration and the certificate's fingerprint. */
 export function createContext(config: Config, fingerprint: string, overrides: ContextOverrides = {}) {
-  const db = overrides.db ?? openDatabase(join(config.dataDir, 'eposd.db'));
+  const notes = [...(overrides.notes ?? [])];
+  const db = overrides.db ?? openDatabase(join(config.dataDir, 'eposd.db'), { acceptNewIdentity: config.acceptNewIdentity, notes });
   const clock = overrides.clock ?? systemClock;
   const ids = overrides.ids ?? defaultIds;
   const logger = overrides.logger ?? silentLogger;
+  const storage = new StorageHealth(db.name, { clock, logger });
   const settings = new SettingsRepository(db);
   const registers = new RegistersRepository(db);
   const identity: TerminalIdentity = loadIdentity(config, settings, ids);
@@ -76,6 +83,9 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     { tid: identity.tid, serialNumber: identity.serialNumber, merchantName: identity.merchantName, fingerprint, addresses: overrides.addresses ?? lanAddresses(), apiPort: config.port },
     overrides.screenOut,
   );
+  for (const note of notes) logger.warn(note);
+  if (notes.length > 0) screen.setAlert('identity', notes.join(' '));
+  storage.on('change', () => screen.setAlert('storage', 'The database is damaged: no new payments. Call a technician (diagnostics has the details).'));
   const events = new TransactionEventsRepository(db);
   const auditRepo = new AuditRepository(db, (n) => events.latestSteps(n));
   const audit = new AuditLog({ audit: auditRepo, clock, logger });
@@ -89,7 +99,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const printQueue = new PrintQueue(printer);
   const transactionsRepo = new TransactionsRepository(db);
   const deliveries = new DeliveriesRepository(db, ids);
-  const ledger = new Ledger(db, transactionsRepo, events, deliveries);
+  const ledger = new Ledger(db, transactionsRepo, events, deliveries, storage);
   const reversals = new Reversals({ transactions: transactionsRepo, host, logger });
   const finalOf = finalDetailsOf(transactionsRepo, identity);
   const engine = new PaymentEngine({
@@ -103,8 +113,9 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     receiptsOf: (uti) => finalOf(uti)?.receipts,
     reverseLater: () => void reversals.flush(),
   });
-  const transactions = new TransactionService({ transactions: transactionsRepo, printer: printQueue, engine, identity, clock, ids, search: new TransactionSearch(db) });
-  const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, alsoPurge: [auditRepo, deliveries] });
+  const transactions = new TransactionService({ transactions: transactionsRepo, printer: printQueue, engine, identity, clock, ids, search: new TransactionSearch(db), storage });
+  const clockGuard = new ClockGuard({ clock, logger, settings, newestCommitted: () => transactionsRepo.newestCreatedAt(), monotonic: overrides.monotonic });
+  const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, alsoPurge: [auditRepo, deliveries], guard: clockGuard, frozen: () => storage.corrupt });
   const webhooks = new WebhookDispatcher({ deliveries, clock, logger, fetch: overrides.fetch, bodyFor: (uti) => transactions.status(uti)?.body });
   engine.on('transition', (e: TransitionEvent) => e.outcome && webhooks.kick());
   const stopFollowing = followPayments({ engine, screen, finalOf });
@@ -118,6 +129,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     logger,
     settlementTime: config.settlementTime,
     onScheduledClose: (batch) => audit.record('settlement.close', 'OK', { actor: `batch-${batch.batchNumber}`, role: 'system', origin: 'terminal' }),
+    storage,
   });
   const startedAt = clock.now();
   const diagnostics = new DiagnosticsService({
@@ -138,6 +150,9 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     audit: auditRepo,
     webhooks: () => deliveries.counts(),
     transactionCounts: () => transactionsRepo.countsByStatus(),
+    storage,
+    clockGuard,
+    notes,
   });
 
   return {
@@ -153,8 +168,10 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     pairing,
     registers,
     settings,
+    storage,
+    clockGuard,
     /** The one path every endpoint is served through (http/dispatch.ts). */
-    dispatch: createDispatch({ pairing, audit, logger, tid: identity.tid }),
+    dispatch: createDispatch({ pairing, audit, logger, tid: identity.tid, observe: (err) => storage.observe(err) }),
     audit,
     auditRepo,
     /** The simulator, when the reader is simulated: the screen's test-card buttons drive it. */
@@ -175,7 +192,21 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     webhooks,
     /** The terminal's own work, before the API listens: recovery, then timers and the first screen. */
     start(): void {
-      recoverInterrupted({ transactions: transactionsRepo, ledger, clock, logger });
+      // Small databases are checked before the API listens; larger ones just after, in a worker.
+      if (!storage.checkAtStart(db)) setImmediate(() => void storage.checkInBackground(db));
+      try {
+        clockGuard.check(storage.corrupt ? false : 'always');
+      } catch (err) {
+        storage.observe(err);
+        logger.warn({ err }, 'could not read or keep the clock anchor');
+      }
+      try {
+        recoverInterrupted({ transactions: transactionsRepo, ledger, clock, logger });
+      } catch (err) {
+        // A damaged file still starts, to answer what can be read; anything else stops the start.
+        storage.observe(err);
+        if (!storage.corrupt) throw err;
+      }
       void reversals.flush();
       retention.schedule();
       settlement.schedule();
@@ -190,6 +221,12 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
       webhooks.stop();
       retention.stop();
       pairing.close();
+      try {
+        // The time vouched for, kept for the next start: after a reboot it is the lower bound.
+        if (db.open && !storage.corrupt) clockGuard.check('always');
+      } catch {
+        // a database that takes no writes now keeps the anchor it had
+      }
       if (db.open) db.close();
     },
   };

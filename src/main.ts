@@ -1,13 +1,14 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import { BASE_PATH, createApp } from './app';
 import { ConfigError, configHelp, loadConfig, type Config } from './config/config';
 import { unknownVariableWarnings } from './config/unknown-variables';
 import { createContext, type AppContext } from './context';
 import { createScreenApp } from './screen/screen.app';
-import { loadOrCreateCertificate } from './tls/certificate';
+import { openDatabase } from './db/open';
+import { loadTerminalCertificate } from './identity/terminal-key';
 import { tlsOptions } from './tls/options';
 import { createLogger } from './shared/logger';
 import { lanAddresses } from './shared/network';
@@ -44,9 +45,14 @@ export interface StartOptions {
 export async function start(config: Config, options: StartOptions = {}): Promise<{ ctx: AppContext; stop: () => Promise<void> }> {
   const logger = createLogger(config.logLevel);
   const addresses = lanAddresses();
-  const certificate = await loadOrCreateCertificate(resolve(config.certDir), ['localhost', '127.0.0.1', '::1', ...addresses]);
+  const notes: string[] = [];
+  const db = openDatabase(join(config.dataDir, 'eposd.db'), { acceptNewIdentity: config.acceptNewIdentity, notes });
+  const certificate = await loadTerminalCertificate(config, db, ['localhost', '127.0.0.1', '::1', ...addresses]).catch((err: unknown) => {
+    db.close();
+    throw err;
+  });
   const ports = { api: config.port, screen: config.screenPort };
-  const ctx = createContext(config, certificate.fingerprint, { logger, addresses, certificateNotAfter: certificate.notAfter, ports: () => ports });
+  const ctx = createContext(config, certificate.fingerprint, { db, logger, addresses, certificateNotAfter: certificate.notAfter, ports: () => ports, notes: [...notes, ...certificate.notes] });
 
   const api = createHttpsServer(
     { ...tlsOptions(certificate.key, certificate.cert), handshakeTimeout: HANDSHAKE_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },

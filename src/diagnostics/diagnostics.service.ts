@@ -1,6 +1,8 @@
 import { statSync } from 'node:fs';
 import type { AuditRepository } from '../audit/audit.repository';
 import type { Db } from '../db/open';
+import type { StorageHealth } from '../db/storage-health';
+import type { ClockGuard } from '../transactions/clock-guard';
 import type { TerminalIdentity } from '../identity/identity';
 import type { RegistersRepository } from '../pairing/registers.repository';
 import type { Printer } from '../printer/printer';
@@ -33,6 +35,10 @@ interface Deps {
   webhooks: () => unknown;
   /** How many transactions there are of each status. */
   transactionCounts: () => Record<string, number>;
+  storage: StorageHealth;
+  clockGuard: ClockGuard;
+  /** What the start repaired or replaced: a new key, an empty database set aside. */
+  notes: readonly string[];
 }
 
 const fileSize = (path: string) => {
@@ -57,26 +63,35 @@ export class DiagnosticsService {
     const now = clock.now();
     const current = engine.current;
     const memory = process.memoryUsage();
+    const reading = this.deps.clockGuard.reading();
     return {
-      identity: { tid: identity.tid, mid: identity.mid, serialNumber: identity.serialNumber, merchantName: identity.merchantName, currency: identity.currency },
+      identity: { tid: identity.tid, mid: identity.mid, serialNumber: identity.serialNumber, merchantName: identity.merchantName, currency: identity.currency, notes: this.deps.notes },
       version: VERSION,
       node: process.version,
       uptimeSeconds: Math.round((now.getTime() - this.deps.startedAt.getTime()) / 1000),
-      clock: { now: now.toISOString(), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, utcOffsetMinutes: -now.getTimezoneOffset() },
+      clock: {
+        now: now.toISOString(),
+        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        utcOffsetMinutes: -now.getTimezoneOffset(),
+        // What the purge goes by, and how far the wall clock is from it (0: in step).
+        trusted: reading ? new Date(reading.trusted).toISOString() : null,
+        jumpMs: reading?.jumpMs ?? 0,
+      },
       network: { addresses: this.deps.addresses, ports: this.deps.ports() },
       certificate: { fingerprint: this.deps.fingerprint, notAfter: this.deps.certificateNotAfter?.toISOString() ?? null },
       database: {
         sizeBytes: db.memory ? 0 : fileSize(db.name),
         walBytes: db.memory ? 0 : fileSize(`${db.name}-wal`),
         schemaVersion: db.pragma('user_version', { simple: true }) as number,
-        quickCheck: (await integrityCheck(db, 'quick_check')).join('; '),
+        quickCheck: await this.quickCheck(),
+        storage: this.deps.storage.report(),
       },
-      transactions: this.deps.transactionCounts(),
+      transactions: this.readable(() => this.deps.transactionCounts()),
       reader: { kind: this.deps.reader.kind, mode: this.deps.readerMode, state: current.name, lastError: this.lastReaderError },
       printer: printer.state(),
       currentTransaction: current.name === 'IDLE' ? null : { uti: current.tx.uti, transType: current.tx.transType, amount: current.tx.amount, state: current.name },
-      batch: settlement.current(),
-      registers: registers.list().map((r) => ({
+      batch: this.readable(() => settlement.current()),
+      registers: this.readable(() => registers.list(), []).map((r) => ({
         registerId: r.registerId,
         registerName: r.registerName,
         role: r.role,
@@ -85,10 +100,34 @@ export class DiagnosticsService {
         revokedAt: r.revokedAt,
         webhook: r.callbackUrl !== null,
       })),
-      webhooks: this.deps.webhooks(),
+      webhooks: this.readable(() => this.deps.webhooks()),
       process: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, eventLoopLagMs: await eventLoopLagMs() },
-      audit: this.deps.audit.latest(AUDIT_ENTRIES_SHOWN),
+      audit: this.readable(() => this.deps.audit.latest(AUDIT_ENTRIES_SHOWN), []),
     };
+  }
+
+  private async quickCheck(): Promise<string> {
+    try {
+      const result = (await integrityCheck(this.deps.db, 'quick_check')).join('; ');
+      if (result !== 'ok') this.deps.storage.markCorrupt(`quick_check (diagnostics): ${result.slice(0, 300)}`);
+      return result;
+    } catch (err) {
+      this.deps.storage.observe(err);
+      return `could not run: ${(err as Error).message}`;
+    }
+  }
+
+  /** A section read from the database; a damaged table says so in its section rather than failing the whole report. */
+  private readable<T>(read: () => T): T | { unreadable: string };
+  private readable<T>(read: () => T, otherwise: T): T;
+  private readable<T>(read: () => T, otherwise?: T): T | { unreadable: string } {
+    try {
+      return read();
+    } catch (err) {
+      this.deps.storage.observe(err);
+      if (!this.deps.storage.corrupt) throw err;
+      return otherwise ?? { unreadable: 'the database is damaged here' };
+    }
   }
 
   /** Database integrity, and a round trip to the reader and the printer. */
@@ -107,6 +146,7 @@ export class DiagnosticsService {
     const checks = [
       await check('database', async () => {
         const rows = await integrityCheck(this.deps.db, 'integrity_check');
+        if (rows.join() !== 'ok') this.deps.storage.markCorrupt(`integrity_check (self-test): ${rows.slice(0, 3).join('; ')}`);
         if (rows.join() !== 'ok') throw new Error(`integrity_check: ${rows.slice(0, 5).join('; ')}`);
         return 'integrity_check ok';
       }),

@@ -25,6 +25,8 @@ export interface DispatchDeps {
   logger: Logger;
   /** This terminal's TID, for endpoints that check the query's `tid`. */
   tid: string;
+  /** Sees every error a handler threw: SQLite's report of a damaged file takes the terminal out of service. */
+  observe?: (err: unknown) => void;
 }
 
 /** Serves one declared endpoint: `send` gets the answer exactly once. */
@@ -102,7 +104,10 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       send(answer);
       if (caller) audit(e, call, caller, input, answer);
     };
-    const fail = (err: unknown) => finish(problemAnswer(err, deps.logger));
+    const fail = (err: unknown) => {
+      deps.observe?.(err);
+      finish(problemAnswer(err, deps.logger));
+    };
     let result: Answer | Promise<Answer>;
     try {
       caller = authenticate(e, call);

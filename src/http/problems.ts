@@ -1,3 +1,4 @@
+import { isCorruption } from '../db/storage-health';
 import { ApiError, problemBody } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 
@@ -7,6 +8,7 @@ const STORAGE_FAILURES = new Set(['SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_READONL
 /** The client-facing error for what was thrown, or undefined for a fault that must stay unexplained (a 500). */
 export function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
+  if (isCorruption(err)) return new ApiError('STORAGE_CORRUPT', "Part of the terminal's database is damaged and could not be read. A technician must recover it.");
   const e = err as { code?: string };
   if (typeof e?.code === 'string' && STORAGE_FAILURES.has(e.code.split('_').slice(0, 2).join('_'))) {
     return new ApiError('STORAGE_UNAVAILABLE', 'The terminal cannot write to its storage. Nothing was recorded; try again later.');

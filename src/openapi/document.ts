@@ -35,7 +35,7 @@ const rolesOf = (e: RouteEntry): readonly string[] | undefined => ROLES[e.endpoi
 function errorsOf(e: RouteEntry): ErrorCode[] {
   const codes = new Set<ErrorCode>(e.endpoint.errors ?? []);
   const add = (...c: ErrorCode[]) => c.forEach((x) => codes.add(x));
-  add('VALIDATION_FAILED', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'INTERNAL_ERROR');
+  add('VALIDATION_FAILED', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'INTERNAL_ERROR', 'STORAGE_CORRUPT');
   if (e.endpoint.body) add('MALFORMED_JSON');
   const roles = rolesOf(e);
   if (roles) add('UNAUTHORIZED');

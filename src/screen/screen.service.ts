@@ -18,6 +18,8 @@ export interface ScreenState extends ScreenIdentity {
   pairingCode?: string;
   pairingExpiresAt?: string;
   payment?: PaymentView;
+  /** What a technician must know, shown over every screen: a damaged database, a new identity. */
+  alerts?: string[];
 }
 
 /**
@@ -29,6 +31,7 @@ export class ScreenService extends EventEmitter {
   private payment: PaymentView | undefined;
   private sequence = 0;
   private lastLine = '';
+  private readonly alerts = new Map<string, string>();
 
   constructor(
     private identity: ScreenIdentity,
@@ -55,10 +58,18 @@ export class ScreenService extends EventEmitter {
     this.changed();
   }
 
+  /** Shows (or, with no text, takes down) the alert of one kind. */
+  setAlert(kind: string, text: string | undefined): void {
+    if (text === undefined) this.alerts.delete(kind);
+    else this.alerts.set(kind, text);
+    this.changed();
+  }
+
   state(): ScreenState {
     // The code is in the state while the window is open, even when a payment has the screen.
     const pairing = this.pairing ? { pairingCode: this.pairing.code, pairingExpiresAt: this.pairing.expiresAt } : {};
-    const base = { ...this.identity, sequence: this.sequence, ready: !this.payment, ...pairing };
+    const alerts = this.alerts.size > 0 ? { alerts: [...this.alerts.values()] } : {};
+    const base = { ...this.identity, sequence: this.sequence, ready: !this.payment, ...pairing, ...alerts };
     if (this.payment) return { ...base, screen: 'payment', payment: this.payment };
     return { ...base, screen: this.pairing ? 'pairing' : 'idle' };
   }
@@ -74,6 +85,10 @@ export class ScreenService extends EventEmitter {
 }
 
 function describe(s: ScreenState): string {
+  return s.alerts ? `${describeView(s)} | ALERT: ${s.alerts.join(' | ')}` : describeView(s);
+}
+
+function describeView(s: ScreenState): string {
   switch (s.screen) {
     case 'idle':
       return `[screen] idle: TID ${s.tid} ready at ${s.addresses.map((a) => `${a.includes(':') ? `[${a}]` : a}:${s.apiPort}`).join(', ')}`;

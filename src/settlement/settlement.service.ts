@@ -22,6 +22,8 @@ interface Deps {
   busyWith: () => string | undefined;
   /** Records the closes nobody asked for (the schedule's); the routes record the others. */
   onScheduledClose?: (batch: BatchView) => void;
+  /** Throws STORAGE_CORRUPT while the database is damaged: totals read from it cannot be trusted. */
+  storage?: { assertWritable(): void };
 }
 
 export interface BatchView {
@@ -61,6 +63,7 @@ export class SettlementService {
     // would settle money that is about to be voided.
     const busy = this.deps.busyWith();
     if (busy) throw new ApiError('TERMINAL_BUSY', 'Settle once the transaction in progress has finished.', { uti: busy });
+    this.deps.storage?.assertWritable();
     const opened = batches.last()?.closedAt ?? open.oldestUnsettledAt() ?? clock.now().getTime();
     const batch = batches.close(opened, clock.now().getTime(), closedBy, open, (rows) => totalsOf(rows, identity.currency));
     logger.info({ batch: batch.id, closedBy, net: batch.totals.net }, 'batch settled');

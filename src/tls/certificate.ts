@@ -1,8 +1,9 @@
 import { createHash, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
+import { asideName, StartupError } from '../shared/startup-error';
 
 export interface Certificate {
   readonly key: string;
@@ -10,7 +11,36 @@ export interface Certificate {
   /** SHA-256 of the public key (SPKI DER), 64 lowercase hex digits: stays the same across re-issues. */
   readonly fingerprint: string;
   readonly notAfter: Date;
+  /** What was repaired or replaced on the way, for the log, the screen and diagnostics. */
+  readonly notes: readonly string[];
 }
+
+/** Why there is no usable key: none yet, or a file that is empty or not a key. */
+export type KeyProblem = 'missing' | 'empty' | 'damaged';
+
+export interface CertificateOptions {
+  now?: Date;
+  /**
+   * Whether a new key, and so a new fingerprint, may be made. Default: only when there is none yet.
+   * A key file that is there but empty or damaged is never replaced without it: every pinned POS would fail.
+   */
+  mayReplaceKey?: (problem: KeyProblem) => boolean;
+  /** What to tell the installer when a new key is refused. */
+  refusal?: (problem: KeyProblem) => string;
+  /**
+   * Make a missing or stale certificate in this process rather than in a child: for a host app that
+   * runs eposd inside its own process (no child processes there). The X.509 libraries then stay loaded.
+   */
+  inProcess?: boolean;
+}
+
+const KEY_PROBLEMS: Record<KeyProblem, string> = {
+  missing: 'is missing',
+  empty: 'is empty (0 bytes)',
+  damaged: 'is not a valid private key',
+};
+const DEFAULT_REFUSAL =
+  'Restore key.pem from a backup of this terminal. To give the terminal a new key and fingerprint instead (every POS must pair again), start it once with EPOSD_ACCEPT_NEW_IDENTITY=true';
 
 export const VALIDITY_DAYS = 397;
 export const REISSUE_BEFORE_EXPIRY_DAYS = 30;
@@ -52,14 +82,6 @@ process.stdin.on('data', (c) => (input += c)).on('end', async () => {
 });
 `;
 
-export interface CertificateOptions {
-  /**
-   * Make a missing or stale certificate in this process rather than in a child: for a host app that
-   * runs eposd inside its own process (no child processes there). The X.509 libraries then stay loaded.
-   */
-  readonly inProcess?: boolean;
-}
-
 function issue(privateKeyPem: string | undefined, hosts: string[], now: Date, inProcess: boolean): Promise<{ private: string; cert: string }> {
   const keyPair = privateKeyPem
     ? { privateKey: privateKeyPem, publicKey: createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString() }
@@ -95,17 +117,60 @@ function issue(privateKeyPem: string | undefined, hosts: string[], now: Date, in
  * @NOTE A certificate close to expiry, or one that does not name one of this machine's addresses,
  * is re-issued on the same key, so a POS that pinned the key's fingerprint keeps trusting it.
  */
-export async function loadOrCreateCertificate(dir: string, hosts: string[], now: Date = new Date(), { inProcess = false }: CertificateOptions = {}): Promise<Certificate> {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+export async function loadOrCreateCertificate(dir: string, hosts: string[], options: CertificateOptions | Date = {}): Promise<Certificate> {
+  const { now = new Date(), mayReplaceKey = (p: KeyProblem) => p === 'missing', refusal = () => DEFAULT_REFUSAL, inProcess = false } = options instanceof Date ? { now: options } : options;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+  } catch (err) {
+    throw new StartupError(dir, `the certificate directory cannot be created or made private (${(err as NodeJS.ErrnoException).code})`, 'Set EPOSD_CERT_DIR to a directory owned by the user eposd runs as');
+  }
   const keyFile = join(dir, 'key.pem');
   const certFile = join(dir, 'cert.pem');
+  const notes: string[] = [];
   let key = existsSync(keyFile) ? readFileSync(keyFile, 'utf8') : undefined;
+  const [problem, why] = keyProblem(key);
+  if (problem) {
+    // A damaged key file stops the start rather than silently changing identity.
+    if (!mayReplaceKey(problem)) throw new StartupError(keyFile, KEY_PROBLEMS[problem] + (why ? ` (${why})` : ''), refusal(problem));
+    if (problem !== 'missing') {
+      const aside = asideName(keyFile, problem, now);
+      renameSync(keyFile, aside);
+      notes.push(`${keyFile} ${KEY_PROBLEMS[problem]}: it was set aside as ${aside} and a new key was made.`);
+    }
+    key = undefined;
+  }
   let cert = key && existsSync(certFile) ? readFileSync(certFile, 'utf8') : undefined;
-  if (key) createPrivateKey(key); // a damaged key file stops the start rather than silently changing identity
+  if (cert !== undefined && !certificateUsable(cert, key!)) {
+    notes.push(`${certFile} was damaged or not for key.pem: a new certificate was issued on the same key (same fingerprint).`);
+    cert = undefined;
+  }
   if (!key || !cert || needsReissue(cert, hosts, now)) {
     const pems = await issue(key, hosts, now, inProcess);
     if (!key) writeAtomically(keyFile, (key = pems.private), 0o600);
     writeAtomically(certFile, (cert = pems.cert), 0o644);
   }
-  return Object.freeze({ key, cert, fingerprint: spkiFingerprint(key), notAfter: new Date(new X509Certificate(cert).validTo) });
+  chmodSync(keyFile, 0o600);
+  return Object.freeze({ key, cert, fingerprint: spkiFingerprint(key), notAfter: new Date(new X509Certificate(cert).validTo), notes });
+}
+
+/** What is wrong with the key file's content, if anything, and OpenSSL's words for it. */
+function keyProblem(key: string | undefined): [KeyProblem | undefined, string?] {
+  if (key === undefined) return ['missing'];
+  if (key.trim() === '') return ['empty'];
+  try {
+    createPrivateKey(key);
+    return [undefined];
+  } catch (err) {
+    return ['damaged', (err as Error).message];
+  }
+}
+
+/** A certificate that parses and carries the key's public half. */
+function certificateUsable(certPem: string, keyPem: string): boolean {
+  try {
+    return spkiFingerprint(certPem) === spkiFingerprint(keyPem);
+  } catch {
+    return false;
+  }
 }

@@ -13,13 +13,30 @@ export class Ledger {
   readonly open: (tx: NewTransaction, to: StateName) => { id: number; eventId: number };
   readonly advance: (tx: LedgerTransaction, from: StateName, to: StateName, change: TransactionChange, at: number, detail?: string) => number;
 
-  constructor(db: Db, transactions: TransactionsRepository, events: TransactionEventsRepository, outbox: { enqueue(uti: string, registerId: string, at: number): void }) {
-    this.open = db.transaction((tx: NewTransaction, to: StateName) => {
+  constructor(
+    db: Db,
+    transactions: TransactionsRepository,
+    events: TransactionEventsRepository,
+    outbox: { enqueue(uti: string, registerId: string, at: number): void },
+    storage: { observe(err: unknown): void } = { observe: () => undefined },
+  ) {
+    // A commit that SQLite refuses as damaged takes the terminal out of service (StorageHealth).
+    const watched =
+      <A extends unknown[], R>(fn: (...a: A) => R) =>
+      (...a: A): R => {
+        try {
+          return fn(...a);
+        } catch (err) {
+          storage.observe(err);
+          throw err;
+        }
+      };
+    this.open = watched(db.transaction((tx: NewTransaction, to: StateName) => {
       const id = transactions.insert(tx);
       const eventId = events.append({ transactionId: id, at: tx.createdAt, fromState: 'IDLE', toState: to, detail: null });
       return { id, eventId };
-    });
-    this.advance = db.transaction((tx: LedgerTransaction, from: StateName, to: StateName, change: TransactionChange, at: number, detail?: string) => {
+    }));
+    this.advance = watched(db.transaction((tx: LedgerTransaction, from: StateName, to: StateName, change: TransactionChange, at: number, detail?: string) => {
       transactions.update(tx.id, change);
       const eventId = events.append({ transactionId: tx.id, at, fromState: from, toState: to, detail: detail ?? change.status ?? null });
       if (change.status === 'APPROVED' && tx.originalUti) {
@@ -31,6 +48,6 @@ export class Ledger {
       }
       if (change.status && change.status !== 'IN_PROGRESS') outbox.enqueue(tx.uti, tx.registerId, at);
       return eventId;
-    });
+    }));
   }
 }

@@ -72,6 +72,7 @@ export class TransactionsRepository {
   private readonly oldestUnsettledStmt;
   private readonly assignBatchStmt;
   private readonly countsStmt;
+  private readonly newestStmt;
   private readonly updateStmts = new Map<string, ReturnType<Db['prepare']>>();
 
   constructor(private readonly db: Db) {
@@ -92,6 +93,7 @@ export class TransactionsRepository {
     this.oldestUnsettledStmt = db.prepare<[], { at: number | null }>(`SELECT min(created_at) AS at FROM transactions WHERE batch_id IS NULL AND status <> 'IN_PROGRESS'`);
     this.assignBatchStmt = db.prepare(`UPDATE transactions SET batch_id = ? WHERE batch_id IS NULL AND status <> 'IN_PROGRESS'`);
     this.countsStmt = db.prepare<[], { status: string; n: number }>(`SELECT status, count(*) AS n FROM transactions GROUP BY status`);
+    this.newestStmt = db.prepare<[], number | null>(`SELECT max(created_at) FROM transactions`).pluck();
   }
 
   /** The final transactions of the open batch. */
@@ -119,6 +121,11 @@ export class TransactionsRepository {
 
   findByUti(uti: string): TransactionRow | undefined {
     return this.byUtiStmt.get(uti);
+  }
+
+  /** When the newest transaction was created (ms), if there is one. */
+  newestCreatedAt(): number | undefined {
+    return this.newestStmt.get() ?? undefined;
   }
 
   inProgress(): TransactionRow[] {

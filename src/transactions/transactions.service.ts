@@ -21,6 +21,8 @@ interface Deps {
   clock: Clock;
   ids: IdGenerator;
   search: TransactionSearch;
+  /** Throws STORAGE_CORRUPT while the database is damaged. */
+  storage: { assertWritable(): void };
 }
 
 export type StatusAnswer = { final: false; body: ReturnType<typeof inProgressBody> } | { final: true; body: ReturnType<typeof finalBody> };
@@ -61,6 +63,8 @@ export class TransactionService {
       }
       if (existing) throw new ApiError('UTI_CONFLICT', 'This UTI was already used for a different transaction. Use a new UTI for a new payment.', { uti: clientUti });
     }
+    // Replays above are answers already given; a new payment is never written into a damaged file.
+    this.deps.storage.assertWritable();
     const busy = engine.current;
     if (busy.name !== 'IDLE') {
       // During PRINTING the outcome is already final: `stage` says so, so the POS knows it need not wait for it.

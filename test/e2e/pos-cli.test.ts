@@ -120,8 +120,9 @@ describe('eposd-pos, the command line, against a real eposd', () => {
       token = (JSON.parse(readFileSync(terminalsFile(), 'utf8')) as { terminals: { authToken: string }[] }).terminals[0]!.authToken;
       before = (await httpsJson(`${eposd.apiUrl}/transactions?limit=100`, { headers: { authorization: token } })).body.transactions.length;
       expect(await eposd.stop()).toBe(0);
-      // Same database (so the token is still good), same port, a new certificate directory: a new key.
-      eposd = await startEposd({ env: { ...QUICK_SIMULATOR_ENV, EPOSD_PORT: String(endpointOf(eposd).port) }, dataDir: eposd.dataDir });
+      // Same database (so the token is still good), same port, a new certificate directory: a new key,
+      // which a terminal with paired registers only accepts as a deliberate act.
+      eposd = await startEposd({ env: { ...QUICK_SIMULATOR_ENV, EPOSD_PORT: String(endpointOf(eposd).port), EPOSD_ACCEPT_NEW_IDENTITY: 'true' }, dataDir: eposd.dataDir });
     });
 
     it('then a sale is refused before anything is sent, and it exits 5', async () => {

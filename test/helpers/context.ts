@@ -44,6 +44,8 @@ export function testContext(options: TestContextOptions = {}): TestContext {
     clock,
     screenOut: (line) => void screenLines.push(line),
     addresses: [TEST_ADDRESS],
+    // Time the purge can vouch for moves with the manual clock (src/transactions/clock-guard.ts).
+    monotonic: { nowMs: () => clock.now().getTime(), bootId: () => 'test-boot', uptimeMs: () => 0 },
     ...overrides,
   });
   return { ctx, clock, screenLines };

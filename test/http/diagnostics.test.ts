@@ -70,10 +70,10 @@ describe('GET /payntpos/1.0.0/diagnostics', () => {
   it('reports identity, version, uptime and clock', async () => {
     t.clock.advance(90_000);
     const report = await diagnostics();
-    expect(report.identity).toEqual({ tid: TEST_TID, mid: '000000000000001', serialNumber: 'EPD000000001', merchantName: expect.any(String), currency: 'EUR' });
+    expect(report.identity).toEqual({ tid: TEST_TID, mid: '000000000000001', serialNumber: 'EPD000000001', merchantName: expect.any(String), currency: 'EUR', notes: [] });
     expect(report.version).toBe(VERSION);
     expect(report.uptimeSeconds).toBe(90);
-    expect(report.clock).toEqual({ now: t.clock.now().toISOString(), timeZone: expect.any(String), utcOffsetMinutes: expect.any(Number) });
+    expect(report.clock).toEqual({ now: t.clock.now().toISOString(), timeZone: expect.any(String), utcOffsetMinutes: expect.any(Number), trusted: null, jumpMs: 0 });
   });
 
   it('reports the network addresses and ports, and the certificate fingerprint and expiry', async () => {
@@ -84,7 +84,7 @@ describe('GET /payntpos/1.0.0/diagnostics', () => {
 
   it('reports the database file and WAL sizes, the schema version and a quick_check of ok', async () => {
     const report = await diagnostics();
-    expect(report.database).toEqual({ sizeBytes: expect.any(Number), walBytes: expect.any(Number), schemaVersion: MIGRATIONS.length, quickCheck: 'ok' });
+    expect(report.database).toEqual({ sizeBytes: expect.any(Number), walBytes: expect.any(Number), schemaVersion: MIGRATIONS.length, quickCheck: 'ok', storage: { state: 'OK', lastCheck: null } });
     expect(report.database.sizeBytes).toBeGreaterThan(0);
     // Pairing wrote to the WAL and nothing has checkpointed it yet.
     expect(report.database.walBytes).toBeGreaterThan(0);

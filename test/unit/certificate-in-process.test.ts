@@ -23,7 +23,7 @@ describe('loadOrCreateCertificate with inProcess', () => {
   });
 
   it('When the directory is empty, then it makes the key and certificate without starting a process', async () => {
-    const cert = await loadOrCreateCertificate(dir, HOSTS, NOW, { inProcess: true });
+    const cert = await loadOrCreateCertificate(dir, HOSTS, { now: NOW, inProcess: true });
     expect(execFile).not.toHaveBeenCalled();
     const x509 = new X509Certificate(cert.cert);
     expect(x509.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
@@ -34,8 +34,8 @@ describe('loadOrCreateCertificate with inProcess', () => {
   });
 
   it('When the certificate is close to expiry, then it is re-issued on the same key without starting a process', async () => {
-    const first = await loadOrCreateCertificate(dir, HOSTS, NOW, { inProcess: true });
-    const renewed = await loadOrCreateCertificate(dir, HOSTS, new Date(NOW.getTime() + 370 * DAY_MS), { inProcess: true });
+    const first = await loadOrCreateCertificate(dir, HOSTS, { now: NOW, inProcess: true });
+    const renewed = await loadOrCreateCertificate(dir, HOSTS, { now: new Date(NOW.getTime() + 370 * DAY_MS), inProcess: true });
     expect(execFile).not.toHaveBeenCalled();
     expect(renewed.cert).not.toBe(first.cert);
     expect(renewed.fingerprint).toBe(first.fingerprint);

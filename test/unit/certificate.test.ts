@@ -1,5 +1,5 @@
 import { createHash, X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreateCertificate, spkiFingerprint, VALIDITY_DAYS } from '../../src/tls/certificate';
@@ -96,5 +96,45 @@ describe('loadOrCreateCertificate', () => {
     rmSync(join(dir, 'cert.pem'));
     const again = await loadOrCreateCertificate(dir, HOSTS, NOW);
     expect(again.fingerprint).toBe(first.fingerprint);
+  });
+
+  it('When the key file is damaged, then the refusal names the file, what is wrong and what to do', async () => {
+    await loadOrCreateCertificate(dir, HOSTS, NOW);
+    writeFileSync(join(dir, 'key.pem'), 'garbage');
+    await expect(loadOrCreateCertificate(dir, HOSTS, NOW)).rejects.toThrow(new RegExp(`^${join(dir, 'key.pem')}: is not a valid private key \\(.*routines.*\\)\\. Restore key\\.pem from a backup`));
+  });
+
+  it('When the key file is empty, then it refuses rather than make a new key and fingerprint', async () => {
+    const first = await loadOrCreateCertificate(dir, HOSTS, NOW);
+    writeFileSync(join(dir, 'key.pem'), '');
+    await expect(loadOrCreateCertificate(dir, HOSTS, NOW)).rejects.toThrow(`${join(dir, 'key.pem')}: is empty (0 bytes)`);
+    expect(readFileSync(join(dir, 'key.pem'), 'utf8')).toBe('');
+    expect(readFileSync(join(dir, 'cert.pem'), 'utf8')).toBe(first.cert);
+  });
+
+  it('When the key file is empty and a new key is allowed, then the empty file is set aside, not deleted, and the change is noted', async () => {
+    const first = await loadOrCreateCertificate(dir, HOSTS, NOW);
+    writeFileSync(join(dir, 'key.pem'), '');
+    const again = await loadOrCreateCertificate(dir, HOSTS, { now: NOW, mayReplaceKey: () => true });
+    expect(again.fingerprint).not.toBe(first.fingerprint);
+    expect(readdirSync(dir).filter((f) => f.startsWith('key.pem.empty-'))).toHaveLength(1);
+    expect(again.notes).toEqual([expect.stringMatching(/key\.pem is empty \(0 bytes\): it was set aside as .*a new key was made/)]);
+  });
+
+  it('When the certificate is damaged and the key is sound, then a new certificate is issued on the same key', async () => {
+    const first = await loadOrCreateCertificate(dir, HOSTS, NOW);
+    writeFileSync(join(dir, 'cert.pem'), first.cert.slice(0, 200));
+    const again = await loadOrCreateCertificate(dir, HOSTS, NOW);
+    expect(again.fingerprint).toBe(first.fingerprint);
+    expect(spkiFingerprint(readFileSync(join(dir, 'cert.pem'), 'utf8'))).toBe(first.fingerprint);
+    expect(again.notes).toEqual([expect.stringMatching(/cert\.pem was damaged .* issued on the same key/)]);
+  });
+
+  it('When the directories were left readable by anyone, then the directory is made 0700 and the key 0600 again', async () => {
+    await loadOrCreateCertificate(dir, HOSTS, NOW);
+    chmodSync(dir, 0o755);
+    chmodSync(join(dir, 'key.pem'), 0o644);
+    await loadOrCreateCertificate(dir, HOSTS, NOW);
+    expect([statSync(dir).mode & 0o777, statSync(join(dir, 'key.pem')).mode & 0o777]).toEqual([0o700, 0o600]);
   });
 });

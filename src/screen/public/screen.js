@@ -83,6 +83,8 @@
     $('view-idle').hidden = s.screen !== 'idle';
     $('view-pairing').hidden = s.screen !== 'pairing';
     $('view-payment').hidden = s.screen !== 'payment';
+    $('screen-alert').hidden = !s.alerts;
+    $('screen-alert').textContent = (s.alerts || []).join(' — ');
 
     if (s.screen === 'idle') renderIdle(s);
     if (s.screen === 'pairing') renderPairing(s);

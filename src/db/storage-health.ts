@@ -1,0 +1,112 @@
+import { EventEmitter } from 'node:events';
+import { statSync } from 'node:fs';
+import { ApiError } from '../shared/errors';
+import type { Clock } from '../shared/clock';
+import type { Logger } from '../shared/logger';
+import type { Db } from './open';
+import { integrityCheck } from '../diagnostics/integrity';
+
+/**
+ * quick_check reads every page: about 13 ms per MiB on the reference machine (docs/reliability.md).
+ * Up to this size it runs before the API listens, so that no payment is ever written into a damaged
+ * file; above it, right after, in a worker thread, so that a warm start stays within its 300 ms.
+ */
+export const START_CHECK_MAX_BYTES = 2 * 1024 * 1024;
+
+export type StorageState = { name: 'OK' } | { name: 'CORRUPT'; since: string; detail: string };
+
+/** SQLITE_CORRUPT (and its extended codes) and SQLITE_NOTADB: the file itself is damaged. */
+export function isCorruption(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT_'));
+}
+
+export const RECOVERY_HINT = 'Payments are refused until a technician recovers the database (docs/reliability.md, "A damaged database").';
+
+/**
+ * Whether the database file can be trusted with new payments. Once SQLite has reported damage, by a
+ * check or by a failed statement, it stays CORRUPT until the process restarts on a sound file: the
+ * terminal goes on answering what it can still read, and refuses new payments.
+ */
+export class StorageHealth extends EventEmitter {
+  private current: StorageState = { name: 'OK' };
+  private lastCheck: { at: string; kind: string; result: string; ms: number } | null = null;
+
+  constructor(
+    private readonly file: string,
+    private readonly deps: { clock: Clock; logger: Logger },
+  ) {
+    super();
+  }
+
+  get state(): StorageState {
+    return this.current;
+  }
+
+  get corrupt(): boolean {
+    return this.current.name === 'CORRUPT';
+  }
+
+  /** Looks at an error a statement threw: damage reported by SQLite takes the terminal out of service. */
+  observe(err: unknown): void {
+    if (isCorruption(err)) this.markCorrupt(`SQLite reported ${(err as { code: string }).code}: ${(err as Error).message}`);
+  }
+
+  markCorrupt(detail: string): void {
+    if (this.current.name === 'CORRUPT') return;
+    this.current = { name: 'CORRUPT', since: this.deps.clock.now().toISOString(), detail };
+    this.deps.logger.error({ file: this.file, detail }, `the database ${this.file} is damaged. ${RECOVERY_HINT}`);
+    this.emit('change', this.current);
+  }
+
+  /** Refuses a new payment while the file is damaged. */
+  assertWritable(): void {
+    if (this.current.name === 'CORRUPT') {
+      throw new ApiError('STORAGE_CORRUPT', 'The terminal\'s database is damaged: it takes no new payments until a technician has recovered it. Earlier transactions can still be read.');
+    }
+  }
+
+  /** quick_check before listening when the file is small; answers false when it is left for `checkInBackground`. */
+  checkAtStart(db: Db): boolean {
+    if (!db.memory && fileSize(db.name) > START_CHECK_MAX_BYTES) return false;
+    const t0 = performance.now();
+    let rows: string[];
+    try {
+      rows = (db.pragma('quick_check', { simple: false }) as Record<string, string>[]).map((r) => Object.values(r)[0]!);
+    } catch (err) {
+      if (!isCorruption(err)) throw err;
+      rows = [(err as Error).message];
+    }
+    this.record('quick_check (at start)', rows, performance.now() - t0);
+    return true;
+  }
+
+  /** quick_check in a worker thread on its own connection, while the terminal already answers. */
+  async checkInBackground(db: Db): Promise<void> {
+    const t0 = performance.now();
+    try {
+      this.record('quick_check (after start)', await integrityCheck(db, 'quick_check'), performance.now() - t0);
+    } catch (err) {
+      if (isCorruption(err)) this.record('quick_check (after start)', [(err as Error).message], performance.now() - t0);
+      else this.deps.logger.warn({ err }, 'the background database check could not run');
+    }
+  }
+
+  report() {
+    return { state: this.current.name, ...(this.current.name === 'CORRUPT' ? { since: this.current.since, detail: this.current.detail } : {}), lastCheck: this.lastCheck };
+  }
+
+  private record(kind: string, rows: string[], ms: number): void {
+    const result = rows.join('; ');
+    this.lastCheck = { at: this.deps.clock.now().toISOString(), kind, result: result.slice(0, 500), ms: Math.round(ms) };
+    if (result !== 'ok') this.markCorrupt(`${kind}: ${rows.slice(0, 3).join('; ')}`);
+  }
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}

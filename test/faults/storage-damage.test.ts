@@ -1,0 +1,232 @@
+import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDatabase } from '../../src/db/open';
+import { ManualClock } from '../../src/shared/clock';
+import type { Monotonic } from '../../src/transactions/clock-guard';
+import { testContext } from '../helpers/context';
+import { damagePage, leafPages, pokeFromOutside, seedTransactions } from '../helpers/damage';
+import { INSTANT_SIMULATOR_ENV, MANUAL_SIMULATOR_ENV } from '../helpers/payments';
+import { cleanupEposd, MAIN, makeTempDir, runEposd } from '../helpers/process';
+import { apiClient, dbFile, pairRegister, screenState, startDevice, type Device } from './helpers/device';
+import { figures, median, sleep } from './helpers/figures';
+
+// Issue "storage hardening" §2, §4, §5, §7: a damaged database (at start and while running), a key or a
+// database file that is empty or gone, and a wall clock that jumps. The real process, as a technician
+// would meet each one.
+
+const DAY_MS = 86_400_000;
+const ENV = { ...MANUAL_SIMULATOR_ENV, EPOSD_LOG_LEVEL: 'warn' };
+
+/** Stops the device and replaces its data with `rows` earlier sales; answers their UTIs and the first leaf of the table. */
+async function seed(device: Device, rows: number): Promise<{ utis: string[]; leaf: number }> {
+  expect(await device.eposd.stop()).toBe(0);
+  const db = new Database(dbFile(device.dataDir));
+  const utis = seedTransactions(db, rows, Date.now() - 3_600_000);
+  const leaf = leafPages(db, 'transactions')[0]!;
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  return { utis, leaf };
+}
+
+async function restartTimed(device: Device, times = 3): Promise<number> {
+  for (let i = 0; i < times; i++) {
+    await device.restart();
+    if (i < times - 1) expect(await device.eposd.stop()).toBe(0);
+  }
+  return Math.round(median(device.startTimes.slice(-times)));
+}
+
+describe('Storage damage', () => {
+  afterAll(cleanupEposd);
+
+  it('When a leaf page of transactions is damaged, then the start notices it, no payment is taken, reads of sound pages work, and recover --install brings it back', async () => {
+    const device = await startDevice(ENV);
+    const { utis, leaf } = await seed(device, 400);
+    const soundStartMs = await restartTimed(device);
+    expect(await device.eposd.stop()).toBe(0);
+    damagePage(dbFile(device.dataDir), leaf);
+    const damagedStartMs = await restartTimed(device, 1);
+    const token = await pairRegister(device.eposd, { registerId: 'till-1' });
+    const tech = await pairRegister(device.eposd, { registerId: 'tech-1', role: 'technician' });
+    const api = apiClient(device.eposd, token);
+    const health = await api.call('/health');
+    const post = await api.call('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 1000 } });
+    const survivor = await api.call(`/transaction?uti=${utis[399]}`);
+    const victim = await api.call(`/transaction?uti=${utis[0]}`);
+    const screen = await screenState(device.eposd);
+    const diagnostics = await apiClient(device.eposd, tech).call('/diagnostics');
+    api.close();
+    expect(await device.eposd.stop()).toBe(0);
+    const logged = device.eposd.stderr().find((l) => l.includes('is damaged'));
+
+    const recover = execFileSync(process.execPath, [join(MAIN, '..', 'db', 'recover.js'), '--data-dir', device.dataDir, '--install'], { encoding: 'utf8' });
+    await device.restart();
+    const after = apiClient(device.eposd, token);
+    const healthAfter = await after.call('/health');
+    const payAfter = await after.call('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 1000 } });
+    await after.call(`/transaction?uti=${payAfter.body.uti}`, { method: 'DELETE' });
+    after.close();
+    expect(await device.eposd.stop()).toBe(0);
+
+    figures('storage damage at start', {
+      warmStartSoundMs: soundStartMs,
+      warmStartDamagedMs: damagedStartMs,
+      startCheck: `${diagnostics.body.database.storage.lastCheck.kind} ${diagnostics.body.database.storage.lastCheck.ms}ms on ${(statSync(dbFile(device.dataDir)).size / 2 ** 20).toFixed(2)}MiB`,
+      health: `${health.body.status}_${health.body.problems}`,
+      post: `${post.status}_${post.body.code}`,
+      reads: `sound ${survivor.status}, damaged ${victim.status}_${victim.body.code}`,
+      recovered: /transactions\s+(\d+) rows copied, (\d+) unreadable/.exec(recover)?.slice(1).join(' copied, ') + ' unreadable',
+      afterRecovery: `${healthAfter.body.status} ${payAfter.status}`,
+      files: readdirSync(device.dataDir).map((f) => f.replace(/\d{8}T\d{6}Z/, '<time>')).sort().join(' '),
+    });
+    expect(health.body).toMatchObject({ status: 'DEGRADED', problems: ['STORAGE_CORRUPT'] });
+    expect([post.status, post.body.code, post.body.uti]).toEqual([503, 'STORAGE_CORRUPT', undefined]);
+    expect(survivor.body.status).toBe('APPROVED');
+    expect([victim.status, victim.body.code]).toEqual([503, 'STORAGE_CORRUPT']);
+    expect((screen.alerts as string[]).join()).toMatch(/database is damaged/);
+    expect(diagnostics.body.database.storage.state).toBe('CORRUPT');
+    expect(logged).toContain(dbFile(device.dataDir));
+    expect(recover).toMatch(/integrity_check of the recovered database: ok/);
+    expect(healthAfter.body.status).toBe('UP');
+    expect(payAfter.status).toBe(200);
+    expect(readdirSync(device.dataDir).some((f) => f.startsWith('eposd.db.damaged-'))).toBe(true);
+  });
+
+  it('When a large database is damaged, then the start is not slowed: the check runs just after, and payments stop once it has found the damage', async () => {
+    const device = await startDevice(ENV);
+    const { leaf } = await seed(device, 20_000);
+    const sizeMiB = statSync(dbFile(device.dataDir)).size / 2 ** 20;
+    const soundStartMs = await restartTimed(device);
+    expect(await device.eposd.stop()).toBe(0);
+    damagePage(dbFile(device.dataDir), leaf);
+    await device.restart();
+    const t0 = performance.now();
+    const api = apiClient(device.eposd);
+    let health = await api.call('/health');
+    while (health.body.status === 'UP' && performance.now() - t0 < 10_000) {
+      await sleep(20);
+      health = await api.call('/health');
+    }
+    const detectedMs = Math.round(performance.now() - t0);
+    api.close();
+    expect(await device.eposd.stop()).toBe(0);
+    figures('storage damage at start (large)', { sizeMiB: sizeMiB.toFixed(1), warmStartSoundMs: soundStartMs, warmStartDamagedMs: Math.round(device.startTimes.at(-1)!), detectedAfterReadyMs: detectedMs });
+    expect(sizeMiB).toBeGreaterThan(2);
+    expect(health.body.status).toBe('DEGRADED');
+  });
+
+  it('When a page is damaged while the terminal runs, then the first read that meets it takes the terminal out of service', async () => {
+    const device = await startDevice(ENV);
+    const { utis, leaf } = await seed(device, 400);
+    await device.restart();
+    const token = await pairRegister(device.eposd, { registerId: 'till-1' });
+    const api = apiClient(device.eposd, token);
+    const before = await api.call('/health');
+    const db = new Database(dbFile(device.dataDir));
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    damagePage(dbFile(device.dataDir), leaf);
+    pokeFromOutside(dbFile(device.dataDir));
+    const victim = await api.call(`/transaction?uti=${utis[0]}`);
+    const health = await api.call('/health');
+    const post = await api.call('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 1000 } });
+    const survivor = await api.call(`/transaction?uti=${utis[399]}`);
+    api.close();
+    expect(await device.eposd.stop()).toBe(0);
+    figures('storage damage at run time', { before: before.body.status, read: `${victim.status}_${victim.body.code}`, health: health.body.status, post: `${post.status}_${post.body.code}`, soundRead: survivor.status });
+    expect(before.body.status).toBe('UP');
+    expect([victim.status, victim.body.code]).toEqual([503, 'STORAGE_CORRUPT']);
+    expect(health.body.status).toBe('DEGRADED');
+    expect([post.status, post.body.code]).toEqual([503, 'STORAGE_CORRUPT']);
+    expect(survivor.status).toBe(200);
+  });
+
+  it('When key.pem is empty or deleted while a POS is paired, or eposd.db is empty, then the start is refused naming the file, and EPOSD_ACCEPT_NEW_IDENTITY=true is the deliberate way on', async () => {
+    const device = await startDevice(ENV);
+    await pairRegister(device.eposd, { registerId: 'till-1' });
+    const { fingerprint, tid } = device.eposd;
+    expect(await device.eposd.stop()).toBe(0);
+    const keyFile = join(device.certDir, 'key.pem');
+    const certFile = join(device.certDir, 'cert.pem');
+    const run = () => runEposd({ dataDir: device.dataDir, certDir: device.certDir, env: ENV });
+
+    writeFileSync(certFile, 'garbage');
+    const damagedCert = await device.restart();
+    expect(await damagedCert.stop()).toBe(0);
+
+    const saved = execFileSync('cat', [keyFile]);
+    writeFileSync(keyFile, '');
+    const emptyKey = await run();
+    rmSync(keyFile);
+    const deletedKey = await run();
+    writeFileSync(keyFile, saved);
+    writeFileSync(dbFile(device.dataDir), '');
+    rmSync(`${dbFile(device.dataDir)}-wal`, { force: true });
+    rmSync(`${dbFile(device.dataDir)}-shm`, { force: true });
+    const emptyDb = await run();
+    const accepted = await device.restart({ ...ENV, EPOSD_ACCEPT_NEW_IDENTITY: 'true', EPOSD_LOG_LEVEL: 'warn' });
+    const acceptedScreen = await screenState(accepted);
+    expect(await accepted.stop()).toBe(0);
+
+    const firstLine = (r: { stderr: string[] }) => r.stderr.find((l) => l.startsWith('eposd: could not start'))?.replace(/\/tmp\/[^ ]+\//g, '…/') ?? '';
+    figures('identity faults', {
+      damagedCert: damagedCert.fingerprint === fingerprint ? 'reissued, same fingerprint' : 'NEW FINGERPRINT',
+      emptyKey: `exit ${emptyKey.code}: ${firstLine(emptyKey).slice(0, 90)}`,
+      deletedKeyWhilePaired: `exit ${deletedKey.code}: ${firstLine(deletedKey).slice(0, 110)}`,
+      emptyDb: `exit ${emptyDb.code}: ${firstLine(emptyDb).slice(0, 90)}`,
+      acceptedEmptyDb: `tid ${accepted.tid === tid ? 'same' : 'new'}, alert "${String((acceptedScreen.alerts as string[])?.[0]).slice(0, 60)}…"`,
+    });
+    expect(damagedCert.fingerprint).toBe(fingerprint);
+    expect(damagedCert.stderr().join('\n')).toMatch(/cert\.pem was damaged/);
+    for (const [r, file, what] of [
+      [emptyKey, keyFile, 'is empty'],
+      [deletedKey, keyFile, 'is missing. 1 register\\(s\\) are paired'],
+      [emptyDb, dbFile(device.dataDir), 'is empty'],
+    ] as const) {
+      expect(r.code).toBe(1);
+      expect(r.stderr.join('\n')).toMatch(new RegExp(`could not start: ${file}: ${what}.*EPOSD_ACCEPT_NEW_IDENTITY=true`));
+      expect(r.stdout.some((l) => l.startsWith('eposd ready'))).toBe(false);
+    }
+    expect(accepted.fingerprint).toBe(fingerprint);
+    expect(accepted.tid).not.toBe(tid);
+    expect(accepted.stdout().some((l) => /^\[screen\] .*ALERT: The database .* was empty/.test(l))).toBe(true);
+    expect(accepted.stderr().join('\n')).toMatch(/was empty: it was set aside/);
+    expect(readdirSync(device.dataDir).some((f) => f.startsWith('eposd.db.empty-'))).toBe(true);
+  });
+
+  it('When eposd is restarted with the clock 93 days ahead, then nothing is purged and a client UTI used minutes before stays taken', async () => {
+    const file = join(makeTempDir('eposd-clock-'), 'eposd.db');
+    const mono: Monotonic & { now: number } = { now: 1e6, nowMs: () => mono.now, bootId: () => 'boot', uptimeMs: () => 3_600_000 };
+    const start = Date.parse('2026-01-10T12:00:00Z');
+    const seedDb = openDatabase(file);
+    seedTransactions(seedDb, 1000, start - 80 * DAY_MS, 'old');
+    seedTransactions(seedDb, 1, start - 3_600_000, 'recent');
+    seedDb.close();
+    const first = testContext({ env: INSTANT_SIMULATOR_ENV, db: openDatabase(file), clock: new ManualClock(new Date(start)), monotonic: mono });
+    first.ctx.start();
+    first.ctx.transactions.start({ transType: 'SALE', amountTrans: 1000, uti: 'pos-uti-minutes-ago' }, 'till-1', true);
+    first.ctx.engine.cancel('pos-uti-minutes-ago', 'POS_CANCELLED');
+    first.ctx.destroy();
+    mono.now += 5 * 60_000;
+    const second = testContext({ env: INSTANT_SIMULATOR_ENV, db: openDatabase(file), clock: new ManualClock(new Date(start + 93 * DAY_MS)), monotonic: mono });
+    second.ctx.start();
+    const purged = await second.ctx.retention.purge();
+    let reuse = 'accepted';
+    try {
+      second.ctx.transactions.start({ transType: 'SALE', amountTrans: 999, uti: 'pos-uti-minutes-ago' }, 'till-1', true);
+    } catch (err) {
+      reuse = String((err as { code?: string }).code);
+    }
+    const left = second.ctx.db.prepare('SELECT count(*) FROM transactions').pluck().get() as number;
+    const jumpDays = (second.ctx.clockGuard.reading()!.jumpMs / DAY_MS).toFixed(2);
+    // Then the real time passes: 12 days later the 80-day-old ones are 92 days old and go.
+    mono.now += 13 * DAY_MS;
+    const later = await second.ctx.retention.purge();
+    second.ctx.destroy();
+    figures('clock jump', { rows: 1002, jumpDetectedDays: jumpDays, purgedAfterJump: purged, kept: left, reuseOfUti: reuse, purged13DaysLater: later });
+    expect([purged, left, reuse]).toEqual([0, 1002, 'UTI_CONFLICT']);
+    expect(later).toBe(1000);
+  });
+});

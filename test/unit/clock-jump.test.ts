@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+import { openDatabase } from '../../src/db/open';
+import { ManualClock } from '../../src/shared/clock';
+import type { Monotonic } from '../../src/transactions/clock-guard';
+import { testContext, type TestContext } from '../helpers/context';
+import { capturingLogger, INSTANT_SIMULATOR_ENV, transactionCount, untilIdleAfter } from '../helpers/payments';
+import { cleanupEposd, makeTempDir } from '../helpers/process';
+
+// Issue: restarted with the clock 93 days ahead, eposd purged every transaction and took a new payment
+// under a client UTI used minutes before. The purge now goes by the time the terminal can vouch for.
+
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+const START = '2025-04-28T09:00:00.000Z';
+
+/** The machine's monotonic clock, moved by hand, in one boot unless told otherwise. */
+class FakeMonotonic implements Monotonic {
+  now = 1_000_000;
+  boot = 'boot-1';
+  uptime = 3_600_000;
+  nowMs = () => this.now;
+  bootId = () => this.boot;
+  uptimeMs = () => this.uptime;
+}
+
+describe('When the wall clock jumps between two starts', () => {
+  let file: string;
+  let mono: FakeMonotonic;
+  let t: TestContext;
+  afterEach(() => t.ctx.destroy());
+  afterAll(cleanupEposd);
+
+  /** A first run: payments under client-chosen UTIs, then a stop. */
+  async function firstRun(): Promise<string[]> {
+    file = join(makeTempDir('eposd-clock-'), 'eposd.db');
+    mono = new FakeMonotonic();
+    t = testContext({ env: INSTANT_SIMULATOR_ENV, db: openDatabase(file), clock: new ManualClock(START), monotonic: mono });
+    t.ctx.start();
+    const utis = [];
+    for (let i = 0; i < 3; i++) {
+      const ack = t.ctx.transactions.start({ transType: 'SALE', amountTrans: 1000 + i, uti: `pos-chosen-${i}` }, 'till-1', true);
+      await untilIdleAfter(t.ctx, ack.uti);
+      utis.push(ack.uti);
+    }
+    t.ctx.destroy();
+    return utis;
+  }
+
+  function restart(wall: string | Date) {
+    const captured = capturingLogger('info');
+    t = testContext({ env: INSTANT_SIMULATOR_ENV, db: openDatabase(file), clock: new ManualClock(wall), monotonic: mono, logger: captured.logger });
+    t.ctx.start();
+    return captured.lines;
+  }
+
+  it('When it is restarted minutes later with the clock 93 days ahead, then the jump is logged, nothing is purged and the UTIs used stay taken', async () => {
+    const utis = await firstRun();
+    mono.now += 10 * MINUTE_MS;
+    const lines = restart(new Date(Date.parse(START) + 93 * DAY_MS + 10 * MINUTE_MS));
+    expect(await t.ctx.retention.purge()).toBe(0);
+    expect(transactionCount(t.ctx.db)).toBe(3);
+    // The same request again is a replay; another one under a used UTI is refused.
+    expect(t.ctx.transactions.start({ transType: 'SALE', amountTrans: 1000, uti: utis[0] }, 'till-1', true).uti).toBe(utis[0]);
+    expect(() => t.ctx.transactions.start({ transType: 'SALE', amountTrans: 555, uti: utis[1] }, 'till-1', true)).toThrow(/UTI_CONFLICT/);
+    expect(transactionCount(t.ctx.db)).toBe(3);
+    expect(lines.find((l) => /wall clock jumped 93\.00 days ahead/.test(String(l.msg)))).toMatchObject({ level: 40 });
+    expect(t.ctx.clockGuard.reading()?.jumpMs).toBeGreaterThan(92 * DAY_MS);
+  });
+
+  it('When the machine was also rebooted minutes ago, then a 93-day jump still purges nothing', async () => {
+    await firstRun();
+    Object.assign(mono, { boot: 'boot-2', now: 5_000, uptime: 5 * MINUTE_MS });
+    restart(new Date(Date.parse(START) + 93 * DAY_MS));
+    expect(await t.ctx.retention.purge()).toBe(0);
+    expect(transactionCount(t.ctx.db)).toBe(3);
+  });
+
+  it('When 93 days really passed (the monotonic clock agrees), then the expired transactions are purged', async () => {
+    await firstRun();
+    mono.now += 93 * DAY_MS;
+    restart(new Date(Date.parse(START) + 93 * DAY_MS));
+    expect(t.ctx.clockGuard.check().jumpMs).toBe(0);
+    expect(await t.ctx.retention.purge()).toBe(3);
+  });
+
+  it('When the terminal was switched off for 93 days, then it catches up as it runs, no faster than time passes', async () => {
+    await firstRun();
+    Object.assign(mono, { boot: 'boot-2', now: 5_000, uptime: 5 * MINUTE_MS });
+    const clock = new ManualClock(new Date(Date.parse(START) + 93 * DAY_MS));
+    t = testContext({ env: INSTANT_SIMULATOR_ENV, db: openDatabase(file), clock, monotonic: mono });
+    t.ctx.start();
+    expect(await t.ctx.retention.purge()).toBe(0);
+    const runFor = async (days: number) => {
+      for (let day = 0; day < days; day++) {
+        mono.now += DAY_MS;
+        clock.advance(DAY_MS);
+        await t.ctx.retention.purge();
+      }
+    };
+    await runFor(2);
+    expect(transactionCount(t.ctx.db)).toBe(3);
+    await runFor(92);
+    expect(transactionCount(t.ctx.db)).toBe(0);
+  });
+});
