@@ -89,7 +89,9 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const events = new TransactionEventsRepository(db);
   const auditRepo = new AuditRepository(db, (n) => events.latestSteps(n));
   const audit = new AuditLog({ audit: auditRepo, clock, logger });
-  const pairing = new PairingService({ registers, clock, ids, identity, fingerprint, logger, pairingTtlMs: config.pairingTtlS * 1000 });
+  const ports = overrides.ports ?? (() => ({ api: config.port, screen: config.screenPort }));
+  const own = () => ({ ports: Object.values(ports()), addresses: screen.state().addresses });
+  const pairing = new PairingService({ registers, clock, ids, identity, fingerprint, logger, pairingTtlMs: config.pairingTtlS * 1000, own });
   pairing.on('window', (view) => screen.showPairing(view));
 
   const simulator = new SimulatedCardReader({ mode: config.simMode, cardDelayMs: config.simCardDelayMs, pinDelayMs: Math.min(SIM_PIN_DELAY_MS, config.simCardDelayMs), readDelayMs: config.simReadDelayMs, logger });
@@ -113,7 +115,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     receiptsOf: (uti) => finalOf(uti)?.receipts,
     reverseLater: () => void reversals.flush(),
   });
-  const transactions = new TransactionService({ transactions: transactionsRepo, printer: printQueue, engine, identity, clock, ids, search: new TransactionSearch(db), storage });
+  const transactions = new TransactionService({ transactions: transactionsRepo, printer: printQueue, engine, identity, clock, ids, search: new TransactionSearch(db), storage, voidAnyRegister: config.voidAnyRegister });
   const clockGuard = new ClockGuard({ clock, logger, settings, newestCommitted: () => transactionsRepo.newestCreatedAt(), monotonic: overrides.monotonic });
   const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, alsoPurge: [auditRepo, deliveries], guard: clockGuard, frozen: () => storage.corrupt });
   const webhooks = new WebhookDispatcher({ deliveries, clock, logger, fetch: overrides.fetch, bodyFor: (uti) => transactions.status(uti)?.body });
@@ -140,7 +142,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     fingerprint,
     certificateNotAfter: overrides.certificateNotAfter ?? null,
     addresses: screen.state().addresses,
-    ports: overrides.ports ?? (() => ({ api: config.port, screen: config.screenPort })),
+    ports,
     engine,
     reader,
     readerMode: reader === simulator ? config.simMode : 'hardware',

@@ -10,6 +10,7 @@ import { createScreenApp } from './screen/screen.app';
 import { openDatabase } from './db/open';
 import { loadTerminalCertificate } from './identity/terminal-key';
 import { tlsOptions } from './tls/options';
+import { answerPlainHttp } from './tls/plain-http';
 import { createLogger } from './shared/logger';
 import { lanAddresses } from './shared/network';
 import { VERSION } from './shared/version';
@@ -58,6 +59,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     { ...tlsOptions(certificate.key, certificate.cert), handshakeTimeout: HANDSHAKE_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
     createApp(ctx),
   );
+  answerPlainHttp(api, BASE_PATH);
   api.headersTimeout = HEADERS_TIMEOUT_MS;
   api.requestTimeout = REQUEST_TIMEOUT_MS;
   api.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;

@@ -5,13 +5,14 @@ import { ValidationError, type FieldError } from '../shared/errors';
 // One ajv for every schema. No coercion and no defaults: what the client sent is what is checked.
 // The schemas are eposd's own, built by TypeBox and checked against JSON Schema by the OpenAPI test:
 // checking them again against the meta-schema would compile it at every start (a tenth of the start).
-const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, coerceTypes: false, useDefaults: false, validateSchema: false });
+const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, coerceTypes: false, useDefaults: false, validateSchema: false, discriminator: true });
 ajv.addKeyword('example');
 
 function fieldOf(e: ErrorObject, where: string): string {
   const path = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
   if (e.keyword === 'additionalProperties') return [path, String(e.params.additionalProperty)].filter(Boolean).join('.');
   if (e.keyword === 'required') return [path, String(e.params.missingProperty)].filter(Boolean).join('.');
+  if (e.keyword === 'discriminator') return [path, String(e.params.tag)].filter(Boolean).join('.');
   return path || where;
 }
 
@@ -23,6 +24,16 @@ function messageOf(e: ErrorObject): string {
       return 'is required';
     case 'pattern':
       return (e.parentSchema as { description?: string } | undefined)?.description ?? 'has the wrong format';
+    case 'type':
+    case 'minimum':
+    case 'maximum':
+    case 'enum': {
+      // A field whose description says what it must be answers with it: "must be … minor units".
+      const said = (e.parentSchema as { description?: string } | undefined)?.description;
+      return said?.startsWith('must ') ? said : (e.message ?? 'is not valid');
+    }
+    case 'discriminator':
+      return e.params.error === 'mapping' ? 'is not a known action' : (e.message ?? 'is not valid');
     default:
       return e.message ?? 'is not valid';
   }

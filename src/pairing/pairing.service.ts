@@ -6,6 +6,7 @@ import type { Logger } from '../shared/logger';
 import { ApiError, ValidationError } from '../shared/errors';
 import type { TerminalIdentity } from '../identity/identity';
 import type { RegistersRepository, Role } from './registers.repository';
+import { checkCallbackUrl, type OwnEndpoints } from './callback-url';
 import { issueToken, secretMatches, splitToken } from './tokens';
 
 export const MAX_WRONG_CODES = 5;
@@ -50,6 +51,8 @@ interface Deps {
   fingerprint: string;
   logger: Logger;
   pairingTtlMs: number;
+  /** eposd's own ports and addresses: no webhook may point there. */
+  own: () => OwnEndpoints;
 }
 
 // @NOTE Wrong, expired and used codes fail in one place with one error, after the same work, so that
@@ -93,6 +96,7 @@ export class PairingService extends EventEmitter<{ window: [PairingWindowView | 
 
   pair(req: PairingRequest): Paired {
     if (req.role === 'technician' && req.callbackUrl) throw new ValidationError([{ field: 'callbackUrl', message: 'is only for POS registers' }]);
+    if (req.callbackUrl) checkCallbackUrl(req.callbackUrl, this.deps.own());
     const window = this.currentWindow() && this.window;
     const matches = timingSafeEqual(Buffer.from(req.pairingCode.padEnd(6).slice(0, 6)), Buffer.from(window?.code ?? '------'));
     if (!window || !matches) {

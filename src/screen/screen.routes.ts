@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static, type TUnion } from '@sinclair/typebox';
 import { ApiError } from '../shared/errors';
 import { endpoint, type AnyEndpoint } from '../http/endpoint';
 import { StringEnum } from '../shared/schema-types';
@@ -11,14 +11,26 @@ import type { ScreenService, ScreenState } from './screen.service';
 
 const action = <N extends string>(name: N) => Type.Literal(name);
 
-export const ScreenAction = Type.Union([
+const ACTIONS = [
   Type.Object({ action: action('openPairing') }, { additionalProperties: false }),
   Type.Object({ action: action('unpairAll') }, { additionalProperties: false }),
   Type.Object({ action: action('cancel') }, { additionalProperties: false }),
   Type.Object({ action: action('settle') }, { additionalProperties: false }),
-  Type.Object({ action: action('presentCard'), card: Type.Optional(StringEnum(TEST_CARD_IDS)) }, { additionalProperties: false }),
+  Type.Object({ action: action('presentCard'), card: Type.Optional(StringEnum(TEST_CARD_IDS, { description: `must be one of the test cards: ${TEST_CARD_IDS.join(', ')}` })) }, { additionalProperties: false }),
   Type.Object({ action: action('enterPin'), pin: Type.String({ pattern: '^[0-9]{4,12}$', description: 'must be 4 to 12 digits' }) }, { additionalProperties: false }),
-]);
+];
+
+/**
+ * One of the actions, told apart by `action` (a discriminator): a mistake in one action's fields is
+ * reported for that action alone, e.g. the card names `presentCard` takes, not every other action's rules.
+ */
+export const ScreenAction = Type.Unsafe<Static<TUnion<typeof ACTIONS>>>({
+  type: 'object',
+  required: ['action'],
+  properties: { action: { type: 'string' } },
+  discriminator: { propertyName: 'action' },
+  oneOf: ACTIONS,
+});
 
 /** Actions at the device that the audit trail keeps, as the API's own settlement and unpairing are kept. */
 const AUDITED_ACTIONS: Partial<Record<string, string>> = { settle: 'settlement.close', unpairAll: 'unpair.all' };

@@ -1,6 +1,7 @@
 /** Every error code eposd answers with: its HTTP status and its title. Stable names; clients match on `code`. */
 export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
+  HTTPS_REQUIRED: { status: 400, title: 'This port speaks HTTPS' },
   MALFORMED_JSON: { status: 400, title: 'The body is not valid JSON' },
   TID_MISMATCH: { status: 400, title: 'This is not the terminal the request was meant for' },
   UNAUTHORIZED: { status: 401, title: 'A valid token is required' },

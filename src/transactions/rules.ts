@@ -14,7 +14,15 @@ export function checkCompletion(original: TransactionRow, amount: number): void 
   }
 }
 
-export function checkReversal(original: TransactionRow): void {
+/**
+ * @NOTE A void takes money back from a card: by default only the register that made the transaction
+ * may void it, as only it may cancel it. A shop whose tills void each other's sales (a supervisor's
+ * till) sets EPOSD_VOID_ANY_REGISTER=true. Refunds stay open to every register.
+ */
+export function checkReversal(original: TransactionRow, registerId: string, anyRegister: boolean): void {
+  if (!anyRegister && original.registerId !== registerId) {
+    throw new ApiError('FORBIDDEN', 'Only the register that made this transaction can void it on this terminal; refund it instead.', { uti: original.uti });
+  }
   if (original.transType === 'REVERSAL' || original.status !== 'APPROVED') {
     throw new ApiError('INVALID_ORIGINAL', 'Only an approved SALE, REFUND, PREAUTH or COMPLETION can be voided.', { uti: original.uti });
   }

@@ -6,7 +6,7 @@ import { QueryBoolean, StringEnum } from '../shared/schema-types';
 
 export const Uti = Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', description: 'must be 1-64 of A-Z a-z 0-9 -', example: 'b3f1c2d4-uti-0001' });
 export const Reference = Type.String({ pattern: '^[A-Za-z0-9-]{1,36}$', description: 'must be 1-36 of A-Z a-z 0-9 -', example: 'your-reference' });
-export const Amount = Type.Integer({ minimum: 1, maximum: 99_999_999, description: 'minor units: 1000 is 10.00', example: 1000 });
+export const Amount = Type.Integer({ minimum: 1, maximum: 99_999_999, description: 'must be a whole number of minor units from 1 to 99999999: 1250 for 12.50', example: 1250 });
 export const Tid = Type.String({ maxLength: 64 });
 
 export const TransactionRequest = Type.Object(

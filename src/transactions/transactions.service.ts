@@ -21,6 +21,8 @@ interface Deps {
   clock: Clock;
   ids: IdGenerator;
   search: TransactionSearch;
+  /** Whether a register may void another register's transaction (EPOSD_VOID_ANY_REGISTER). */
+  voidAnyRegister: boolean;
   /** Throws STORAGE_CORRUPT while the database is damaged. */
   storage: { assertWritable(): void };
 }
@@ -75,7 +77,7 @@ export class TransactionService {
     if (!needsCard(r.transType)) {
       if (!original) throw new ApiError('ORIGINAL_NOT_FOUND', 'No transaction with that UTI exists on this terminal.', { uti: r.uti });
       if (r.transType === 'COMPLETION') checkCompletion(original, r.amountTrans!);
-      else checkReversal(original);
+      else checkReversal(original, registerId, this.deps.voidAnyRegister);
     }
     const uti = clientUti ?? ids.uti();
     const amount = r.transType === 'REVERSAL' ? original!.amount : r.amountTrans!;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createServer, type ConnectionOptions, type Server } from 'node:tls';
 import { cleanupEposd, startEposd, type EposdProcess } from '../helpers/process';
 import { handshake } from '../helpers/tls';
+import { httpsJson } from '../helpers/http';
 
 // What the client offers in each case. Each refused offer is first shown to work against a permissive
 // server with eposd's own key, so that a refusal is eposd's doing and not the client's.
@@ -35,6 +36,13 @@ describe('TLS on the API port', () => {
   afterAll(async () => {
     await new Promise((r) => permissive?.close(r));
     await cleanupEposd();
+  });
+
+  it('answers plain HTTP on the HTTPS port with a 400 that says to use HTTPS, not an empty reply', async () => {
+    const res = await httpsJson(eposd.apiUrl.replace('https://', 'http://') + '/health');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 400, code: 'HTTPS_REQUIRED', detail: expect.stringContaining('HTTPS only') as string });
   });
 
   it('refuses TLS 1.1 with a protocol_version alert', async () => {

@@ -75,4 +75,20 @@ describe('GET and POST /payntpos/1.0.0/pair with input that is not valid', () =>
     expectProblem(await request(app).post(PAIR).send({ pairingCode: code, registerId: 'x'.repeat(65) }), 400, 'VALIDATION_FAILED');
     expect(t.ctx.pairing.currentWindow()?.code).toBe(code);
   });
+  // The test context's API port is 8443 and its screen port 8080 (their defaults); its address 192.0.2.10.
+  it.each([
+    ['http://127.0.0.1:8080/screen/actions', 'own ports'],
+    ['http://localhost:8443/hook', 'own ports'],
+    ['https://192.0.2.10:8443/payntpos/1.0.0/pair', 'own ports'],
+    ['http://[::1]:8080/', 'own ports'],
+    ['https://user:secret@pos.example/hook', 'user name or password'],
+  ])('answers 400 naming callbackUrl for %s, and pairs nobody', async (callbackUrl, why) => {
+    const body = expectProblem(await request(app).post(PAIR).send({ pairingCode: code, callbackUrl }), 400, 'VALIDATION_FAILED');
+    expect(body.errors).toEqual([{ field: 'callbackUrl', message: expect.stringContaining(why) as string }]);
+  });
+
+  it('answers 400 naming the key when a field is sent twice, and pairs nobody: "role":"pos","role":"technician" gives no technician token', async () => {
+    const res = await request(app).post(PAIR).set('Content-Type', 'application/json').send(`{"pairingCode":"${code}","role":"pos","role":"technician"}`);
+    expect(expectProblem(res, 400, 'VALIDATION_FAILED').errors).toEqual([{ field: 'role', message: 'is sent more than once: send each field once' }]);
+  });
 });

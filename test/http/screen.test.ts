@@ -59,6 +59,19 @@ describe('the screen channel', () => {
       expect(t.ctx.registers.countActivePos()).toBe(0);
     });
 
+    it('does not open a pairing window on unpairAll: the installer opens one when a POS is to be paired', async () => {
+      const res = await request(app).post('/screen/actions').send({ action: 'unpairAll' }).expect(200);
+      expect((res.body as { pairingCode?: string }).pairingCode).toBeUndefined();
+      expect(t.ctx.pairing.currentWindow()).toBeUndefined();
+    });
+
+    it('answers a wrong card with the names of the test cards, and nothing about the other actions', async () => {
+      const body = expectProblem(await request(app).post('/screen/actions').send({ action: 'presentCard', card: 'visa' }), 400, 'VALIDATION_FAILED');
+      expect(body.errors).toEqual([{ field: 'card', message: 'must be one of the test cards: visa-contactless, mastercard-chip, amex-swipe, visa-declined' }]);
+      const unknown = expectProblem(await request(app).post('/screen/actions').send({ action: 'selfDestruct' }), 400, 'VALIDATION_FAILED');
+      expect(unknown.errors).toEqual([{ field: 'action', message: 'is not a known action' }]);
+    });
+
     it.each([
       ['an unknown action', { action: 'selfDestruct' }],
       ['no action', {}],
@@ -81,9 +94,9 @@ describe('the screen channel', () => {
     });
   });
 
-  it('answers 404 for an unknown path and sends no X-Powered-By', async () => {
+  it('answers 404 for an unknown path, says the API is on the HTTPS port, and sends no X-Powered-By', async () => {
     const res = await request(app).get('/payntpos/1.0.0/pair');
-    expectProblem(res, 404, 'ROUTE_NOT_FOUND');
+    expect(expectProblem(res, 404, 'ROUTE_NOT_FOUND').detail).toMatch(/HTTPS port/);
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
 });

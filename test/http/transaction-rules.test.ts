@@ -26,6 +26,24 @@ describe('POST /payntpos/1.0.0/transaction: the rules checked before a UTI is gi
     return problem as unknown as Record<string, unknown>;
   }
 
+  describe('voids across registers', () => {
+    it('answers 403 FORBIDDEN when another register voids a sale, and creates nothing', async () => {
+      await make(INSTANT_SIMULATOR_ENV);
+      const sale = await pay({ transType: 'SALE', amountTrans: 1000 });
+      token = await pairPos(app, t.ctx, 'till-2');
+      const problem = await refused({ transType: 'REVERSAL', uti: sale.uti }, 403, 'FORBIDDEN');
+      expect(problem.detail).toMatch(/Only the register that made this transaction can void it/);
+    });
+
+    it('lets any register void when EPOSD_VOID_ANY_REGISTER=true', async () => {
+      await make({ ...INSTANT_SIMULATOR_ENV, EPOSD_VOID_ANY_REGISTER: 'true' });
+      const sale = await pay({ transType: 'SALE', amountTrans: 1000 });
+      token = await pairPos(app, t.ctx, 'till-2');
+      const reversal = await pay({ transType: 'REVERSAL', uti: sale.uti });
+      expect((await getStatus(app, token, reversal.uti)).body).toMatchObject({ status: 'APPROVED', originalUti: sale.uti });
+    });
+  });
+
   describe('with the simulator answering at once', () => {
     beforeEach(() => make(INSTANT_SIMULATOR_ENV));
 

@@ -21,7 +21,11 @@ describe('POST /payntpos/1.0.0/transaction with a bad request', () => {
   /** Each answers 400 VALIDATION_FAILED naming the field, writes nothing and starts nothing. */
   async function rejected(query: string, body: unknown, field: string) {
     const before = dbSnapshot(t.ctx.db);
-    const res = await request(app).post(`${TX_PATH}${query}`).set('Authorization', token).set('Content-Type', 'application/json').send(JSON.stringify(body));
+    const res = await request(app)
+      .post(`${TX_PATH}${query}`)
+      .set('Authorization', token)
+      .set('Content-Type', 'application/json')
+      .send(typeof body === 'string' ? body : JSON.stringify(body));
     const problem = expectProblem(res, 400, 'VALIDATION_FAILED');
     expect(problem.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, message: expect.any(String) })]));
     expect(dbSnapshot(t.ctx.db)).toEqual(before);
@@ -96,5 +100,17 @@ describe('POST /payntpos/1.0.0/transaction with a bad request', () => {
       const problem = expectProblem(await request(app).get(TX_PATH).query(query).set('Authorization', token), 400, 'VALIDATION_FAILED');
       expect(problem.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'uti' })]));
     });
+  });
+  it.each([
+    ['transType', '{"transType":"SALE","transType":"REFUND","amountTrans":1250}'],
+    ['amountTrans', '{"transType":"SALE","amountTrans":1250,"amountTrans":5}'],
+    ['reference', '{"transType":"SALE","amountTrans":1250,"reference":"a","reference":"b"}'],
+  ])('answers 400 naming %s when it is sent twice, and starts nothing (the last one must not silently win)', async (field, json) => {
+    await rejected('', json, field);
+  });
+
+  it('says that amountTrans is in minor units when it is not a whole number', async () => {
+    const res = await request(app).post(TX_PATH).set('Authorization', token).send({ transType: 'SALE', amountTrans: 12.5 });
+    expect(expectProblem(res, 400, 'VALIDATION_FAILED').errors).toEqual([{ field: 'amountTrans', message: expect.stringMatching(/minor units.*1250 for 12\.50/) as string }]);
   });
 });
