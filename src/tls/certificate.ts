@@ -101,7 +101,10 @@ function issue(privateKeyPem: string | undefined, hosts: string[], now: Date, in
     ],
   } satisfies Parameters<typeof import('selfsigned').generate>[1];
   const attributes = [{ name: 'commonName', value: 'eposd' }];
-  if (inProcess) return (require('selfsigned') as typeof import('selfsigned')).generate(attributes, options);
+  if (inProcess) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a certificate is made here, never otherwise
+    return (require('selfsigned') as typeof import('selfsigned')).generate(attributes, options);
+  }
   const input = JSON.stringify({ library: require.resolve('selfsigned'), attributes, options });
   return new Promise((resolve, reject) => {
     const child = execFile(process.execPath, ['-e', ISSUER], { maxBuffer: 1 << 20 }, (err, stdout) => {
