@@ -65,7 +65,7 @@ function compileLater(compile: () => unknown): void {
   setImmediate(next).unref();
 }
 
-// One compiled validator per schema, however many checkers use it (a route and its fast path do).
+// One compiled validator per schema, however many checkers use it.
 const compiledOf = new WeakMap<TSchema, () => ValidateFunction>();
 function compilerOf(schema: TSchema): () => ValidateFunction {
   let compile = compiledOf.get(schema);
