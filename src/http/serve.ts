@@ -34,6 +34,15 @@ export function recordHeaders(middleware: RequestHandler[]): HeaderList {
   return [...headers.values()].flatMap(([name, value]) => (Array.isArray(value) ? value.flatMap((v) => [name, v]) : [name, String(value)]));
 }
 
+// A body given again as the same object (a status kept by its service) is serialized once.
+const serialized = new WeakMap<object, string>();
+const toJson = (body: unknown): string => {
+  if (typeof body !== 'object' || body === null) return JSON.stringify(body);
+  let json = serialized.get(body);
+  if (json === undefined) serialized.set(body, (json = JSON.stringify(body)));
+  return json;
+};
+
 /** Writes an answer with the recorded headers; JSON bodies as JSON, problems as problem+json. */
 export function writeAnswer(res: ServerResponse, headers: HeaderList, answer: Exclude<Answer, { stream: unknown }>): void {
   const status = answer.status ?? 200;
@@ -44,7 +53,7 @@ export function writeAnswer(res: ServerResponse, headers: HeaderList, answer: Ex
     res.end();
     return;
   }
-  const json = JSON.stringify(answer.body);
+  const json = toJson(answer.body);
   const type = status >= 400 ? 'application/problem+json; charset=utf-8' : 'application/json; charset=utf-8';
   list.push('Content-Type', type, 'Content-Length', String(Buffer.byteLength(json)));
   res.writeHead(status, list);

@@ -43,7 +43,21 @@ function checkShape(r: TransactionRequest): void {
   if (errors.length > 0) throw new ValidationError(errors);
 }
 
+/** How many statuses are kept for reuse: the transactions POS are reading now. */
+const REMEMBERED_ANSWERS = 64;
+
+function sameRow(a: TransactionRow, b: TransactionRow): boolean {
+  for (const key in a) {
+    const x = a[key as keyof TransactionRow];
+    const y = b[key as keyof TransactionRow];
+    if (x !== y && !(Buffer.isBuffer(x) && Buffer.isBuffer(y) && x.equals(y))) return false;
+  }
+  return true;
+}
+
 export class TransactionService {
+  private readonly answers = new Map<string, { row: TransactionRow; answer: StatusAnswer }>();
+
   constructor(private readonly deps: Deps) {}
 
   /**
@@ -102,11 +116,23 @@ export class TransactionService {
     return answer;
   }
 
+  /**
+   * A transaction's status: 202's body while it runs, 200's once final.
+   * @NOTE A POS (or several) reads the same transaction again and again while it runs and after. The
+   * answer is a function of its row alone: it is kept, and the same object given again while the row
+   * read now is the same, field by field, so that shaping it (and serializing it, http/serve.ts) is
+   * done once per change rather than once per read (docs/performance.md).
+   */
   status(uti: string): StatusAnswer | undefined {
     const tx = this.deps.transactions.findByUti(uti);
     if (!tx) return undefined;
-    if (tx.status === 'IN_PROGRESS') return { final: false, body: inProgressBody(tx) };
-    return { final: true, body: finalBody(tx, this.deps.identity) };
+    const kept = this.answers.get(uti);
+    if (kept && sameRow(kept.row, tx)) return kept.answer;
+    const answer: StatusAnswer = tx.status === 'IN_PROGRESS' ? { final: false, body: inProgressBody(tx) } : { final: true, body: finalBody(tx, this.deps.identity) };
+    this.answers.delete(uti);
+    if (this.answers.size >= REMEMBERED_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
+    this.answers.set(uti, { row: tx, answer });
+    return answer;
   }
 
   /** The UTI of the payment the terminal is busy with, if any. */
