@@ -1,19 +1,19 @@
-import { createServer as createHttpServer, type Server } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
-import { join } from "node:path";
-import { BASE_PATH, createApp } from "./app";
-import type { Config } from "./config/config";
-import { createContext, type AppContext } from "./context";
-import { createScreenApp } from "./screen/screen.app";
-import { openDatabase } from "./db/open";
-import { loadTerminalCertificate } from "./identity/terminal-key";
-import { tlsOptions } from "./tls/options";
-import type { Logger } from "./shared/logger";
-import { lanAddresses } from "./shared/network";
-import { VERSION } from "./shared/version";
-import { startAnnouncer, type Announcer } from "./discovery/announcer";
-import type { MdnsNetwork } from "./discovery/mdns-network";
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { BASE_PATH, createApp } from './app';
+import type { Config } from './config/config';
+import { createContext, type AppContext } from './context';
+import { createScreenApp } from './screen/screen.app';
+import { openDatabase } from './db/open';
+import { loadTerminalCertificate } from './identity/terminal-key';
+import { tlsOptions } from './tls/options';
+import type { Logger } from './shared/logger';
+import { lanAddresses } from './shared/network';
+import { VERSION } from './shared/version';
+import { startAnnouncer, type Announcer } from './discovery/announcer';
+import type { MdnsNetwork } from './discovery/mdns-network';
 
 // The terminal's start and stop, shared by the command (main.ts: environment, flags, signals, exit)
 // and by a host app that runs eposd in its own process (embedded.ts). Nothing here touches the
@@ -30,19 +30,14 @@ const SHUTDOWN_GRACE_MS = 5_000;
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolveListen, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () =>
-      resolveListen((server.address() as AddressInfo).port),
-    );
+    server.once('error', reject);
+    server.listen(port, host, () => resolveListen((server.address() as AddressInfo).port));
   });
 }
 
 function urlHost(host: string): string {
-  const shown =
-    host === "0.0.0.0" || host === "::"
-      ? (lanAddresses().find((a) => !a.includes(":")) ?? "localhost")
-      : host;
-  return shown.includes(":") ? `[${shown}]` : shown;
+  const shown = host === '0.0.0.0' || host === '::' ? (lanAddresses().find((a) => !a.includes(':')) ?? 'localhost') : host;
+  return shown.includes(':') ? `[${shown}]` : shown;
 }
 
 /** What the `eposd ready` line says: where the API and the screen are, and who the terminal is. */
@@ -71,23 +66,15 @@ export interface RunningServer {
 }
 
 /** Opens the database, loads the certificate, recovers, and resolves once both servers listen. */
-export async function startServer(
-  config: Config,
-  options: ServerOptions,
-): Promise<RunningServer> {
+export async function startServer(config: Config, options: ServerOptions): Promise<RunningServer> {
   const { logger } = options;
   const addresses = lanAddresses();
   const notes: string[] = [];
-  const db = openDatabase(join(config.dataDir, "eposd.db"), {
+  const db = openDatabase(join(config.dataDir, 'eposd.db'), {
     acceptNewIdentity: config.acceptNewIdentity,
     notes,
   });
-  const certificate = await loadTerminalCertificate(
-    config,
-    db,
-    ["localhost", "127.0.0.1", "::1", ...addresses],
-    { inProcess: options.inProcessCertificate },
-  ).catch((err: unknown) => {
+  const certificate = await loadTerminalCertificate(config, db, ['localhost', '127.0.0.1', '::1', ...addresses], { inProcess: options.inProcessCertificate }).catch((err: unknown) => {
     db.close();
     throw err;
   });
@@ -116,13 +103,19 @@ export async function startServer(
   // @NOTE The screen stands for physical access to the device: loopback only, never configurable.
   const screen = createHttpServer(createScreenApp(ctx));
 
-  ctx.start();
-  const apiPort = (ports.api = await listen(api, config.port, config.host));
-  const screenPort = (ports.screen = await listen(
-    screen,
-    config.screenPort,
-    "127.0.0.1",
-  ));
+  let apiPort: number;
+  let screenPort: number;
+  try {
+    ctx.start();
+    apiPort = ports.api = await listen(api, config.port, config.host);
+    screenPort = ports.screen = await listen(screen, config.screenPort, '127.0.0.1');
+  } catch (err) {
+    // A port in use: the command exits, but a host app's process goes on, and may start again.
+    api.close();
+    screen.close();
+    ctx.destroy();
+    throw err;
+  }
   ctx.screen.listeningOn(apiPort, config.host);
   const ready: Ready = Object.freeze({
     apiUrl: `https://${urlHost(config.host)}:${apiPort}${BASE_PATH}`,
@@ -148,12 +141,9 @@ export async function startServer(
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      logger.info("stopping");
+      logger.info('stopping');
       await announcer?.stop();
-      const closed = Promise.all([
-        new Promise((r) => api.close(r)),
-        new Promise((r) => screen.close(r)),
-      ]);
+      const closed = Promise.all([new Promise((r) => api.close(r)), new Promise((r) => screen.close(r))]);
       api.closeIdleConnections();
       screen.closeIdleConnections();
       const grace = setTimeout(() => {
@@ -163,7 +153,7 @@ export async function startServer(
       await closed;
       clearTimeout(grace);
       ctx.destroy();
-      logger.info("stopped");
+      logger.info('stopped');
       // Wait for the log to reach its destination: exiting while an asynchronous write is in flight
       // would let pino's exit hook write the last lines first, out of order.
       await new Promise<void>((resolve) => logger.flush(() => resolve()));

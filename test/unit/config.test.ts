@@ -99,6 +99,10 @@ describe('configFromSettings (an embedded start, src/embedded.ts)', () => {
     expect(configFromSettings({})).toEqual(loadConfig({}));
   });
 
+  it('When a setting is given by name, then its name is its flag in camelCase, as docs/configuration.md says', () => {
+    for (const [key, o] of Object.entries(OPTIONS)) expect(key).toBe(o.flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()));
+  });
+
   it('When settings are wrong, unknown or not plain values, then every problem is named by its option, none by a variable', () => {
     expect(() => configFromSettings({ port: 70000, retentionDays: 'soon', prot: 1, host: { ip: '1.2.3.4' } })).toThrow(
       new ConfigError(['prot is not a setting of eposd', 'host must be a string, a number or a boolean, got object', 'port must be between 0 and 65535, got 70000', 'retentionDays must be a whole number, got "soon"']),
