@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Bundles the server (src/main.ts) and the packages it loads into one file, dist/bundle/main.js, which
-// `npm start` runs. A start then reads and compiles one file instead of some 600 modules, each found
+// `npm start` runs; and the same for a host app that embeds eposd (src/embedded.ts, docs/android.md),
+// dist/bundle/embedded.js. A start then reads and compiles one file instead of some 600 modules, each found
 // by its own file-system walk: on the benchmark machine that is 40 % of the time to `eposd ready`
 // (docs/performance.md). The tests run tsc's dist/main.js, and test/e2e/bundle.test.ts runs this one.
 //
@@ -10,8 +11,8 @@
 // Memory (docs/performance.md): V8 keeps the bundle's text for as long as eposd runs, so what is
 // bundled should be what runs. Left out, and required from node_modules when needed: better-sqlite3
 // (a native addon); the packages only some starts load (selfsigned: a first start, in a child
-// process; commander: a start with flags; pino-pretty: a start in a terminal; bonjour-service: a
-// start with mDNS on); iconv-lite, whose tables are half a megabyte of text of which eposd uses one
+// process, or in-process when embedded; commander: a start with flags; pino-pretty: a start in a
+// terminal; bonjour-service: a start with mDNS on); iconv-lite, whose tables are half a megabyte of text of which eposd uses one
 // encoding. Of mime-db only the types eposd sends are bundled (MIME_TYPES). `qs` (express's extended
 // query strings and urlencoded bodies, neither used) is loaded only if something asks for it.
 // Imports are bundled from their ES module builds where they have one, so that only what is used of
@@ -56,8 +57,8 @@ const lazy = {
 };
 
 await build({
-  entryPoints: [join(ROOT, 'src', 'main.ts')],
-  outfile: join(ROOT, 'dist', 'bundle', 'main.js'),
+  entryPoints: [join(ROOT, 'src', 'main.ts'), join(ROOT, 'src', 'embedded.ts')],
+  outdir: join(ROOT, 'dist', 'bundle'),
   bundle: true,
   platform: 'node',
   target: 'node20',

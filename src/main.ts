@@ -1,107 +1,22 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { BASE_PATH, createApp } from './app';
 import { ConfigError, configHelp, loadConfig, type Config } from './config/config';
 import { unknownVariableWarnings } from './config/unknown-variables';
-import { createContext, type AppContext } from './context';
-import { createScreenApp } from './screen/screen.app';
-import { openDatabase } from './db/open';
-import { loadTerminalCertificate } from './identity/terminal-key';
-import { tlsOptions } from './tls/options';
-import { answerPlainHttp } from './tls/plain-http';
 import { createLogger } from './shared/logger';
-import { lanAddresses } from './shared/network';
-import { VERSION } from './shared/version';
-import { startAnnouncer, type Announcer } from './discovery/announcer';
-import type { MdnsNetwork } from './discovery/mdns-network';
+import { startServer, type Ready, type RunningServer, type ServerOptions } from './server';
 
-const HEADERS_TIMEOUT_MS = 10_000;
-const REQUEST_TIMEOUT_MS = 30_000;
-// Node checks the two timeouts above only this often (30 s by default), so a client trickling its
-// headers was held for up to 40 s; and a TLS handshake that never finishes would be held for 120 s.
-const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
-const HANDSHAKE_TIMEOUT_MS = 10_000;
-const KEEP_ALIVE_TIMEOUT_MS = 65_000;
-const SHUTDOWN_GRACE_MS = 5_000;
+// The command: reads the environment and the flags, starts the terminal (server.ts), prints the
+// `eposd ready` line, and stops on SIGTERM or SIGINT. A host app that runs eposd in its own process
+// uses embedded.ts instead.
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolveListen((server.address() as AddressInfo).port));
-  });
-}
+export const readyLine = (r: Ready) => `eposd ready api=${r.apiUrl} screen=${r.screenUrl} tid=${r.tid} fingerprint=${r.fingerprint}\n`;
 
-function urlHost(host: string): string {
-  const shown = host === '0.0.0.0' || host === '::' ? (lanAddresses().find((a) => !a.includes(':')) ?? 'localhost') : host;
-  return shown.includes(':') ? `[${shown}]` : shown;
-}
-
-export interface StartOptions {
-  /** Where mDNS may go when config.mdns is on. Default: every interface; tests pass loopback only. */
-  mdnsNetwork?: MdnsNetwork;
-}
-
-export async function start(config: Config, options: StartOptions = {}): Promise<{ ctx: AppContext; stop: () => Promise<void> }> {
-  const logger = createLogger(config.logLevel);
-  const addresses = lanAddresses();
-  const notes: string[] = [];
-  const db = openDatabase(join(config.dataDir, 'eposd.db'), { acceptNewIdentity: config.acceptNewIdentity, notes });
-  const certificate = await loadTerminalCertificate(config, db, ['localhost', '127.0.0.1', '::1', ...addresses]).catch((err: unknown) => {
-    db.close();
-    throw err;
-  });
-  const ports = { api: config.port, screen: config.screenPort };
-  const ctx = createContext(config, certificate.fingerprint, { db, logger, addresses, certificateNotAfter: certificate.notAfter, ports: () => ports, notes: [...notes, ...certificate.notes] });
-
-  const api = createHttpsServer(
-    { ...tlsOptions(certificate.key, certificate.cert), handshakeTimeout: HANDSHAKE_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
-    createApp(ctx),
-  );
-  answerPlainHttp(api, BASE_PATH);
-  api.headersTimeout = HEADERS_TIMEOUT_MS;
-  api.requestTimeout = REQUEST_TIMEOUT_MS;
-  api.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  // @NOTE The screen stands for physical access to the device: loopback only, never configurable.
-  const screen = createHttpServer(createScreenApp(ctx));
-
-  ctx.start();
-  const apiPort = (ports.api = await listen(api, config.port, config.host));
-  const screenPort = (ports.screen = await listen(screen, config.screenPort, '127.0.0.1'));
-  ctx.screen.listeningOn(apiPort, config.host);
-  process.stdout.write(
-    `eposd ready api=https://${urlHost(config.host)}:${apiPort}${BASE_PATH} screen=http://127.0.0.1:${screenPort}/ tid=${ctx.identity.tid} fingerprint=${certificate.fingerprint}\n`,
-  );
-  const identity = ctx.identity;
-  const announcer: Announcer | undefined = config.mdns
-    ? startAnnouncer(
-        { tid: identity.tid, serialNumber: identity.serialNumber, fingerprint: certificate.fingerprint, apiPort, basePath: BASE_PATH, version: VERSION },
-        { network: options.mdnsNetwork, logger },
-      )
-    : undefined;
-
-  let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= (async () => {
-      logger.info('stopping');
-      await announcer?.stop();
-      const closed = Promise.all([new Promise((r) => api.close(r)), new Promise((r) => screen.close(r))]);
-      api.closeIdleConnections();
-      screen.closeIdleConnections();
-      const grace = setTimeout(() => {
-        api.closeAllConnections();
-        screen.closeAllConnections();
-      }, SHUTDOWN_GRACE_MS).unref();
-      await closed;
-      clearTimeout(grace);
-      ctx.destroy();
-      logger.info('stopped');
-      // Wait for the log to reach stderr: exiting while an asynchronous write is in flight would let
-      // pino's exit hook write the last lines first, out of order.
-      await new Promise<void>((resolve) => logger.flush(() => resolve()));
-    })());
-  return { ctx, stop };
+/**
+ * Starts the terminal as the command does: logs on stderr, the certificate made in a child process
+ * (its X.509 libraries are gone with it: some 4 MB less for as long as eposd runs), the ready line on stdout.
+ */
+export async function start(config: Config, options: Partial<ServerOptions> = {}): Promise<RunningServer> {
+  const running = await startServer(config, { logger: createLogger(config.logLevel), ...options });
+  process.stdout.write(readyLine(running.ready));
+  return running;
 }
 
 async function main(): Promise<void> {

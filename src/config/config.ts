@@ -31,27 +31,57 @@ function readFlags(argv: readonly string[]): Record<string, string> {
   return program.opts<Record<string, string>>();
 }
 
-/** Reads every setting once: a flag wins over its environment variable, which wins over the default. */
-export function loadConfig(env: NodeJS.ProcessEnv = {}, argv: readonly string[] = []): Config {
-  const flags = readFlags(argv);
-  const problems: string[] = [];
+/** One raw value and the name it was given under (a flag, a variable, an option), for the message. */
+type Raw = { raw: string; source: string } | undefined;
+
+/** Parses each setting from what `read` finds for it, or gives it its default; every problem in one error. */
+function settle(read: (key: keyof Options, option: Options[keyof Options]) => Raw, problems: string[] = []): Config {
   const out: Record<string, unknown> = {};
-  for (const [key, o] of Object.entries(OPTIONS)) {
-    const camelFlag = o.flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
-    const raw = flags[camelFlag] ?? env[o.env];
-    if (raw === undefined || raw === '') {
+  for (const [key, o] of Object.entries(OPTIONS) as [keyof Options, Options[keyof Options]][]) {
+    const found = read(key, o);
+    if (found === undefined || found.raw === '') {
       if ('default' in o) out[key] = o.default;
       continue;
     }
     try {
-      out[key] = (o.parse as (r: string) => unknown)(raw);
+      out[key] = (o.parse as (r: string) => unknown)(found.raw);
     } catch (err) {
-      const source = flags[camelFlag] !== undefined ? `--${o.flag}` : o.env;
-      problems.push(`${source} ${(err as Error).message}`);
+      problems.push(`${found.source} ${(err as Error).message}`);
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(out) as Config;
+}
+
+/** Reads every setting once: a flag wins over its environment variable, which wins over the default. */
+export function loadConfig(env: NodeJS.ProcessEnv = {}, argv: readonly string[] = []): Config {
+  const flags = readFlags(argv);
+  return settle((_, o) => {
+    const flag = flags[o.flag.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase())];
+    if (flag !== undefined) return { raw: flag, source: `--${o.flag}` };
+    const variable = env[o.env];
+    return variable === undefined ? undefined : { raw: variable, source: o.env };
+  });
+}
+
+/** Each setting by its name in the configuration (`port`, `simMode`), as a host app passes it. */
+export type Settings = { [K in keyof Options]?: ReturnType<Options[K]['parse']> };
+
+/**
+ * The same settings from an object instead of the environment (src/embedded.ts), checked by the same
+ * parsers; a problem names the option. A name that is not a setting is a problem too: a typo in code
+ * would otherwise start the terminal on the default without a word.
+ */
+export function configFromSettings(settings: Readonly<Record<string, unknown>>): Config {
+  const problems: string[] = [];
+  const values = new Map<string, string>();
+  for (const [k, v] of Object.entries(settings)) {
+    if (v === undefined || v === null) continue;
+    if (!Object.hasOwn(OPTIONS, k)) problems.push(`${k} is not a setting of eposd`);
+    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') values.set(k, String(v));
+    else problems.push(`${k} must be a string, a number or a boolean, got ${Array.isArray(v) ? 'an array' : typeof v}`);
+  }
+  return settle((key) => (values.has(key) ? { raw: values.get(key)!, source: key } : undefined), problems);
 }
 
 /** The usage text, generated from the same table. */

@@ -35,6 +35,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     // 1 MiB of page cache instead of SQLite's 2: the pages a terminal reads again and again (the
     // payments of the day, the upper levels of the indexes) fit, and the rest is in the OS's file cache.
     db.pragma('cache_size = -1024');
+    // Sorts and temporary indexes in memory, never in a file: SQLite would look for /var/tmp, /usr/tmp,
+    // /tmp or the working directory, none of which an Android app may write (docs/android.md).
+    db.pragma('temp_store = MEMORY');
     migrate(db);
   } catch (err) {
     db?.close();

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Config } from '../config/config';
 import type { Db } from '../db/open';
 import { RegistersRepository } from '../pairing/registers.repository';
-import { loadOrCreateCertificate, type Certificate, type KeyProblem } from '../tls/certificate';
+import { loadOrCreateCertificate, type Certificate, type CertificateOptions, type KeyProblem } from '../tls/certificate';
 import { SettingsRepository } from './settings.repository';
 
 /** The settings row that remembers the fingerprint POS have pinned, to notice when it changes. */
@@ -14,7 +14,7 @@ const FINGERPRINT_KEY = 'fingerprint';
  * start unless the technician says otherwise (EPOSD_ACCEPT_NEW_IDENTITY=true). A new fingerprint is
  * never silent: it comes back in `notes`, for the log, the screen and diagnostics.
  */
-export async function loadTerminalCertificate(config: Config, db: Db, hosts: string[], now?: Date): Promise<Certificate> {
+export async function loadTerminalCertificate(config: Config, db: Db, hosts: string[], { now, inProcess }: Pick<CertificateOptions, 'now' | 'inProcess'> = {}): Promise<Certificate> {
   const settings = new SettingsRepository(db);
   const known = settings.get(FINGERPRINT_KEY);
   const paired = new RegistersRepository(db).list().filter((r) => r.revokedAt === null).length;
@@ -22,7 +22,7 @@ export async function loadTerminalCertificate(config: Config, db: Db, hosts: str
   const refusal = (problem: KeyProblem) =>
     `${problem === 'missing' ? `${paired} register(s) are paired with this terminal's fingerprint${known ? ` ${known.slice(0, 16)}…` : ''}: a new key would make every one of them fail. ` : ''}` +
     `Restore key.pem (and cert.pem) from a backup of this terminal's ${join(resolve(config.certDir))}. To give the terminal a new key and fingerprint instead (every POS must pair again), start it once with EPOSD_ACCEPT_NEW_IDENTITY=true`;
-  const certificate = await loadOrCreateCertificate(resolve(config.certDir), hosts, { now, mayReplaceKey, refusal });
+  const certificate = await loadOrCreateCertificate(resolve(config.certDir), hosts, { now, inProcess, mayReplaceKey, refusal });
   if (known === certificate.fingerprint) return certificate;
   settings.set(FINGERPRINT_KEY, certificate.fingerprint);
   if (known === undefined) return certificate;

@@ -73,8 +73,14 @@ export function loggerOptions(level: string): LoggerOptions {
   };
 }
 
-/** JSON lines on stderr; readable lines when a person runs eposd in a terminal. */
-export function createLogger(level: string, pretty = process.stderr.isTTY === true): Logger {
+/** Where a host app that embeds eposd takes its log: one JSON line per call (src/embedded.ts). */
+export interface LogDestination {
+  write(line: string): void;
+}
+
+/** JSON lines on stderr; readable lines when a person runs eposd in a terminal; or to `destination`. */
+export function createLogger(level: string, pretty = process.stderr.isTTY === true, destination?: LogDestination): Logger {
+  if (destination) return pino(loggerOptions(level), destination);
   if (pretty) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- only a person at a terminal needs it
     const pinoPretty = require('pino-pretty') as typeof import('pino-pretty');

@@ -58,6 +58,8 @@ export class PaymentEngine extends EventEmitter {
   private state: ReaderState = { name: 'IDLE' };
   private timer: NodeJS.Timeout | undefined;
   private readonly retries = new Set<NodeJS.Timeout>();
+  /** Once stopped, nothing moves: the database may be closed, and recovery settles the payment at the next start. */
+  private stopped = false;
   /** The first entry action of a payment just begun, until it has run: anything that moves the payment runs it first. */
   private entering: (() => void) | undefined;
 
@@ -131,8 +133,15 @@ export class PaymentEngine extends EventEmitter {
     customerCancelled: (uti) => this.cancel(uti, 'CUSTOMER_CANCELLED'),
   };
 
-  /** Stops timers; an interrupted payment is settled by recovery at the next start. */
+  /**
+   * Stops timers and the reader's work on the payment in progress; an answer that comes later (the
+   * host's, the reader's) is refused. In a host app's process eposd's timers outlive a stop: they must
+   * find nothing to do. An interrupted payment is settled by recovery at the next start.
+   */
   stop(): void {
+    this.stopped = true;
+    const s = this.state;
+    if (s.name !== 'IDLE') this.callReader(s.tx, s.name, () => this.deps.reader.end(s.tx.uti));
     this.entering = undefined;
     clearTimeout(this.timer);
     this.retries.forEach(clearTimeout);
@@ -157,6 +166,7 @@ export class PaymentEngine extends EventEmitter {
 
   /** The guard. Returns false, and changes nothing, for a move that is not legal now. */
   private transition(uti: string, from: readonly StateName[], next: (tx: ActiveTransaction, s: ReaderState) => Next): boolean {
+    if (this.stopped) return false;
     this.entering?.();
     const s = this.state;
     if (s.name === 'IDLE' || s.tx.uti !== uti || !from.includes(s.name)) {

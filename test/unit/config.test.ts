@@ -1,4 +1,4 @@
-import { configHelp, loadConfig } from '../../src/config/config';
+import { ConfigError, configFromSettings, configHelp, loadConfig } from '../../src/config/config';
 import { OPTIONS } from '../../src/config/options';
 
 describe('loadConfig', () => {
@@ -88,5 +88,24 @@ describe('loadConfig', () => {
     } finally {
       delete process.env.EPOSD_PORT;
     }
+  });
+});
+
+describe('configFromSettings (an embedded start, src/embedded.ts)', () => {
+  it('When settings are given by name with their own types, then they are parsed as their variables are, and the rest keep their defaults', () => {
+    const config = configFromSettings({ port: 0, host: '127.0.0.1', mdns: true, simMode: 'manual', tid: '12345678', dataDir: '/d', certDir: '/c', logLevel: undefined });
+    expect(config).toMatchObject({ port: 0, host: '127.0.0.1', mdns: true, simMode: 'manual', tid: '12345678', dataDir: '/d', certDir: '/c', logLevel: 'info', screenPort: 8080 });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(configFromSettings({})).toEqual(loadConfig({}));
+  });
+
+  it('When a setting is given by name, then its name is its flag in camelCase, as docs/configuration.md says', () => {
+    for (const [key, o] of Object.entries(OPTIONS)) expect(key).toBe(o.flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()));
+  });
+
+  it('When settings are wrong, unknown or not plain values, then every problem is named by its option, none by a variable', () => {
+    expect(() => configFromSettings({ port: 70000, retentionDays: 'soon', prot: 1, host: { ip: '1.2.3.4' } })).toThrow(
+      new ConfigError(['prot is not a setting of eposd', 'host must be a string, a number or a boolean, got object', 'port must be between 0 and 65535, got 70000', 'retentionDays must be a whole number, got "soon"']),
+    );
   });
 });

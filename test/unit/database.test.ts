@@ -20,6 +20,12 @@ describe('openDatabase', () => {
     db.close();
   });
 
+  it('When a file database is opened, then its temporary tables and sorts stay in memory (no temporary directory is needed)', () => {
+    const db = openDatabase(join(dir, 'eposd.db'));
+    expect(db.pragma('temp_store', { simple: true })).toBe(2);
+    db.close();
+  });
+
   it('When it is new, then every migration runs and user_version records how many', () => {
     const db = openDatabase(join(dir, 'eposd.db'));
     expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);

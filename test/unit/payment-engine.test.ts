@@ -52,6 +52,18 @@ describe('the payment engine in auto mode, for each test amount of SPEC §4', ()
     expect(t.ctx.engine.current).toEqual({ name: 'IDLE' });
   });
 
+  it.each([
+    ['waiting for the card', 0, ['IDLE→AWAITING_CARD'], 'AWAITING_CARD'],
+    ['at the host', CARD_DELAY_MS + AUTH_DELAY_MS / 2, CONTACTLESS, 'AUTHORIZING'],
+  ] as const)('When it is stopped while %s, then the reader and the host answering later move nothing (recovery settles it at the next start)', async (_name, ms, states, stage) => {
+    const uti = sale(5000);
+    await jest.advanceTimersByTimeAsync(ms);
+    t.ctx.engine.stop();
+    await runOut();
+    expect(committedStates(t.ctx.db, uti)).toEqual(states);
+    expect(rowOf(t.ctx, uti)).toMatchObject({ status: 'IN_PROGRESS', stage });
+  });
+
   it('commits each transition before it reports it', async () => {
     const checked: boolean[] = [];
     t.ctx.engine.on('transition', (e: { uti: string; from: string; to: string }) => {
