@@ -3,7 +3,7 @@ import helmet from 'helmet';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from './context';
 import { endpoint, type AnyEndpoint } from './http/endpoint';
-import { fallbacks, recordHeaders, serveEndpoints, withHeaders } from './http/serve';
+import { fallbacks, frontDoor, recordHeaders, withHeaders, type App } from './http/serve';
 import { healthEndpoints } from './health/health.routes';
 import { pairingEndpoints } from './pairing/pairing.routes';
 import { transactionEndpoints } from './transactions/transactions.routes';
@@ -56,19 +56,18 @@ export function everyAnswer(): RequestHandler[] {
   ];
 }
 
-/** The HTTPS API as an Express app. It never listens: main.ts and the tests do that. */
-export function createApp(ctx: AppContext): express.Express {
+/** The HTTPS API: its endpoints through the front door, the rest Express's. It never listens: server.ts and the tests do that. */
+export function createApp(ctx: AppContext): App {
   const headers = recordHeaders(everyAnswer());
   const { endpoints, document } = api(ctx);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(serveEndpoints(endpoints, { basePath: BASE_PATH, headers, dispatch: ctx.dispatch, logger: ctx.logger }));
   app.use(withHeaders(headers));
   const { notFound, errors } = fallbacks(headers, ctx.logger, `There is no such endpoint. The API lives under ${BASE_PATH}.`);
   app.use(notFound);
   app.use(errors);
   // For the tests' conformance check: the document this app serves.
   Object.defineProperty(app.locals, 'openapi', { get: document, enumerable: true });
-  return app;
+  return frontDoor(endpoints, { basePath: BASE_PATH, headers, dispatch: ctx.dispatch, logger: ctx.logger }, app);
 }

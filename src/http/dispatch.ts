@@ -76,14 +76,22 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     }
     if (e.body && call.body.kind === 'none') throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as JSON with Content-Type: application/json.');
     const sent = call.body.kind === 'json' ? call.body.value : undefined;
-    const body = e.body ? check.body(sent) : (noBody.body(sent ?? {}), undefined);
+    const body = e.body ? check.body(sent) : sent === undefined ? undefined : (noBody.body(sent), undefined);
     if (e.tid) {
       const tid = (query as { tid?: string }).tid;
       if (tid !== undefined && tid !== deps.tid) {
         throw new ApiError('TID_MISMATCH', "The tid in the request is not this terminal's TID. Check which terminal this address belongs to.");
       }
     }
-    return { query, body, caller, headers: call.headers, signal: call.signal } as HandlerInput<never, never>;
+    return {
+      query,
+      body,
+      caller,
+      headers: call.headers,
+      get signal() {
+        return call.signal;
+      },
+    } as HandlerInput<never, never>;
   }
 
   function audit(e: AnyEndpoint, call: Call, caller: Caller, input: HandlerInput<never, never> | undefined, answer: Answer): void {

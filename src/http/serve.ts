@@ -1,6 +1,6 @@
-import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeader, RequestListener, ServerResponse } from 'node:http';
 import { parse } from 'node:querystring';
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Express, RequestHandler } from 'express';
 import rateLimit from 'express-rate-limit';
 import { ApiError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
@@ -85,8 +85,8 @@ function openEventStream(req: IncomingMessage, res: ServerResponse, headers: Hea
 
 interface Mounted {
   endpoint: AnyEndpoint;
-  /** Express middleware run before the endpoint: its per-address rate limit. */
-  limiter?: RequestHandler;
+  /** Run before the endpoint: its per-address rate limit. */
+  limiter?: Limiter;
 }
 
 export interface ServeOptions {
@@ -97,17 +97,25 @@ export interface ServeOptions {
   logger: Logger;
 }
 
+/** An app as the servers and supertest take it: a request listener, with the Express app's locals. */
+export type App = RequestListener & { locals: Express['locals'] };
+
 /**
- * Mounts declared endpoints on an Express app as one middleware: a request for one of their paths is
- * read and handed to the dispatch; any other request goes on through Express (static files, 404).
- * @NOTE One map lookup instead of Express's router and body parser, which cost a POS's payment
- * several times what the answer itself costs (docs/performance.md).
+ * The front door: a request for one of the declared endpoints is read and handed to the dispatch;
+ * any other request goes on to `rest`, the Express app (static files, 404s).
+ * @NOTE The endpoints are found by one map lookup, in front of Express: its request set-up, router
+ * and body parser cost a status lookup as much as the rest of it (docs/performance.md, "One front door").
  */
-export function serveEndpoints(endpoints: AnyEndpoint[], options: ServeOptions): RequestHandler {
+export function frontDoor(endpoints: AnyEndpoint[], options: ServeOptions, rest: Express): App {
+  const serve = serveEndpoints(endpoints, options);
+  return Object.assign((req: IncomingMessage, res: ServerResponse) => serve(req, res, () => void rest(req, res)), { locals: rest.locals });
+}
+
+function serveEndpoints(endpoints: AnyEndpoint[], options: ServeOptions): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
   const { basePath, headers, dispatch, logger } = options;
   const byPath = new Map<string, Map<Method, Mounted>>();
   // One limiter a path: the methods of one path count together (GET and POST /pair).
-  const limiters = new Map<string, RequestHandler>();
+  const limiters = new Map<string, Limiter>();
   for (const e of endpoints) {
     const path = e.path.toLowerCase();
     const methods = byPath.get(path) ?? new Map<Method, Mounted>();
@@ -118,7 +126,7 @@ export function serveEndpoints(endpoints: AnyEndpoint[], options: ServeOptions):
   const base = basePath.toLowerCase();
 
   return (req, res, next) => {
-    const url = req.url;
+    const url = req.url ?? '/';
     const q = url.indexOf('?');
     let path = (q < 0 ? url : url.slice(0, q)).toLowerCase();
     if (!path.startsWith(base)) return next();
@@ -134,9 +142,17 @@ export function serveEndpoints(endpoints: AnyEndpoint[], options: ServeOptions):
     }
     const query = q < 0 ? {} : { ...parse(url.slice(q + 1)) };
     const run = (body: Body) => {
-      const gone = new AbortController();
-      res.once('close', () => gone.abort());
-      dispatch(mounted.endpoint, { query, body, headers: req.headers, origin: req.socket.remoteAddress ?? null, signal: gone.signal }, (answer) => {
+      // Made when a handler asks for it (a long poll): most requests never do.
+      let gone: AbortController | undefined;
+      const signal = () => {
+        if (gone) return gone.signal;
+        gone = new AbortController();
+        if (res.closed) gone.abort();
+        else res.once('close', () => gone!.abort());
+        return gone.signal;
+      };
+      const call = { query, body, headers: req.headers, origin: req.socket.remoteAddress ?? null, get signal() { return signal(); } };
+      dispatch(mounted.endpoint, call, (answer) => {
         if ('stream' in answer) return answer.stream(openEventStream(req, res, headers));
         if (res.headersSent) return void res.destroy();
         writeAnswer(res, headers, answer);
@@ -163,14 +179,20 @@ export function serveEndpoints(endpoints: AnyEndpoint[], options: ServeOptions):
  * @NOTE Per-address limit on top of pairing's per-code counter: a LAN host guessing codes is slowed
  * before it reaches the 5 wrong tries that kill the code.
  */
-function limiterFor(perMinute: number, headers: HeaderList, logger: Logger): RequestHandler {
-  return rateLimit({
+type Limiter = (req: IncomingMessage, res: ServerResponse, next: () => void) => unknown;
+
+function limiterFor(perMinute: number, headers: HeaderList, logger: Logger): Limiter {
+  const limiter = rateLimit({
     windowMs: 60_000,
     limit: perMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    // The front door's requests are Node's own, without Express's req.ip.
+    keyGenerator: (req) => req.socket.remoteAddress ?? 'unknown',
+    validate: { ip: false, keyGeneratorIpFallback: false },
     handler: (_req, res) => writeAnswer(res, headers, problemAnswer(new ApiError('RATE_LIMITED', 'Too many requests from this address. Wait a minute.'), logger)),
   });
+  return (req, res, next) => limiter(req as never, res as never, next);
 }
 
 /** For what Express serves itself (static files, unknown paths): the same problem answers. */

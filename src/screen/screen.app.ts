@@ -5,19 +5,18 @@ import type { Logger } from '../shared/logger';
 import type { Dispatch } from '../http/dispatch';
 import { isLoopbackHost, notLoopback } from '../http/loopback-host';
 import { problemAnswer } from '../http/problems';
-import { fallbacks, recordHeaders, serveEndpoints, withHeaders, writeAnswer } from '../http/serve';
+import { fallbacks, frontDoor, recordHeaders, withHeaders, writeAnswer, type App } from '../http/serve';
 import { screenEndpoints, type ScreenRoutesDeps } from './screen.routes';
 
 // Works from src/ (tests) and from dist/ (npm start): both resolve to the sources' public folder.
 const PUBLIC_DIR = resolve(__dirname, '../../src/screen/public');
 
 /** The screen channel: plain HTTP, bound to 127.0.0.1 by main.ts. It stands for physical access to the device. */
-export function createScreenApp(deps: ScreenRoutesDeps & { dispatch: Dispatch; logger: Logger }): express.Express {
+export function createScreenApp(deps: ScreenRoutesDeps & { dispatch: Dispatch; logger: Logger }): App {
   const headers = recordHeaders([helmet({ contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': null } }, strictTransportSecurity: false })]);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(serveEndpoints(screenEndpoints(deps), { basePath: '', headers, dispatch: deps.dispatch, logger: deps.logger }));
   // The page and its files: the same loopback rule as the endpoints.
   app.use((req, res, next) => {
     if (isLoopbackHost(req.headers.host)) return next();
@@ -28,5 +27,5 @@ export function createScreenApp(deps: ScreenRoutesDeps & { dispatch: Dispatch; l
   const { notFound, errors } = fallbacks(headers, deps.logger, 'There is no such page on the screen channel: the API is on the HTTPS port, under /payntpos/1.0.0.');
   app.use(notFound);
   app.use(errors);
-  return app;
+  return frontDoor(screenEndpoints(deps), { basePath: '', headers, dispatch: deps.dispatch, logger: deps.logger }, app);
 }

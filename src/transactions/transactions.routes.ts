@@ -67,11 +67,13 @@ export function transactionEndpoints({ transactions, waiters, feed, pairing }: T
       },
       errors: ['TID_MISMATCH', 'NOT_FOUND'],
       query: StatusQuery,
-      handle: ({ query, signal }) => {
+      handle: (input) => {
+        const { query } = input;
         const answer = transactions.status(query.uti);
         if (!answer) throw notFound(query.uti);
-        if (answer.final || query.wait === undefined || signal.aborted) return { status: answer.final ? 200 : 202, body: answer.body };
-        return waiters.wait(query.uti, Number(query.wait) * 1000, signal).then(() => {
+        // input.signal only for a wait: it costs an AbortController.
+        if (answer.final || query.wait === undefined || input.signal.aborted) return { status: answer.final ? 200 : 202, body: answer.body };
+        return waiters.wait(query.uti, Number(query.wait) * 1000, input.signal).then(() => {
           const now = transactions.status(query.uti) ?? answer;
           return { status: now.final ? 200 : 202, body: now.body };
         });

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { Express } from 'express';
+import type { App } from '../../src/http/serve';
 import { BASE_PATH } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
 import { createContext, type AppContext, type ContextOverrides } from '../../src/context';
@@ -58,7 +58,7 @@ export interface PairOptions {
 }
 
 /** Opens a pairing window as the installer would and pairs through the API; returns the token. */
-export async function pair(app: Express, ctx: AppContext, options: PairOptions = {}): Promise<string> {
+export async function pair(app: App, ctx: AppContext, options: PairOptions = {}): Promise<string> {
   const { code } = ctx.pairing.openWindow();
   const res = await request(app)
     .get(`${BASE_PATH}/pair`)
@@ -67,9 +67,9 @@ export async function pair(app: Express, ctx: AppContext, options: PairOptions =
   return (res.body as { authToken: string }).authToken;
 }
 
-export const pairPos = (app: Express, ctx: AppContext, registerId = 'till-1'): Promise<string> => pair(app, ctx, { registerId });
+export const pairPos = (app: App, ctx: AppContext, registerId = 'till-1'): Promise<string> => pair(app, ctx, { registerId });
 
-export const pairTechnician = (app: Express, ctx: AppContext, registerId = 'tech-1'): Promise<string> =>
+export const pairTechnician = (app: App, ctx: AppContext, registerId = 'tech-1'): Promise<string> =>
   pair(app, ctx, { registerId, role: 'technician' });
 
 /** A 6-digit code that is certainly not `code`. */

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import request from 'supertest';
-import type { Express } from 'express';
+import type { App } from '../../src/http/serve';
 import { BASE_PATH } from '../../src/app';
 import type { AppContext } from '../../src/context';
 import type { Db } from '../../src/db/open';
@@ -97,7 +97,7 @@ export function untilStage(ctx: AppContext, uti: string, stage: string, timeoutM
 }
 
 /** POSTs a transaction and, when it was accepted, waits for the terminal to be idle again. */
-export async function payAndWait(app: Express, ctx: AppContext, token: string, body: Record<string, unknown>, query = 'disablePrinting=true') {
+export async function payAndWait(app: App, ctx: AppContext, token: string, body: Record<string, unknown>, query = 'disablePrinting=true') {
   const res = await request(app).post(`${TX_PATH}?${query}`).set('Authorization', token).send(body);
   if (res.status !== 200) throw new Error(`POST /transaction answered ${res.status}: ${JSON.stringify(res.body)}`);
   const uti = (res.body as { uti: string }).uti;
@@ -106,7 +106,7 @@ export async function payAndWait(app: Express, ctx: AppContext, token: string, b
 }
 
 /** GET /transaction for one UTI. */
-export const getStatus = (app: Express, token: string, uti: string) => request(app).get(TX_PATH).query({ uti }).set('Authorization', token);
+export const getStatus = (app: App, token: string, uti: string) => request(app).get(TX_PATH).query({ uti }).set('Authorization', token);
 
 /** A real pino logger whose lines are kept as parsed objects, to see what was logged. */
 export function capturingLogger(level = 'debug'): { logger: Logger; lines: Record<string, unknown>[] } {

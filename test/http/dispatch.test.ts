@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import { createApp } from '../../src/app';
 import { createDispatch } from '../../src/http/dispatch';
 import { endpoint, type AnyEndpoint } from '../../src/http/endpoint';
-import { recordHeaders, serveEndpoints } from '../../src/http/serve';
+import { frontDoor, recordHeaders, type App } from '../../src/http/serve';
 import { ApiError } from '../../src/shared/errors';
 import { loggerOptions } from '../../src/shared/logger';
 import { pairPos, pairTechnician, testContext, type TestContext } from '../helpers/context';
@@ -17,7 +17,7 @@ describe('the dispatch of declared endpoints', () => {
   let api: ReturnType<typeof createApp>;
   let lines: string[];
   let throwing: unknown;
-  let app: express.Express;
+  let app: App;
   beforeEach(() => {
     t = testContext();
     api = createApp(t.ctx);
@@ -37,8 +37,7 @@ describe('the dispatch of declared endpoints', () => {
       endpoint({ method: 'POST', path: '/echo', auth: 'none', body: Type.Object({ a: Type.Optional(Type.Unknown()) }, { additionalProperties: true }), handle: ({ body }) => ({ body }) }),
     ];
     const dispatch = createDispatch({ pairing: t.ctx.pairing, audit: t.ctx.audit, logger, tid: t.ctx.identity.tid });
-    app = express();
-    app.use(serveEndpoints(endpoints, { basePath: '', headers: recordHeaders([]), dispatch, logger }));
+    app = frontDoor(endpoints, { basePath: '', headers: recordHeaders([]), dispatch, logger }, express());
   });
   afterEach(() => t.ctx.destroy());
 

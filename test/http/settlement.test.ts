@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { Express } from 'express';
+import type { App } from '../../src/http/serve';
 import { BASE_PATH, createApp } from '../../src/app';
 import { createScreenApp } from '../../src/screen/screen.app';
 import { pairPos, pairTechnician, testContext, type TestContext } from '../helpers/context';
@@ -25,7 +25,7 @@ const EMPTY_TOTALS = {
 
 describe('GET and POST /payntpos/1.0.0/settlement', () => {
   let t: TestContext;
-  let app: Express;
+  let app: App;
   let token: string;
   beforeEach(async () => {
     t = testContext({ env: INSTANT_SIMULATOR_ENV });

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { HeldHost } from '../helpers/held-host';
-import type { Express } from 'express';
+import type { App } from '../../src/http/serve';
 import { createApp } from '../../src/app';
 import type { AuthorizationRequest, HostAnswer, PaymentHost } from '../../src/host/payment-host';
 import { pairPos, testContext, type TestContext } from '../helpers/context';
@@ -9,7 +9,7 @@ import { expectProblem } from '../helpers/problem';
 
 describe('DELETE /payntpos/1.0.0/transaction (cancel)', () => {
   let t: TestContext;
-  let app: Express;
+  let app: App;
   let token: string;
   let host: HeldHost;
   beforeEach(async () => {

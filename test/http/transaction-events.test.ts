@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { Express } from 'express';
+import type { App } from '../../src/http/serve';
 import { BASE_PATH, createApp } from '../../src/app';
 import { REPLAY_WINDOW, type FeedEvent } from '../../src/transactions/event-feed';
 import { pairPos, pairTechnician, testContext, type TestContext } from '../helpers/context';
@@ -13,7 +13,7 @@ const EVENTS_PATH = `${BASE_PATH}/events`;
 
 describe('GET /payntpos/1.0.0/events (Server-Sent Events)', () => {
   let t: TestContext;
-  let app: Express;
+  let app: App;
   let server: Listening;
   let token: string;
   const streams: SseClient[] = [];

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import request from 'supertest';
-import type { Express } from 'express';
+import type { App } from '../../src/http/serve';
 import { createApp } from '../../src/app';
 import { createScreenApp } from '../../src/screen/screen.app';
 import type { TransitionEvent } from '../../src/transactions/engine';
@@ -12,7 +12,7 @@ import { until } from '../helpers/until';
 
 describe('GET /payntpos/1.0.0/transaction?wait=N (long-poll)', () => {
   let t: TestContext;
-  let app: Express;
+  let app: App;
   let token: string;
   beforeEach(async () => {
     t = testContext({ env: MANUAL_SIMULATOR_ENV });

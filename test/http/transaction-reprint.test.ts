@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { Express } from 'express';
+import type { App } from '../../src/http/serve';
 import { BASE_PATH, createApp } from '../../src/app';
 import { pairPos, testContext, type TestContext } from '../helpers/context';
 import { getStatus, MANUAL_SIMULATOR_ENV, simulatedPrinter, TX_PATH, untilIdleAfter } from '../helpers/payments';
@@ -10,7 +10,7 @@ const DUPLICATE = ['*** DUPLICATE ***', '4', 'C', 'B'];
 
 describe('POST /payntpos/1.0.0/print (reprint)', () => {
   let t: TestContext;
-  let app: Express;
+  let app: App;
   let token: string;
   beforeEach(async () => {
     t = testContext({ env: MANUAL_SIMULATOR_ENV });

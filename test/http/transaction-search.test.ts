@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { Express } from 'express';
+import type { App } from '../../src/http/serve';
 import { BASE_PATH, createApp } from '../../src/app';
 import { pairPos, pairTechnician, testContext, type TestContext } from '../helpers/context';
 import { MANUAL_SIMULATOR_ENV, TX_PATH, untilIdleAfter } from '../helpers/payments';
@@ -20,7 +20,7 @@ interface Listed {
 
 describe('GET /payntpos/1.0.0/transactions (search)', () => {
   let t: TestContext;
-  let app: Express;
+  let app: App;
   let token: string;
   beforeEach(async () => {
     t = testContext({ env: MANUAL_SIMULATOR_ENV });

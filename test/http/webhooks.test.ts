@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
-import type { Express } from 'express';
+import type { App } from '../../src/http/serve';
 import { BASE_PATH, createApp } from '../../src/app';
 import { verify } from '../../src/webhooks/signature';
 import { pairPos, testContext, type TestContext } from '../helpers/context';
@@ -12,7 +12,7 @@ const FIRST_RETRY_MS = 5_000;
 
 describe('webhooks to a real local HTTP receiver', () => {
   let t: TestContext;
-  let app: Express;
+  let app: App;
   let receiver: WebhookReceiver;
   beforeEach(async () => {
     receiver = new WebhookReceiver();
