@@ -31,6 +31,7 @@ export function duplicateKey(text: string): string | undefined {
       frames.push({ index: 0 });
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
       frames.pop();
+      expectKey = false;
     } else if (c === 0x2c /* , */) {
       const frame = frames[frames.length - 1]!;
       if (frame.keys) expectKey = true;
