@@ -1,0 +1,111 @@
+import request from 'supertest';
+import type { Express } from 'express';
+import { BASE_PATH, createApp } from '../../../src/app';
+import { pairPos, testContext, type TestContext } from '../../helpers/context';
+import { getStatus, MANUAL_SIMULATOR_ENV, simulatedPrinter, TX_PATH, untilIdleAfter } from '../../helpers/payments';
+import { expectProblem } from '../../helpers/problem';
+
+const PRINT_PATH = `${BASE_PATH}/print`;
+const DUPLICATE = ['*** DUPLICATE ***', '4', 'C', 'B'];
+
+describe('POST /payntpos/1.0.0/print (reprint)', () => {
+  let t: TestContext;
+  let app: Express;
+  let token: string;
+  beforeEach(async () => {
+    t = testContext({ env: MANUAL_SIMULATOR_ENV });
+    app = createApp(t.ctx);
+    token = await pairPos(app, t.ctx);
+  });
+  afterEach(() => t.ctx.destroy());
+
+  const jobs = () => simulatedPrinter(t.ctx).jobs;
+  const startSale = async (amount: number): Promise<string> => {
+    const res = await request(app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', token).send({ transType: 'SALE', amountTrans: amount });
+    expect(res.status).toBe(200);
+    return res.body.uti as string;
+  };
+  /** A SALE paid with the contactless test card, ended; no receipt printed (disablePrinting). */
+  const paidSale = async (amount = 1000): Promise<string> => {
+    const uti = await startSale(amount);
+    t.ctx.simulator!.presentCard('visa-contactless');
+    await untilIdleAfter(t.ctx, uti);
+    return uti;
+  };
+  const reprint = (query: Record<string, string>) => request(app).post(PRINT_PATH).query(query).set('Authorization', token);
+
+  it.each([
+    ['cardholder', 'cardholderReceipt'],
+    ['merchant', 'merchantReceipt'],
+  ] as const)('prints the %s copy again through the printer, marked *** DUPLICATE ***', async (copy, field) => {
+    const uti = await paidSale();
+    expect(jobs()).toEqual([]);
+    const res = await reprint({ uti, copy });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ uti, copy, printed: true });
+    expect(jobs()).toHaveLength(1);
+    const [job] = jobs();
+    expect(job!.lines).toContainEqual(DUPLICATE);
+    // Otherwise the very receipt the status carries.
+    const receipt = (await getStatus(app, token, uti)).body[field] as string[][];
+    expect(job!.lines.filter((l) => l[0] !== DUPLICATE[0])).toEqual(receipt);
+  });
+
+  it('prints the cardholder copy when no copy is named, and again on each request', async () => {
+    const uti = await paidSale();
+    await reprint({ uti }).expect(200);
+    await reprint({ uti }).expect(200);
+    expect(jobs().map((j) => j.lines[1]![0])).toEqual(['CARDHOLDER COPY', 'CARDHOLDER COPY']);
+    expect(jobs().every((j) => j.lines.some((l) => l[0] === DUPLICATE[0]))).toBe(true);
+  });
+
+  it('reprints a declined payment, whose receipt says so', async () => {
+    const uti = await paidSale(1005);
+    await reprint({ uti, copy: 'merchant' }).expect(200);
+    expect(jobs()[0]!.lines.map((l) => l[0])).toContain('DECLINED - 05 DO NOT HONOUR');
+  });
+
+  it('answers 404 NOT_FOUND for an unknown UTI and prints nothing', async () => {
+    expectProblem(await reprint({ uti: 'no-such-uti' }), 404, 'NOT_FOUND');
+    expect(jobs()).toEqual([]);
+  });
+
+  it('answers 409 NOTHING_TO_PRINT for a CANCELLED transaction', async () => {
+    const uti = await startSale(1000);
+    await request(app).delete(TX_PATH).query({ uti }).set('Authorization', token).expect(200);
+    expectProblem(await reprint({ uti }), 409, 'NOTHING_TO_PRINT');
+    expect(jobs()).toEqual([]);
+  });
+
+  it('answers 409 NOTHING_TO_PRINT for a TIMED_OUT transaction', async () => {
+    t.ctx.destroy();
+    t = testContext({ env: MANUAL_SIMULATOR_ENV, timings: { cardTimeoutMs: 1 } });
+    app = createApp(t.ctx);
+    token = await pairPos(app, t.ctx);
+    const uti = await startSale(1000);
+    await untilIdleAfter(t.ctx, uti);
+    expect((await getStatus(app, token, uti)).body.status).toBe('TIMED_OUT');
+    expectProblem(await reprint({ uti, copy: 'merchant' }), 409, 'NOTHING_TO_PRINT');
+    expect(jobs()).toEqual([]);
+  });
+
+  it('answers 409 NOTHING_TO_PRINT while the transaction is in progress', async () => {
+    const uti = await startSale(1000);
+    const body = expectProblem(await reprint({ uti }), 409, 'NOTHING_TO_PRINT');
+    expect(body.detail).toBe('The transaction is still in progress.');
+    expect(jobs()).toEqual([]);
+  });
+
+  it.each([['other'], ['']])('answers 400 VALIDATION_FAILED for copy=%j', async (copy) => {
+    const uti = await paidSale();
+    const body = expectProblem(await reprint({ uti, copy }), 400, 'VALIDATION_FAILED');
+    expect(body.errors!.map((e) => e.field)).toEqual(['copy']);
+    expect(jobs()).toEqual([]);
+  });
+
+  it('answers 401 without a token', async () => {
+    const uti = await paidSale();
+    expectProblem(await request(app).post(PRINT_PATH).query({ uti }), 401, 'UNAUTHORIZED');
+    expect(jobs()).toEqual([]);
+  });
+});

@@ -1,0 +1,52 @@
+import request from 'supertest';
+import { BASE_PATH, createApp } from '../../../src/app';
+import { pairPos, testContext, type TestContext } from '../../helpers/context';
+import { dbSnapshot } from '../../helpers/db';
+import { expectProblem } from '../../helpers/problem';
+import { MANUAL_SIMULATOR_ENV, TX_PATH, getStatus } from '../../helpers/payments';
+
+// The fast twin of test/faults/storage-faults.test.ts (which fills a real tmpfs): here every write is
+// refused at the database layer (`PRAGMA query_only`, SQLITE_READONLY), a storage failure like a full disk.
+
+describe('When the database refuses writes', () => {
+  let t: TestContext;
+  let app: ReturnType<typeof createApp>;
+  let token: string;
+  let uti: string;
+  beforeEach(async () => {
+    t = testContext({ env: MANUAL_SIMULATOR_ENV });
+    app = createApp(t.ctx);
+    token = await pairPos(app, t.ctx);
+    uti = (await request(app).post(TX_PATH).set('Authorization', token).send({ transType: 'SALE', amountTrans: 1000 })).body.uti;
+    t.ctx.engine.cancel(uti, 'POS_CANCELLED');
+    t.ctx.db.pragma('query_only = ON');
+  });
+  afterEach(() => t.ctx.destroy());
+
+  const post = (body: Record<string, unknown> = { transType: 'SALE', amountTrans: 1000 }) => request(app).post(TX_PATH).set('Authorization', token).send(body);
+
+  it('then POST /transaction answers 503 STORAGE_UNAVAILABLE, gives no UTI and writes nothing', async () => {
+    const before = dbSnapshot(t.ctx.db);
+    for (const body of [undefined, { transType: 'SALE', amountTrans: 1000, uti: 'chosen-by-the-pos' }]) {
+      const res = await post(body);
+      expectProblem(res, 503, 'STORAGE_UNAVAILABLE');
+      expect(res.body.uti).toBeUndefined();
+    }
+    expect(dbSnapshot(t.ctx.db)).toEqual(before);
+    expect(t.ctx.engine.current.name).toBe('IDLE');
+  });
+
+  it('then reads go on working', async () => {
+    expect((await getStatus(app, token, uti)).body).toMatchObject({ uti, status: 'CANCELLED' });
+    expect((await request(app).get(`${BASE_PATH}/transactions`).set('Authorization', token)).status).toBe(200);
+    expect((await request(app).get(`${BASE_PATH}/settlement`).set('Authorization', token)).status).toBe(200);
+  });
+
+  it('then it takes payments again by itself once writes work again', async () => {
+    expectProblem(await post(), 503, 'STORAGE_UNAVAILABLE');
+    t.ctx.db.pragma('query_only = OFF');
+    const res = await post();
+    expect(res.status).toBe(200);
+    expect((await getStatus(app, token, res.body.uti)).body).toMatchObject({ status: 'IN_PROGRESS', stage: 'AWAITING_CARD' });
+  });
+});
