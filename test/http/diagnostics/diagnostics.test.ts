@@ -2,16 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { BASE_PATH, createApp } from '../../../src/app';
+import { BASE_PATH } from '../../../src/app';
 import { MIGRATIONS } from '../../../src/db/migrations';
 import { openDatabase } from '../../../src/db/open';
 import { AUDIT_ENTRIES_SHOWN } from '../../../src/diagnostics/diagnostics.service';
 import { SimulatedCardReader } from '../../../src/reader/simulator/reader.simulator';
 import { TEST_CARD_IDS, TEST_CARDS, cvmFor, type TestCardId } from '../../../src/reader/simulator/test-cards';
-import { createScreenApp } from '../../../src/screen/screen.app';
 import { silentLogger } from '../../../src/shared/logger';
 import { VERSION } from '../../../src/shared/version';
-import { pair, pairPos, pairTechnician, TEST_ADDRESS, TEST_FINGERPRINT, TEST_TID, testContext, type TestContext } from '../../helpers/context';
+import { useApi } from '../../helpers/api';
+import { TEST_ADDRESS, TEST_FINGERPRINT, TEST_TID } from '../../helpers/context';
 import { MANUAL_SIMULATOR_ENV, TX_PATH, untilIdleAfter, untilStage } from '../../helpers/payments';
 import { expectProblem } from '../../helpers/problem';
 import { leaksIn, luhnValid, SIMULATOR_PANS } from '../../helpers/secrets';
@@ -25,43 +25,36 @@ const delivered = (async () => new Response(null, { status: 204 })) as typeof fe
 type Report = Record<string, any>;
 
 describe('GET /payntpos/1.0.0/diagnostics', () => {
-  let t: TestContext;
-  let app: ReturnType<typeof createApp>;
-  let screen: ReturnType<typeof createScreenApp>;
   let dir: string;
+  const t = useApi(() => {
+    dir = mkdtempSync(join(tmpdir(), 'eposd-diagnostics-'));
+    return { env: MANUAL_SIMULATOR_ENV, db: openDatabase(join(dir, 'eposd.db')), certificateNotAfter: NOT_AFTER, fetch: delivered };
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
   let tech: string;
   let pos: string;
-
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'eposd-diagnostics-'));
-    t = testContext({ env: MANUAL_SIMULATOR_ENV, db: openDatabase(join(dir, 'eposd.db')), certificateNotAfter: NOT_AFTER, fetch: delivered });
-    app = createApp(t.ctx);
-    screen = createScreenApp(t.ctx);
-    tech = await pairTechnician(app, t.ctx);
-    pos = await pairPos(app, t.ctx);
-  });
-  afterEach(() => {
-    t.ctx.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    tech = await t.pairTechnician();
+    pos = await t.pairPos();
   });
 
   const diagnostics = async (): Promise<Report> => {
-    const res = await request(app).get(DIAGNOSTICS).set('Authorization', tech);
+    const res = await request(t.app).get(DIAGNOSTICS).set('Authorization', tech);
     expect(res.status).toBe(200);
     return res.body as Report;
   };
   const start = async (amount: number, token = pos): Promise<string> => {
-    const res = await request(app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', token).send({ transType: 'SALE', amountTrans: amount });
+    const res = await request(t.app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', token).send({ transType: 'SALE', amountTrans: amount });
     expect(res.status).toBe(200);
     return (res.body as { uti: string }).uti;
   };
   /** A payment as a person at the terminal makes it: the card presented and the PIN typed on the screen. */
   const payWith = async (card: TestCardId, amount: number, token = pos): Promise<string> => {
     const uti = await start(amount, token);
-    await request(screen).post('/screen/actions').send({ action: 'presentCard', card }).expect(200);
+    await request(t.screen).post('/screen/actions').send({ action: 'presentCard', card }).expect(200);
     if (cvmFor(TEST_CARDS[card], amount) === 'PIN') {
       await untilStage(t.ctx, uti, 'AWAITING_PIN');
-      await request(screen).post('/screen/actions').send({ action: 'enterPin', pin: '1234' }).expect(200);
+      await request(t.screen).post('/screen/actions').send({ action: 'enterPin', pin: '1234' }).expect(200);
     }
     await untilIdleAfter(t.ctx, uti);
     return uti;
@@ -124,7 +117,7 @@ describe('GET /payntpos/1.0.0/diagnostics', () => {
   });
 
   it('lists the registers with their role and state, and no token, hash or secret fields', async () => {
-    await pair(app, t.ctx, { registerId: 'till-1' }); // pairs till-1 again: its first token is revoked
+    await t.pair({ registerId: 'till-1' }); // pairs till-1 again: its first token is revoked
     const report = await diagnostics();
     expect(report.registers).toHaveLength(2);
     expect(report.registers).toEqual(
@@ -146,7 +139,7 @@ describe('GET /payntpos/1.0.0/diagnostics', () => {
   it('shows the latest 50 audit events, newest first, the previous diagnostics read on top', async () => {
     for (let i = 0; i < 40; i++) {
       t.clock.advance(1000);
-      await request(app).get(TX_PATH).query({ uti: 'x' }).set('Authorization', `not-a-token-${i}`).expect(401);
+      await request(t.app).get(TX_PATH).query({ uti: 'x' }).set('Authorization', `not-a-token-${i}`).expect(401);
     }
     await payWith('mastercard-chip', 7500);
     await payWith('visa-contactless', 1000);
@@ -164,14 +157,14 @@ describe('GET /payntpos/1.0.0/diagnostics', () => {
   it('never contains a token, a token hash, a webhook secret or a card number, after payments with every test card', async () => {
     expect(SIMULATOR_PANS.every(luhnValid)).toBe(true); // else the sweep below could not see them
     const tokens = [tech, pos];
-    const hooked = await request(app)
+    const hooked = await request(t.app)
       .get(`${BASE_PATH}/pair`)
       .query({ pairingCode: t.ctx.pairing.openWindow().code, registerId: 'till-2', callbackUrl: 'https://pos.example/eposd-webhook' });
     expect(hooked.status).toBe(200);
     const webhookSecret = (hooked.body as { webhookSecret: string }).webhookSecret;
     tokens.push((hooked.body as { authToken: string }).authToken);
-    const revoked = await pairPos(app, t.ctx, 'till-3');
-    tokens.push(revoked, await pairPos(app, t.ctx, 'till-3'));
+    const revoked = await t.pairPos('till-3');
+    tokens.push(revoked, await t.pairPos('till-3'));
     for (const card of TEST_CARD_IDS) await payWith(card, 7500, (hooked.body as { authToken: string }).authToken);
     for (const card of TEST_CARD_IDS) await payWith(card, 1000);
     await t.ctx.webhooks.idle();
@@ -189,14 +182,10 @@ describe('GET /payntpos/1.0.0/diagnostics', () => {
 });
 
 describe('POST /payntpos/1.0.0/diagnostics/self-test', () => {
-  let t: TestContext;
-  let app: ReturnType<typeof createApp>;
-  afterEach(() => t.ctx.destroy());
+  const t = useApi();
 
   it('answers 200 with the database, reader and printer checks all ok', async () => {
-    t = testContext();
-    app = createApp(t.ctx);
-    const res = await request(app).post(SELF_TEST).set('Authorization', await pairTechnician(app, t.ctx));
+    const res = await request(t.app).post(SELF_TEST).set('Authorization', await t.pairTechnician());
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       ok: true,
@@ -211,10 +200,9 @@ describe('POST /payntpos/1.0.0/diagnostics/self-test', () => {
   it('answers ok: false naming the failed check when the reader does not answer, and diagnostics shows it as the reader’s last error', async () => {
     const reader = new SimulatedCardReader({ mode: 'manual', cardDelayMs: 0, pinDelayMs: 0, logger: silentLogger });
     reader.ping = () => Promise.reject(new Error('reader did not answer'));
-    t = testContext({ reader });
-    app = createApp(t.ctx);
-    const tech = await pairTechnician(app, t.ctx);
-    const res = await request(app).post(SELF_TEST).set('Authorization', tech);
+    await t.rebuild({ reader });
+    const tech = await t.pairTechnician();
+    const res = await request(t.app).post(SELF_TEST).set('Authorization', tech);
     // The self-test ran and has a result to report: the answer is the result, not an HTTP failure.
     expect(res.status).toBe(200);
     expect(res.body.ok).toBe(false);
@@ -223,14 +211,12 @@ describe('POST /payntpos/1.0.0/diagnostics/self-test', () => {
       ['reader', false],
       ['printer', true],
     ]);
-    const report = (await request(app).get(DIAGNOSTICS).set('Authorization', tech)).body as Report;
+    const report = (await request(t.app).get(DIAGNOSTICS).set('Authorization', tech)).body as Report;
     expect(report.reader.lastError).toBe('reader did not answer');
   });
 
   it('answers 403 to a POS token and 401 without one', async () => {
-    t = testContext();
-    app = createApp(t.ctx);
-    expectProblem(await request(app).post(SELF_TEST).set('Authorization', await pairPos(app, t.ctx)), 403, 'FORBIDDEN');
-    expectProblem(await request(app).post(SELF_TEST), 401, 'UNAUTHORIZED');
+    expectProblem(await request(t.app).post(SELF_TEST).set('Authorization', await t.pairPos()), 403, 'FORBIDDEN');
+    expectProblem(await request(t.app).post(SELF_TEST), 401, 'UNAUTHORIZED');
   });
 });

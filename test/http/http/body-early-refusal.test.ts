@@ -1,32 +1,19 @@
 import { connect } from 'node:net';
-import { BASE_PATH, createApp } from '../../../src/app';
-import { pairPos, testContext, type TestContext } from '../../helpers/context';
-import { listenOnLoopback, type Listening } from '../../helpers/server';
+import { BASE_PATH } from '../../../src/app';
+import { useApi } from '../../helpers/api';
 
 // Found by test/faults/resource-limits.test.ts: a body over the limit was answered 413 only after the
 // client had sent all of it (the body parser reads and drops it first). A declared length over the
 // limit is now answered at once.
 
 describe('A body declared larger than 16 KiB', () => {
-  let t: TestContext;
-  let server: Listening;
-  let token: string;
-  beforeEach(async () => {
-    t = testContext();
-    const app = createApp(t.ctx);
-    token = await pairPos(app, t.ctx);
-    server = await listenOnLoopback(app);
-  });
-  afterEach(async () => {
-    await server.close();
-    t.ctx.destroy();
-  });
+  const t = useApi({ paired: true, listen: true });
 
   /** Sends the headers of a 1 MiB upload and not one byte of its body; answers the status line, or null after 2 s. */
   const headersOnly = (contentType: string) =>
     new Promise<string | null>((resolve) => {
-      const socket = connect(server.port, '127.0.0.1', () =>
-        socket.write(`POST ${BASE_PATH}/transaction HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${token}\r\nContent-Type: ${contentType}\r\nContent-Length: ${1024 * 1024}\r\n\r\n`),
+      const socket = connect(t.server.port, '127.0.0.1', () =>
+        socket.write(`POST ${BASE_PATH}/transaction HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${t.token}\r\nContent-Type: ${contentType}\r\nContent-Length: ${1024 * 1024}\r\n\r\n`),
       );
       const timer = setTimeout(() => finish(null), 2_000);
       const finish = (line: string | null) => {

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
-import { BASE_PATH, createApp } from '../../../src/app';
-import { pairPos, testContext, type TestContext } from '../../helpers/context';
+import { BASE_PATH } from '../../../src/app';
+import { useApi } from '../../helpers/api';
 import { dbSnapshot } from '../../helpers/db';
 import { expectProblem } from '../../helpers/problem';
 
@@ -9,18 +9,10 @@ import { expectProblem } from '../../helpers/problem';
 // 500. eposd takes plain JSON only.
 
 describe('POST /payntpos/1.0.0/transaction with a Content-Encoding', () => {
-  let t: TestContext;
-  let app: ReturnType<typeof createApp>;
-  let token: string;
-  beforeEach(async () => {
-    t = testContext();
-    app = createApp(t.ctx);
-    token = await pairPos(app, t.ctx);
-  });
-  afterEach(() => t.ctx.destroy());
+  const t = useApi({ paired: true });
 
   const post = (encoding: string, body: Buffer | string) =>
-    request(app).post(`${BASE_PATH}/transaction`).set('Authorization', token).set('Content-Type', 'application/json').set('Content-Encoding', encoding).send(body);
+    request(t.app).post(`${BASE_PATH}/transaction`).set('Authorization', t.token).set('Content-Type', 'application/json').set('Content-Encoding', encoding).send(body);
 
   it.each(['gzip', 'deflate', 'br', 'x-gzip', 'compress'])('When the body claims %s but is not, then it answers 415 UNSUPPORTED_MEDIA_TYPE and changes nothing', async (encoding) => {
     const before = dbSnapshot(t.ctx.db);

@@ -2,25 +2,21 @@ import express from 'express';
 import request from 'supertest';
 import pino from 'pino';
 import { Type } from '@sinclair/typebox';
-import { createApp } from '../../../src/app';
 import { createDispatch } from '../../../src/http/dispatch';
 import { endpoint, type AnyEndpoint } from '../../../src/http/endpoint';
 import { recordHeaders, serveEndpoints } from '../../../src/http/serve';
 import { ApiError } from '../../../src/shared/errors';
 import { loggerOptions } from '../../../src/shared/logger';
-import { pairPos, pairTechnician, testContext, type TestContext } from '../../helpers/context';
+import { useApi } from '../../helpers/api';
 import { expectProblem } from '../../helpers/problem';
 
 // The one dispatch, exercised on endpoints of its own: every API endpoint goes through the same code.
 describe('the dispatch of declared endpoints', () => {
-  let t: TestContext;
-  let api: ReturnType<typeof createApp>;
+  const t = useApi();
   let lines: string[];
   let throwing: unknown;
   let app: express.Express;
   beforeEach(() => {
-    t = testContext();
-    api = createApp(t.ctx);
     lines = [];
     const logger = pino(loggerOptions('error'), { write: (l: string) => void lines.push(l) });
     const endpoints: AnyEndpoint[] = [
@@ -40,23 +36,22 @@ describe('the dispatch of declared endpoints', () => {
     app = express();
     app.use(serveEndpoints(endpoints, { basePath: '', headers: recordHeaders([]), dispatch, logger }));
   });
-  afterEach(() => t.ctx.destroy());
 
   it('When a POS token asks for a technician endpoint, then it answers 403 FORBIDDEN', async () => {
-    const token = await pairPos(api, t.ctx);
+    const token = await t.pairPos();
     const body = expectProblem(await request(app).get('/tech').set('Authorization', token), 403, 'FORBIDDEN');
     expect(body.detail).toBe('This needs a technician token.');
   });
 
   it('When a technician token asks for a POS endpoint, then it answers 403 FORBIDDEN', async () => {
-    const token = await pairTechnician(api, t.ctx);
+    const token = await t.pairTechnician();
     const body = expectProblem(await request(app).get('/pos').set('Authorization', token), 403, 'FORBIDDEN');
     expect(body.detail).toBe('A technician token can only read diagnostics.');
   });
 
   it('When the role is right, with or without the Bearer scheme, then it lets the request through', async () => {
-    const tech = await pairTechnician(api, t.ctx);
-    const pos = await pairPos(api, t.ctx);
+    const tech = await t.pairTechnician();
+    const pos = await t.pairPos();
     await request(app).get('/tech').set('Authorization', `Bearer ${tech}`).expect(200, { ok: true });
     await request(app).get('/pos').set('Authorization', pos).expect(200, { ok: true });
   });

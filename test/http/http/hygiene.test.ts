@@ -1,19 +1,14 @@
 import request from 'supertest';
-import { BASE_PATH, createApp } from '../../../src/app';
+import { BASE_PATH } from '../../../src/app';
 import { VERSION } from '../../../src/shared/version';
-import { TEST_TID, testContext, type TestContext } from '../../helpers/context';
+import { useApi } from '../../helpers/api';
+import { TEST_TID } from '../../helpers/context';
 
 describe('response hygiene', () => {
-  let t: TestContext;
-  let app: ReturnType<typeof createApp>;
-  beforeEach(() => {
-    t = testContext();
-    app = createApp(t.ctx);
-  });
-  afterEach(() => t.ctx.destroy());
+  const t = useApi();
 
   it.each([`${BASE_PATH}/health`, `${BASE_PATH}/nope`, `${BASE_PATH}/pair`])('sends helmet headers and no X-Powered-By on %s', async (path) => {
-    const res = await request(app).get(path);
+    const res = await request(t.app).get(path);
     expect(res.headers['x-powered-by']).toBeUndefined();
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
@@ -25,19 +20,15 @@ describe('response hygiene', () => {
 });
 
 describe('GET /payntpos/1.0.0/health', () => {
-  let t: TestContext;
-  beforeEach(() => {
-    t = testContext();
-  });
-  afterEach(() => t.ctx.destroy());
+  const t = useApi();
 
   it('answers without a token: up, the version and the TID, and nothing else', async () => {
-    const res = await request(createApp(t.ctx)).get(`${BASE_PATH}/health`);
+    const res = await request(t.app).get(`${BASE_PATH}/health`);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'UP', version: VERSION, tid: TEST_TID });
   });
 
   it('ignores an invalid token rather than refuse', async () => {
-    await request(createApp(t.ctx)).get(`${BASE_PATH}/health`).set('Authorization', 'nonsense').expect(200);
+    await request(t.app).get(`${BASE_PATH}/health`).set('Authorization', 'nonsense').expect(200);
   });
 });

@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { BASE_PATH, api, createApp } from '../../../src/app';
+import { BASE_PATH, api } from '../../../src/app';
 import { TECHNICIAN_TOKEN_TTL_MS } from '../../../src/pairing/pairing.service';
-import { pairPos, pairTechnician, testContext, type TestContext } from '../../helpers/context';
+import { useApi, type Api } from '../../helpers/api';
 import { INSTANT_SIMULATOR_ENV, payAndWait } from '../../helpers/payments';
 import { expectProblem } from '../../helpers/problem';
 import { listenOnLoopback } from '../../helpers/server';
@@ -22,8 +22,7 @@ const anyPaired = (ok: number): Expected => ({ ...NOT_PAIRED, 'a POS token': ok,
 const everyone = (ok: number): Expected => Object.fromEntries(CALLERS.map((c) => [c, ok])) as Expected;
 
 interface Fixture {
-  t: TestContext;
-  app: ReturnType<typeof createApp>;
+  t: Api;
   tokens: Record<Caller, string | undefined>;
   /** An approved SALE of till-1. */
   done: string;
@@ -60,35 +59,34 @@ const ROUTES: Row[] = [
   { method: 'POST', path: '/diagnostics/self-test', expected: technicianOnly(200) },
 ];
 
-async function fixture(needsWaiting: boolean): Promise<Fixture> {
-  const t = testContext({ env: INSTANT_SIMULATOR_ENV });
-  const app = createApp(t.ctx);
-  const expired = await pairTechnician(app, t.ctx, 'tech-old');
+/** Every kind of caller, an approved SALE and, when asked, a SALE waiting for a card, on the test's context. */
+async function fixture(t: Api, needsWaiting: boolean): Promise<Fixture> {
+  const expired = await t.pairTechnician('tech-old');
   t.clock.advance(TECHNICIAN_TOKEN_TTL_MS + 1);
-  const repaired = await pairPos(app, t.ctx, 'till-2');
-  await pairPos(app, t.ctx, 'till-2');
-  const unpairedPos = await pairPos(app, t.ctx, 'till-3');
-  const unpairedTech = await pairTechnician(app, t.ctx, 'tech-3');
+  const repaired = await t.pairPos('till-2');
+  await t.pairPos('till-2');
+  const unpairedPos = await t.pairPos('till-3');
+  const unpairedTech = await t.pairTechnician('tech-3');
   t.ctx.pairing.unpair('till-3');
   t.ctx.pairing.unpair('tech-3');
-  const pos = await pairPos(app, t.ctx, 'till-1');
+  const pos = await t.pairPos('till-1');
   const tokens: Record<Caller, string | undefined> = {
     'no token': undefined,
     'a POS token': pos,
-    'a technician token': await pairTechnician(app, t.ctx, 'tech-1'),
+    'a technician token': await t.pairTechnician('tech-1'),
     'a revoked POS token (re-paired)': repaired,
     'an unpaired POS token': unpairedPos,
     'an unpaired technician token': unpairedTech,
     'an expired technician token': expired,
   };
-  const { uti: done } = await payAndWait(app, t.ctx, pos, { transType: 'SALE', amountTrans: 1000 });
+  const { uti: done } = await payAndWait(t.app, t.ctx, pos, { transType: 'SALE', amountTrans: 1000 });
   const waiting = needsWaiting ? t.ctx.transactions.start({ transType: 'SALE', amountTrans: 1098 }, 'till-1', true).uti : undefined;
-  return { t, app, tokens, done, waiting };
+  return { t, tokens, done, waiting };
 }
 
 /** Opens the event stream, reads the status and disconnects at once. */
 async function eventsStatus(f: Fixture, token: string | undefined): Promise<{ status: number }> {
-  const server = await listenOnLoopback(f.app);
+  const server = await listenOnLoopback(f.t.app);
   try {
     const stream = await openSse(`${server.url}${BASE_PATH}/events`, token ? { authorization: token } : {});
     stream.close();
@@ -99,22 +97,18 @@ async function eventsStatus(f: Fixture, token: string | undefined): Promise<{ st
 }
 
 describe('the role matrix: every route × method × caller', () => {
-  let f: Fixture | undefined;
-  afterEach(() => {
-    f?.t.ctx.destroy();
-    f = undefined;
-  });
+  const t = useApi({ env: INSTANT_SIMULATOR_ENV });
 
   const cases = ROUTES.flatMap((row) => CALLERS.map((caller) => [row.method, row.path, caller, row.expected[caller], row] as const));
 
   it.each(cases)('%s %s with %s answers %i', async (method, path, caller, status, row) => {
-    f = await fixture(row.needsWaiting === true);
+    const f = await fixture(t, row.needsWaiting === true);
     const token = f.tokens[caller];
     if (path === '/events') {
       expect((await eventsStatus(f, token)).status).toBe(status);
       return;
     }
-    let req = request(f.app)[method === 'GET' ? 'get' : method === 'POST' ? 'post' : 'delete'](`${BASE_PATH}${path}`);
+    let req = request(t.app)[method === 'GET' ? 'get' : method === 'POST' ? 'post' : 'delete'](`${BASE_PATH}${path}`);
     if (row.query) req = req.query(row.query(f));
     if (token) req = req.set('Authorization', token);
     const body = method === 'POST' && path === '/pair' ? { ...row.body, pairingCode: f.t.ctx.pairing.openWindow().code } : row.body;
@@ -125,12 +119,7 @@ describe('the role matrix: every route × method × caller', () => {
   });
 
   it('covers every endpoint the API declares', () => {
-    const t = testContext();
-    try {
-      const declared = api(t.ctx).endpoints.map((e) => `${e.method} ${e.path}`);
-      expect(declared.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
-    } finally {
-      t.ctx.destroy();
-    }
+    const declared = api(t.ctx).endpoints.map((e) => `${e.method} ${e.path}`);
+    expect(declared.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
   });
 });

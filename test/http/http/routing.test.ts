@@ -1,29 +1,22 @@
 import request from 'supertest';
-import { BASE_PATH, createApp } from '../../../src/app';
-import { testContext, type TestContext } from '../../helpers/context';
-import { dbSnapshot } from '../../helpers/db';
+import { BASE_PATH } from '../../../src/app';
+import { useApi } from '../../helpers/api';
+import { dbSnapshot, type DbSnapshot } from '../../helpers/db';
 import { expectProblem } from '../../helpers/problem';
 
 describe('routing', () => {
-  let t: TestContext;
-  let app: ReturnType<typeof createApp>;
-  let before: ReturnType<typeof dbSnapshot>;
+  let before: DbSnapshot;
+  const t = useApi({ afterEach: ({ ctx }) => expect(dbSnapshot(ctx.db)).toEqual(before) });
   beforeEach(() => {
-    t = testContext();
-    app = createApp(t.ctx);
     before = dbSnapshot(t.ctx.db);
-  });
-  afterEach(() => {
-    expect(dbSnapshot(t.ctx.db)).toEqual(before);
-    t.ctx.destroy();
   });
 
   it.each([`${BASE_PATH}/nope`, '/', '/payntpos/2.0.0/pair', `${BASE_PATH}/pair/extra`])('answers 404 ROUTE_NOT_FOUND for GET %s', async (path) => {
-    expectProblem(await request(app).get(path), 404, 'ROUTE_NOT_FOUND');
+    expectProblem(await request(t.app).get(path), 404, 'ROUTE_NOT_FOUND');
   });
 
   it('answers 404 ROUTE_NOT_FOUND for a POST to an unknown route', async () => {
-    expectProblem(await request(app).post(`${BASE_PATH}/nope`).send({ a: 1 }), 404, 'ROUTE_NOT_FOUND');
+    expectProblem(await request(t.app).post(`${BASE_PATH}/nope`).send({ a: 1 }), 404, 'ROUTE_NOT_FOUND');
   });
 
   it.each([
@@ -32,7 +25,7 @@ describe('routing', () => {
     ['POST', `${BASE_PATH}/health`, 'GET'],
     ['DELETE', `${BASE_PATH}/health`, 'GET'],
   ])('answers 405 METHOD_NOT_ALLOWED with an Allow header for %s %s', async (method, path, allow) => {
-    const res = await request(app)[method.toLowerCase() as 'put' | 'patch' | 'post' | 'delete'](path).send({});
+    const res = await request(t.app)[method.toLowerCase() as 'put' | 'patch' | 'post' | 'delete'](path).send({});
     expectProblem(res, 405, 'METHOD_NOT_ALLOWED');
     expect(res.headers.allow).toBe(allow);
   });

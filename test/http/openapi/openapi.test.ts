@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { BASE_PATH, createApp } from '../../../src/app';
-import { pairPos, testContext } from '../../helpers/context';
+import { BASE_PATH } from '../../../src/app';
+import { useApi } from '../../helpers/api';
+import { bodyOf, type FinalStatus } from '../../helpers/bodies';
 import { nonConformance } from '../../helpers/openapi-conformance';
 import { INSTANT_SIMULATOR_ENV, getStatus, payAndWait } from '../../helpers/payments';
 
@@ -14,29 +15,27 @@ type Doc = {
   paths: Record<string, Record<string, { security: unknown[]; responses: Record<string, { content?: Record<string, unknown> }>; requestBody?: { content: Record<string, { schema: { examples?: unknown[] } }> } }>>;
 };
 
-const { ctx } = testContext({ env: INSTANT_SIMULATOR_ENV });
-const app = createApp(ctx);
+type Validation = { valid: boolean; version?: string; errors: unknown[] };
+
+const t = useApi({ env: INSTANT_SIMULATOR_ENV, perFile: true });
 const dir = mkdtempSync(join(tmpdir(), 'eposd-openapi-'));
-afterAll(() => {
-  ctx.destroy();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the official OpenAPI 3.1 schema over a document (scripts/validate-openapi.mjs; the validator is ESM-only). */
-function validate(document: unknown): { valid: boolean; version?: string; errors: unknown[] } {
+function validate(document: unknown): Validation {
   const file = join(dir, `doc-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(document));
   try {
-    return JSON.parse(execFileSync(process.execPath, ['scripts/validate-openapi.mjs', file], { encoding: 'utf8' }));
+    return JSON.parse(execFileSync(process.execPath, ['scripts/validate-openapi.mjs', file], { encoding: 'utf8' })) as Validation;
   } catch (err) {
-    return JSON.parse((err as { stdout: string }).stdout);
+    return JSON.parse((err as { stdout: string }).stdout) as Validation;
   }
 }
 
 describe('GET /payntpos/1.0.0/openapi.json', () => {
   let doc: Doc;
   beforeAll(async () => {
-    const res = await request(app).get(`${BASE_PATH}/openapi.json`).expect(200);
+    const res = await request(t.app).get(`${BASE_PATH}/openapi.json`).expect(200);
     doc = res.body as Doc;
   });
 
@@ -46,9 +45,9 @@ describe('GET /payntpos/1.0.0/openapi.json', () => {
   });
 
   it('is refused by the same validator once it is broken, so the check above can fail', () => {
-    const broken = JSON.parse(JSON.stringify(doc));
+    const broken = JSON.parse(JSON.stringify(doc)) as Doc & { info?: unknown };
     delete broken.info;
-    broken.paths[`${BASE_PATH}/transaction`].post.responses = 'none';
+    (broken.paths[`${BASE_PATH}/transaction`]!.post as { responses: unknown }).responses = 'none';
     expect(validate(broken).valid).toBe(false);
   });
 
@@ -91,16 +90,20 @@ describe('GET /payntpos/1.0.0/openapi.json', () => {
 });
 
 describe('the conformance check run on every HTTP test', () => {
-  const doc = app.locals.openapi;
+  /** The document the app serves, as the conformance check reads it. */
+  let doc: Parameters<typeof nonConformance>[0];
+  beforeAll(() => {
+    doc = t.app.locals.openapi as typeof doc;
+  });
 
   it('when a status is not in the document, then it names the operation and the status', () => {
     expect(nonConformance(doc, 'GET', `${BASE_PATH}/health`, 418, 'application/json', {})).toMatch(/GET \/payntpos\/1\.0\.0\/health answered 418/);
   });
 
   it('when a receipt line of a real sale has the wrong shape, then the 2020-12 tuple refuses it', async () => {
-    const token = await pairPos(app, ctx);
-    const { uti } = await payAndWait(app, ctx, token, { transType: 'SALE', amountTrans: 1000 });
-    const status = (await getStatus(app, token, uti)).body;
+    const token = await t.pairPos();
+    const { uti } = await payAndWait(t.app, t.ctx, token, { transType: 'SALE', amountTrans: 1000 });
+    const status = bodyOf<FinalStatus>(await getStatus(t.app, token, uti));
     const check = (body: unknown) => nonConformance(doc, 'GET', `${BASE_PATH}/transaction?uti=${uti}`, 200, 'application/json', body);
     expect(check(status)).toBeUndefined();
     const withLine = (line: unknown) => ({ ...status, merchantReceipt: [...status.merchantReceipt, line] });

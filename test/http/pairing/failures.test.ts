@@ -1,25 +1,20 @@
 import request from 'supertest';
-import { BASE_PATH, createApp } from '../../../src/app';
+import { BASE_PATH } from '../../../src/app';
 import { MAX_WRONG_CODES } from '../../../src/pairing/pairing.service';
-import { otherCode, testContext, type TestContext } from '../../helpers/context';
+import { useApi } from '../../helpers/api';
+import { otherCode } from '../../helpers/context';
 import { dbSnapshot } from '../../helpers/db';
 import { expectProblem } from '../../helpers/problem';
 
 const PAIR = `${BASE_PATH}/pair`;
 
 describe('GET /payntpos/1.0.0/pair with a code that does not pair', () => {
-  let t: TestContext;
-  let app: ReturnType<typeof createApp>;
-  beforeEach(() => {
-    t = testContext();
-    app = createApp(t.ctx);
-  });
-  afterEach(() => t.ctx.destroy());
+  const t = useApi();
 
   it('answers 401 PAIRING_FAILED for a wrong code and changes nothing', async () => {
     const { code } = t.ctx.pairing.openWindow();
     const before = dbSnapshot(t.ctx.db);
-    const res = await request(app).get(PAIR).query({ pairingCode: otherCode(code), registerId: 'till-1' });
+    const res = await request(t.app).get(PAIR).query({ pairingCode: otherCode(code), registerId: 'till-1' });
     expectProblem(res, 401, 'PAIRING_FAILED');
     expect(dbSnapshot(t.ctx.db)).toEqual(before);
   });
@@ -28,30 +23,30 @@ describe('GET /payntpos/1.0.0/pair with a code that does not pair', () => {
     const { code } = t.ctx.pairing.openWindow();
     t.clock.advance(600_000);
     const before = dbSnapshot(t.ctx.db);
-    expectProblem(await request(app).get(PAIR).query({ pairingCode: code }), 401, 'PAIRING_FAILED');
+    expectProblem(await request(t.app).get(PAIR).query({ pairingCode: code }), 401, 'PAIRING_FAILED');
     expect(dbSnapshot(t.ctx.db)).toEqual(before);
   });
 
   it('answers 401 PAIRING_FAILED for a used code and changes nothing', async () => {
     const { code } = t.ctx.pairing.openWindow();
-    await request(app).get(PAIR).query({ pairingCode: code, registerId: 'till-1' }).expect(200);
+    await request(t.app).get(PAIR).query({ pairingCode: code, registerId: 'till-1' }).expect(200);
     const before = dbSnapshot(t.ctx.db);
-    expectProblem(await request(app).get(PAIR).query({ pairingCode: code, registerId: 'till-2' }), 401, 'PAIRING_FAILED');
+    expectProblem(await request(t.app).get(PAIR).query({ pairingCode: code, registerId: 'till-2' }), 401, 'PAIRING_FAILED');
     expect(dbSnapshot(t.ctx.db)).toEqual(before);
   });
 
   it('answers 401 PAIRING_FAILED when no window is open', async () => {
-    expectProblem(await request(app).post(PAIR).send({ pairingCode: '123456' }), 401, 'PAIRING_FAILED');
+    expectProblem(await request(t.app).post(PAIR).send({ pairingCode: '123456' }), 401, 'PAIRING_FAILED');
   });
 
   it('answers wrong, expired and used codes with identical bodies and headers', async () => {
     const first = t.ctx.pairing.openWindow();
-    const wrong = await request(app).get(PAIR).query({ pairingCode: otherCode(first.code) });
-    await request(app).get(PAIR).query({ pairingCode: first.code }).expect(200);
-    const used = await request(app).get(PAIR).query({ pairingCode: first.code });
+    const wrong = await request(t.app).get(PAIR).query({ pairingCode: otherCode(first.code) });
+    await request(t.app).get(PAIR).query({ pairingCode: first.code }).expect(200);
+    const used = await request(t.app).get(PAIR).query({ pairingCode: first.code });
     const second = t.ctx.pairing.openWindow();
     t.clock.advance(600_000);
-    const expired = await request(app).get(PAIR).query({ pairingCode: second.code });
+    const expired = await request(t.app).get(PAIR).query({ pairingCode: second.code });
     for (const res of [used, expired]) {
       expect(res.status).toBe(wrong.status);
       expect(res.text).toBe(wrong.text);
@@ -62,16 +57,16 @@ describe('GET /payntpos/1.0.0/pair with a code that does not pair', () => {
 
   it(`closes the window after ${MAX_WRONG_CODES} wrong codes, so that the right code fails too`, async () => {
     const { code } = t.ctx.pairing.openWindow();
-    for (let i = 0; i < MAX_WRONG_CODES; i++) expectProblem(await request(app).get(PAIR).query({ pairingCode: otherCode(code) }), 401, 'PAIRING_FAILED');
+    for (let i = 0; i < MAX_WRONG_CODES; i++) expectProblem(await request(t.app).get(PAIR).query({ pairingCode: otherCode(code) }), 401, 'PAIRING_FAILED');
     expect(t.ctx.screen.state().screen).toBe('idle');
     const before = dbSnapshot(t.ctx.db);
-    expectProblem(await request(app).get(PAIR).query({ pairingCode: code }), 401, 'PAIRING_FAILED');
+    expectProblem(await request(t.app).get(PAIR).query({ pairingCode: code }), 401, 'PAIRING_FAILED');
     expect(dbSnapshot(t.ctx.db)).toEqual(before);
   });
 
   it('does not count a malformed code as a wrong try', async () => {
     const { code } = t.ctx.pairing.openWindow();
-    for (let i = 0; i < MAX_WRONG_CODES + 2; i++) expectProblem(await request(app).get(PAIR).query({ pairingCode: '12345' }), 400, 'VALIDATION_FAILED');
-    await request(app).get(PAIR).query({ pairingCode: code }).expect(200);
+    for (let i = 0; i < MAX_WRONG_CODES + 2; i++) expectProblem(await request(t.app).get(PAIR).query({ pairingCode: '12345' }), 400, 'VALIDATION_FAILED');
+    await request(t.app).get(PAIR).query({ pairingCode: code }).expect(200);
   });
 });

@@ -1,23 +1,18 @@
 import request from 'supertest';
-import { BASE_PATH, createApp } from '../../../src/app';
-import { TEST_FINGERPRINT, TEST_TID, testContext, type TestContext } from '../../helpers/context';
+import { BASE_PATH } from '../../../src/app';
+import { useApi } from '../../helpers/api';
+import { TEST_FINGERPRINT, TEST_TID } from '../../helpers/context';
 
 const PAIR = `${BASE_PATH}/pair`;
 
 describe('GET and POST /payntpos/1.0.0/pair', () => {
-  let t: TestContext;
-  let app: ReturnType<typeof createApp>;
-  beforeEach(() => {
-    t = testContext();
-    app = createApp(t.ctx);
-  });
-  afterEach(() => t.ctx.destroy());
+  const t = useApi();
 
   it('When the code on the screen is sent as a query, then it answers 200 with the token and the terminal identity, not to be cached', async () => {
     t.ctx.start();
     const code = t.ctx.screen.state().pairingCode!;
     expect(code).toMatch(/^\d{6}$/);
-    const res = await request(app).get(PAIR).query({ pairingCode: code, registerId: 'till-1', registerName: 'Front till' });
+    const res = await request(t.app).get(PAIR).query({ pairingCode: code, registerId: 'till-1', registerName: 'Front till' });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.headers['cache-control']).toBe('no-store');
@@ -33,7 +28,7 @@ describe('GET and POST /payntpos/1.0.0/pair', () => {
 
   it('When the code is sent as a JSON body, then it pairs the same way', async () => {
     const { code } = t.ctx.pairing.openWindow();
-    const res = await request(app).post(PAIR).send({ pairingCode: code, registerId: 'till-2' });
+    const res = await request(t.app).post(PAIR).send({ pairingCode: code, registerId: 'till-2' });
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.body).toMatchObject({ registerId: 'till-2', tid: TEST_TID });
@@ -41,7 +36,7 @@ describe('GET and POST /payntpos/1.0.0/pair', () => {
 
   it('When a technician pairs, then the answer carries the role and when the token expires', async () => {
     const { code } = t.ctx.pairing.openWindow();
-    const res = await request(app).get(PAIR).query({ pairingCode: code, role: 'technician' });
+    const res = await request(t.app).get(PAIR).query({ pairingCode: code, role: 'technician' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ role: 'technician', registerId: expect.stringMatching(/^tech-/), expiresAt: '2025-04-28T17:27:25.000Z' });
   });
@@ -50,7 +45,7 @@ describe('GET and POST /payntpos/1.0.0/pair', () => {
     t.ctx.start();
     const code = t.ctx.screen.state().pairingCode!;
     expect(t.screenLines).toEqual([`[screen] pairing: code ${code} valid until 2025-04-28T09:37:25.000Z, fingerprint ${TEST_FINGERPRINT}`]);
-    await request(app).get(PAIR).query({ pairingCode: code }).expect(200);
+    await request(t.app).get(PAIR).query({ pairingCode: code }).expect(200);
     expect(t.ctx.screen.state()).toMatchObject({ screen: 'idle' });
     expect(t.ctx.screen.state()).not.toHaveProperty('pairingCode');
     expect(t.screenLines).toHaveLength(2);
@@ -59,18 +54,18 @@ describe('GET and POST /payntpos/1.0.0/pair', () => {
 
   it('When the token is used with DELETE /pair, then the register is unpaired and the token no longer works', async () => {
     const { code } = t.ctx.pairing.openWindow();
-    const { authToken } = (await request(app).get(PAIR).query({ pairingCode: code, registerId: 'till-1' })).body as { authToken: string };
-    const res = await request(app).delete(PAIR).set('Authorization', authToken);
+    const { authToken } = (await request(t.app).get(PAIR).query({ pairingCode: code, registerId: 'till-1' })).body as { authToken: string };
+    const res = await request(t.app).delete(PAIR).set('Authorization', authToken);
     expect(res.status).toBe(204);
     expect(res.text).toBe('');
     expect(t.ctx.registers.list()[0]).toMatchObject({ registerId: 'till-1', revokedAt: '2025-04-28T09:27:25.000Z', tokenHash: null });
-    expect((await request(app).delete(PAIR).set('Authorization', authToken)).status).toBe(401);
+    expect((await request(t.app).delete(PAIR).set('Authorization', authToken)).status).toBe(401);
   });
 
   it('When the same register pairs again, then its old token is refused and the new one accepted', async () => {
-    const first = (await request(app).get(PAIR).query({ pairingCode: t.ctx.pairing.openWindow().code, registerId: 'till-1' })).body.authToken as string;
-    const second = (await request(app).get(PAIR).query({ pairingCode: t.ctx.pairing.openWindow().code, registerId: 'till-1' })).body.authToken as string;
-    expect((await request(app).delete(PAIR).set('Authorization', first)).status).toBe(401);
-    expect((await request(app).delete(PAIR).set('Authorization', `Bearer ${second}`)).status).toBe(204);
+    const first = (await request(t.app).get(PAIR).query({ pairingCode: t.ctx.pairing.openWindow().code, registerId: 'till-1' })).body.authToken as string;
+    const second = (await request(t.app).get(PAIR).query({ pairingCode: t.ctx.pairing.openWindow().code, registerId: 'till-1' })).body.authToken as string;
+    expect((await request(t.app).delete(PAIR).set('Authorization', first)).status).toBe(401);
+    expect((await request(t.app).delete(PAIR).set('Authorization', `Bearer ${second}`)).status).toBe(204);
   });
 });

@@ -1,25 +1,19 @@
 import request from 'supertest';
-import { BASE_PATH, createApp } from '../../../src/app';
-import { testContext, type TestContext } from '../../helpers/context';
+import { BASE_PATH } from '../../../src/app';
+import { useApi } from '../../helpers/api';
 import { dbSnapshot } from '../../helpers/db';
 import { expectProblem } from '../../helpers/problem';
 
 const PAIR = `${BASE_PATH}/pair`;
 
 describe('the pairing rate limit (EPOSD_PAIR_RATE_LIMIT per minute per address)', () => {
-  let t: TestContext;
-  let app: ReturnType<typeof createApp>;
-  beforeEach(() => {
-    t = testContext({ env: { EPOSD_PAIR_RATE_LIMIT: '3' } });
-    app = createApp(t.ctx);
-  });
-  afterEach(() => t.ctx.destroy());
+  const t = useApi({ env: { EPOSD_PAIR_RATE_LIMIT: '3' } });
 
   it('answers 429 RATE_LIMITED once the limit is used up, even for the right code, and changes nothing', async () => {
     const { code } = t.ctx.pairing.openWindow();
-    for (let i = 0; i < 3; i++) expectProblem(await request(app).get(PAIR).query({ pairingCode: 'x' }), 400, 'VALIDATION_FAILED');
+    for (let i = 0; i < 3; i++) expectProblem(await request(t.app).get(PAIR).query({ pairingCode: 'x' }), 400, 'VALIDATION_FAILED');
     const before = dbSnapshot(t.ctx.db);
-    const res = await request(app).get(PAIR).query({ pairingCode: code });
+    const res = await request(t.app).get(PAIR).query({ pairingCode: code });
     expectProblem(res, 429, 'RATE_LIMITED');
     expect(res.headers['retry-after']).toMatch(/^\d+$/);
     expect(dbSnapshot(t.ctx.db)).toEqual(before);
@@ -27,15 +21,15 @@ describe('the pairing rate limit (EPOSD_PAIR_RATE_LIMIT per minute per address)'
   });
 
   it('counts GET and POST together', async () => {
-    await request(app).get(PAIR).query({ pairingCode: '000000' });
-    await request(app).post(PAIR).send({ pairingCode: '000000' });
-    await request(app).get(PAIR).query({ pairingCode: '000000' });
-    expectProblem(await request(app).post(PAIR).send({ pairingCode: '000000' }), 429, 'RATE_LIMITED');
+    await request(t.app).get(PAIR).query({ pairingCode: '000000' });
+    await request(t.app).post(PAIR).send({ pairingCode: '000000' });
+    await request(t.app).get(PAIR).query({ pairingCode: '000000' });
+    expectProblem(await request(t.app).post(PAIR).send({ pairingCode: '000000' }), 429, 'RATE_LIMITED');
   });
 
   it('does not limit DELETE /pair or other routes', async () => {
-    for (let i = 0; i < 3; i++) await request(app).get(PAIR).query({ pairingCode: '000000' });
-    expectProblem(await request(app).delete(PAIR), 401, 'UNAUTHORIZED');
-    await request(app).get(`${BASE_PATH}/health`).expect(200);
+    for (let i = 0; i < 3; i++) await request(t.app).get(PAIR).query({ pairingCode: '000000' });
+    expectProblem(await request(t.app).delete(PAIR), 401, 'UNAUTHORIZED');
+    await request(t.app).get(`${BASE_PATH}/health`).expect(200);
   });
 });

@@ -1,78 +1,71 @@
 import request from 'supertest';
-import { BASE_PATH, createApp } from '../../../src/app';
-import { testContext, type TestContext } from '../../helpers/context';
-import { dbSnapshot } from '../../helpers/db';
+import { BASE_PATH } from '../../../src/app';
+import { useApi } from '../../helpers/api';
+import { dbSnapshot, type DbSnapshot } from '../../helpers/db';
 import { expectProblem } from '../../helpers/problem';
 
 const PAIR = `${BASE_PATH}/pair`;
 
 describe('GET and POST /payntpos/1.0.0/pair with input that is not valid', () => {
-  let t: TestContext;
-  let app: ReturnType<typeof createApp>;
   let code: string;
-  let before: ReturnType<typeof dbSnapshot>;
+  let before: DbSnapshot;
+  const t = useApi({ afterEach: ({ ctx }) => expect(dbSnapshot(ctx.db)).toEqual(before) });
   beforeEach(() => {
-    t = testContext();
-    app = createApp(t.ctx);
     code = t.ctx.pairing.openWindow().code;
     before = dbSnapshot(t.ctx.db);
   });
-  afterEach(() => {
-    expect(dbSnapshot(t.ctx.db)).toEqual(before);
-    t.ctx.destroy();
-  });
 
   it('answers 400 VALIDATION_FAILED naming pairingCode when it is missing', async () => {
-    const body = expectProblem(await request(app).get(PAIR), 400, 'VALIDATION_FAILED');
+    const body = expectProblem(await request(t.app).get(PAIR), 400, 'VALIDATION_FAILED');
     expect(body.errors).toEqual([{ field: 'pairingCode', message: 'is required' }]);
   });
 
   it.each(['12345', '1234567', 'abcdef', '12 456', ''])('answers 400 naming pairingCode when it is "%s"', async (bad) => {
-    const body = expectProblem(await request(app).get(PAIR).query({ pairingCode: bad }), 400, 'VALIDATION_FAILED');
+    const body = expectProblem(await request(t.app).get(PAIR).query({ pairingCode: bad }), 400, 'VALIDATION_FAILED');
     expect(body.errors).toEqual([{ field: 'pairingCode', message: 'must be the 6 digits shown on the terminal' }]);
   });
 
   it('answers 400 with every bad field listed at once', async () => {
-    const res = await request(app).get(PAIR).query({ pairingCode: '1', registerId: 'has space', role: 'admin' });
+    const res = await request(t.app).get(PAIR).query({ pairingCode: '1', registerId: 'has space', role: 'admin' });
     const fields = expectProblem(res, 400, 'VALIDATION_FAILED').errors!.map((e) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['pairingCode', 'registerId', 'role']));
   });
 
   it('answers 400 naming an unknown query field', async () => {
-    const body = expectProblem(await request(app).get(PAIR).query({ pairingCode: code, callback: 'x' }), 400, 'VALIDATION_FAILED');
+    const body = expectProblem(await request(t.app).get(PAIR).query({ pairingCode: code, callback: 'x' }), 400, 'VALIDATION_FAILED');
     expect(body.errors).toEqual([{ field: 'callback', message: 'is not a known field' }]);
   });
 
   it('answers 400 naming an unknown body field', async () => {
-    const body = expectProblem(await request(app).post(PAIR).send({ pairingCode: code, amount: 1 }), 400, 'VALIDATION_FAILED');
+    const body = expectProblem(await request(t.app).post(PAIR).send({ pairingCode: code, amount: 1 }), 400, 'VALIDATION_FAILED');
     expect(body.errors).toEqual([{ field: 'amount', message: 'is not a known field' }]);
   });
 
   it('answers 400 when a query field is repeated', async () => {
-    const res = await request(app).get(`${PAIR}?pairingCode=${code}&pairingCode=${code}`);
+    const res = await request(t.app).get(`${PAIR}?pairingCode=${code}&pairingCode=${code}`);
     expect(expectProblem(res, 400, 'VALIDATION_FAILED').errors![0]!.field).toBe('pairingCode');
   });
 
   it('answers 400 when the code is a JSON number rather than a string', async () => {
-    const res = await request(app).post(PAIR).send({ pairingCode: Number(code) });
+    const res = await request(t.app).post(PAIR).send({ pairingCode: Number(code) });
     expect(expectProblem(res, 400, 'VALIDATION_FAILED').errors![0]!.field).toBe('pairingCode');
   });
 
   it('answers 400 when the JSON body is not an object', async () => {
-    expectProblem(await request(app).post(PAIR).set('Content-Type', 'application/json').send('["a"]'), 400, 'VALIDATION_FAILED');
+    expectProblem(await request(t.app).post(PAIR).set('Content-Type', 'application/json').send('["a"]'), 400, 'VALIDATION_FAILED');
   });
 
   it('answers 400 MALFORMED_JSON when the body does not parse', async () => {
-    expectProblem(await request(app).post(PAIR).set('Content-Type', 'application/json').send('{"pairingCode":'), 400, 'MALFORMED_JSON');
+    expectProblem(await request(t.app).post(PAIR).set('Content-Type', 'application/json').send('{"pairingCode":'), 400, 'MALFORMED_JSON');
   });
 
   it('answers 400 when registerName has a control character', async () => {
-    const res = await request(app).post(PAIR).send({ pairingCode: code, registerName: 'till\n1' });
+    const res = await request(t.app).post(PAIR).send({ pairingCode: code, registerName: 'till\n1' });
     expect(expectProblem(res, 400, 'VALIDATION_FAILED').errors![0]!.field).toBe('registerName');
   });
 
   it('leaves the window open after a rejected request', async () => {
-    expectProblem(await request(app).post(PAIR).send({ pairingCode: code, registerId: 'x'.repeat(65) }), 400, 'VALIDATION_FAILED');
+    expectProblem(await request(t.app).post(PAIR).send({ pairingCode: code, registerId: 'x'.repeat(65) }), 400, 'VALIDATION_FAILED');
     expect(t.ctx.pairing.currentWindow()?.code).toBe(code);
   });
 });

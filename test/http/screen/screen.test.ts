@@ -1,22 +1,17 @@
 import request from 'supertest';
-import { createScreenApp } from '../../../src/screen/screen.app';
 import { ids } from '../../../src/shared/ids';
-import { TEST_ADDRESS, TEST_FINGERPRINT, TEST_TID, testContext, type TestContext } from '../../helpers/context';
+import { useApi } from '../../helpers/api';
+import { bodyOf, type ScreenState } from '../../helpers/bodies';
+import { TEST_ADDRESS, TEST_FINGERPRINT, TEST_TID } from '../../helpers/context';
 import { dbSnapshot } from '../../helpers/db';
 import { expectProblem } from '../../helpers/problem';
 
 describe('the screen channel', () => {
-  let t: TestContext;
-  let app: ReturnType<typeof createScreenApp>;
-  beforeEach(() => {
-    t = testContext();
-    app = createScreenApp(t.ctx);
-  });
-  afterEach(() => t.ctx.destroy());
+  const t = useApi();
 
   describe('GET /screen', () => {
     it('shows the idle screen with the identity, addresses and fingerprint when no window is open', async () => {
-      const res = await request(app).get('/screen');
+      const res = await request(t.screen).get('/screen');
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ screen: 'idle', tid: TEST_TID, fingerprint: TEST_FINGERPRINT, addresses: [TEST_ADDRESS], ready: true });
       expect(res.body).not.toHaveProperty('pairingCode');
@@ -25,27 +20,25 @@ describe('the screen channel', () => {
     it('shows the code and its expiry while a window is open', async () => {
       t.ctx.start();
       const { code, expiresAt } = t.ctx.pairing.currentWindow()!;
-      const res = await request(app).get('/screen');
+      const res = await request(t.screen).get('/screen');
       expect(res.body).toMatchObject({ screen: 'pairing', pairingCode: code, pairingExpiresAt: expiresAt.toISOString(), fingerprint: TEST_FINGERPRINT });
     });
   });
 
   describe('POST /screen/actions', () => {
     it('opens a pairing window on openPairing, answers the new state and writes a [screen] line', async () => {
-      const res = await request(app).post('/screen/actions').send({ action: 'openPairing' });
+      const res = await request(t.screen).post('/screen/actions').send({ action: 'openPairing' });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ screen: 'pairing', pairingCode: expect.stringMatching(/^\d{6}$/) });
-      expect(t.screenLines).toEqual([`[screen] pairing: code ${res.body.pairingCode} valid until 2025-04-28T09:37:25.000Z, fingerprint ${TEST_FINGERPRINT}`]);
+      expect(t.screenLines).toEqual([`[screen] pairing: code ${bodyOf<ScreenState>(res).pairingCode} valid until 2025-04-28T09:37:25.000Z, fingerprint ${TEST_FINGERPRINT}`]);
     });
 
     it('replaces an open code on openPairing', async () => {
-      t.ctx.destroy();
       const codes = ['111111', '222222'];
-      t = testContext({ ids: { ...ids, pairingCode: () => codes.shift()! } });
-      app = createScreenApp(t.ctx);
+      await t.rebuild({ ids: { ...ids, pairingCode: () => codes.shift()! } });
       t.ctx.pairing.openWindow();
-      const res = await request(app).post('/screen/actions').send({ action: 'openPairing' });
-      expect(res.body.pairingCode).toBe('222222');
+      const res = await request(t.screen).post('/screen/actions').send({ action: 'openPairing' });
+      expect(bodyOf<ScreenState>(res).pairingCode).toBe('222222');
       expect(t.screenLines.map((l) => l.slice(0, 31))).toEqual(['[screen] pairing: code 111111 v', '[screen] pairing: code 222222 v']);
       expect(() => t.ctx.pairing.pair({ pairingCode: '111111' })).toThrow('PAIRING_FAILED');
     });
@@ -53,7 +46,7 @@ describe('the screen channel', () => {
     it('revokes every register on unpairAll', async () => {
       const a = t.ctx.pairing.pair({ pairingCode: t.ctx.pairing.openWindow().code, registerId: 'till-1' }).authToken;
       const b = t.ctx.pairing.pair({ pairingCode: t.ctx.pairing.openWindow().code, registerId: 'till-2' }).authToken;
-      await request(app).post('/screen/actions').send({ action: 'unpairAll' }).expect(200);
+      await request(t.screen).post('/screen/actions').send({ action: 'unpairAll' }).expect(200);
       expect(t.ctx.pairing.authenticate(a)).toBeUndefined();
       expect(t.ctx.pairing.authenticate(b)).toBeUndefined();
       expect(t.ctx.registers.countActivePos()).toBe(0);
@@ -65,24 +58,24 @@ describe('the screen channel', () => {
       ['an extra field', { action: 'openPairing', force: true }],
     ])('answers 400 VALIDATION_FAILED for %s and changes nothing', async (_name, body) => {
       const before = dbSnapshot(t.ctx.db);
-      expectProblem(await request(app).post('/screen/actions').send(body), 400, 'VALIDATION_FAILED');
+      expectProblem(await request(t.screen).post('/screen/actions').send(body), 400, 'VALIDATION_FAILED');
       expect(dbSnapshot(t.ctx.db)).toEqual(before);
       expect(t.screenLines).toEqual([]);
     });
 
     it('answers 415 for a body that is not JSON', async () => {
-      expectProblem(await request(app).post('/screen/actions').set('Content-Type', 'text/plain').send('openPairing'), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expectProblem(await request(t.screen).post('/screen/actions').set('Content-Type', 'text/plain').send('openPairing'), 415, 'UNSUPPORTED_MEDIA_TYPE');
     });
 
     it('answers 405 with an Allow header for GET', async () => {
-      const res = await request(app).get('/screen/actions');
+      const res = await request(t.screen).get('/screen/actions');
       expectProblem(res, 405, 'METHOD_NOT_ALLOWED');
       expect(res.headers.allow).toBe('POST');
     });
   });
 
   it('answers 404 for an unknown path and sends no X-Powered-By', async () => {
-    const res = await request(app).get('/payntpos/1.0.0/pair');
+    const res = await request(t.screen).get('/payntpos/1.0.0/pair');
     expectProblem(res, 404, 'ROUTE_NOT_FOUND');
     expect(res.headers['x-powered-by']).toBeUndefined();
   });

@@ -1,8 +1,7 @@
 import request from 'supertest';
-import type { Express } from 'express';
-import { BASE_PATH, createApp } from '../../../src/app';
-import { createScreenApp } from '../../../src/screen/screen.app';
-import { pairPos, pairTechnician, testContext, type TestContext } from '../../helpers/context';
+import { BASE_PATH } from '../../../src/app';
+import { useApi } from '../../helpers/api';
+import { bodyOf, type Acknowledgement, type Batch } from '../../helpers/bodies';
 import { INSTANT_SIMULATOR_ENV, payAndWait, simulatedPrinter, transactionCount, TX_PATH, untilIdleAfter } from '../../helpers/payments';
 import { HeldHost } from '../../helpers/held-host';
 import { dbSnapshot } from '../../helpers/db';
@@ -24,19 +23,11 @@ const EMPTY_TOTALS = {
 };
 
 describe('GET and POST /payntpos/1.0.0/settlement', () => {
-  let t: TestContext;
-  let app: Express;
-  let token: string;
-  beforeEach(async () => {
-    t = testContext({ env: INSTANT_SIMULATOR_ENV });
-    app = createApp(t.ctx);
-    token = await pairPos(app, t.ctx);
-  });
-  afterEach(() => t.ctx.destroy());
+  const t = useApi({ env: INSTANT_SIMULATOR_ENV, paired: true });
 
-  const pay = (body: Record<string, unknown>) => payAndWait(app, t.ctx, token, body).then((r) => r.uti);
-  const current = () => request(app).get(SETTLEMENT_PATH).set('Authorization', token);
-  const settle = () => request(app).post(SETTLEMENT_PATH).set('Authorization', token);
+  const pay = (body: Record<string, unknown>) => payAndWait(t.app, t.ctx, t.token, body).then((r) => r.uti);
+  const current = () => request(t.app).get(SETTLEMENT_PATH).set('Authorization', t.token);
+  const settle = () => request(t.app).post(SETTLEMENT_PATH).set('Authorization', t.token);
   const zReports = () => simulatedPrinter(t.ctx).jobs.filter((j) => j.what.startsWith('Z report'));
 
   /** A day's trading: every type, a void, a decline and a customer cancel. */
@@ -74,7 +65,7 @@ describe('GET and POST /payntpos/1.0.0/settlement', () => {
 
   it('POST closes the batch, answers its totals, prints a Z report, and the next batch opens empty', async () => {
     await trade();
-    const before = (await current()).body;
+    const before = bodyOf<Batch>(await current());
     const res = await settle();
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ batchNumber: 1, status: 'CLOSED', openedAt: before.openedAt, closedAt: t.clock.now().toISOString(), closedBy: 'POS', totals: TRADED });
@@ -86,7 +77,7 @@ describe('GET and POST /payntpos/1.0.0/settlement', () => {
     );
 
     const next = await current();
-    expect(next.body).toEqual({ batchNumber: 2, status: 'OPEN', openedAt: res.body.closedAt, totals: EMPTY_TOTALS });
+    expect(next.body).toEqual({ batchNumber: 2, status: 'OPEN', openedAt: bodyOf<Batch>(res).closedAt, totals: EMPTY_TOTALS });
   });
 
   it('puts what is taken after a settlement in the next batch only', async () => {
@@ -98,54 +89,27 @@ describe('GET and POST /payntpos/1.0.0/settlement', () => {
   });
 
   it('answers 409 TERMINAL_BUSY while a payment is in progress, closes nothing, and settles once it has ended', async () => {
-    const res = await request(app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', token).send({ transType: 'SALE', amountTrans: 1098 });
-    const uti = res.body.uti as string;
+    const res = await request(t.app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', t.token).send({ transType: 'SALE', amountTrans: 1098 });
+    const { uti } = bodyOf<Acknowledgement>(res);
     const before = dbSnapshot(t.ctx.db);
     expect(expectProblem(await settle(), 409, 'TERMINAL_BUSY')).toMatchObject({ uti });
     expect(dbSnapshot(t.ctx.db)).toEqual(before);
-    await request(app).delete(TX_PATH).query({ uti }).set('Authorization', token).expect(200);
+    await request(t.app).delete(TX_PATH).query({ uti }).set('Authorization', t.token).expect(200);
     expect((await settle().expect(200)).body).toMatchObject({ batchNumber: 1, totals: { notCompleted: { count: 1 } } });
-  });
-
-  it('when the batch is closed during a REVERSAL, then it is refused, so settled money is never voided', async () => {
-    const host = new HeldHost();
-    const held = testContext({ env: INSTANT_SIMULATOR_ENV, host });
-    try {
-      const heldApp = createApp(held.ctx);
-      const heldToken = await pairPos(heldApp, held.ctx);
-      const sale = held.ctx.transactions.start({ transType: 'SALE', amountTrans: 1000 }, 'till-1', true).uti;
-      await until('the host is asked', () => host.asked.length === 1);
-      host.approve();
-      await untilIdleAfter(held.ctx, sale);
-      const voidAck = await request(heldApp).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', heldToken).send({ transType: 'REVERSAL', uti: sale }).expect(200);
-      expect(held.ctx.engine.current.name).toBe('AUTHORIZING');
-
-      const before = dbSnapshot(held.ctx.db);
-      expectProblem(await request(heldApp).post(SETTLEMENT_PATH).set('Authorization', heldToken), 409, 'TERMINAL_BUSY');
-      expect(dbSnapshot(held.ctx.db)).toEqual(before);
-
-      host.approve();
-      await untilIdleAfter(held.ctx, voidAck.body.uti as string);
-      expect(held.ctx.transactionsRepo.findByUti(sale)).toMatchObject({ voidedBy: voidAck.body.uti, batchId: null });
-      const closed = (await request(heldApp).post(SETTLEMENT_PATH).set('Authorization', heldToken).expect(200)).body;
-      expect(closed.totals).toMatchObject({ sales: { count: 0, amount: 0 }, voided: { count: 1, amount: 1000 }, net: 0 });
-    } finally {
-      held.ctx.destroy();
-    }
   });
 
   it('answers 409 ALREADY_SETTLED to a REVERSAL of a settled transaction, and creates nothing', async () => {
     const uti = await pay({ transType: 'SALE', amountTrans: 1000 });
     await settle().expect(200);
     const count = transactionCount(t.ctx.db);
-    const body = expectProblem(await request(app).post(TX_PATH).set('Authorization', token).send({ transType: 'REVERSAL', uti }), 409, 'ALREADY_SETTLED');
+    const body = expectProblem(await request(t.app).post(TX_PATH).set('Authorization', t.token).send({ transType: 'REVERSAL', uti }), 409, 'ALREADY_SETTLED');
     expect(body).toMatchObject({ uti });
     expect(transactionCount(t.ctx.db)).toBe(count);
   });
 
   it('closes the batch from the screen with the settle action', async () => {
     await pay({ transType: 'SALE', amountTrans: 1000 });
-    const res = await request(createScreenApp(t.ctx)).post('/screen/actions').send({ action: 'settle' });
+    const res = await request(t.screen).post('/screen/actions').send({ action: 'settle' });
     expect(res.status).toBe(200);
     expect(t.ctx.db.prepare('SELECT id, closed_by AS closedBy FROM batches').all()).toEqual([{ id: 1, closedBy: 'SCREEN' }]);
     expect(zReports()).toHaveLength(1);
@@ -153,10 +117,35 @@ describe('GET and POST /payntpos/1.0.0/settlement', () => {
   });
 
   it('answers 401 without a token and 403 to a technician, and closes nothing', async () => {
-    expectProblem(await request(app).get(SETTLEMENT_PATH), 401, 'UNAUTHORIZED');
-    expectProblem(await request(app).post(SETTLEMENT_PATH), 401, 'UNAUTHORIZED');
-    const technician = await pairTechnician(app, t.ctx);
-    expectProblem(await request(app).post(SETTLEMENT_PATH).set('Authorization', technician), 403, 'FORBIDDEN');
+    expectProblem(await request(t.app).get(SETTLEMENT_PATH), 401, 'UNAUTHORIZED');
+    expectProblem(await request(t.app).post(SETTLEMENT_PATH), 401, 'UNAUTHORIZED');
+    const technician = await t.pairTechnician();
+    expectProblem(await request(t.app).post(SETTLEMENT_PATH).set('Authorization', technician), 403, 'FORBIDDEN');
     expect(t.ctx.db.prepare('SELECT count(*) FROM batches').pluck().get()).toBe(0);
+  });
+});
+
+describe('POST /payntpos/1.0.0/settlement while the host holds a REVERSAL', () => {
+  let host: HeldHost;
+  const t = useApi(() => ({ env: INSTANT_SIMULATOR_ENV, host: (host = new HeldHost()), paired: true }));
+
+  it('when the batch is closed during a REVERSAL, then it is refused, so settled money is never voided', async () => {
+    const sale = t.ctx.transactions.start({ transType: 'SALE', amountTrans: 1000 }, 'till-1', true).uti;
+    await until('the host is asked', () => host.asked.length === 1);
+    host.approve();
+    await untilIdleAfter(t.ctx, sale);
+    const voidAck = await request(t.app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', t.token).send({ transType: 'REVERSAL', uti: sale }).expect(200);
+    const reversal = bodyOf<Acknowledgement>(voidAck).uti;
+    expect(t.ctx.engine.current.name).toBe('AUTHORIZING');
+
+    const before = dbSnapshot(t.ctx.db);
+    expectProblem(await request(t.app).post(SETTLEMENT_PATH).set('Authorization', t.token), 409, 'TERMINAL_BUSY');
+    expect(dbSnapshot(t.ctx.db)).toEqual(before);
+
+    host.approve();
+    await untilIdleAfter(t.ctx, reversal);
+    expect(t.ctx.transactionsRepo.findByUti(sale)).toMatchObject({ voidedBy: reversal, batchId: null });
+    const closed = bodyOf<Batch>(await request(t.app).post(SETTLEMENT_PATH).set('Authorization', t.token).expect(200));
+    expect(closed.totals).toMatchObject({ sales: { count: 0, amount: 0 }, voided: { count: 1, amount: 1000 }, net: 0 });
   });
 });

@@ -1,36 +1,24 @@
 import request from 'supertest';
+import { useApi } from '../../helpers/api';
 import { HeldHost } from '../../helpers/held-host';
-import type { Express } from 'express';
-import { createApp } from '../../../src/app';
-import type { AuthorizationRequest, HostAnswer, PaymentHost } from '../../../src/host/payment-host';
-import { pairPos, testContext, type TestContext } from '../../helpers/context';
 import { committedStates, getStatus, MANUAL_SIMULATOR_ENV, rowOf, TX_PATH, untilIdleAfter, untilStage } from '../../helpers/payments';
 import { expectProblem } from '../../helpers/problem';
 
 describe('DELETE /payntpos/1.0.0/transaction (cancel)', () => {
-  let t: TestContext;
-  let app: Express;
-  let token: string;
   let host: HeldHost;
-  beforeEach(async () => {
-    host = new HeldHost();
-    t = testContext({ env: MANUAL_SIMULATOR_ENV, host });
-    app = createApp(t.ctx);
-    token = await pairPos(app, t.ctx);
-  });
-  afterEach(() => t.ctx.destroy());
+  const t = useApi(() => ({ env: MANUAL_SIMULATOR_ENV, host: (host = new HeldHost()), paired: true }));
 
-  const startSale = async (amount = 1000, auth = token): Promise<string> => {
-    const res = await request(app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', auth).send({ transType: 'SALE', amountTrans: amount });
+  const startSale = async (amount = 1000, auth = t.token): Promise<string> => {
+    const res = await request(t.app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', auth).send({ transType: 'SALE', amountTrans: amount });
     expect(res.status).toBe(200);
     return res.body.uti as string;
   };
-  const cancel = (uti: string, auth = token) => request(app).delete(TX_PATH).query({ uti }).set('Authorization', auth);
+  const cancel = (uti: string, auth = t.token) => request(t.app).delete(TX_PATH).query({ uti }).set('Authorization', auth);
 
   const expectCancelled = async (uti: string, res: request.Response) => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ uti, status: 'CANCELLED', transCancelled: true, transApproved: false, statusReason: 'POS_CANCELLED' });
-    expect(res.body).toEqual((await getStatus(app, token, uti)).body);
+    expect(res.body).toEqual((await getStatus(t.app, t.token, uti)).body);
     expect(t.ctx.engine.current).toEqual({ name: 'IDLE' });
     expect(host.asked).toEqual([]);
   };
@@ -68,15 +56,15 @@ describe('DELETE /payntpos/1.0.0/transaction (cancel)', () => {
   it('answers 409 CANNOT_CANCEL for a transaction that is already final, and changes nothing', async () => {
     const uti = await startSale();
     await cancel(uti).expect(200);
-    const before = (await getStatus(app, token, uti)).body;
+    const before = (await getStatus(t.app, t.token, uti)).body;
     const body = expectProblem(await cancel(uti), 409, 'CANNOT_CANCEL');
     expect(body).toMatchObject({ uti, transactionStatus: 'CANCELLED' });
-    expect((await getStatus(app, token, uti)).body).toEqual(before);
+    expect((await getStatus(t.app, t.token, uti)).body).toEqual(before);
   });
 
   it('answers 403 FORBIDDEN to another register, and the payment goes on', async () => {
     const uti = await startSale();
-    const other = await pairPos(app, t.ctx, 'till-2');
+    const other = await t.pairPos('till-2');
     expectProblem(await cancel(uti, other), 403, 'FORBIDDEN');
     expect(rowOf(t.ctx, uti)).toMatchObject({ status: 'IN_PROGRESS', stage: 'AWAITING_CARD' });
     expect(committedStates(t.ctx.db, uti)).toEqual(['IDLE→AWAITING_CARD']);
@@ -88,7 +76,7 @@ describe('DELETE /payntpos/1.0.0/transaction (cancel)', () => {
 
   it('answers 401 without a token', async () => {
     const uti = await startSale();
-    expectProblem(await request(app).delete(TX_PATH).query({ uti }), 401, 'UNAUTHORIZED');
+    expectProblem(await request(t.app).delete(TX_PATH).query({ uti }), 401, 'UNAUTHORIZED');
     expect(rowOf(t.ctx, uti).status).toBe('IN_PROGRESS');
   });
 });

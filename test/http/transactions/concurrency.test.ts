@@ -1,29 +1,19 @@
 import request from 'supertest';
-import { createApp } from '../../../src/app';
-import { pairPos, testContext, type TestContext } from '../../helpers/context';
+import { useApi } from '../../helpers/api';
 import { MANUAL_SIMULATOR_ENV, TX_PATH, transactionCount } from '../../helpers/payments';
-import { listenOnLoopback, type Listening } from '../../helpers/server';
 
 // The fast twin of test/faults/concurrency.test.ts: the same races, in-process, on one listening server
 // so that every request has a connection of its own and they all arrive together.
 
 describe('POST /payntpos/1.0.0/transaction under concurrency', () => {
-  let t: TestContext;
-  let server: Listening;
+  const t = useApi({ env: MANUAL_SIMULATOR_ENV, listen: true });
   let tokens: string[];
   beforeEach(async () => {
-    t = testContext({ env: MANUAL_SIMULATOR_ENV });
-    const app = createApp(t.ctx);
     tokens = [];
-    for (let i = 1; i <= 20; i++) tokens.push(await pairPos(app, t.ctx, `till-${i}`));
-    server = await listenOnLoopback(app);
-  });
-  afterEach(async () => {
-    await server.close();
-    t.ctx.destroy();
+    for (let i = 1; i <= 20; i++) tokens.push(await t.pairPos(`till-${i}`));
   });
 
-  const post = (token: string, body: Record<string, unknown>) => request(server.url).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', token).send(body);
+  const post = (token: string, body: Record<string, unknown>) => request(t.server.url).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', token).send(body);
 
   it('When 20 POS post at the same moment, then exactly one is accepted and 19 answer 409 TERMINAL_BUSY with its UTI', async () => {
     const answers = await Promise.all(tokens.map((token, i) => post(token, { transType: 'SALE', amountTrans: 1000 + i })));

@@ -1,36 +1,20 @@
 import request from 'supertest';
-import type { Express } from 'express';
-import { BASE_PATH, createApp } from '../../../src/app';
+import { BASE_PATH } from '../../../src/app';
 import { REPLAY_WINDOW, type FeedEvent } from '../../../src/transactions/event-feed';
-import { pairPos, pairTechnician, testContext, type TestContext } from '../../helpers/context';
+import { useApi } from '../../helpers/api';
 import { MANUAL_SIMULATOR_ENV, rowOf, TX_PATH, untilIdleAfter, untilStage } from '../../helpers/payments';
 import { expectProblem } from '../../helpers/problem';
-import { listenOnLoopback, type Listening } from '../../helpers/server';
 import { openSse, type SseClient, type SseFrame } from '../../helpers/sse';
 import { until } from '../../helpers/until';
 
 const EVENTS_PATH = `${BASE_PATH}/events`;
 
 describe('GET /payntpos/1.0.0/events (Server-Sent Events)', () => {
-  let t: TestContext;
-  let app: Express;
-  let server: Listening;
-  let token: string;
   const streams: SseClient[] = [];
-  beforeEach(async () => {
-    t = testContext({ env: MANUAL_SIMULATOR_ENV });
-    app = createApp(t.ctx);
-    server = await listenOnLoopback(app);
-    token = await pairPos(app, t.ctx);
-  });
-  afterEach(async () => {
-    streams.splice(0).forEach((s) => s.close());
-    await server.close();
-    t.ctx.destroy();
-  });
+  const t = useApi({ env: MANUAL_SIMULATOR_ENV, paired: true, listen: true, afterEach: () => streams.splice(0).forEach((s) => s.close()) });
 
   const connect = async (headers: Record<string, string> = {}) => {
-    const stream = await openSse(`${server.url}${EVENTS_PATH}`, { authorization: token, ...headers });
+    const stream = await openSse(`${t.server.url}${EVENTS_PATH}`, { authorization: t.token, ...headers });
     streams.push(stream);
     return stream;
   };
@@ -39,7 +23,7 @@ describe('GET /payntpos/1.0.0/events (Server-Sent Events)', () => {
     await until('the server to see the client go', () => t.ctx.feed.listenerCount('event') === 0);
   };
   const startSale = async (amount: number): Promise<string> => {
-    const res = await request(app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', token).send({ transType: 'SALE', amountTrans: amount, reference: 'events-1' });
+    const res = await request(t.app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', t.token).send({ transType: 'SALE', amountTrans: amount, reference: 'events-1' });
     expect(res.status).toBe(200);
     return res.body.uti as string;
   };
@@ -95,7 +79,7 @@ describe('GET /payntpos/1.0.0/events (Server-Sent Events)', () => {
     expect(moves(replayed)).toEqual(['AWAITING_PIN→AUTHORIZING IN_PROGRESS', 'AUTHORIZING→IDLE APPROVED', 'IDLE→AWAITING_CARD IN_PROGRESS']);
     expect(replayed.map((f) => feed(f).uti)).toEqual([sale1, sale1, sale2]);
 
-    await request(app).delete(TX_PATH).query({ uti: sale2 }).set('Authorization', token).expect(200);
+    await request(t.app).delete(TX_PATH).query({ uti: sale2 }).set('Authorization', t.token).expect(200);
     const all = await second.waitForFrames(4);
     expect(moves(all.slice(3))).toEqual(['AWAITING_CARD→IDLE CANCELLED']);
     // Nothing missed, nothing repeated: both connections together saw every committed transition once.
@@ -139,9 +123,9 @@ describe('GET /payntpos/1.0.0/events (Server-Sent Events)', () => {
   });
 
   it('answers 401 without a token and 403 to a technician token', async () => {
-    expectProblem(await request(app).get(EVENTS_PATH), 401, 'UNAUTHORIZED');
-    const technician = await pairTechnician(app, t.ctx);
-    expectProblem(await request(app).get(EVENTS_PATH).set('Authorization', technician), 403, 'FORBIDDEN');
+    expectProblem(await request(t.app).get(EVENTS_PATH), 401, 'UNAUTHORIZED');
+    const technician = await t.pairTechnician();
+    expectProblem(await request(t.app).get(EVENTS_PATH).set('Authorization', technician), 403, 'FORBIDDEN');
     expect(t.ctx.feed.listenerCount('event')).toBe(0);
   });
 });

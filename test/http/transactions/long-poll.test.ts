@@ -1,32 +1,22 @@
 import { request as httpRequest } from 'node:http';
 import request from 'supertest';
-import type { Express } from 'express';
-import { createApp } from '../../../src/app';
 import { createScreenApp } from '../../../src/screen/screen.app';
 import type { TransitionEvent } from '../../../src/transactions/engine';
-import { pairPos, testContext, type TestContext } from '../../helpers/context';
+import { useApi } from '../../helpers/api';
 import { getStatus, MANUAL_SIMULATOR_ENV, recordTransitions, rowOf, TX_PATH, untilIdleAfter } from '../../helpers/payments';
 import { expectProblem } from '../../helpers/problem';
 import { listenOnLoopback } from '../../helpers/server';
 import { until } from '../../helpers/until';
 
 describe('GET /payntpos/1.0.0/transaction?wait=N (long-poll)', () => {
-  let t: TestContext;
-  let app: Express;
-  let token: string;
-  beforeEach(async () => {
-    t = testContext({ env: MANUAL_SIMULATOR_ENV });
-    app = createApp(t.ctx);
-    token = await pairPos(app, t.ctx);
-  });
-  afterEach(() => t.ctx.destroy());
+  const t = useApi({ env: MANUAL_SIMULATOR_ENV, paired: true });
 
   const startSale = async (amount = 1000): Promise<string> => {
-    const res = await request(app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', token).send({ transType: 'SALE', amountTrans: amount });
+    const res = await request(t.app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', t.token).send({ transType: 'SALE', amountTrans: amount });
     expect(res.status).toBe(200);
     return res.body.uti as string;
   };
-  const longPoll = (uti: string, wait: string) => request(app).get(TX_PATH).query({ uti, wait }).set('Authorization', token);
+  const longPoll = (uti: string, wait: string) => request(t.app).get(TX_PATH).query({ uti, wait }).set('Authorization', t.token);
   const presentCard = () => request(createScreenApp(t.ctx)).post('/screen/actions').send({ action: 'presentCard', card: 'visa-contactless' }).expect(200);
 
   it('answers 200 with the outcome as soon as it is final, while the request is still waiting', async () => {
@@ -45,7 +35,7 @@ describe('GET /payntpos/1.0.0/transaction?wait=N (long-poll)', () => {
     expect(order).toEqual(['card presented', 'outcome committed, 1 waiting', 'answered']);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ uti, status: 'APPROVED', transApproved: true, statusReason: 'APPROVED', completedAt: expect.any(String) });
-    expect(res.body).toEqual((await getStatus(app, token, uti)).body);
+    expect(res.body).toEqual((await getStatus(t.app, t.token, uti)).body);
     expect(t.ctx.waiters.count).toBe(0);
   });
 
@@ -73,11 +63,11 @@ describe('GET /payntpos/1.0.0/transaction?wait=N (long-poll)', () => {
 
   it('wakes every POS waiting on the same transaction, and a cancel is an outcome too', async () => {
     const uti = await startSale();
-    const other = await pairPos(app, t.ctx, 'till-2');
+    const other = await t.pairPos('till-2');
     const first = longPoll(uti, '30').then((r) => r);
-    const second = request(app).get(TX_PATH).query({ uti, wait: '30' }).set('Authorization', other).then((r) => r);
+    const second = request(t.app).get(TX_PATH).query({ uti, wait: '30' }).set('Authorization', other).then((r) => r);
     await until('both requests to wait', () => t.ctx.waiters.count === 2);
-    await request(app).delete(TX_PATH).query({ uti }).set('Authorization', token).expect(200);
+    await request(t.app).delete(TX_PATH).query({ uti }).set('Authorization', t.token).expect(200);
     for (const res of await Promise.all([first, second])) {
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ uti, status: 'CANCELLED', statusReason: 'POS_CANCELLED', transCancelled: true });
@@ -99,9 +89,9 @@ describe('GET /payntpos/1.0.0/transaction?wait=N (long-poll)', () => {
 
   it('leaves no waiter behind when the client disconnects, and the payment goes on', async () => {
     const uti = await startSale();
-    const server = await listenOnLoopback(app);
+    const server = await listenOnLoopback(t.app);
     try {
-      const req = httpRequest(`${server.url}${TX_PATH}?uti=${uti}&wait=30`, { headers: { authorization: token }, agent: false });
+      const req = httpRequest(`${server.url}${TX_PATH}?uti=${uti}&wait=30`, { headers: { authorization: t.token }, agent: false });
       req.on('error', () => undefined);
       req.end();
       await until('the request to wait', () => t.ctx.waiters.count === 1);

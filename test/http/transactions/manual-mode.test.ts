@@ -1,30 +1,18 @@
 import request from 'supertest';
-import { createApp } from '../../../src/app';
-import { createScreenApp } from '../../../src/screen/screen.app';
-import { pairPos, testContext, type TestContext } from '../../helpers/context';
+import { useApi } from '../../helpers/api';
 import { expectProblem } from '../../helpers/problem';
 import { MANUAL_SIMULATOR_ENV, TX_PATH, getStatus, untilIdleAfter, untilStage } from '../../helpers/payments';
 
 describe('When the simulator is in manual mode, a person at the screen drives the payment', () => {
-  let t: TestContext;
-  let api: ReturnType<typeof createApp>;
-  let screen: ReturnType<typeof createScreenApp>;
-  let token: string;
-  beforeEach(async () => {
-    t = testContext({ env: MANUAL_SIMULATOR_ENV });
-    api = createApp(t.ctx);
-    screen = createScreenApp(t.ctx);
-    token = await pairPos(api, t.ctx);
-  });
-  afterEach(() => t.ctx.destroy());
+  const t = useApi({ env: MANUAL_SIMULATOR_ENV, paired: true });
 
   const start = async (amountTrans: number) => {
-    const res = await request(api).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', token).send({ transType: 'SALE', amountTrans });
+    const res = await request(t.app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', t.token).send({ transType: 'SALE', amountTrans });
     expect(res.status).toBe(200);
     return res.body.uti as string;
   };
-  const act = (body: Record<string, unknown>) => request(screen).post('/screen/actions').send(body);
-  const shown = async () => (await request(screen).get('/screen')).body;
+  const act = (body: Record<string, unknown>) => request(t.screen).post('/screen/actions').send(body);
+  const shown = async () => (await request(t.screen).get('/screen')).body;
 
   it('then a chip card presented on the screen asks for the PIN, and the PIN approves it', async () => {
     const uti = await start(6000);
@@ -34,7 +22,7 @@ describe('When the simulator is in manual mode, a person at the screen drives th
     expect(await shown()).toMatchObject({ payment: { uti, prompt: 'ENTER_PIN', card: '54**********0434' } });
     expect((await act({ action: 'enterPin', pin: '1234' })).status).toBe(200);
     await untilIdleAfter(t.ctx, uti);
-    expect((await getStatus(api, token, uti)).body).toMatchObject({ status: 'APPROVED', transactionSource: 'ICC', cardholderVerificationMethod: 'PIN' });
+    expect((await getStatus(t.app, t.token, uti)).body).toMatchObject({ status: 'APPROVED', transactionSource: 'ICC', cardholderVerificationMethod: 'PIN' });
     expect(await shown()).toMatchObject({ payment: { uti, prompt: 'APPROVED' } });
     const lines = t.screenLines.filter((l) => l.includes(uti));
     expect(lines.map((l) => l.replace(/^\[screen\] SALE EUR 60\.00: /, '').replace(/ \[.*$/, ''))).toEqual([
@@ -49,7 +37,7 @@ describe('When the simulator is in manual mode, a person at the screen drives th
   it('then a cancel on the screen ends it CANCELLED CUSTOMER_CANCELLED', async () => {
     const uti = await start(1000);
     expect((await act({ action: 'cancel' })).status).toBe(200);
-    const status = (await getStatus(api, token, uti)).body;
+    const status = (await getStatus(t.app, t.token, uti)).body;
     expect(status).toMatchObject({ status: 'CANCELLED', statusReason: 'CUSTOMER_CANCELLED', transCancelled: true, transApproved: false });
     expect(t.ctx.engine.current).toEqual({ name: 'IDLE' });
   });
@@ -59,7 +47,7 @@ describe('When the simulator is in manual mode, a person at the screen drives th
     await act({ action: 'presentCard', card: 'mastercard-chip' });
     await untilStage(t.ctx, uti, 'AWAITING_PIN');
     expect((await act({ action: 'cancel' })).status).toBe(200);
-    expect((await getStatus(api, token, uti)).body).toMatchObject({ status: 'CANCELLED', statusReason: 'CUSTOMER_CANCELLED' });
+    expect((await getStatus(t.app, t.token, uti)).body).toMatchObject({ status: 'CANCELLED', statusReason: 'CUSTOMER_CANCELLED' });
   });
 
   describe('then every card follows the contactless CVM limit (50.00)', () => {
@@ -73,21 +61,21 @@ describe('When the simulator is in manual mode, a person at the screen drives th
       expect(await shown()).toMatchObject({ payment: { uti, prompt: 'ENTER_PIN', card: pan } });
       expect((await act({ action: 'enterPin', pin: '1234' })).status).toBe(200);
       await untilIdleAfter(t.ctx, uti);
-      expect((await getStatus(api, token, uti)).body).toMatchObject({ status, transactionSource: 'PICC', cardholderVerificationMethod: 'PIN' });
+      expect((await getStatus(t.app, t.token, uti)).body).toMatchObject({ status, transactionSource: 'PICC', cardholderVerificationMethod: 'PIN' });
     });
 
     it('when a contactless card is tapped for exactly 50.00, then no PIN is asked', async () => {
       const uti = await start(5000);
       await act({ action: 'presentCard', card: 'visa-contactless' });
       await untilIdleAfter(t.ctx, uti);
-      expect((await getStatus(api, token, uti)).body).toMatchObject({ status: 'APPROVED', transactionSource: 'PICC', cardholderVerificationMethod: 'NO_CVM' });
+      expect((await getStatus(t.app, t.token, uti)).body).toMatchObject({ status: 'APPROVED', transactionSource: 'PICC', cardholderVerificationMethod: 'NO_CVM' });
     });
 
     it('when the swiped card is used above the limit, then it is still signed for (the limit is for contactless)', async () => {
       const uti = await start(6000);
       await act({ action: 'presentCard', card: 'amex-swipe' });
       await untilIdleAfter(t.ctx, uti);
-      expect((await getStatus(api, token, uti)).body).toMatchObject({ status: 'APPROVED', transactionSource: 'MAG', cardholderVerificationMethod: 'SIGNATURE', signature: true });
+      expect((await getStatus(t.app, t.token, uti)).body).toMatchObject({ status: 'APPROVED', transactionSource: 'MAG', cardholderVerificationMethod: 'SIGNATURE', signature: true });
     });
   });
 
@@ -95,7 +83,7 @@ describe('When the simulator is in manual mode, a person at the screen drives th
     const uti = await start(1000);
     await act({ action: 'presentCard', card: 'visa-declined' });
     await untilIdleAfter(t.ctx, uti);
-    expect((await getStatus(api, token, uti)).body).toMatchObject({ status: 'DECLINED', transactionResponse: '05', primaryAccountNumber: '40**********0002' });
+    expect((await getStatus(t.app, t.token, uti)).body).toMatchObject({ status: 'DECLINED', transactionResponse: '05', primaryAccountNumber: '40**********0002' });
   });
 
   it('then the screen refuses a card, a PIN or a cancel when nothing waits for one', async () => {
@@ -108,6 +96,6 @@ describe('When the simulator is in manual mode, a person at the screen drives th
   it('then the payment waits for the card: nothing happens by itself', async () => {
     const uti = await start(1000);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect((await getStatus(api, token, uti)).body).toMatchObject({ status: 'IN_PROGRESS', stage: 'AWAITING_CARD' });
+    expect((await getStatus(t.app, t.token, uti)).body).toMatchObject({ status: 'IN_PROGRESS', stage: 'AWAITING_CARD' });
   });
 });

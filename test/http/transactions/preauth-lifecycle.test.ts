@@ -1,18 +1,11 @@
 import request from 'supertest';
-import { createApp } from '../../../src/app';
-import { pairPos, testContext } from '../../helpers/context';
-import { INSTANT_SIMULATOR_ENV, payAndWait, rowOf, TX_PATH } from '../../helpers/payments';
 import { BASE_PATH } from '../../../src/app';
+import { useApi } from '../../helpers/api';
+import { INSTANT_SIMULATOR_ENV, payAndWait, rowOf, TX_PATH } from '../../helpers/payments';
 
 describe('a pre-authorisation after its completion is voided, and after settlement', () => {
-  const t = testContext({ env: INSTANT_SIMULATOR_ENV });
-  const app = createApp(t.ctx);
-  let token: string;
-  beforeAll(async () => {
-    token = await pairPos(app, t.ctx);
-  });
-  afterAll(() => t.ctx.destroy());
-  const pay = (body: Record<string, unknown>) => payAndWait(app, t.ctx, token, body).then((r) => r.uti);
+  const t = useApi({ env: INSTANT_SIMULATOR_ENV, paired: true, perFile: true });
+  const pay = (body: Record<string, unknown>) => payAndWait(t.app, t.ctx, t.token, body).then((r) => r.uti);
 
   it('when the completion is voided, then the pre-auth can be completed again', async () => {
     const preauth = await pay({ transType: 'PREAUTH', amountTrans: 5000 });
@@ -27,11 +20,11 @@ describe('a pre-authorisation after its completion is voided, and after settleme
   it('when the batch has closed, then a pre-auth (a hold, no money moved) can still be released, but a sale cannot be voided', async () => {
     const preauth = await pay({ transType: 'PREAUTH', amountTrans: 3000 });
     const sale = await pay({ transType: 'SALE', amountTrans: 1000 });
-    await request(app).post(`${BASE_PATH}/settlement`).set('Authorization', token).expect(200);
+    await request(t.app).post(`${BASE_PATH}/settlement`).set('Authorization', t.token).expect(200);
     const release = await pay({ transType: 'REVERSAL', uti: preauth });
     expect(rowOf(t.ctx, release).status).toBe('APPROVED');
     expect(rowOf(t.ctx, preauth).voidedBy).toBe(release);
-    const refused = await request(app).post(TX_PATH).set('Authorization', token).send({ transType: 'REVERSAL', uti: sale });
+    const refused = await request(t.app).post(TX_PATH).set('Authorization', t.token).send({ transType: 'REVERSAL', uti: sale });
     expect(refused.body).toMatchObject({ status: 409, code: 'ALREADY_SETTLED' });
   });
 });

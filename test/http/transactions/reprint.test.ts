@@ -1,7 +1,6 @@
 import request from 'supertest';
-import type { Express } from 'express';
-import { BASE_PATH, createApp } from '../../../src/app';
-import { pairPos, testContext, type TestContext } from '../../helpers/context';
+import { BASE_PATH } from '../../../src/app';
+import { useApi } from '../../helpers/api';
 import { getStatus, MANUAL_SIMULATOR_ENV, simulatedPrinter, TX_PATH, untilIdleAfter } from '../../helpers/payments';
 import { expectProblem } from '../../helpers/problem';
 
@@ -9,19 +8,11 @@ const PRINT_PATH = `${BASE_PATH}/print`;
 const DUPLICATE = ['*** DUPLICATE ***', '4', 'C', 'B'];
 
 describe('POST /payntpos/1.0.0/print (reprint)', () => {
-  let t: TestContext;
-  let app: Express;
-  let token: string;
-  beforeEach(async () => {
-    t = testContext({ env: MANUAL_SIMULATOR_ENV });
-    app = createApp(t.ctx);
-    token = await pairPos(app, t.ctx);
-  });
-  afterEach(() => t.ctx.destroy());
+  const t = useApi({ env: MANUAL_SIMULATOR_ENV, paired: true });
 
   const jobs = () => simulatedPrinter(t.ctx).jobs;
   const startSale = async (amount: number): Promise<string> => {
-    const res = await request(app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', token).send({ transType: 'SALE', amountTrans: amount });
+    const res = await request(t.app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', t.token).send({ transType: 'SALE', amountTrans: amount });
     expect(res.status).toBe(200);
     return res.body.uti as string;
   };
@@ -32,7 +23,7 @@ describe('POST /payntpos/1.0.0/print (reprint)', () => {
     await untilIdleAfter(t.ctx, uti);
     return uti;
   };
-  const reprint = (query: Record<string, string>) => request(app).post(PRINT_PATH).query(query).set('Authorization', token);
+  const reprint = (query: Record<string, string>) => request(t.app).post(PRINT_PATH).query(query).set('Authorization', t.token);
 
   it.each([
     ['cardholder', 'cardholderReceipt'],
@@ -47,7 +38,7 @@ describe('POST /payntpos/1.0.0/print (reprint)', () => {
     const [job] = jobs();
     expect(job!.lines).toContainEqual(DUPLICATE);
     // Otherwise the very receipt the status carries.
-    const receipt = (await getStatus(app, token, uti)).body[field] as string[][];
+    const receipt = (await getStatus(t.app, t.token, uti)).body[field] as string[][];
     expect(job!.lines.filter((l) => l[0] !== DUPLICATE[0])).toEqual(receipt);
   });
 
@@ -72,19 +63,16 @@ describe('POST /payntpos/1.0.0/print (reprint)', () => {
 
   it('answers 409 NOTHING_TO_PRINT for a CANCELLED transaction', async () => {
     const uti = await startSale(1000);
-    await request(app).delete(TX_PATH).query({ uti }).set('Authorization', token).expect(200);
+    await request(t.app).delete(TX_PATH).query({ uti }).set('Authorization', t.token).expect(200);
     expectProblem(await reprint({ uti }), 409, 'NOTHING_TO_PRINT');
     expect(jobs()).toEqual([]);
   });
 
   it('answers 409 NOTHING_TO_PRINT for a TIMED_OUT transaction', async () => {
-    t.ctx.destroy();
-    t = testContext({ env: MANUAL_SIMULATOR_ENV, timings: { cardTimeoutMs: 1 } });
-    app = createApp(t.ctx);
-    token = await pairPos(app, t.ctx);
+    await t.rebuild({ env: MANUAL_SIMULATOR_ENV, timings: { cardTimeoutMs: 1 } });
     const uti = await startSale(1000);
     await untilIdleAfter(t.ctx, uti);
-    expect((await getStatus(app, token, uti)).body.status).toBe('TIMED_OUT');
+    expect((await getStatus(t.app, t.token, uti)).body.status).toBe('TIMED_OUT');
     expectProblem(await reprint({ uti, copy: 'merchant' }), 409, 'NOTHING_TO_PRINT');
     expect(jobs()).toEqual([]);
   });
@@ -105,7 +93,7 @@ describe('POST /payntpos/1.0.0/print (reprint)', () => {
 
   it('answers 401 without a token', async () => {
     const uti = await paidSale();
-    expectProblem(await request(app).post(PRINT_PATH).query({ uti }), 401, 'UNAUTHORIZED');
+    expectProblem(await request(t.app).post(PRINT_PATH).query({ uti }), 401, 'UNAUTHORIZED');
     expect(jobs()).toEqual([]);
   });
 });

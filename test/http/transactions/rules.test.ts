@@ -1,40 +1,35 @@
 import request from 'supertest';
-import { createApp } from '../../../src/app';
-import { TEST_TID, pairPos, pairTechnician, testContext, type TestContext } from '../../helpers/context';
+import { useApi, type Api } from '../../helpers/api';
+import { TEST_TID } from '../../helpers/context';
 import { dbSnapshot } from '../../helpers/db';
 import { expectProblem } from '../../helpers/problem';
 import { INSTANT_SIMULATOR_ENV, MANUAL_SIMULATOR_ENV, TX_PATH, getStatus, payAndWait, transactionCount } from '../../helpers/payments';
 
 describe('POST /payntpos/1.0.0/transaction: the rules checked before a UTI is given (SPEC §3)', () => {
-  let t: TestContext;
-  let app: ReturnType<typeof createApp>;
-  let token: string;
-  const make = async (env: NodeJS.ProcessEnv) => {
-    t = testContext({ env });
-    app = createApp(t.ctx);
-    token = await pairPos(app, t.ctx);
+  /** What the tests do with their fixture: post, pay, and send a request the rules refuse. */
+  const using = (t: Api) => {
+    const post = (body: Record<string, unknown>, query = '') => request(t.app).post(`${TX_PATH}${query}`).set('Authorization', t.token).send(body);
+    const pay = (body: Record<string, unknown>) => payAndWait(t.app, t.ctx, t.token, body);
+    /** Sends a request the rules refuse; checks the problem and that nothing was written. */
+    const refused = async (body: Record<string, unknown>, status: number, code: string, query = '') => {
+      const before = dbSnapshot(t.ctx.db);
+      const problem = expectProblem(await post(body, query), status, code);
+      expect(dbSnapshot(t.ctx.db)).toEqual(before);
+      return problem as unknown as Record<string, unknown>;
+    };
+    return { post, pay, refused };
   };
-  afterEach(() => t.ctx.destroy());
-  const post = (body: Record<string, unknown>, query = '') => request(app).post(`${TX_PATH}${query}`).set('Authorization', token).send(body);
-  const pay = (body: Record<string, unknown>) => payAndWait(app, t.ctx, token, body);
-
-  /** Sends a request the rules refuse; checks the problem and that nothing was written. */
-  async function refused(body: Record<string, unknown>, status: number, code: string, query = '') {
-    const before = dbSnapshot(t.ctx.db);
-    const problem = expectProblem(await post(body, query), status, code);
-    expect(dbSnapshot(t.ctx.db)).toEqual(before);
-    return problem as unknown as Record<string, unknown>;
-  }
 
   describe('with the simulator answering at once', () => {
-    beforeEach(() => make(INSTANT_SIMULATOR_ENV));
+    const t = useApi({ env: INSTANT_SIMULATOR_ENV, paired: true });
+    const { post, pay, refused } = using(t);
 
     it('answers 400 TID_MISMATCH for another terminal\'s tid, on POST and on GET, and accepts its own', async () => {
       await refused({ transType: 'SALE', amountTrans: 1000 }, 400, 'TID_MISMATCH', '?tid=87654321');
       const ok = await post({ transType: 'SALE', amountTrans: 1000 }, `?tid=${TEST_TID}&disablePrinting=true`);
       expect(ok.status).toBe(200);
-      expectProblem(await request(app).get(TX_PATH).query({ tid: '87654321', uti: ok.body.uti }).set('Authorization', token), 400, 'TID_MISMATCH');
-      expect((await request(app).get(TX_PATH).query({ tid: TEST_TID, uti: ok.body.uti }).set('Authorization', token)).status).toBeLessThan(300);
+      expectProblem(await request(t.app).get(TX_PATH).query({ tid: '87654321', uti: ok.body.uti }).set('Authorization', t.token), 400, 'TID_MISMATCH');
+      expect((await request(t.app).get(TX_PATH).query({ tid: TEST_TID, uti: ok.body.uti }).set('Authorization', t.token)).status).toBeLessThan(300);
     });
 
     it.each(['COMPLETION', 'REVERSAL'])('answers 404 ORIGINAL_NOT_FOUND for a %s of an unknown UTI', async (transType) => {
@@ -127,25 +122,26 @@ describe('POST /payntpos/1.0.0/transaction: the rules checked before a UTI is gi
     });
 
     it('answers 403 FORBIDDEN to a technician token and starts nothing', async () => {
-      const technician = await pairTechnician(app, t.ctx);
+      const technician = await t.pairTechnician();
       const before = dbSnapshot(t.ctx.db);
-      expectProblem(await request(app).post(TX_PATH).set('Authorization', technician).send({ transType: 'SALE', amountTrans: 1000 }), 403, 'FORBIDDEN');
+      expectProblem(await request(t.app).post(TX_PATH).set('Authorization', technician).send({ transType: 'SALE', amountTrans: 1000 }), 403, 'FORBIDDEN');
       expect(dbSnapshot(t.ctx.db)).toEqual(before);
     });
 
     it('answers 401 UNAUTHORIZED without a token or with a wrong one, and starts nothing', async () => {
       const before = dbSnapshot(t.ctx.db);
-      expectProblem(await request(app).post(TX_PATH).send({ transType: 'SALE', amountTrans: 1000 }), 401, 'UNAUTHORIZED');
-      expectProblem(await request(app).post(TX_PATH).set('Authorization', `${token}x`).send({ transType: 'SALE', amountTrans: 1000 }), 401, 'UNAUTHORIZED');
-      expectProblem(await getStatus(app, 'not-a-token', 'any-uti'), 401, 'UNAUTHORIZED');
+      expectProblem(await request(t.app).post(TX_PATH).send({ transType: 'SALE', amountTrans: 1000 }), 401, 'UNAUTHORIZED');
+      expectProblem(await request(t.app).post(TX_PATH).set('Authorization', `${t.token}x`).send({ transType: 'SALE', amountTrans: 1000 }), 401, 'UNAUTHORIZED');
+      expectProblem(await getStatus(t.app, 'not-a-token', 'any-uti'), 401, 'UNAUTHORIZED');
       expect(dbSnapshot(t.ctx.db)).toEqual(before);
     });
   });
 
   describe('while a payment waits for its card', () => {
+    const t = useApi({ env: MANUAL_SIMULATOR_ENV, paired: true });
+    const { post, refused } = using(t);
     let running: string;
     beforeEach(async () => {
-      await make(MANUAL_SIMULATOR_ENV);
       const res = await post({ transType: 'SALE', amountTrans: 1000, reference: 'order-1', uti: 'pos-0001' });
       expect(res.status).toBe(200);
       running = res.body.uti;
@@ -158,9 +154,9 @@ describe('POST /payntpos/1.0.0/transaction: the rules checked before a UTI is gi
     });
 
     it('answers TERMINAL_BUSY to another POS too', async () => {
-      const other = await pairPos(app, t.ctx, 'till-2');
+      const other = await t.pairPos('till-2');
       const before = dbSnapshot(t.ctx.db);
-      const res = await request(app).post(TX_PATH).set('Authorization', other).send({ transType: 'REFUND', amountTrans: 500 });
+      const res = await request(t.app).post(TX_PATH).set('Authorization', other).send({ transType: 'REFUND', amountTrans: 500 });
       expect(expectProblem(res, 409, 'TERMINAL_BUSY')).toMatchObject({ uti: running });
       expect(dbSnapshot(t.ctx.db)).toEqual(before);
     });
@@ -171,7 +167,7 @@ describe('POST /payntpos/1.0.0/transaction: the rules checked before a UTI is gi
       expect(again.status).toBe(200);
       expect(again.body).toEqual({ transType: 'SALE', amountTrans: 1000, uti: 'pos-0001' });
       expect(dbSnapshot(t.ctx.db)).toEqual(before);
-      expect((await getStatus(app, token, 'pos-0001')).status).toBe(202);
+      expect((await getStatus(t.app, t.token, 'pos-0001')).status).toBe(202);
     });
 
     it('answers a different body under that UTI with UTI_CONFLICT, before the busy check', async () => {

@@ -1,7 +1,6 @@
 import request from 'supertest';
-import type { Express } from 'express';
-import { BASE_PATH, createApp } from '../../../src/app';
-import { pairPos, pairTechnician, testContext, type TestContext } from '../../helpers/context';
+import { BASE_PATH } from '../../../src/app';
+import { useApi } from '../../helpers/api';
 import { MANUAL_SIMULATOR_ENV, TX_PATH, untilIdleAfter } from '../../helpers/payments';
 import { expectProblem } from '../../helpers/problem';
 
@@ -19,18 +18,10 @@ interface Listed {
 }
 
 describe('GET /payntpos/1.0.0/transactions (search)', () => {
-  let t: TestContext;
-  let app: Express;
-  let token: string;
-  beforeEach(async () => {
-    t = testContext({ env: MANUAL_SIMULATOR_ENV });
-    app = createApp(t.ctx);
-    token = await pairPos(app, t.ctx);
-  });
-  afterEach(() => t.ctx.destroy());
+  const t = useApi({ env: MANUAL_SIMULATOR_ENV, paired: true });
 
   const start = async (body: Record<string, unknown>): Promise<string> => {
-    const res = await request(app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', token).send(body);
+    const res = await request(t.app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', t.token).send(body);
     expect(res.status).toBe(200);
     return res.body.uti as string;
   };
@@ -42,7 +33,7 @@ describe('GET /payntpos/1.0.0/transactions (search)', () => {
     t.clock.advance(MINUTE_MS);
     return uti;
   };
-  const search = (query: Record<string, string> = {}) => request(app).get(SEARCH_PATH).query(query).set('Authorization', token);
+  const search = (query: Record<string, string> = {}) => request(t.app).get(SEARCH_PATH).query(query).set('Authorization', t.token);
   const utisOf = (res: request.Response) => (res.body.transactions as Listed[]).map((tx) => tx.uti);
 
   describe('with a few transactions of each kind, a minute apart', () => {
@@ -53,7 +44,7 @@ describe('GET /payntpos/1.0.0/transactions (search)', () => {
       declined = await pay({ transType: 'SALE', amountTrans: 1005, reference: 'order-2' });
       refund = await pay({ transType: 'REFUND', amountTrans: 500, reference: 'order-1' });
       cancelled = await start({ transType: 'SALE', amountTrans: 2000, reference: 'order-3' });
-      await request(app).delete(TX_PATH).query({ uti: cancelled }).set('Authorization', token).expect(200);
+      await request(t.app).delete(TX_PATH).query({ uti: cancelled }).set('Authorization', t.token).expect(200);
       t.clock.advance(MINUTE_MS);
       inProgress = await start({ transType: 'SALE', amountTrans: 3000 });
     });
@@ -156,8 +147,8 @@ describe('GET /payntpos/1.0.0/transactions (search)', () => {
     });
 
     it('answers 401 without a token and 403 to a technician', async () => {
-      expectProblem(await request(app).get(SEARCH_PATH), 401, 'UNAUTHORIZED');
-      expectProblem(await request(app).get(SEARCH_PATH).set('Authorization', await pairTechnician(app, t.ctx)), 403, 'FORBIDDEN');
+      expectProblem(await request(t.app).get(SEARCH_PATH), 401, 'UNAUTHORIZED');
+      expectProblem(await request(t.app).get(SEARCH_PATH).set('Authorization', await t.pairTechnician()), 403, 'FORBIDDEN');
     });
   });
 

@@ -1,6 +1,7 @@
 import request from 'supertest';
-import { BASE_PATH, createApp } from '../../../src/app';
-import { pairPos, testContext, type TestContext } from '../../helpers/context';
+import { BASE_PATH } from '../../../src/app';
+import { useApi } from '../../helpers/api';
+import { bodyOf, type Acknowledgement } from '../../helpers/bodies';
 import { dbSnapshot } from '../../helpers/db';
 import { expectProblem } from '../../helpers/problem';
 import { MANUAL_SIMULATOR_ENV, TX_PATH, getStatus } from '../../helpers/payments';
@@ -9,21 +10,15 @@ import { MANUAL_SIMULATOR_ENV, TX_PATH, getStatus } from '../../helpers/payments
 // refused at the database layer (`PRAGMA query_only`, SQLITE_READONLY), a storage failure like a full disk.
 
 describe('When the database refuses writes', () => {
-  let t: TestContext;
-  let app: ReturnType<typeof createApp>;
-  let token: string;
+  const t = useApi({ env: MANUAL_SIMULATOR_ENV, paired: true });
   let uti: string;
   beforeEach(async () => {
-    t = testContext({ env: MANUAL_SIMULATOR_ENV });
-    app = createApp(t.ctx);
-    token = await pairPos(app, t.ctx);
-    uti = (await request(app).post(TX_PATH).set('Authorization', token).send({ transType: 'SALE', amountTrans: 1000 })).body.uti;
+    uti = bodyOf<Acknowledgement>(await request(t.app).post(TX_PATH).set('Authorization', t.token).send({ transType: 'SALE', amountTrans: 1000 })).uti;
     t.ctx.engine.cancel(uti, 'POS_CANCELLED');
     t.ctx.db.pragma('query_only = ON');
   });
-  afterEach(() => t.ctx.destroy());
 
-  const post = (body: Record<string, unknown> = { transType: 'SALE', amountTrans: 1000 }) => request(app).post(TX_PATH).set('Authorization', token).send(body);
+  const post = (body: Record<string, unknown> = { transType: 'SALE', amountTrans: 1000 }) => request(t.app).post(TX_PATH).set('Authorization', t.token).send(body);
 
   it('then POST /transaction answers 503 STORAGE_UNAVAILABLE, gives no UTI and writes nothing', async () => {
     const before = dbSnapshot(t.ctx.db);
@@ -37,9 +32,9 @@ describe('When the database refuses writes', () => {
   });
 
   it('then reads go on working', async () => {
-    expect((await getStatus(app, token, uti)).body).toMatchObject({ uti, status: 'CANCELLED' });
-    expect((await request(app).get(`${BASE_PATH}/transactions`).set('Authorization', token)).status).toBe(200);
-    expect((await request(app).get(`${BASE_PATH}/settlement`).set('Authorization', token)).status).toBe(200);
+    expect((await getStatus(t.app, t.token, uti)).body).toMatchObject({ uti, status: 'CANCELLED' });
+    expect((await request(t.app).get(`${BASE_PATH}/transactions`).set('Authorization', t.token)).status).toBe(200);
+    expect((await request(t.app).get(`${BASE_PATH}/settlement`).set('Authorization', t.token)).status).toBe(200);
   });
 
   it('then it takes payments again by itself once writes work again', async () => {
@@ -47,6 +42,6 @@ describe('When the database refuses writes', () => {
     t.ctx.db.pragma('query_only = OFF');
     const res = await post();
     expect(res.status).toBe(200);
-    expect((await getStatus(app, token, res.body.uti)).body).toMatchObject({ status: 'IN_PROGRESS', stage: 'AWAITING_CARD' });
+    expect((await getStatus(t.app, t.token, res.body.uti)).body).toMatchObject({ status: 'IN_PROGRESS', stage: 'AWAITING_CARD' });
   });
 });

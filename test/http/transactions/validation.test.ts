@@ -1,6 +1,5 @@
 import request from 'supertest';
-import { createApp } from '../../../src/app';
-import { pairPos, testContext, type TestContext } from '../../helpers/context';
+import { useApi } from '../../helpers/api';
 import { dbSnapshot } from '../../helpers/db';
 import { expectProblem } from '../../helpers/problem';
 import { INSTANT_SIMULATOR_ENV, TX_PATH } from '../../helpers/payments';
@@ -8,20 +7,12 @@ import { INSTANT_SIMULATOR_ENV, TX_PATH } from '../../helpers/payments';
 const SALE = { transType: 'SALE', amountTrans: 1000 };
 
 describe('POST /payntpos/1.0.0/transaction with a bad request', () => {
-  let t: TestContext;
-  let app: ReturnType<typeof createApp>;
-  let token: string;
-  beforeAll(async () => {
-    t = testContext({ env: INSTANT_SIMULATOR_ENV });
-    app = createApp(t.ctx);
-    token = await pairPos(app, t.ctx);
-  });
-  afterAll(() => t.ctx.destroy());
+  const t = useApi({ env: INSTANT_SIMULATOR_ENV, paired: true, perFile: true });
 
   /** Each answers 400 VALIDATION_FAILED naming the field, writes nothing and starts nothing. */
   async function rejected(query: string, body: unknown, field: string) {
     const before = dbSnapshot(t.ctx.db);
-    const res = await request(app).post(`${TX_PATH}${query}`).set('Authorization', token).set('Content-Type', 'application/json').send(JSON.stringify(body));
+    const res = await request(t.app).post(`${TX_PATH}${query}`).set('Authorization', t.token).set('Content-Type', 'application/json').send(JSON.stringify(body));
     const problem = expectProblem(res, 400, 'VALIDATION_FAILED');
     expect(problem.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, message: expect.any(String) })]));
     expect(dbSnapshot(t.ctx.db)).toEqual(before);
@@ -72,7 +63,7 @@ describe('POST /payntpos/1.0.0/transaction with a bad request', () => {
   });
 
   it('names every bad field at once', async () => {
-    const res = await request(app).post(TX_PATH).set('Authorization', token).send({ transType: 'SALE', amountTrans: -5, reference: 'bad ref', extra: 1 });
+    const res = await request(t.app).post(TX_PATH).set('Authorization', t.token).send({ transType: 'SALE', amountTrans: -5, reference: 'bad ref', extra: 1 });
     const fields = expectProblem(res, 400, 'VALIDATION_FAILED').errors!.map((e) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['amountTrans', 'reference', 'extra']));
   });
@@ -83,7 +74,7 @@ describe('POST /payntpos/1.0.0/transaction with a bad request', () => {
   ])('answers %s with a problem and writes nothing', async (_name, text, status, code) => {
     const before = dbSnapshot(t.ctx.db);
     const contentType = code === 'MALFORMED_JSON' ? 'application/json' : 'application/x-www-form-urlencoded';
-    expectProblem(await request(app).post(TX_PATH).set('Authorization', token).set('Content-Type', contentType).send(text), status, code);
+    expectProblem(await request(t.app).post(TX_PATH).set('Authorization', t.token).set('Content-Type', contentType).send(text), status, code);
     expect(dbSnapshot(t.ctx.db)).toEqual(before);
   });
 
@@ -93,7 +84,7 @@ describe('POST /payntpos/1.0.0/transaction with a bad request', () => {
       ['a uti of 65 characters', { uti: 'u'.repeat(65) }],
       ['a uti with bad characters', { uti: 'a b' }],
     ])('answers 400 naming uti for %s', async (_name, query) => {
-      const problem = expectProblem(await request(app).get(TX_PATH).query(query).set('Authorization', token), 400, 'VALIDATION_FAILED');
+      const problem = expectProblem(await request(t.app).get(TX_PATH).query(query).set('Authorization', t.token), 400, 'VALIDATION_FAILED');
       expect(problem.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'uti' })]));
     });
   });

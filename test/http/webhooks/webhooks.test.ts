@@ -1,9 +1,8 @@
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
-import type { Express } from 'express';
-import { BASE_PATH, createApp } from '../../../src/app';
+import { BASE_PATH } from '../../../src/app';
 import { verify } from '../../../src/webhooks/signature';
-import { pairPos, testContext, type TestContext } from '../../helpers/context';
+import { useApi } from '../../helpers/api';
 import { getStatus, INSTANT_SIMULATOR_ENV, payAndWait } from '../../helpers/payments';
 import { expectProblem } from '../../helpers/problem';
 import { WebhookReceiver, type ReceivedHook } from '../../helpers/webhook-receiver';
@@ -11,29 +10,23 @@ import { WebhookReceiver, type ReceivedHook } from '../../helpers/webhook-receiv
 const FIRST_RETRY_MS = 5_000;
 
 describe('webhooks to a real local HTTP receiver', () => {
-  let t: TestContext;
-  let app: Express;
+  const t = useApi({ env: INSTANT_SIMULATOR_ENV });
   let receiver: WebhookReceiver;
   beforeEach(async () => {
     receiver = new WebhookReceiver();
     await receiver.start();
-    t = testContext({ env: INSTANT_SIMULATOR_ENV });
-    app = createApp(t.ctx);
   });
-  afterEach(async () => {
-    t.ctx.destroy();
-    await receiver.stop();
-  });
+  afterEach(() => receiver.stop());
 
   const pairWithCallback = async (registerId = 'till-1') => {
     const { code } = t.ctx.pairing.openWindow();
-    const res = await request(app).get(`${BASE_PATH}/pair`).query({ pairingCode: code, registerId, callbackUrl: receiver.url });
+    const res = await request(t.app).get(`${BASE_PATH}/pair`).query({ pairingCode: code, registerId, callbackUrl: receiver.url });
     expect(res.status).toBe(200);
     return res.body as { authToken: string; webhookSecret: string };
   };
   /** Pays and waits until the outbox has been sent (or has failed this attempt). */
   const pay = async (token: string, amount: number) => {
-    const { uti } = await payAndWait(app, t.ctx, token, { transType: 'SALE', amountTrans: amount });
+    const { uti } = await payAndWait(t.app, t.ctx, token, { transType: 'SALE', amountTrans: amount });
     await t.ctx.webhooks.idle();
     return uti;
   };
@@ -50,15 +43,15 @@ describe('webhooks to a real local HTTP receiver', () => {
     const { webhookSecret } = await pairWithCallback();
     expect(webhookSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const { code } = t.ctx.pairing.openWindow();
-    const plain = await request(app).get(`${BASE_PATH}/pair`).query({ pairingCode: code, registerId: 'till-2' });
+    const plain = await request(t.app).get(`${BASE_PATH}/pair`).query({ pairingCode: code, registerId: 'till-2' });
     expect(plain.status).toBe(200);
     expect(plain.body).not.toHaveProperty('webhookSecret');
   });
 
   it('answers 400 for a callbackUrl that is not http(s), and for a technician with a callbackUrl', async () => {
-    const bad = await request(app).get(`${BASE_PATH}/pair`).query({ pairingCode: t.ctx.pairing.openWindow().code, callbackUrl: 'ftp://pos.example/hook' });
+    const bad = await request(t.app).get(`${BASE_PATH}/pair`).query({ pairingCode: t.ctx.pairing.openWindow().code, callbackUrl: 'ftp://pos.example/hook' });
     expect(expectProblem(bad, 400, 'VALIDATION_FAILED').errors!.map((e) => e.field)).toEqual(['callbackUrl']);
-    const tech = await request(app).get(`${BASE_PATH}/pair`).query({ pairingCode: t.ctx.pairing.openWindow().code, role: 'technician', callbackUrl: receiver.url });
+    const tech = await request(t.app).get(`${BASE_PATH}/pair`).query({ pairingCode: t.ctx.pairing.openWindow().code, role: 'technician', callbackUrl: receiver.url });
     expect(expectProblem(tech, 400, 'VALIDATION_FAILED').errors!.map((e) => e.field)).toEqual(['callbackUrl']);
   });
 
@@ -70,7 +63,7 @@ describe('webhooks to a real local HTTP receiver', () => {
 
     expect(receiver.received).toHaveLength(4);
     for (const [i, hook] of receiver.received.entries()) {
-      const status = await getStatus(app, authToken, utis[i]!);
+      const status = await getStatus(t.app, authToken, utis[i]!);
       expect(JSON.parse(hook.body)).toEqual(status.body);
       expect(hook.headers['content-type']).toBe('application/json');
       expect(hook.headers['x-eposd-event']).toBe('transaction.final');
@@ -97,7 +90,7 @@ describe('webhooks to a real local HTTP receiver', () => {
 
   it("sends only to the register's own callback: a register paired without one gets nothing", async () => {
     await pairWithCallback('till-1');
-    const other = await pairPos(app, t.ctx, 'till-2');
+    const other = await t.pairPos('till-2');
     await pay(other, 1000);
     expect(receiver.received).toEqual([]);
   });
