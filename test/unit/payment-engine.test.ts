@@ -1,4 +1,4 @@
-import { testContext, type TestContext } from '../helpers/context';
+import { useApi } from '../helpers/api';
 import { committedStates, recordTransitions, rowOf, simulatedHost, simulatedPrinter } from '../helpers/payments';
 
 // The engine driven by the real simulators with the default delays of SPEC §4 (card after 2000 ms,
@@ -16,15 +16,9 @@ const VISA = '47**********0010';
 const MASTERCARD = '54**********0434';
 
 describe('the payment engine in auto mode, for each test amount of SPEC §4', () => {
-  let t: TestContext;
-  beforeEach(() => {
-    jest.useFakeTimers();
-    t = testContext();
-  });
-  afterEach(() => {
-    t.ctx.destroy();
-    jest.useRealTimers();
-  });
+  beforeEach(() => jest.useFakeTimers());
+  const t = useApi();
+  afterEach(() => jest.useRealTimers());
 
   const sale = (amount: number, disablePrinting = false) =>
     t.ctx.transactions.start({ transType: 'SALE', amountTrans: amount }, 'till-1', disablePrinting).uti;
