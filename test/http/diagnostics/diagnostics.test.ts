@@ -11,18 +11,17 @@ import { TEST_CARD_IDS, TEST_CARDS, cvmFor, type TestCardId } from '../../../src
 import { silentLogger } from '../../../src/shared/logger';
 import { VERSION } from '../../../src/shared/version';
 import { useApi } from '../../helpers/api';
+import { bodyOf, type DiagnosticsReport, type PairingAnswer, type SelfTest } from '../../helpers/bodies';
 import { TEST_ADDRESS, TEST_FINGERPRINT, TEST_TID } from '../../helpers/context';
-import { MANUAL_SIMULATOR_ENV, TX_PATH, untilIdleAfter, untilStage } from '../../helpers/payments';
+import { MANUAL_SIMULATOR_ENV, startPayment, TX_PATH, untilIdleAfter, untilStage } from '../../helpers/payments';
 import { expectProblem } from '../../helpers/problem';
 import { leaksIn, luhnValid, SIMULATOR_PANS } from '../../helpers/secrets';
+import { expectAny } from '../../helpers/matchers';
 
 const DIAGNOSTICS = `${BASE_PATH}/diagnostics`;
 const SELF_TEST = `${BASE_PATH}/diagnostics/self-test`;
 const NOT_AFTER = new Date('2035-04-28T00:00:00.000Z');
-const delivered = (async () => new Response(null, { status: 204 })) as typeof fetch;
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Report = Record<string, any>;
+const delivered = (() => Promise.resolve(new Response(null, { status: 204 }))) as typeof fetch;
 
 describe('GET /payntpos/1.0.0/diagnostics', () => {
   let dir: string;
@@ -38,16 +37,12 @@ describe('GET /payntpos/1.0.0/diagnostics', () => {
     pos = await t.pairPos();
   });
 
-  const diagnostics = async (): Promise<Report> => {
+  const diagnostics = async (): Promise<DiagnosticsReport> => {
     const res = await request(t.app).get(DIAGNOSTICS).set('Authorization', tech);
     expect(res.status).toBe(200);
-    return res.body as Report;
+    return bodyOf<DiagnosticsReport>(res);
   };
-  const start = async (amount: number, token = pos): Promise<string> => {
-    const res = await request(t.app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', token).send({ transType: 'SALE', amountTrans: amount });
-    expect(res.status).toBe(200);
-    return (res.body as { uti: string }).uti;
-  };
+  const start = (amount: number, token = pos) => startPayment(t.app, token, { transType: 'SALE', amountTrans: amount });
   /** A payment as a person at the terminal makes it: the card presented and the PIN typed on the screen. */
   const payWith = async (card: TestCardId, amount: number, token = pos): Promise<string> => {
     const uti = await start(amount, token);
@@ -63,10 +58,10 @@ describe('GET /payntpos/1.0.0/diagnostics', () => {
   it('reports identity, version, uptime and clock', async () => {
     t.clock.advance(90_000);
     const report = await diagnostics();
-    expect(report.identity).toEqual({ tid: TEST_TID, mid: '000000000000001', serialNumber: 'EPD000000001', merchantName: expect.any(String), currency: 'EUR' });
+    expect(report.identity).toEqual({ tid: TEST_TID, mid: '000000000000001', serialNumber: 'EPD000000001', merchantName: expectAny(String), currency: 'EUR' });
     expect(report.version).toBe(VERSION);
     expect(report.uptimeSeconds).toBe(90);
-    expect(report.clock).toEqual({ now: t.clock.now().toISOString(), timeZone: expect.any(String), utcOffsetMinutes: expect.any(Number) });
+    expect(report.clock).toEqual({ now: t.clock.now().toISOString(), timeZone: expectAny(String), utcOffsetMinutes: expectAny(Number) });
   });
 
   it('reports the network addresses and ports, and the certificate fingerprint and expiry', async () => {
@@ -77,7 +72,7 @@ describe('GET /payntpos/1.0.0/diagnostics', () => {
 
   it('reports the database file and WAL sizes, the schema version and a quick_check of ok', async () => {
     const report = await diagnostics();
-    expect(report.database).toEqual({ sizeBytes: expect.any(Number), walBytes: expect.any(Number), schemaVersion: MIGRATIONS.length, quickCheck: 'ok' });
+    expect(report.database).toEqual({ sizeBytes: expectAny(Number), walBytes: expectAny(Number), schemaVersion: MIGRATIONS.length, quickCheck: 'ok' });
     expect(report.database.sizeBytes).toBeGreaterThan(0);
     // Pairing wrote to the WAL and nothing has checkpointed it yet.
     expect(report.database.walBytes).toBeGreaterThan(0);
@@ -97,7 +92,7 @@ describe('GET /payntpos/1.0.0/diagnostics', () => {
     const uti = await start(4200);
     const report = await diagnostics();
     expect(report.reader).toEqual({ kind: 'simulator', mode: 'manual', state: 'AWAITING_CARD', lastError: null });
-    expect(report.printer).toEqual({ status: 'OK', lastError: null, printed: expect.any(Number) });
+    expect(report.printer).toEqual({ status: 'OK', lastError: null, printed: expectAny(Number) });
     expect(report.currentTransaction).toEqual({ uti, transType: 'SALE', amount: 4200, state: 'AWAITING_CARD' });
     expect(report.transactions).toEqual({ APPROVED: 1, IN_PROGRESS: 1 });
   });
@@ -122,16 +117,16 @@ describe('GET /payntpos/1.0.0/diagnostics', () => {
     expect(report.registers).toHaveLength(2);
     expect(report.registers).toEqual(
       expect.arrayContaining([
-        { registerId: 'tech-1', registerName: 'tech-1', role: 'technician', pairedAt: expect.any(String), expiresAt: expect.any(String), revokedAt: null, webhook: false },
-        { registerId: 'till-1', registerName: 'till-1', role: 'pos', pairedAt: expect.any(String), expiresAt: null, revokedAt: null, webhook: false },
+        { registerId: 'tech-1', registerName: 'tech-1', role: 'technician', pairedAt: expectAny(String), expiresAt: expectAny(String), revokedAt: null, webhook: false },
+        { registerId: 'till-1', registerName: 'till-1', role: 'pos', pairedAt: expectAny(String), expiresAt: null, revokedAt: null, webhook: false },
       ]),
     );
-    for (const r of report.registers as Report[]) expect(Object.keys(r).filter((k) => /token|hash|secret|selector/i.test(k))).toEqual([]);
+    for (const r of report.registers) expect(Object.keys(r).filter((k) => /token|hash|secret|selector/i.test(k))).toEqual([]);
   });
 
   it('reports memory and event-loop lag', async () => {
     const { process: p } = await diagnostics();
-    expect(p).toEqual({ rssBytes: expect.any(Number), heapUsedBytes: expect.any(Number), eventLoopLagMs: expect.any(Number) });
+    expect(p).toEqual({ rssBytes: expectAny(Number), heapUsedBytes: expectAny(Number), eventLoopLagMs: expectAny(Number) });
     expect(p.rssBytes).toBeGreaterThan(p.heapUsedBytes);
     expect(p.eventLoopLagMs).toBeGreaterThanOrEqual(0);
   });
@@ -148,10 +143,10 @@ describe('GET /payntpos/1.0.0/diagnostics', () => {
     t.clock.advance(1000);
     const { audit } = await diagnostics();
     expect(audit).toHaveLength(AUDIT_ENTRIES_SHOWN);
-    const times = (audit as { at: string }[]).map((e) => Date.parse(e.at));
+    const times = audit.map((e) => Date.parse(e.at));
     expect(times).toEqual([...times].sort((a, b) => b - a));
-    expect(audit[0]).toEqual({ at: new Date(t.clock.now().getTime() - 1000).toISOString(), actor: 'tech-1', role: 'technician', origin: expect.any(String), event: 'diagnostics.read', outcome: 'OK', uti: null });
-    expect(audit.map((e: { event: string }) => e.event)).toEqual(expect.arrayContaining(['transaction.start', 'transaction.awaiting_pin', 'auth.failed']));
+    expect(audit[0]).toEqual({ at: new Date(t.clock.now().getTime() - 1000).toISOString(), actor: 'tech-1', role: 'technician', origin: expectAny(String), event: 'diagnostics.read', outcome: 'OK', uti: null });
+    expect(audit.map((e) => e.event)).toEqual(expect.arrayContaining(['transaction.start', 'transaction.awaiting_pin', 'auth.failed']));
   });
 
   it('never contains a token, a token hash, a webhook secret or a card number, after payments with every test card', async () => {
@@ -161,21 +156,21 @@ describe('GET /payntpos/1.0.0/diagnostics', () => {
       .get(`${BASE_PATH}/pair`)
       .query({ pairingCode: t.ctx.pairing.openWindow().code, registerId: 'till-2', callbackUrl: 'https://pos.example/eposd-webhook' });
     expect(hooked.status).toBe(200);
-    const webhookSecret = (hooked.body as { webhookSecret: string }).webhookSecret;
-    tokens.push((hooked.body as { authToken: string }).authToken);
+    const { authToken: hookedToken, webhookSecret } = bodyOf<PairingAnswer>(hooked);
+    tokens.push(hookedToken);
     const revoked = await t.pairPos('till-3');
     tokens.push(revoked, await t.pairPos('till-3'));
-    for (const card of TEST_CARD_IDS) await payWith(card, 7500, (hooked.body as { authToken: string }).authToken);
+    for (const card of TEST_CARD_IDS) await payWith(card, 7500, hookedToken);
     for (const card of TEST_CARD_IDS) await payWith(card, 1000);
     await t.ctx.webhooks.idle();
     const inProgress = await start(4200);
 
     const report = await diagnostics();
     const text = JSON.stringify(report);
-    expect(leaksIn(text, { tokens, webhookSecrets: [webhookSecret] })).toEqual([]);
+    expect(leaksIn(text, { tokens, webhookSecrets: [webhookSecret!] })).toEqual([]);
     expect(text).not.toContain('"type":"Buffer"');
     // Not an empty report that trivially passes: the payments and the registers are in it.
-    expect(report.currentTransaction.uti).toBe(inProgress);
+    expect(report.currentTransaction?.uti).toBe(inProgress);
     expect(report.registers).toHaveLength(4);
     expect(report.webhooks).toEqual({ pending: 0, delivered: TEST_CARD_IDS.length, failed: 0 });
   });
@@ -190,9 +185,9 @@ describe('POST /payntpos/1.0.0/diagnostics/self-test', () => {
     expect(res.body).toEqual({
       ok: true,
       checks: [
-        { name: 'database', ok: true, ms: expect.any(Number), detail: 'integrity_check ok' },
-        { name: 'reader', ok: true, ms: expect.any(Number), detail: 'simulator answered' },
-        { name: 'printer', ok: true, ms: expect.any(Number), detail: 'printer answered' },
+        { name: 'database', ok: true, ms: expectAny(Number), detail: 'integrity_check ok' },
+        { name: 'reader', ok: true, ms: expectAny(Number), detail: 'simulator answered' },
+        { name: 'printer', ok: true, ms: expectAny(Number), detail: 'printer answered' },
       ],
     });
   });
@@ -205,13 +200,14 @@ describe('POST /payntpos/1.0.0/diagnostics/self-test', () => {
     const res = await request(t.app).post(SELF_TEST).set('Authorization', tech);
     // The self-test ran and has a result to report: the answer is the result, not an HTTP failure.
     expect(res.status).toBe(200);
-    expect(res.body.ok).toBe(false);
-    expect(res.body.checks.map((c: { name: string; ok: boolean }) => [c.name, c.ok])).toEqual([
+    const { ok, checks } = bodyOf<SelfTest>(res);
+    expect(ok).toBe(false);
+    expect(checks.map((c) => [c.name, c.ok])).toEqual([
       ['database', true],
       ['reader', false],
       ['printer', true],
     ]);
-    const report = (await request(t.app).get(DIAGNOSTICS).set('Authorization', tech)).body as Report;
+    const report = bodyOf<DiagnosticsReport>(await request(t.app).get(DIAGNOSTICS).set('Authorization', tech));
     expect(report.reader.lastError).toBe('reader did not answer');
   });
 

@@ -2,6 +2,8 @@ import request from 'supertest';
 import { BASE_PATH } from '../../../src/app';
 import { useApi } from '../../helpers/api';
 import { TEST_FINGERPRINT, TEST_TID } from '../../helpers/context';
+import { stringMatching } from '../../helpers/matchers';
+import { bodyOf, type PairingAnswer } from '../../helpers/bodies';
 
 const PAIR = `${BASE_PATH}/pair`;
 
@@ -17,7 +19,7 @@ describe('GET and POST /payntpos/1.0.0/pair', () => {
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.body).toEqual({
-      authToken: expect.stringMatching(/^[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/),
+      authToken: stringMatching(/^[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/),
       registerId: 'till-1',
       tid: TEST_TID,
       serialNumber: 'EPD000000001',
@@ -38,7 +40,7 @@ describe('GET and POST /payntpos/1.0.0/pair', () => {
     const { code } = t.ctx.pairing.openWindow();
     const res = await request(t.app).get(PAIR).query({ pairingCode: code, role: 'technician' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ role: 'technician', registerId: expect.stringMatching(/^tech-/), expiresAt: '2025-04-28T17:27:25.000Z' });
+    expect(res.body).toMatchObject({ role: 'technician', registerId: stringMatching(/^tech-/), expiresAt: '2025-04-28T17:27:25.000Z' });
   });
 
   it('When pairing succeeds, then the screen showed the code and then leaves the pairing screen', async () => {
@@ -54,7 +56,7 @@ describe('GET and POST /payntpos/1.0.0/pair', () => {
 
   it('When the token is used with DELETE /pair, then the register is unpaired and the token no longer works', async () => {
     const { code } = t.ctx.pairing.openWindow();
-    const { authToken } = (await request(t.app).get(PAIR).query({ pairingCode: code, registerId: 'till-1' })).body as { authToken: string };
+    const { authToken } = bodyOf<PairingAnswer>(await request(t.app).get(PAIR).query({ pairingCode: code, registerId: 'till-1' }));
     const res = await request(t.app).delete(PAIR).set('Authorization', authToken);
     expect(res.status).toBe(204);
     expect(res.text).toBe('');
@@ -63,8 +65,8 @@ describe('GET and POST /payntpos/1.0.0/pair', () => {
   });
 
   it('When the same register pairs again, then its old token is refused and the new one accepted', async () => {
-    const first = (await request(t.app).get(PAIR).query({ pairingCode: t.ctx.pairing.openWindow().code, registerId: 'till-1' })).body.authToken as string;
-    const second = (await request(t.app).get(PAIR).query({ pairingCode: t.ctx.pairing.openWindow().code, registerId: 'till-1' })).body.authToken as string;
+    const first = bodyOf<PairingAnswer>(await request(t.app).get(PAIR).query({ pairingCode: t.ctx.pairing.openWindow().code, registerId: 'till-1' })).authToken;
+    const second = bodyOf<PairingAnswer>(await request(t.app).get(PAIR).query({ pairingCode: t.ctx.pairing.openWindow().code, registerId: 'till-1' })).authToken;
     expect((await request(t.app).delete(PAIR).set('Authorization', first)).status).toBe(401);
     expect((await request(t.app).delete(PAIR).set('Authorization', `Bearer ${second}`)).status).toBe(204);
   });

@@ -5,6 +5,7 @@ import { bodyOf, type ScreenState } from '../../helpers/bodies';
 import { TEST_ADDRESS, TEST_FINGERPRINT, TEST_TID } from '../../helpers/context';
 import { dbSnapshot } from '../../helpers/db';
 import { expectProblem } from '../../helpers/problem';
+import { stringMatching } from '../../helpers/matchers';
 
 describe('the screen channel', () => {
   const t = useApi();
@@ -29,7 +30,7 @@ describe('the screen channel', () => {
     it('opens a pairing window on openPairing, answers the new state and writes a [screen] line', async () => {
       const res = await request(t.screen).post('/screen/actions').send({ action: 'openPairing' });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ screen: 'pairing', pairingCode: expect.stringMatching(/^\d{6}$/) });
+      expect(res.body).toMatchObject({ screen: 'pairing', pairingCode: stringMatching(/^\d{6}$/) });
       expect(t.screenLines).toEqual([`[screen] pairing: code ${bodyOf<ScreenState>(res).pairingCode} valid until 2025-04-28T09:37:25.000Z, fingerprint ${TEST_FINGERPRINT}`]);
     });
 

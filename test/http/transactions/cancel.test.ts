@@ -1,18 +1,15 @@
 import request from 'supertest';
 import { useApi } from '../../helpers/api';
 import { HeldHost } from '../../helpers/held-host';
-import { committedStates, getStatus, MANUAL_SIMULATOR_ENV, rowOf, TX_PATH, untilIdleAfter, untilStage } from '../../helpers/payments';
+import { committedStates, getStatus, MANUAL_SIMULATOR_ENV, rowOf, TX_PATH, untilIdleAfter, untilStage, startPayment } from '../../helpers/payments';
 import { expectProblem } from '../../helpers/problem';
+import { bodyOf, type FinalStatus } from '../../helpers/bodies';
 
 describe('DELETE /payntpos/1.0.0/transaction (cancel)', () => {
   let host: HeldHost;
   const t = useApi(() => ({ env: MANUAL_SIMULATOR_ENV, host: (host = new HeldHost()), paired: true }));
 
-  const startSale = async (amount = 1000, auth = t.token): Promise<string> => {
-    const res = await request(t.app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', auth).send({ transType: 'SALE', amountTrans: amount });
-    expect(res.status).toBe(200);
-    return res.body.uti as string;
-  };
+  const startSale = (amount = 1000, auth = t.token) => startPayment(t.app, auth, { transType: 'SALE', amountTrans: amount });
   const cancel = (uti: string, auth = t.token) => request(t.app).delete(TX_PATH).query({ uti }).set('Authorization', auth);
 
   const expectCancelled = async (uti: string, res: request.Response) => {
@@ -56,7 +53,7 @@ describe('DELETE /payntpos/1.0.0/transaction (cancel)', () => {
   it('answers 409 CANNOT_CANCEL for a transaction that is already final, and changes nothing', async () => {
     const uti = await startSale();
     await cancel(uti).expect(200);
-    const before = (await getStatus(t.app, t.token, uti)).body;
+    const before = bodyOf<FinalStatus>(await getStatus(t.app, t.token, uti));
     const body = expectProblem(await cancel(uti), 409, 'CANNOT_CANCEL');
     expect(body).toMatchObject({ uti, transactionStatus: 'CANCELLED' });
     expect((await getStatus(t.app, t.token, uti)).body).toEqual(before);

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { BASE_PATH } from '../../../src/app';
 import { REPLAY_WINDOW, type FeedEvent } from '../../../src/transactions/event-feed';
 import { useApi } from '../../helpers/api';
-import { MANUAL_SIMULATOR_ENV, rowOf, TX_PATH, untilIdleAfter, untilStage } from '../../helpers/payments';
+import { MANUAL_SIMULATOR_ENV, rowOf, TX_PATH, untilIdleAfter, untilStage, startPayment } from '../../helpers/payments';
 import { expectProblem } from '../../helpers/problem';
 import { openSse, type SseClient, type SseFrame } from '../../helpers/sse';
 import { until } from '../../helpers/until';
@@ -22,11 +22,7 @@ describe('GET /payntpos/1.0.0/events (Server-Sent Events)', () => {
     stream.close();
     await until('the server to see the client go', () => t.ctx.feed.listenerCount('event') === 0);
   };
-  const startSale = async (amount: number): Promise<string> => {
-    const res = await request(t.app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', t.token).send({ transType: 'SALE', amountTrans: amount, reference: 'events-1' });
-    expect(res.status).toBe(200);
-    return res.body.uti as string;
-  };
+  const startSale = (amount: number) => startPayment(t.app, t.token, { transType: 'SALE', amountTrans: amount, reference: 'events-1' });
   const present = (card: 'visa-contactless' | 'mastercard-chip') => t.ctx.simulator!.presentCard(card);
   /** The ids of every committed transition, in order: what a client that missed nothing has seen. */
   const committedIds = (): string[] => (t.ctx.db.prepare('SELECT id FROM transaction_events ORDER BY id').pluck().all() as number[]).map(String);

@@ -1,18 +1,15 @@
 import request from 'supertest';
 import { useApi } from '../../helpers/api';
 import { expectProblem } from '../../helpers/problem';
-import { MANUAL_SIMULATOR_ENV, TX_PATH, getStatus, untilIdleAfter, untilStage } from '../../helpers/payments';
+import { MANUAL_SIMULATOR_ENV, getStatus, untilIdleAfter, untilStage, startPayment } from '../../helpers/payments';
+import { bodyOf, type FinalStatus, type ScreenState } from '../../helpers/bodies';
 
 describe('When the simulator is in manual mode, a person at the screen drives the payment', () => {
   const t = useApi({ env: MANUAL_SIMULATOR_ENV, paired: true });
 
-  const start = async (amountTrans: number) => {
-    const res = await request(t.app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', t.token).send({ transType: 'SALE', amountTrans });
-    expect(res.status).toBe(200);
-    return res.body.uti as string;
-  };
+  const start = (amountTrans: number) => startPayment(t.app, t.token, { transType: 'SALE', amountTrans });
   const act = (body: Record<string, unknown>) => request(t.screen).post('/screen/actions').send(body);
-  const shown = async () => (await request(t.screen).get('/screen')).body;
+  const shown = async () => bodyOf<ScreenState>(await request(t.screen).get('/screen'));
 
   it('then a chip card presented on the screen asks for the PIN, and the PIN approves it', async () => {
     const uti = await start(6000);
@@ -37,7 +34,7 @@ describe('When the simulator is in manual mode, a person at the screen drives th
   it('then a cancel on the screen ends it CANCELLED CUSTOMER_CANCELLED', async () => {
     const uti = await start(1000);
     expect((await act({ action: 'cancel' })).status).toBe(200);
-    const status = (await getStatus(t.app, t.token, uti)).body;
+    const status = bodyOf<FinalStatus>(await getStatus(t.app, t.token, uti));
     expect(status).toMatchObject({ status: 'CANCELLED', statusReason: 'CUSTOMER_CANCELLED', transCancelled: true, transApproved: false });
     expect(t.ctx.engine.current).toEqual({ name: 'IDLE' });
   });

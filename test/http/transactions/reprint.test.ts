@@ -1,8 +1,9 @@
 import request from 'supertest';
 import { BASE_PATH } from '../../../src/app';
 import { useApi } from '../../helpers/api';
-import { getStatus, MANUAL_SIMULATOR_ENV, simulatedPrinter, TX_PATH, untilIdleAfter } from '../../helpers/payments';
+import { getStatus, MANUAL_SIMULATOR_ENV, simulatedPrinter, TX_PATH, untilIdleAfter, startPayment } from '../../helpers/payments';
 import { expectProblem } from '../../helpers/problem';
+import { bodyOf, type FinalStatus } from '../../helpers/bodies';
 
 const PRINT_PATH = `${BASE_PATH}/print`;
 const DUPLICATE = ['*** DUPLICATE ***', '4', 'C', 'B'];
@@ -11,11 +12,7 @@ describe('POST /payntpos/1.0.0/print (reprint)', () => {
   const t = useApi({ env: MANUAL_SIMULATOR_ENV, paired: true });
 
   const jobs = () => simulatedPrinter(t.ctx).jobs;
-  const startSale = async (amount: number): Promise<string> => {
-    const res = await request(t.app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', t.token).send({ transType: 'SALE', amountTrans: amount });
-    expect(res.status).toBe(200);
-    return res.body.uti as string;
-  };
+  const startSale = (amount: number) => startPayment(t.app, t.token, { transType: 'SALE', amountTrans: amount });
   /** A SALE paid with the contactless test card, ended; no receipt printed (disablePrinting). */
   const paidSale = async (amount = 1000): Promise<string> => {
     const uti = await startSale(amount);
@@ -38,7 +35,7 @@ describe('POST /payntpos/1.0.0/print (reprint)', () => {
     const [job] = jobs();
     expect(job!.lines).toContainEqual(DUPLICATE);
     // Otherwise the very receipt the status carries.
-    const receipt = (await getStatus(t.app, t.token, uti)).body[field] as string[][];
+    const receipt = bodyOf<FinalStatus>(await getStatus(t.app, t.token, uti))[field];
     expect(job!.lines.filter((l) => l[0] !== DUPLICATE[0])).toEqual(receipt);
   });
 
@@ -72,7 +69,7 @@ describe('POST /payntpos/1.0.0/print (reprint)', () => {
     await t.rebuild({ env: MANUAL_SIMULATOR_ENV, timings: { cardTimeoutMs: 1 } });
     const uti = await startSale(1000);
     await untilIdleAfter(t.ctx, uti);
-    expect((await getStatus(t.app, t.token, uti)).body.status).toBe('TIMED_OUT');
+    expect(bodyOf<FinalStatus>(await getStatus(t.app, t.token, uti)).status).toBe('TIMED_OUT');
     expectProblem(await reprint({ uti, copy: 'merchant' }), 409, 'NOTHING_TO_PRINT');
     expect(jobs()).toEqual([]);
   });

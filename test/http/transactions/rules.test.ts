@@ -4,6 +4,7 @@ import { TEST_TID } from '../../helpers/context';
 import { dbSnapshot } from '../../helpers/db';
 import { expectProblem } from '../../helpers/problem';
 import { INSTANT_SIMULATOR_ENV, MANUAL_SIMULATOR_ENV, TX_PATH, getStatus, payAndWait, transactionCount } from '../../helpers/payments';
+import { bodyOf, type Acknowledgement } from '../../helpers/bodies';
 
 describe('POST /payntpos/1.0.0/transaction: the rules checked before a UTI is given (SPEC §3)', () => {
   /** What the tests do with their fixture: post, pay, and send a request the rules refuse. */
@@ -28,8 +29,8 @@ describe('POST /payntpos/1.0.0/transaction: the rules checked before a UTI is gi
       await refused({ transType: 'SALE', amountTrans: 1000 }, 400, 'TID_MISMATCH', '?tid=87654321');
       const ok = await post({ transType: 'SALE', amountTrans: 1000 }, `?tid=${TEST_TID}&disablePrinting=true`);
       expect(ok.status).toBe(200);
-      expectProblem(await request(t.app).get(TX_PATH).query({ tid: '87654321', uti: ok.body.uti }).set('Authorization', t.token), 400, 'TID_MISMATCH');
-      expect((await request(t.app).get(TX_PATH).query({ tid: TEST_TID, uti: ok.body.uti }).set('Authorization', t.token)).status).toBeLessThan(300);
+      expectProblem(await request(t.app).get(TX_PATH).query({ tid: '87654321', uti: bodyOf<Acknowledgement>(ok).uti }).set('Authorization', t.token), 400, 'TID_MISMATCH');
+      expect((await request(t.app).get(TX_PATH).query({ tid: TEST_TID, uti: bodyOf<Acknowledgement>(ok).uti }).set('Authorization', t.token)).status).toBeLessThan(300);
     });
 
     it.each(['COMPLETION', 'REVERSAL'])('answers 404 ORIGINAL_NOT_FOUND for a %s of an unknown UTI', async (transType) => {
@@ -144,7 +145,7 @@ describe('POST /payntpos/1.0.0/transaction: the rules checked before a UTI is gi
     beforeEach(async () => {
       const res = await post({ transType: 'SALE', amountTrans: 1000, reference: 'order-1', uti: 'pos-0001' });
       expect(res.status).toBe(200);
-      running = res.body.uti;
+      running = bodyOf<Acknowledgement>(res).uti;
     });
 
     it('answers 409 TERMINAL_BUSY with the UTI in progress to another payment', async () => {

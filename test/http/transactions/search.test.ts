@@ -1,30 +1,17 @@
 import request from 'supertest';
 import { BASE_PATH } from '../../../src/app';
 import { useApi } from '../../helpers/api';
-import { MANUAL_SIMULATOR_ENV, TX_PATH, untilIdleAfter } from '../../helpers/payments';
+import { MANUAL_SIMULATOR_ENV, TX_PATH, untilIdleAfter, startPayment } from '../../helpers/payments';
 import { expectProblem } from '../../helpers/problem';
+import { bodyOf, type SearchPage } from '../../helpers/bodies';
 
 const SEARCH_PATH = `${BASE_PATH}/transactions`;
 const MINUTE_MS = 60_000;
 
-interface Listed {
-  uti: string;
-  transactionType: string;
-  status: string;
-  stage?: string;
-  reference: string | null;
-  createdAt: string;
-  transApproved?: boolean;
-}
-
 describe('GET /payntpos/1.0.0/transactions (search)', () => {
   const t = useApi({ env: MANUAL_SIMULATOR_ENV, paired: true });
 
-  const start = async (body: Record<string, unknown>): Promise<string> => {
-    const res = await request(t.app).post(`${TX_PATH}?disablePrinting=true`).set('Authorization', t.token).send(body);
-    expect(res.status).toBe(200);
-    return res.body.uti as string;
-  };
+  const start = (body: Record<string, unknown>) => startPayment(t.app, t.token, body);
   /** Starts a card payment, presents the contactless card, waits for the outcome; then a minute passes. */
   const pay = async (body: Record<string, unknown>): Promise<string> => {
     const uti = await start(body);
@@ -34,7 +21,8 @@ describe('GET /payntpos/1.0.0/transactions (search)', () => {
     return uti;
   };
   const search = (query: Record<string, string> = {}) => request(t.app).get(SEARCH_PATH).query(query).set('Authorization', t.token);
-  const utisOf = (res: request.Response) => (res.body.transactions as Listed[]).map((tx) => tx.uti);
+  const pageOf = (res: request.Response) => bodyOf<SearchPage>(res);
+  const utisOf = (res: request.Response) => pageOf(res).transactions.map((tx) => tx.uti);
 
   describe('with a few transactions of each kind, a minute apart', () => {
     const t0 = new Date('2025-04-28T09:27:25.000Z').getTime();
@@ -53,8 +41,8 @@ describe('GET /payntpos/1.0.0/transactions (search)', () => {
       const res = await search();
       expect(res.status).toBe(200);
       expect(utisOf(res)).toEqual([inProgress, cancelled, refund, declined, sale1]);
-      expect(res.body.nextCursor).toBeNull();
-      const listed = res.body.transactions as Listed[];
+      expect(pageOf(res).nextCursor).toBeNull();
+      const listed = pageOf(res).transactions;
       expect(listed.map((tx) => tx.createdAt)).toEqual([4, 3, 2, 1, 0].map((m) => new Date(t0 + m * MINUTE_MS).toISOString()));
       for (const tx of listed) {
         expect(tx).not.toHaveProperty('cardholderReceipt');
@@ -63,7 +51,7 @@ describe('GET /payntpos/1.0.0/transactions (search)', () => {
     });
 
     it('shows a transaction in progress with its stage and without transApproved', async () => {
-      const [tx] = (await search({ status: 'IN_PROGRESS' })).body.transactions as Listed[];
+      const [tx] = pageOf(await search({ status: 'IN_PROGRESS' })).transactions;
       expect(tx).toMatchObject({ uti: inProgress, status: 'IN_PROGRESS', stage: 'AWAITING_CARD' });
       expect(tx).not.toHaveProperty('transApproved');
     });
@@ -98,7 +86,7 @@ describe('GET /payntpos/1.0.0/transactions (search)', () => {
         const res = await search({ limit: '20', ...(cursor ? { cursor } : {}) });
         expect(res.status).toBe(200);
         pages.push(utisOf(res));
-        cursor = res.body.nextCursor ?? undefined;
+        cursor = pageOf(res).nextCursor ?? undefined;
         if (cursor !== undefined) expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
       } while (cursor !== undefined && pages.length < 10);
 
@@ -110,18 +98,18 @@ describe('GET /payntpos/1.0.0/transactions (search)', () => {
     it('keeps the filters across pages', async () => {
       for (let i = 0; i < 5; i++) await pay({ transType: 'SALE', amountTrans: 1000, reference: i % 2 === 0 ? 'even' : 'odd' });
       const first = await search({ reference: 'even', limit: '2' });
-      expect(first.body.transactions).toHaveLength(2);
-      const second = await search({ reference: 'even', limit: '2', cursor: first.body.nextCursor });
-      expect(second.body.transactions).toHaveLength(1);
-      expect(second.body.nextCursor).toBeNull();
-      expect([...first.body.transactions, ...second.body.transactions].every((tx: Listed) => tx.reference === 'even')).toBe(true);
+      expect(pageOf(first).transactions).toHaveLength(2);
+      const second = await search({ reference: 'even', limit: '2', cursor: pageOf(first).nextCursor! });
+      expect(pageOf(second).transactions).toHaveLength(1);
+      expect(pageOf(second).nextCursor).toBeNull();
+      expect([...pageOf(first).transactions, ...pageOf(second).transactions].every((tx) => tx.reference === 'even')).toBe(true);
     });
 
     it('answers 20 transactions when no limit is given', async () => {
       for (let i = 0; i < 21; i++) await pay({ transType: 'SALE', amountTrans: 1000 });
       const res = await search();
-      expect(res.body.transactions).toHaveLength(20);
-      expect(res.body.nextCursor).toEqual(expect.any(String));
+      expect(pageOf(res).transactions).toHaveLength(20);
+      expect(pageOf(res).nextCursor).toEqual(expect.any(String));
     });
   });
 
@@ -180,7 +168,7 @@ describe('GET /payntpos/1.0.0/transactions (search)', () => {
       await pay({ transType: 'SALE', amountTrans: 1000 });
       await pay({ transType: 'SALE', amountTrans: 1000 });
       const first = await search({ limit: '1' });
-      const plan = await planFor({ limit: '1', cursor: first.body.nextCursor });
+      const plan = await planFor({ limit: '1', cursor: pageOf(first).nextCursor! });
       expect(plan).toMatch(/SEARCH transactions USING INDEX transactions_created \(\(created_at,rowid\)<\(\?,\?\)\)/);
       expect(plan).not.toMatch(/TEMP B-TREE/);
     });

@@ -25,7 +25,7 @@ describe('When the database refuses writes', () => {
     for (const body of [undefined, { transType: 'SALE', amountTrans: 1000, uti: 'chosen-by-the-pos' }]) {
       const res = await post(body);
       expectProblem(res, 503, 'STORAGE_UNAVAILABLE');
-      expect(res.body.uti).toBeUndefined();
+      expect(bodyOf<{ uti?: string }>(res).uti).toBeUndefined();
     }
     expect(dbSnapshot(t.ctx.db)).toEqual(before);
     expect(t.ctx.engine.current.name).toBe('IDLE');
@@ -42,6 +42,6 @@ describe('When the database refuses writes', () => {
     t.ctx.db.pragma('query_only = OFF');
     const res = await post();
     expect(res.status).toBe(200);
-    expect((await getStatus(t.app, t.token, res.body.uti)).body).toMatchObject({ status: 'IN_PROGRESS', stage: 'AWAITING_CARD' });
+    expect((await getStatus(t.app, t.token, bodyOf<Acknowledgement>(res).uti)).body).toMatchObject({ status: 'IN_PROGRESS', stage: 'AWAITING_CARD' });
   });
 });

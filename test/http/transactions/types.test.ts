@@ -5,6 +5,8 @@ import { useApi } from '../../helpers/api';
 import { TEST_TID } from '../../helpers/context';
 import { expectProblem } from '../../helpers/problem';
 import { INSTANT_SIMULATOR_ENV, MANUAL_SIMULATOR_ENV, TX_PATH, committedStates, getStatus, payAndWait, untilIdleAfter, untilStage } from '../../helpers/payments';
+import { stringMatching } from '../../helpers/matchers';
+import { bodyOf, type Acknowledgement, type FinalStatus, type SearchPage } from '../../helpers/bodies';
 
 // Every field a final status carries: Paynt's documented ones, its sibling model's, and eposd's own (SPEC §2–§3).
 const FINAL_FIELDS = [
@@ -45,9 +47,10 @@ describe('POST and GET /payntpos/1.0.0/transaction', () => {
       const res = await request(t.app).post(`${TX_PATH}?tid=${TEST_TID}&disablePrinting=false`).set('Authorization', t.token).send({ transType: 'SALE', reference: 'r1', amountTrans: 1000 });
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
-      expect(res.body).toEqual({ transType: 'SALE', amountTrans: 1000, uti: expect.stringMatching(/^[A-Za-z0-9-]{1,64}$/) });
-      expect(t.ctx.transactionsRepo.findByUti(res.body.uti)).toBeDefined();
-      await untilIdleAfter(t.ctx, res.body.uti);
+      expect(res.body).toEqual({ transType: 'SALE', amountTrans: 1000, uti: stringMatching(/^[A-Za-z0-9-]{1,64}$/) });
+      const { uti } = bodyOf<Acknowledgement>(res);
+      expect(t.ctx.transactionsRepo.findByUti(uti)).toBeDefined();
+      await untilIdleAfter(t.ctx, uti);
     });
 
     it('answers 200 with every field of SPEC §2–§3 once approved', async () => {
@@ -64,7 +67,7 @@ describe('POST and GET /payntpos/1.0.0/transaction', () => {
         voided: false,
         transactionType: 'SALE',
         transAmount: 1000,
-        authCode: expect.stringMatching(/^\d{6}$/),
+        authCode: stringMatching(/^\d{6}$/),
         primaryAccountNumber: '47**********0010',
         transactionDate: javaDateString(now),
         transactionResponse: '00',
@@ -82,9 +85,10 @@ describe('POST and GET /payntpos/1.0.0/transaction', () => {
         createdAt: now.toISOString(),
         completedAt: now.toISOString(),
       });
-      expect(res.body.transactionDate).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} GMT[+-]\d{2}:\d{2} \d{4}$/);
-      expect(res.body.merchantReceipt[1]).toEqual(['MERCHANT COPY', '5', 'C', 'B']);
-      expect(res.body.cardholderReceipt[1]).toEqual(['CARDHOLDER COPY', '5', 'C', 'B']);
+      const status = bodyOf<FinalStatus>(res);
+      expect(status.transactionDate).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} GMT[+-]\d{2}:\d{2} \d{4}$/);
+      expect(status.merchantReceipt[1]).toEqual(['MERCHANT COPY', '5', 'C', 'B']);
+      expect(status.cardholderReceipt[1]).toEqual(['CARDHOLDER COPY', '5', 'C', 'B']);
     });
 
     it('answers 200 with the decline, and transApproved false, for a declined card', async () => {
@@ -124,7 +128,7 @@ describe('POST and GET /payntpos/1.0.0/transaction', () => {
 
     it('answers 202 IN_PROGRESS with the stage, and no transApproved, at every stage', async () => {
       const ack = await request(t.app).post(TX_PATH).set('Authorization', t.token).send({ transType: 'SALE', amountTrans: 6000, reference: 'r2' });
-      const uti = ack.body.uti as string;
+      const { uti } = bodyOf<Acknowledgement>(ack);
       const expectStage = async (stage: string) => {
         const res = await getStatus(t.app, t.token, uti);
         expect(res.status).toBe(202);
@@ -175,7 +179,7 @@ describe('POST and GET /payntpos/1.0.0/transaction', () => {
       const { ack, uti } = await pay({ transType: 'COMPLETION', uti: preauth.uti, amountTrans: amount });
       expect(ack).toEqual({ transType: 'COMPLETION', amountTrans: amount, uti });
       expect(uti).not.toBe(preauth.uti);
-      const preauthStatus = (await getStatus(t.app, t.token, preauth.uti)).body;
+      const preauthStatus = bodyOf<FinalStatus>(await getStatus(t.app, t.token, preauth.uti));
       expect((await getStatus(t.app, t.token, uti)).body).toMatchObject({
         transactionType: 'COMPLETION',
         originalUti: preauth.uti,
@@ -203,7 +207,7 @@ describe('POST and GET /payntpos/1.0.0/transaction', () => {
       const sale = await pay({ transType: 'SALE', amountTrans: 1234 });
       const { uti } = await pay({ transType: 'REVERSAL', uti: sale.uti });
       const listed = await request(t.app).get(`${TX_PATH}s`).query({ type: 'REVERSAL' }).set('Authorization', t.token);
-      expect(listed.body.transactions).toEqual([expect.objectContaining({ uti, transAmount: 1234 })]);
+      expect(bodyOf<SearchPage>(listed).transactions).toEqual([expect.objectContaining({ uti, transAmount: 1234 })]);
       expect(t.ctx.feed.since(0).events.filter((e) => e.uti === uti).map((e) => e.transAmount)).toEqual([1234, 1234]);
     });
 

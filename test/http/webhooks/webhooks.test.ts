@@ -6,6 +6,7 @@ import { useApi } from '../../helpers/api';
 import { getStatus, INSTANT_SIMULATOR_ENV, payAndWait } from '../../helpers/payments';
 import { expectProblem } from '../../helpers/problem';
 import { WebhookReceiver, type ReceivedHook } from '../../helpers/webhook-receiver';
+import { type FinalStatus } from '../../helpers/bodies';
 
 const FIRST_RETRY_MS = 5_000;
 
@@ -71,7 +72,7 @@ describe('webhooks to a real local HTTP receiver', () => {
       expect(header(hook, 'x-eposd-signature')).toMatch(/^sha256=[0-9a-f]{64}$/);
       expectSigned(hook, webhookSecret);
     }
-    expect(receiver.received.map((h) => JSON.parse(h.body).status)).toEqual(['APPROVED', 'DECLINED', 'FAILED', 'CANCELLED']);
+    expect(receiver.received.map((h) => (JSON.parse(h.body) as FinalStatus).status)).toEqual(['APPROVED', 'DECLINED', 'FAILED', 'CANCELLED']);
     const deliveryIds = receiver.received.map((h) => header(h, 'x-eposd-delivery'));
     expect(new Set(deliveryIds).size).toBe(4);
     expect(t.ctx.deliveries.counts()).toEqual({ pending: 0, delivered: 4, failed: 0 });
@@ -124,7 +125,7 @@ describe('webhooks to a real local HTTP receiver', () => {
     t.clock.advance(FIRST_RETRY_MS);
     t.ctx.webhooks.kick();
     await t.ctx.webhooks.idle();
-    expect(receiver.received.map((h) => JSON.parse(h.body).uti)).toEqual([uti]);
+    expect(receiver.received.map((h) => (JSON.parse(h.body) as FinalStatus).uti)).toEqual([uti]);
     expect(t.ctx.deliveries.counts()).toMatchObject({ pending: 0, delivered: 1 });
   });
 });
