@@ -8,7 +8,7 @@ describe('the webhook outbox', () => {
     const captured = capturingLogger('error');
     lines = captured.lines;
     const fetch = jest.fn(() => Promise.resolve(new Response(null, { status: 204 })));
-    return { env: INSTANT_SIMULATOR_ENV, logger: captured.logger, timings: { commitRetryMs: 20 }, fetch: fetch as unknown as typeof globalThis.fetch };
+    return { env: INSTANT_SIMULATOR_ENV, logger: captured.logger, timings: { commitRetryMs: 20 }, fetch };
   });
 
   const pairWith = (registerId: string, callbackUrl?: string) => t.ctx.pairing.pair({ pairingCode: t.ctx.pairing.openWindow().code, registerId, callbackUrl });
