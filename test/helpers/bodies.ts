@@ -23,3 +23,19 @@ export type DiagnosticsReport = Awaited<ReturnType<DiagnosticsService['report']>
 
 /** A supertest answer's body (typed `any` by supertest) as the type the schema gives it. */
 export const bodyOf = <T>(res: { body: unknown }): T => res.body as T;
+
+/**
+ * An answer read field by field, whatever it turned out to be (an acknowledgement, a status or a
+ * problem), as the fault tests read the answers of a busy or failing terminal.
+ */
+export interface AnyAnswer {
+  uti?: string;
+  /** A problem's code. */
+  code?: string;
+  /** A transaction's status, or a problem's HTTP status. */
+  status?: Static<typeof SummarySchema>['status'] | number;
+  stage?: string | null;
+  statusReason?: string | null;
+  transApproved?: boolean;
+  reversed?: boolean;
+}
