@@ -4,6 +4,7 @@ import type { AppContext } from '../../src/context';
 import { createScreenApp } from '../../src/screen/screen.app';
 import type { ManualClock } from '../../src/shared/clock';
 import { pair, testContext, type PairOptions, type TestContextOptions } from './context';
+import { dbSnapshot, type DbSnapshot } from './db';
 import { listenOnLoopback, type Listening } from './server';
 
 export interface UseApiOptions extends TestContextOptions {
@@ -13,6 +14,8 @@ export interface UseApiOptions extends TestContextOptions {
   listen?: boolean;
   /** One context for the whole describe block (beforeAll/afterAll) rather than one per test; not with options given as a function. */
   perFile?: boolean;
+  /** After each test, expect the database exactly as the set-up left it (the audit log aside): for tests of refused requests. */
+  unchangedDatabase?: boolean;
   /** Checks to run after each test while the context is still alive (the cleanup runs after them). */
   afterEach?: (api: Api) => void | Promise<void>;
 }
@@ -39,7 +42,7 @@ export interface Api {
   rebuild(options?: UseApiOptions): Promise<void>;
 }
 
-const FIXTURE_OPTIONS = ['paired', 'listen', 'perFile', 'afterEach'] as const;
+const FIXTURE_OPTIONS = ['paired', 'listen', 'perFile', 'unchangedDatabase', 'afterEach'] as const;
 
 interface Built {
   options: UseApiOptions;
@@ -50,6 +53,7 @@ interface Built {
   screen?: Express;
   token?: string;
   server?: Listening;
+  snapshot?: DbSnapshot;
 }
 
 /**
@@ -75,6 +79,7 @@ export function useApi(options: UseApiOptions | (() => UseApiOptions) = {}): Api
     built = b;
     if (opts.paired) b.token = await pair(appOf(b), ctx, { registerId: 'till-1' });
     if (opts.listen) b.server = await listenOnLoopback(appOf(b));
+    if (opts.unchangedDatabase) b.snapshot = dbSnapshot(ctx.db);
   };
   const tearDown = async (): Promise<void> => {
     const b = built;
@@ -116,16 +121,18 @@ export function useApi(options: UseApiOptions | (() => UseApiOptions) = {}): Api
     pairPos: (registerId = 'till-1') => api.pair({ registerId }),
     pairTechnician: (registerId = 'tech-1') => api.pair({ registerId, role: 'technician' }),
     rebuild: async (next) => {
-      const { paired, listen, afterEach: after } = current().options;
+      const { paired, listen, unchangedDatabase, afterEach: after } = current().options;
       await tearDown();
-      await setUp({ paired, listen, afterEach: after, ...next });
+      await setUp({ paired, listen, unchangedDatabase, afterEach: after, ...next });
     },
   };
 
   const perFile = typeof options === 'function' ? false : options.perFile === true;
   const check = async () => {
-    const after = built?.options.afterEach;
-    if (after && built) await after(api);
+    if (!built) return;
+    const { options: opts, snapshot } = built;
+    if (opts.afterEach) await opts.afterEach(api);
+    if (snapshot) expect(dbSnapshot(built.ctx.db)).toEqual(snapshot);
   };
   if (perFile) {
     beforeAll(() => setUp(resolved()));

@@ -1,15 +1,10 @@
 import request from 'supertest';
 import { BASE_PATH } from '../../../src/app';
 import { useApi } from '../../helpers/api';
-import { dbSnapshot, type DbSnapshot } from '../../helpers/db';
 import { expectProblem } from '../../helpers/problem';
 
 describe('routing', () => {
-  let before: DbSnapshot;
-  const t = useApi({ afterEach: ({ ctx }) => expect(dbSnapshot(ctx.db)).toEqual(before) });
-  beforeEach(() => {
-    before = dbSnapshot(t.ctx.db);
-  });
+  const t = useApi({ unchangedDatabase: true });
 
   it.each([`${BASE_PATH}/nope`, '/', '/payntpos/2.0.0/pair', `${BASE_PATH}/pair/extra`])('answers 404 ROUTE_NOT_FOUND for GET %s', async (path) => {
     expectProblem(await request(t.app).get(path), 404, 'ROUTE_NOT_FOUND');
