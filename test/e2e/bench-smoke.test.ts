@@ -24,7 +24,10 @@ function runBench(): Promise<{ stdout: string; stderr: string }> {
       process.execPath,
       [join(ROOT, 'scripts', 'bench', 'index.mjs'), '--quick', '--json'],
       { cwd: ROOT, env: { ...process.env, BENCH_SMOKE: '1' }, timeout: SMOKE_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
-      (err, stdout, stderr) => (err ? reject(Object.assign(err, { message: `${err.message}\n${stderr}` })) : resolve({ stdout, stderr })),
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`${err.message}\n${stderr}`, { cause: err }));
+        else resolve({ stdout, stderr });
+      },
     );
   });
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { httpsJson } from '../helpers/http';
 import { ROOT } from '../helpers/process';
+import { type Acknowledgement, type PairingAnswer, type ScreenState } from '../helpers/bodies';
 
 // `npm start` runs dist/bundle/main.js (scripts/bundle.mjs; built with dist/ by global-setup.ts).
 // The other end-to-end tests run the unbundled dist/main.js: here the bundle does a terminal's work.
@@ -52,11 +53,11 @@ describe('When eposd runs from the bundle that npm start runs', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('<html');
 
-    const { pairingCode } = (await httpsJson(`${screen}screen`)).body as { pairingCode: string };
-    const paired = await httpsJson(`${api}/pair?pairingCode=${pairingCode}&registerId=bundle`);
+    const { pairingCode } = (await httpsJson<ScreenState>(`${screen}screen`)).body;
+    const paired = await httpsJson<PairingAnswer>(`${api}/pair?pairingCode=${pairingCode!}&registerId=bundle`);
     expect(paired.status).toBe(200);
-    const headers = { authorization: paired.body.authToken as string };
-    const ack = await httpsJson(`${api}/transaction?tid=${tid}`, { method: 'POST', headers, body: { transType: 'SALE', amountTrans: 1000 } });
+    const headers = { authorization: paired.body.authToken };
+    const ack = await httpsJson<Acknowledgement>(`${api}/transaction?tid=${tid}`, { method: 'POST', headers, body: { transType: 'SALE', amountTrans: 1000 } });
     expect(ack.status).toBe(200);
     const outcome = await httpsJson(`${api}/transaction?uti=${ack.body.uti}&wait=10`, { headers });
     expect(outcome.body).toMatchObject({ uti: ack.body.uti, status: 'APPROVED', transApproved: true });

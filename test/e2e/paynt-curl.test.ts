@@ -3,6 +3,8 @@ import { promisify } from 'node:util';
 import { httpsJson } from '../helpers/http';
 import { eventually } from '../helpers/payments';
 import { cleanupEposd, startEposd, type EposdProcess } from '../helpers/process';
+import { stringMatching } from '../helpers/matchers';
+import { type PairingAnswer, type ScreenState } from '../helpers/bodies';
 
 const sh = promisify(exec);
 
@@ -19,8 +21,8 @@ describe("When a POS developer follows Paynt's documentation with curl", () => {
   beforeAll(async () => {
     eposd = await startEposd({ env: { EPOSD_SIM_CARD_DELAY_MS: '0', EPOSD_SIM_AUTH_DELAY_MS: '0' } });
     port = new URL(eposd.apiUrl).port;
-    const code = (await httpsJson(`${eposd.screenUrl}screen`)).body.pairingCode as string;
-    token = (await httpsJson(`${eposd.apiUrl}/pair?pairingCode=${code}&registerId=curl-till`)).body.authToken as string;
+    const code = (await httpsJson<ScreenState>(`${eposd.screenUrl}screen`)).body.pairingCode!;
+    token = (await httpsJson<PairingAnswer>(`${eposd.apiUrl}/pair?pairingCode=${code}&registerId=curl-till`)).body.authToken;
     expect(token).toMatch(/^[A-Za-z0-9_.-]+$/);
   });
   afterAll(cleanupEposd);
@@ -29,7 +31,7 @@ describe("When a POS developer follows Paynt's documentation with curl", () => {
     const ack = await curl(
       `curl -k --location 'https://127.0.0.1:${port}/payntpos/1.0.0/transaction?tid=${eposd.tid}&disablePrinting=false' --header 'Content-Type: application/json' --header 'Authorization: ${token}' --data '{"transType": "SALE", "reference": "your-reference", "amountTrans": 1000}'`,
     );
-    expect(ack).toEqual({ transType: 'SALE', amountTrans: 1000, uti: expect.stringMatching(/^[A-Za-z0-9-]{1,64}$/) });
+    expect(ack).toEqual({ transType: 'SALE', amountTrans: 1000, uti: stringMatching(/^[A-Za-z0-9-]{1,64}$/) });
 
     const status = await eventually(
       'the SALE to be final',
@@ -41,9 +43,9 @@ describe("When a POS developer follows Paynt's documentation with curl", () => {
       transApproved: true,
       transactionType: 'SALE',
       transAmount: 1000,
-      authCode: expect.stringMatching(/^\d{6}$/),
+      authCode: stringMatching(/^\d{6}$/),
       primaryAccountNumber: '47**********0010',
-      transactionDate: expect.stringMatching(/^[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} GMT[+-]\d{2}:\d{2} \d{4}$/),
+      transactionDate: stringMatching(/^[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} GMT[+-]\d{2}:\d{2} \d{4}$/),
       reference: 'your-reference',
       status: 'APPROVED',
       terminalId: eposd.tid,

@@ -6,6 +6,7 @@ import { silentLogger } from '../../src/shared/logger';
 import { httpsJson } from '../helpers/http';
 import { cleanupEposd, makeTempDir, startEposd, type EposdProcess } from '../helpers/process';
 import { endpointOf, pairingCode, QUICK_SIMULATOR_ENV, runPos } from '../helpers/pos';
+import { type ScreenState, type SearchPage } from '../helpers/bodies';
 
 /** A loopback port that nothing listens on (it was free a moment ago). */
 function closedPort(): Promise<number> {
@@ -35,7 +36,7 @@ describe('eposd-pos, the command line, against a real eposd', () => {
     expect(run.stderr).toMatch(/Not paired: .*--fingerprint <sha256>.*--yes/);
     expect(existsSync(terminalsFile())).toBe(false);
     // The code was never sent: it still pairs.
-    expect((await httpsJson(`${eposd.screenUrl}screen`)).body.pairingCode).toBe(code);
+    expect((await httpsJson<ScreenState>(`${eposd.screenUrl}screen`)).body.pairingCode).toBe(code);
   });
 
   it('when --host carries the port (host:port), as --terminal does, then it pairs there', async () => {
@@ -118,7 +119,7 @@ describe('eposd-pos, the command line, against a real eposd', () => {
     let token: string;
     beforeAll(async () => {
       token = (JSON.parse(readFileSync(terminalsFile(), 'utf8')) as { terminals: { authToken: string }[] }).terminals[0]!.authToken;
-      before = (await httpsJson(`${eposd.apiUrl}/transactions?limit=100`, { headers: { authorization: token } })).body.transactions.length;
+      before = (await httpsJson<SearchPage>(`${eposd.apiUrl}/transactions?limit=100`, { headers: { authorization: token } })).body.transactions.length;
       expect(await eposd.stop()).toBe(0);
       // Same database (so the token is still good), same port, a new certificate directory: a new key,
       // which a terminal with paired registers only accepts as a deliberate act.
@@ -129,7 +130,7 @@ describe('eposd-pos, the command line, against a real eposd', () => {
       const run = await runPos(['sale', '5.00'], home);
       expect(run.code).toBe(5);
       expect(run.stderr).toMatch(/presented a different key/);
-      const after = await httpsJson(`${eposd.apiUrl}/transactions?limit=100`, { headers: { authorization: token } });
+      const after = await httpsJson<SearchPage>(`${eposd.apiUrl}/transactions?limit=100`, { headers: { authorization: token } });
       expect(after.status).toBe(200);
       expect(after.body.transactions).toHaveLength(before);
     });

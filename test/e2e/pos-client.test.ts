@@ -8,6 +8,7 @@ import { loadOrCreateCertificate } from '../../src/tls/certificate';
 import { cleanupEposd, makeTempDir, startEposd, type EposdProcess } from '../helpers/process';
 import { endpointOf, pairingCode, QUICK_SIMULATOR_ENV } from '../helpers/pos';
 import { until } from '../helpers/until';
+import { stringMatching } from '../helpers/matchers';
 
 /** Drops the answer on the first connection: the request reaches the terminal, its answer never reaches the client. */
 function loseFirstAnswer() {
@@ -43,7 +44,7 @@ describe('The POS client library against a real eposd over HTTPS', () => {
   afterAll(cleanupEposd);
 
   it('when it pairs with the code on the screen, then it pins the key fingerprint the terminal presented and keeps the token in a file only its owner can read', () => {
-    expect(paired).toMatchObject({ tid: eposd.tid, registerId: 'till-lib', fingerprint: eposd.fingerprint, authToken: expect.stringMatching(/\S{20,}/) });
+    expect(paired).toMatchObject({ tid: eposd.tid, registerId: 'till-lib', fingerprint: eposd.fingerprint, authToken: stringMatching(/\S{20,}/) });
     expect(statSync(configPath).mode & 0o777).toBe(0o600);
     const stored = JSON.parse(readFileSync(configPath, 'utf8')) as { terminals: PairedTerminal[] };
     expect(stored.terminals).toEqual([paired]);
@@ -60,7 +61,7 @@ describe('The POS client library against a real eposd over HTTPS', () => {
     await open;
 
     const ack = await client.sale(1250, { reference: 'lib-sale' });
-    expect(ack).toEqual({ transType: 'SALE', amountTrans: 1250, uti: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(ack).toEqual({ transType: 'SALE', amountTrans: 1250, uti: stringMatching(/^[0-9a-f]{32}$/) });
     const progress: string[] = [];
     const final = await client.waitForOutcome(ack.uti, { onProgress: (s) => progress.push(s.stage) });
     stop.abort();

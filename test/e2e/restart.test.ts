@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { cleanupEposd, makeTempDir, startEposd } from '../helpers/process';
 import { httpsJson } from '../helpers/http';
 import { handshake } from '../helpers/tls';
+import { type ScreenState } from '../helpers/bodies';
 
 describe('When eposd restarts with the same data and certificate directories', () => {
   afterAll(cleanupEposd);
@@ -18,7 +19,7 @@ describe('When eposd restarts with the same data and certificate directories', (
     const key = readFileSync(keyFile);
     const keyMtime = statSync(keyFile).mtimeMs;
     const cert = readFileSync(certFile);
-    const code = (await httpsJson(`${first.screenUrl}screen`)).body.pairingCode as string;
+    const code = (await httpsJson<ScreenState>(`${first.screenUrl}screen`)).body.pairingCode!;
     const { authToken } = (await httpsJson(`${first.apiUrl}/pair?pairingCode=${code}&registerId=till-1`)).body as { authToken: string };
     expect(await first.stop()).toBe(0);
 
@@ -31,7 +32,7 @@ describe('When eposd restarts with the same data and certificate directories', (
     expect((await handshake(second.apiUrl)).certificate!.raw.equals(served)).toBe(true);
 
     // A POS is paired, so this start shows no pairing code, and the POS's token still works.
-    expect((await httpsJson(`${second.screenUrl}screen`)).body.screen).toBe('idle');
+    expect((await httpsJson<ScreenState>(`${second.screenUrl}screen`)).body.screen).toBe('idle');
     expect(second.stdout().some((l) => l.startsWith('[screen] pairing'))).toBe(false);
     const unpaired = await httpsJson(`${second.apiUrl}/pair`, { method: 'DELETE', headers: { authorization: `Bearer ${authToken}` } });
     expect(unpaired.status).toBe(204);

@@ -3,13 +3,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupEposd, runEposd, startEposd } from '../helpers/process';
 import { httpsJson } from '../helpers/http';
+import { type ScreenState } from '../helpers/bodies';
 
 describe('When eposd is told to stop', () => {
   afterAll(cleanupEposd);
 
   it.each(['SIGTERM', 'SIGINT'] as const)('then on %s it exits 0, refuses new connections and leaves the database closed cleanly', async (signal) => {
     const eposd = await startEposd();
-    const code = (await httpsJson(`${eposd.screenUrl}screen`)).body.pairingCode as string;
+    const code = (await httpsJson<ScreenState>(`${eposd.screenUrl}screen`)).body.pairingCode!;
     expect((await httpsJson(`${eposd.apiUrl}/pair?pairingCode=${code}&registerId=till-1`)).status).toBe(200);
 
     eposd.kill(signal);

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { cleanupEposd, startEposd, type EposdProcess } from '../helpers/process';
 import { httpsJson } from '../helpers/http';
 import { handshake } from '../helpers/tls';
+import { stringMatching } from '../helpers/matchers';
+import { type ScreenState } from '../helpers/bodies';
 
 describe('When eposd starts for the first time', () => {
   let eposd: EposdProcess;
@@ -32,9 +34,9 @@ describe('When eposd starts for the first time', () => {
   });
 
   it('then, with no POS paired, the screen shows a pairing code, also as a [screen] line', async () => {
-    const screen = await httpsJson(`${eposd.screenUrl}screen`);
-    expect(screen.body).toMatchObject({ screen: 'pairing', tid: eposd.tid, fingerprint: eposd.fingerprint, pairingCode: expect.stringMatching(/^\d{6}$/) });
-    expect(eposd.stdout()).toContainEqual(expect.stringMatching(new RegExp(`^\\[screen\\] pairing: code ${screen.body.pairingCode} .*fingerprint ${eposd.fingerprint}$`)));
+    const screen = await httpsJson<ScreenState>(`${eposd.screenUrl}screen`);
+    expect(screen.body).toMatchObject({ screen: 'pairing', tid: eposd.tid, fingerprint: eposd.fingerprint, pairingCode: stringMatching(/^\d{6}$/) });
+    expect(eposd.stdout()).toContainEqual(expect.stringMatching(new RegExp(`^\\[screen\\] pairing: code ${screen.body.pairingCode!} .*fingerprint ${eposd.fingerprint}$`)));
   });
 
   it('then standard output carries only the ready line and [screen] lines', () => {

@@ -3,6 +3,7 @@ import { verify } from '../../src/webhooks/signature';
 import { httpsJson } from '../helpers/http';
 import { cleanupEposd, startEposd, type EposdProcess } from '../helpers/process';
 import { WebhookReceiver, type ReceivedHook } from '../helpers/webhook-receiver';
+import { type Acknowledgement, type FinalStatus, type ScreenState } from '../helpers/bodies';
 
 // The simulator in manual mode, answering at once: the test decides when a card is presented.
 const ENV = { EPOSD_SIM_MODE: 'manual', EPOSD_SIM_CARD_DELAY_MS: '0', EPOSD_SIM_AUTH_DELAY_MS: '0', EPOSD_LOG_LEVEL: 'warn' };
@@ -16,12 +17,12 @@ describe('When the webhook receiver is down while payments end, and eposd is kil
     await cleanupEposd();
   });
 
-  const api = (eposd: EposdProcess, token: string, path: string, method = 'GET', body?: unknown) =>
-    httpsJson(`${eposd.apiUrl}${path}`, { method, body, headers: { authorization: token } });
+  const api = <T = unknown>(eposd: EposdProcess, token: string, path: string, method = 'GET', body?: unknown) =>
+    httpsJson<T>(`${eposd.apiUrl}${path}`, { method, body, headers: { authorization: token } });
   const startSale = async (eposd: EposdProcess, token: string, amount: number): Promise<string> => {
-    const res = await api(eposd, token, '/transaction?disablePrinting=true', 'POST', { transType: 'SALE', amountTrans: amount });
+    const res = await api<Acknowledgement>(eposd, token, '/transaction?disablePrinting=true', 'POST', { transType: 'SALE', amountTrans: amount });
     expect(res.status).toBe(200);
-    return res.body.uti as string;
+    return res.body.uti;
   };
   /** A sale paid with the contactless test card at the screen; resolves with its final status. */
   const pay = async (eposd: EposdProcess, token: string, amount: number): Promise<string> => {
@@ -32,13 +33,13 @@ describe('When the webhook receiver is down while payments end, and eposd is kil
     expect(final.status).toBe(200);
     return uti;
   };
-  const deliveredUtis = () => new Set(receiver.delivered().map((h) => JSON.parse(h.body).uti as string));
+  const deliveredUtis = () => new Set(receiver.delivered().map((h) => (JSON.parse(h.body) as FinalStatus).uti));
 
   it('then every outcome is delivered at least once, signed, with one delivery id per outcome, and none is lost', async () => {
     await receiver.start();
     const port = receiver.port;
     const first = await startEposd({ env: ENV });
-    const code = (await httpsJson(`${first.screenUrl}screen`)).body.pairingCode as string;
+    const code = (await httpsJson<ScreenState>(`${first.screenUrl}screen`)).body.pairingCode!;
     const paired = await httpsJson(`${first.apiUrl}/pair?pairingCode=${code}&registerId=till-1&callbackUrl=${encodeURIComponent(receiver.url)}`);
     expect(paired.status).toBe(200);
     const { authToken: token, webhookSecret: secret } = paired.body as { authToken: string; webhookSecret: string };
@@ -65,7 +66,7 @@ describe('When the webhook receiver is down while payments end, and eposd is kil
 
     const byUti = new Map<string, ReceivedHook[]>();
     for (const hook of receiver.received) {
-      const uti = JSON.parse(hook.body).uti as string;
+      const { uti } = JSON.parse(hook.body) as FinalStatus;
       byUti.set(uti, [...(byUti.get(uti) ?? []), hook]);
     }
     expect([...byUti.keys()].sort()).toEqual([...all].sort());
@@ -81,7 +82,7 @@ describe('When the webhook receiver is down while payments end, and eposd is kil
       expect(JSON.parse(delivered.body)).toEqual((await api(second, token, `/transaction?uti=${uti}`)).body);
     }
     expect(JSON.parse(byUti.get(interrupted)![0]!.body)).toMatchObject({ status: 'FAILED', statusReason: 'TERMINAL_RESTARTED' });
-    expect(duringOutage.map((uti) => JSON.parse(byUti.get(uti)![0]!.body).status)).toEqual(['APPROVED', 'DECLINED']);
+    expect(duringOutage.map((uti) => (JSON.parse(byUti.get(uti)![0]!.body) as FinalStatus).status)).toEqual(['APPROVED', 'DECLINED']);
 
     expect(await second.stop()).toBe(0);
   }, 150_000);

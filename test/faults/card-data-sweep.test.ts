@@ -8,6 +8,7 @@ import type { Answer, Client } from './helpers/client';
 import { apiClient, dbFile, pairRegister, screenAction, startDevice, type Device } from './helpers/device';
 import { figures, sleep, tally } from './helpers/figures';
 import { scaled } from './helpers/scale';
+import type { AnyAnswer } from '../helpers/bodies';
 
 // Issue 7 §6. After many payments with every test card (presented at the screen in manual mode, and
 // by the simulator in auto mode), of every type and outcome, nothing eposd wrote or answered holds a
@@ -63,14 +64,14 @@ describe('Card data and secrets sweep', () => {
     const pay = async (i: number, manual: boolean) => {
       const transType = ['SALE', 'SALE', 'REFUND', 'PREAUTH'][i % 4]!;
       const amountTrans = AMOUNTS[randomInt(AMOUNTS.length)]!;
-      const post = await api.call(`/transaction?disablePrinting=${i % 3 === 0}`, { method: 'POST', body: { transType, amountTrans, reference: `sweep-${i.toString(36)}` } });
+      const post = await api.call<AnyAnswer>(`/transaction?disablePrinting=${i % 3 === 0}`, { method: 'POST', body: { transType, amountTrans, reference: `sweep-${i.toString(36)}` } });
       keep('POST /transaction', post);
       if (post.status === 409) {
         await sleep(20);
         return;
       }
       expect(post.status).toBe(200);
-      const uti = post.body.uti as string;
+      const uti = post.body.uti!;
       if (manual) {
         const card = TEST_CARD_IDS[i % TEST_CARD_IDS.length] as TestCardId;
         cards.push(card);
@@ -85,7 +86,7 @@ describe('Card data and secrets sweep', () => {
           }
         }
       } else cards.push(amountTrans <= 5000 ? 'visa-contactless' : 'mastercard-chip');
-      const status = await api.call(`/transaction?uti=${uti}&wait=20`, { timeoutMs: 30_000 });
+      const status = await api.call<AnyAnswer>(`/transaction?uti=${uti}&wait=20`, { timeoutMs: 30_000 });
       keep('GET /transaction', status);
       outcomes.push(`${transType}:${status.body.status}`);
       if (status.body.status === 'APPROVED') approved.push({ uti, transType, amount: amountTrans });
@@ -96,9 +97,9 @@ describe('Card data and secrets sweep', () => {
     const around = async () => {
       for (const tx of approved.splice(0, 6)) {
         const body = tx.transType === 'PREAUTH' ? { transType: 'COMPLETION', uti: tx.uti, amountTrans: Math.max(1, tx.amount - 1) } : { transType: 'REVERSAL', uti: tx.uti };
-        const res = await api.call('/transaction', { method: 'POST', body });
+        const res = await api.call<AnyAnswer>('/transaction', { method: 'POST', body });
         keep(`POST ${body.transType}`, res);
-        if (res.status === 200) keep('GET follow-up', await api.call(`/transaction?uti=${res.body.uti}&wait=20`, { timeoutMs: 30_000 }));
+        if (res.status === 200) keep('GET follow-up', await api.call(`/transaction?uti=${res.body.uti!}&wait=20`, { timeoutMs: 30_000 }));
         keep('POST /print', await api.call(`/print?uti=${tx.uti}&copy=merchant`, { method: 'POST' }));
       }
       keep('GET /transactions', await api.call('/transactions?limit=100'));

@@ -3,6 +3,7 @@ import type { Answer, Client } from './helpers/client';
 import { apiClient, pairRegister, readDb, startDevice, type Device } from './helpers/device';
 import { figures, median, tally } from './helpers/figures';
 import { scaled } from './helpers/scale';
+import type { AnyAnswer } from '../helpers/bodies';
 
 // Issue 7 §3, against the real process over HTTPS: every POS on its own warm connection, so that the
 // requests reach the terminal as close together as a LAN allows.
@@ -32,7 +33,7 @@ describe('Concurrency', () => {
   });
 
   const cancel = async (client: Client, uti: string) => {
-    const res = await client.call(`/transaction?uti=${uti}`, { method: 'DELETE' });
+    const res = await client.call<AnyAnswer>(`/transaction?uti=${uti}`, { method: 'DELETE' });
     expect(res.body.status).toBe('CANCELLED');
   };
 
@@ -44,10 +45,10 @@ describe('Concurrency', () => {
     for (let round = 0; round < BUSY_ROUNDS; round++) {
       // Sent in a different order each round, so that any till may win the race.
       const order = tills.map((_, i) => i).sort(() => Math.random() - 0.5);
-      const answers: Answer[] = new Array(POS_COUNT);
+      const answers: Answer<AnyAnswer>[] = new Array<Answer<AnyAnswer>>(POS_COUNT);
       await Promise.all(
         order.map(async (i) => {
-          answers[i] = await tills[i]!.call('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 1000 + i } });
+          answers[i] = await tills[i]!.call<AnyAnswer>('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 1000 + i } });
         }),
       );
       const accepted = answers.filter((a) => a.status === 200);
@@ -56,7 +57,7 @@ describe('Concurrency', () => {
       busyCounts.push(busy.length);
       expect(accepted).toHaveLength(1);
       expect(busy).toHaveLength(POS_COUNT - 1);
-      const uti = accepted[0]!.body.uti as string;
+      const uti = accepted[0]!.body.uti!;
       expect(new Set(busy.map((b) => b.body.uti))).toEqual(new Set([uti]));
       const winner = answers.indexOf(accepted[0]!);
       winners.push(winner);
@@ -84,7 +85,7 @@ describe('Concurrency', () => {
     for (let round = 0; round < RETRY_ROUNDS; round++) {
       const uti = `retry-storm-${round}-${Date.now().toString(36)}`;
       const body = { transType: 'SALE', amountTrans: 1234, uti, reference: `storm-${round}` };
-      const answers = await Promise.all(Array.from({ length: RETRIES }, () => sockets.call('/transaction?disablePrinting=true', { method: 'POST', body })));
+      const answers = await Promise.all(Array.from({ length: RETRIES }, () => sockets.call<AnyAnswer>('/transaction?disablePrinting=true', { method: 'POST', body })));
       statuses.push(...answers.map((a) => a.status));
       expect(answers.map((a) => [a.status, a.body.uti])).toEqual(Array.from({ length: RETRIES }, () => [200, uti]));
       const rows = readDb(device.dataDir, (db) => db.prepare('SELECT count(*) FROM transactions WHERE uti = ?').pluck().get(uti) as number);

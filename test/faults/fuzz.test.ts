@@ -161,9 +161,8 @@ describe('Fuzzing every route', () => {
         body: Buffer.isBuffer(r.body) ? `<bytes ${r.body.toString('hex')}>` : r.body === undefined ? undefined : cut(r.body, 300),
       });
     // fast-check's own report prints every value whole (kilobytes of them): this one prints the cause, cut short.
-    const reportBriefly = async <T>(d: fc.RunDetails<T>) => {
-      if (d.failed) throw new Error(`fuzz property failed (seed ${d.seed}, path ${d.counterexamplePath}): ${String(d.errorInstance).slice(0, 6000)}`);
-    };
+    const reportBriefly = <T>(d: fc.RunDetails<T>): Promise<void> =>
+      d.failed ? Promise.reject(new Error(`fuzz property failed (seed ${d.seed}, path ${d.counterexamplePath}): ${String(d.errorInstance).slice(0, 6000)}`)) : Promise.resolve();
 
     const stats = { anonymous: 0, paired: 0, raw: 0, accepted: 0, comparedRejected: 0, comparedBatches: 0, droppedConnections: 0, repairs: 0 };
     const statuses: number[] = [];
@@ -182,7 +181,7 @@ describe('Fuzzing every route', () => {
         // Node's 16 KiB (431), before it has read all of it: the client can then meet a reset.
         const headerBytes = Object.entries(r.headers).reduce((n, [k, v]) => n + k.length + v.length + 4, 0) + r.path.length + (auth?.length ?? 0);
         const big = (r.body !== undefined && Buffer.byteLength(r.body) > 16 * 1024) || headerBytes > 8 * 1024;
-        if (!big) throw new Error(`the connection failed (${String(err)}) for ${show(r)}`);
+        if (!big) throw new Error(`the connection failed (${String(err)}) for ${show(r)}`, { cause: err });
         stats.droppedConnections += 1;
         return undefined;
       }

@@ -6,6 +6,7 @@ import type { Answer, Client } from './helpers/client';
 import { apiClient, integrityCheck, pairRegister, readDb, startDevice, type Device } from './helpers/device';
 import { figures, median, sleep, tally } from './helpers/figures';
 import { scaled } from './helpers/scale';
+import type { AnyAnswer } from '../helpers/bodies';
 
 // Issue 7 §1. A POS drives sales (each with its own UTI) and a second connection reads statuses,
 // while the terminal is killed with SIGKILL at random moments and started again on the same data.
@@ -83,9 +84,9 @@ describe('Kill -9 durability', () => {
       while (!c.dead) {
         const sale = retryQueue.shift() ?? newSale();
         sent.add(sale.uti);
-        let res: Answer;
+        let res: Answer<AnyAnswer>;
         try {
-          const answer = c.pos.call(`/transaction?${sale.query}`, { method: 'POST', body: sale.body });
+          const answer = c.pos.call<AnyAnswer>(`/transaction?${sale.query}`, { method: 'POST', body: sale.body });
           c.onPost?.();
           res = await answer;
         } catch (err) {
@@ -127,9 +128,9 @@ describe('Kill -9 durability', () => {
           continue;
         }
         const uti = ackedList[randomInt(ackedList.length)]!;
-        let res: Answer;
+        let res: Answer<AnyAnswer>;
         try {
-          res = await c.reader.call(`/transaction?uti=${uti}`);
+          res = await c.reader.call<AnyAnswer>(`/transaction?uti=${uti}`);
         } catch (err) {
           if (!c.killed) problems.push(`GET ${uti} failed before any kill: ${String(err)}`);
           return;
@@ -148,7 +149,7 @@ describe('Kill -9 durability', () => {
       if (ackedList.length > 0) {
         const uti = ackedList[randomInt(ackedList.length)]!;
         const row = readDb(device.dataDir, (db) => db.prepare('SELECT trans_type AS transType, amount AS amountTrans, reference FROM transactions WHERE uti = ?').get(uti)) as Sale['body'];
-        const replay = await c.pos.call('/transaction', { method: 'POST', body: { ...row, uti } });
+        const replay = await c.pos.call<AnyAnswer>('/transaction', { method: 'POST', body: { ...row, uti } });
         if (replay.status !== 200 || replay.body?.uti !== uti) problems.push(`replay of ${uti} answered ${replay.status} ${replay.text}`);
         stats.replayChecks += 1;
       }

@@ -7,6 +7,7 @@ import { listenOnLoopback } from '../helpers/server';
 import { Client, type Answer } from './helpers/client';
 import { apiClient, readDb, screenAction, screenState, startDevice, type Device } from './helpers/device';
 import { figures, median, tally } from './helpers/figures';
+import type { AnyAnswer } from '../helpers/bodies';
 
 // Issue 7 §4. 10,000 wrong codes over many connections find nothing: the code dies after 5 wrong
 // tries and the right one fails after it. The per-address rate limit is raised for the flood so that
@@ -24,7 +25,7 @@ const wrongCode = (right: string) => {
   }
 };
 
-const guess = (client: Client, code: string, post: boolean): Promise<Answer> =>
+const guess = (client: Client, code: string, post: boolean): Promise<Answer<AnyAnswer>> =>
   post ? client.call('/pair', { method: 'POST', body: { pairingCode: code } }) : client.call(`/pair?pairingCode=${code}`);
 
 describe('Pairing brute force', () => {

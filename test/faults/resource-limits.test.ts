@@ -4,6 +4,7 @@ import { httpsJson } from '../helpers/http';
 import { cleanupEposd } from '../helpers/process';
 import { apiClient, pairRegister, rssBytes, startDevice, type Device } from './helpers/device';
 import { figures, median, percentile, sleep } from './helpers/figures';
+import type { AnyAnswer } from '../helpers/bodies';
 
 // Issue 7 §7. A 1 MiB body is refused (413) without the server holding it; 200 sockets that trickle
 // their headers are cut off by the header timeout, and sockets that never finish the TLS handshake by
@@ -114,8 +115,8 @@ describe('Resource limits', () => {
   it(`When ${TRICKLERS} sockets trickle their headers and ${SILENT} never finish the TLS handshake, then all are cut off by the timeouts while a POS's status p99 stays under 500 ms`, async () => {
     const { hostname, port, pathname } = new URL(device.eposd.apiUrl);
     const pos = apiClient(device.eposd, token);
-    const sale = await pos.call('/transaction', { method: 'POST', body: { transType: 'SALE', amountTrans: 1000 } });
-    const uti = sale.body.uti as string;
+    const sale = await pos.call<AnyAnswer>('/transaction', { method: 'POST', body: { transType: 'SALE', amountTrans: 1000 } });
+    const uti = sale.body.uti!;
     await pos.call(`/transaction?uti=${uti}&wait=10`);
 
     const sockets: (TLSSocket | Socket)[] = [];

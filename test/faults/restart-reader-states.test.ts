@@ -4,6 +4,7 @@ import type { Client } from './helpers/client';
 import { apiClient, integrityCheck, pairRegister, readDb, screenAction, startDevice, type Device } from './helpers/device';
 import { figures, median, sleep } from './helpers/figures';
 import { scaled } from './helpers/scale';
+import type { AnyAnswer, DiagnosticsReport } from '../helpers/bodies';
 
 // Issue 7 §2. The terminal is killed with SIGKILL while the reader is in each of its states, started
 // again, and every payment ends as SPEC §4 says: not at the host → FAILED / TERMINAL_RESTARTED, not
@@ -43,7 +44,7 @@ async function act(eposd: EposdProcess, body: Record<string, unknown>): Promise<
 }
 
 const CASES: Case[] = [
-  { state: 'AWAITING_CARD', hold: {}, printing: false, drive: async () => undefined, expected: { ...restarted, reversed: false } },
+  { state: 'AWAITING_CARD', hold: {}, printing: false, drive: () => Promise.resolve(), expected: { ...restarted, reversed: false } },
   {
     state: 'READING_CARD',
     hold: { EPOSD_SIM_READ_DELAY_MS: HOLD_MS },
@@ -74,9 +75,9 @@ const CASES: Case[] = [
 
 /** The reader's state as the technician's diagnostics show it. */
 async function readerState(tech: Client): Promise<{ state: string; uti: string | null }> {
-  const res = await tech.call('/diagnostics');
+  const res = await tech.call<DiagnosticsReport>('/diagnostics');
   if (res.status !== 200) throw new Error(`diagnostics answered ${res.status}: ${res.text}`);
-  return { state: res.body.reader.state as string, uti: (res.body.currentTransaction?.uti as string | undefined) ?? null };
+  return { state: res.body.reader.state, uti: res.body.currentTransaction?.uti ?? null };
 }
 
 async function untilReaderIn(tech: Client, state: State, uti: string): Promise<void> {
@@ -124,9 +125,9 @@ describe('Restart in every reader state', () => {
         const api = apiClient(device.eposd, pos);
         const diag = apiClient(device.eposd, tech);
         const transType = c.state === 'PRINTING' ? 'SALE' : types[i % types.length]!;
-        const posted = await api.call(`/transaction?disablePrinting=${!c.printing}`, { method: 'POST', body: { transType, amountTrans: 2000 + i * 100 } }); // ends in 00: approved
+        const posted = await api.call<AnyAnswer>(`/transaction?disablePrinting=${!c.printing}`, { method: 'POST', body: { transType, amountTrans: 2000 + i * 100 } }); // ends in 00: approved
         expect(posted.status).toBe(200);
-        const uti = posted.body.uti as string;
+        const uti = posted.body.uti!;
         await c.drive(device.eposd, i);
         await untilReaderIn(diag, c.state, uti);
         api.close();
@@ -141,7 +142,7 @@ describe('Restart in every reader state', () => {
         const t0 = performance.now();
         const eposd = await device.restart(MANUAL);
         const reader = apiClient(eposd, pos);
-        let final: Record<string, unknown> = {};
+        let final: Record<string, unknown>;
         for (const deadline = Date.now() + 15_000; ; ) {
           const res = await reader.call(`/transaction?uti=${uti}`);
           expect(res.status).toBe(200); // final at once: recovery ran before the API listened

@@ -10,6 +10,7 @@ import type { Client } from './helpers/client';
 import { apiClient, integrityCheck, pairRegister, readDb, screenAction, startDevice, type Device } from './helpers/device';
 import { figures, sleep, tally } from './helpers/figures';
 import { MANUAL_SIMULATOR_ENV, TX_PATH } from '../helpers/payments';
+import { bodyOf, type AnyAnswer } from '../helpers/bodies';
 
 // Issue 7 §9. The database's disk fills up: a new payment answers 503 STORAGE_UNAVAILABLE with no
 // UTI and nothing half-written, reads go on working, and once there is space again the terminal
@@ -74,10 +75,10 @@ describe('Storage faults', () => {
     const api: Client = apiClient(device.eposd, token);
     /** A sale with a card presented at once: the POST's answer, and the final status read back (when accepted). */
     const pay = async (uti?: string) => {
-      const res = await api.call('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 1000, ...(uti ? { uti } : {}) } });
+      const res = await api.call<AnyAnswer>('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 1000, ...(uti ? { uti } : {}) } });
       if (res.status !== 200) return { ...res, final: undefined };
       expect((await screenAction(device.eposd, { action: 'presentCard', card: 'visa-contactless' })).status).toBe(200);
-      return { ...res, final: (await api.call(`/transaction?uti=${res.body.uti}&wait=10`)).body.status as string };
+      return { ...res, final: (await api.call<AnyAnswer>(`/transaction?uti=${res.body.uti!}&wait=10`)).body.status };
     };
     const first = await pay();
     expect(first.status).toBe(200);
@@ -88,22 +89,22 @@ describe('Storage faults', () => {
     const afterRefusals = readDb(dataDir, dbSnapshot);
     // Reads while the disk is full.
     const reads = [
-      await api.call(`/transaction?uti=${first.body.uti}`),
+      await api.call<AnyAnswer>(`/transaction?uti=${first.body.uti!}`),
       await api.call('/transactions?limit=5'),
       await api.call('/settlement'),
       await api.call('/health'),
     ];
     // A payment already waiting for a card when the disk fills: its next step cannot be committed.
     rmSync(filler.file);
-    const waiting = await api.call('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 2000 } });
+    const waiting = await api.call<AnyAnswer>('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 2000 } });
     expect(waiting.status).toBe(200);
     const filler2 = fillDisk(dataDir);
     await screenAction(device.eposd, { action: 'presentCard', card: 'visa-contactless' });
     await sleep(2_500); // the engine retries its commit every second
-    const stuck = await api.call(`/transaction?uti=${waiting.body.uti}`);
+    const stuck = await api.call<AnyAnswer>(`/transaction?uti=${waiting.body.uti!}`);
     rmSync(filler2.file);
     const t0 = performance.now();
-    const waitingFinal = await api.call(`/transaction?uti=${waiting.body.uti}&wait=20`, { timeoutMs: 30_000 });
+    const waitingFinal = await api.call<AnyAnswer>(`/transaction?uti=${waiting.body.uti!}&wait=20`, { timeoutMs: 30_000 });
     const waitingMs = performance.now() - t0;
 
     // Space again: the terminal takes payments again by itself.
@@ -124,16 +125,16 @@ describe('Storage faults', () => {
     }
     expect(afterRefusals).toEqual(before);
     expect(reads.map((r) => r.status)).toEqual([200, 200, 200, 200]);
-    expect(reads[0]!.body.status).toBe('APPROVED');
+    expect(bodyOf<AnyAnswer>(reads[0]!).status).toBe('APPROVED');
     // The payment caught by the full disk: its move to READING_CARD could not be committed, so it was
     // still waiting for a card; the read that followed was refused by the guard, and once space was
     // back it ended FAILED / CARD_READ_ERROR within the card timeout, never having reached the host.
     expect([stuck.status, stuck.body.stage]).toEqual([202, 'AWAITING_CARD']);
     expect([waitingFinal.status, waitingFinal.body.status, waitingFinal.body.statusReason, waitingFinal.body.transApproved]).toEqual([200, 'FAILED', 'CARD_READ_ERROR', false]);
     expect(waitingMs).toBeLessThan(CARD_TIMEOUT_MS + 2000);
-    expect(askedAbout(waiting.body.uti)).toEqual([]);
+    expect(askedAbout(waiting.body.uti!)).toEqual([]);
     expect([first.final, recovered.status, recovered.final]).toEqual(['APPROVED', 200, 'APPROVED']);
-    expect([askedAbout(first.body.uti), askedAbout(recovered.body.uti)]).toEqual([['authorization'], ['authorization']]);
+    expect([askedAbout(first.body.uti!), askedAbout(recovered.body.uti!)]).toEqual([['authorization'], ['authorization']]);
     expect(hostMessages).toHaveLength(2);
     const integrity = integrityCheck(dataDir);
     expect(integrity).toBe('ok');
@@ -148,7 +149,7 @@ describe('Storage faults', () => {
       dbChanged: JSON.stringify(before) !== JSON.stringify(afterRefusals),
       readsOnFullDisk: reads.map((r) => r.status),
       paymentCaughtByFullDisk: `${stuck.status}_${stuck.body.stage ?? stuck.body.status}->${waitingFinal.body.status}_${waitingFinal.body.statusReason}_in_${Math.round(waitingMs)}ms`,
-      itsHostMessages: askedAbout(waiting.body.uti).length,
+      itsHostMessages: askedAbout(waiting.body.uti!).length,
       afterSpaceReturned: `${recovered.status}_${recovered.final}`,
       hostMessages: tally(hostMessages.map((m) => m.message)),
       inProgress,
@@ -168,11 +169,11 @@ describe('Storage faults', () => {
     expect(dbSnapshot(ctx.db)).toEqual(before);
     ctx.db.pragma('query_only = OFF');
     const recovered = await post();
-    ctx.engine.cancel(recovered.body.uti, 'POS_CANCELLED');
+    ctx.engine.cancel(bodyOf<AnyAnswer>(recovered).uti!, 'POS_CANCELLED');
     ctx.destroy();
-    expect([refused.status, refused.body.code, refused.body.uti]).toEqual([503, 'STORAGE_UNAVAILABLE', undefined]);
+    expect([refused.status, bodyOf<AnyAnswer>(refused).code, bodyOf<AnyAnswer>(refused).uti]).toEqual([503, 'STORAGE_UNAVAILABLE', undefined]);
     expect(read.status).toBe(200);
     expect(recovered.status).toBe(200);
-    figures('9 storage faults (query_only)', { post: `${refused.status}_${refused.body.code}`, read: read.status, recovered: recovered.status });
+    figures('9 storage faults (query_only)', { post: `${refused.status}_${bodyOf<AnyAnswer>(refused).code}`, read: read.status, recovered: recovered.status });
   });
 });

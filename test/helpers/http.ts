@@ -13,7 +13,7 @@ export interface HttpOptions {
   timeoutMs?: number;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- kept as the default for the callers that read a field or two; typed callers pass T
 export interface HttpAnswer<T = any> {
   status: number;
   headers: IncomingHttpHeaders;
@@ -26,7 +26,7 @@ export interface HttpAnswer<T = any> {
  * One request to eposd over HTTPS (self-signed certificate accepted) or plain HTTP (the screen),
  * on a connection of its own that closes afterwards, so that nothing is left open to delay a shutdown.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- kept as the default for the callers that read a field or two; typed callers pass T
 export function httpsJson<T = any>(url: string, options: HttpOptions = {}): Promise<HttpAnswer<T>> {
   const { method = 'GET', headers = {}, body, timeoutMs = REQUEST_TIMEOUT_MS } = options;
   const payload = body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);

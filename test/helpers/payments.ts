@@ -9,6 +9,7 @@ import { SimulatedPrinter } from '../../src/printer/printer.simulator';
 import type { Logger } from '../../src/shared/logger';
 import type { TransitionEvent } from '../../src/transactions/engine';
 import type { TransactionRow } from '../../src/transactions/transactions.repository';
+import type { Acknowledgement } from '../../src/transactions/transactions.schemas';
 
 // Helpers for the payment tests: what the state machine committed, what the simulators saw, and
 // how to wait for a payment to end without depending on how fast the machine is.
@@ -96,13 +97,20 @@ export function untilStage(ctx: AppContext, uti: string, stage: string, timeoutM
   });
 }
 
+/** POSTs a transaction (receipts not printed unless `query` says so), expects it accepted, and answers its UTI without waiting. */
+export async function startPayment(app: App, token: string, body: Record<string, unknown>, query = 'disablePrinting=true'): Promise<string> {
+  const res = await request(app).post(`${TX_PATH}?${query}`).set('Authorization', token).send(body);
+  expect(res.status).toBe(200);
+  return (res.body as Acknowledgement).uti;
+}
+
 /** POSTs a transaction and, when it was accepted, waits for the terminal to be idle again. */
 export async function payAndWait(app: App, ctx: AppContext, token: string, body: Record<string, unknown>, query = 'disablePrinting=true') {
   const res = await request(app).post(`${TX_PATH}?${query}`).set('Authorization', token).send(body);
   if (res.status !== 200) throw new Error(`POST /transaction answered ${res.status}: ${JSON.stringify(res.body)}`);
-  const uti = (res.body as { uti: string }).uti;
-  await untilIdleAfter(ctx, uti);
-  return { ack: res.body as { transType: string; amountTrans?: number; uti: string }, uti };
+  const ack = res.body as Acknowledgement;
+  await untilIdleAfter(ctx, ack.uti);
+  return { ack, uti: ack.uti };
 }
 
 /** GET /transaction for one UTI. */

@@ -20,8 +20,8 @@ export function endpointOf(eposd: EposdProcess): { host: string; port: number } 
 export async function pairingCode(eposd: EposdProcess): Promise<string> {
   const screen = (await httpsJson(`${eposd.screenUrl}screen`)).body as { pairingCode?: string };
   if (screen.pairingCode) return screen.pairingCode;
-  const opened = await httpsJson(`${eposd.screenUrl}screen/actions`, { method: 'POST', body: { action: 'openPairing' } });
-  return opened.body.pairingCode as string;
+  const opened = await httpsJson<{ pairingCode: string }>(`${eposd.screenUrl}screen/actions`, { method: 'POST', body: { action: 'openPairing' } });
+  return opened.body.pairingCode;
 }
 
 export interface PosRun {
@@ -35,7 +35,9 @@ export interface PosRun {
  * and none of the parent's EPOSD_POS_CONFIG or XDG_CONFIG_HOME.
  */
 export function runPos(args: string[], home: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000, stdin = ''): Promise<PosRun> {
-  const { EPOSD_POS_CONFIG: _c, XDG_CONFIG_HOME: _x, ...inherited } = process.env;
+  const inherited = { ...process.env };
+  delete inherited.EPOSD_POS_CONFIG;
+  delete inherited.XDG_CONFIG_HOME;
   return new Promise((resolve) => {
     const child = execFile(process.execPath, [POS_CLI, ...args], { env: { ...inherited, HOME: home, ...env }, timeout: timeoutMs }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;

@@ -116,11 +116,11 @@ function spawnEposd(options: RunOptions, dataDir: string, certDir: string): Spaw
   const out: string[] = [];
   const err: string[] = [];
   const listeners = new Set<(line: string) => void>();
-  createInterface({ input: child.stdout! }).on('line', (line) => {
+  createInterface({ input: child.stdout }).on('line', (line) => {
     out.push(line);
     for (const l of listeners) l(line);
   });
-  createInterface({ input: child.stderr! }).on('line', (line) => void err.push(line));
+  createInterface({ input: child.stderr }).on('line', (line) => void err.push(line));
   const exit = new Promise<Exit>((resolveExit) => {
     child.once('error', (e) => {
       err.push(`spawn failed: ${e.message}`);

@@ -1,4 +1,4 @@
-import { request, type ClientRequest } from 'node:http';
+import { request } from 'node:http';
 
 export interface SseFrame {
   id?: string;
@@ -40,10 +40,9 @@ function parseBlock(block: string): SseFrame | undefined {
  */
 export function openSse(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
   return new Promise((resolve, reject) => {
-    let req: ClientRequest;
     const frames: SseFrame[] = [];
     const waiting = new Set<() => void>();
-    req = request(url, { headers: { accept: 'text/event-stream', ...headers }, agent: false }, (res) => {
+    const req = request(url, { headers: { accept: 'text/event-stream', ...headers }, agent: false }, (res) => {
       let buffer = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {

@@ -1,11 +1,13 @@
+import type { ScreenState } from '../../src/screen/screen.service';
+import type { FinalStatus } from '../../src/transactions/transactions.schemas';
 import { httpsJson } from './http';
 import type { EposdProcess } from './process';
 
 // Driving a running eposd (test/helpers/process.ts) as the people around it do: the installer and the
 // cardholder at its screen, a POS over HTTPS.
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type ScreenState = { screen: string; pairingCode?: string; payment?: { uti: string; prompt: string; [k: string]: any } };
+/** What GET /screen answers: the server's own type. */
+export type { ScreenState };
 
 export async function screenState(eposd: EposdProcess): Promise<ScreenState> {
   return (await httpsJson<ScreenState>(`${eposd.screenUrl}screen`)).body;
@@ -39,7 +41,7 @@ export interface Pairing {
 export async function pairWithScreenCode(eposd: EposdProcess, query: Record<string, string>): Promise<Pairing> {
   const shown = await screenState(eposd);
   const code = shown.pairingCode ?? (await screenAction(eposd, { action: 'openPairing' })).pairingCode!;
-  const res = await httpsJson<Pairing>(`${eposd.apiUrl}/pair?${new URLSearchParams({ pairingCode: code, ...query })}`);
+  const res = await httpsJson<Pairing>(`${eposd.apiUrl}/pair?${new URLSearchParams({ pairingCode: code, ...query }).toString()}`);
   if (res.status !== 200) throw new Error(`pairing answered ${res.status}: ${res.text}`);
   return res.body;
 }
@@ -58,9 +60,8 @@ export async function startSale(eposd: EposdProcess, token: string, amountTrans:
 }
 
 /** GET /transaction, held by the terminal until the outcome is final. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function finalStatus(eposd: EposdProcess, token: string, uti: string): Promise<Record<string, any>> {
-  const res = await httpsJson(`${eposd.apiUrl}/transaction?tid=${eposd.tid}&uti=${uti}&wait=20`, { headers: auth(token), timeoutMs: 25_000 });
+export async function finalStatus(eposd: EposdProcess, token: string, uti: string): Promise<FinalStatus> {
+  const res = await httpsJson<FinalStatus>(`${eposd.apiUrl}/transaction?tid=${eposd.tid}&uti=${uti}&wait=20`, { headers: auth(token), timeoutMs: 25_000 });
   if (res.status !== 200) throw new Error(`GET /transaction answered ${res.status}: ${res.text}`);
   return res.body;
 }

@@ -1,20 +1,17 @@
 import { TECHNICIAN_TOKEN_TTL_MS } from '../../src/pairing/pairing.service';
-import { TEST_FINGERPRINT, TEST_TID, testContext, type TestContext } from '../helpers/context';
+import { useApi } from '../helpers/api';
+import { TEST_FINGERPRINT, TEST_TID } from '../helpers/context';
+import { stringMatching } from '../helpers/matchers';
 
 describe('PairingService: registers and tokens', () => {
-  let t: TestContext;
+  const t = useApi();
   const pair = (req: { registerId?: string; registerName?: string; role?: 'pos' | 'technician' } = {}) =>
     t.ctx.pairing.pair({ pairingCode: t.ctx.pairing.openWindow().code, ...req });
-
-  beforeEach(() => {
-    t = testContext();
-  });
-  afterEach(() => t.ctx.destroy());
 
   it('When a POS pairs, then it gets a token that authenticates it, and the terminal identity', () => {
     const paired = pair({ registerId: 'till-1', registerName: 'Front till' });
     expect(paired).toEqual({
-      authToken: expect.stringMatching(/^[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/),
+      authToken: stringMatching(/^[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/),
       registerId: 'till-1',
       tid: TEST_TID,
       serialNumber: 'EPD000000001',

@@ -1,7 +1,8 @@
 import { ApiError } from '../../src/shared/errors';
 import { MAX_WRONG_CODES } from '../../src/pairing/pairing.service';
 import { ids } from '../../src/shared/ids';
-import { otherCode, testContext, type TestContext } from '../helpers/context';
+import { useApi } from '../helpers/api';
+import { otherCode } from '../helpers/context';
 
 const TTL_MS = 600_000;
 
@@ -16,11 +17,7 @@ function failureOf(fn: () => unknown): ApiError {
 }
 
 describe('PairingService: the pairing window', () => {
-  let t: TestContext;
-  beforeEach(() => {
-    t = testContext();
-  });
-  afterEach(() => t.ctx.destroy());
+  const t = useApi();
 
   it('When a window is opened, then it has a 6-digit code valid for the configured TTL', () => {
     const { code, expiresAt } = t.ctx.pairing.openWindow();
@@ -42,9 +39,8 @@ describe('PairingService: the pairing window', () => {
     expect(t.ctx.pairing.currentWindow()).toBeUndefined();
   });
 
-  it('When EPOSD_PAIRING_TTL_S is set, then the code lives that long', () => {
-    t.ctx.destroy();
-    t = testContext({ env: { EPOSD_PAIRING_TTL_S: '30' } });
+  it('When EPOSD_PAIRING_TTL_S is set, then the code lives that long', async () => {
+    await t.rebuild({ env: { EPOSD_PAIRING_TTL_S: '30' } });
     const { code } = t.ctx.pairing.openWindow();
     t.clock.advance(30_000);
     expect(failureOf(() => t.ctx.pairing.pair({ pairingCode: code })).code).toBe('PAIRING_FAILED');
@@ -89,10 +85,9 @@ describe('PairingService: the pairing window', () => {
     expect(shape(expired)).toEqual(shape(wrong));
   });
 
-  it('When a window is opened again, then the new code replaces the old one and the wrong-try count starts over', () => {
-    t.ctx.destroy();
+  it('When a window is opened again, then the new code replaces the old one and the wrong-try count starts over', async () => {
     const codes = ['111111', '222222'];
-    t = testContext({ ids: { ...ids, pairingCode: () => codes.shift()! } });
+    await t.rebuild({ ids: { ...ids, pairingCode: () => codes.shift()! } });
     t.ctx.pairing.openWindow();
     for (let i = 0; i < MAX_WRONG_CODES - 1; i++) failureOf(() => t.ctx.pairing.pair({ pairingCode: '999999' }));
     t.ctx.pairing.openWindow();
@@ -112,11 +107,7 @@ describe('PairingService: the pairing window', () => {
 });
 
 describe('PairingService.openIfUnpaired', () => {
-  let t: TestContext;
-  beforeEach(() => {
-    t = testContext();
-  });
-  afterEach(() => t.ctx.destroy());
+  const t = useApi();
 
   it('When no POS is paired, then a window opens', () => {
     t.ctx.pairing.openIfUnpaired();

@@ -70,12 +70,13 @@ describe('the engine guard: late and unexpected answers', () => {
   });
 
   it('When the host link fails, then the payment is declined 91 at once and reversed', async () => {
-    const host: PaymentHost = { authorize: jest.fn().mockRejectedValue(new Error('link down')), reverse: jest.fn().mockResolvedValue(undefined) };
+    const reverse = jest.fn<Promise<void>, [string, string]>().mockResolvedValue(undefined);
+    const host: PaymentHost = { authorize: jest.fn().mockRejectedValue(new Error('link down')), reverse };
     start({ host });
     const uti = await sale(1000);
     await jest.advanceTimersByTimeAsync(CARD_DELAY_MS + 1);
     expect(rowOf(t.ctx, uti)).toMatchObject({ status: 'DECLINED', responseCode: '91', statusReason: 'ISSUER_UNAVAILABLE', reversal: 'DONE' });
-    expect(host.reverse).toHaveBeenCalledWith(uti, 'ISSUER_UNAVAILABLE');
+    expect(reverse).toHaveBeenCalledWith(uti, 'ISSUER_UNAVAILABLE');
   });
 
   describe('When the reader answers for a payment that has already ended', () => {

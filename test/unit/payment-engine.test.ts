@@ -1,5 +1,6 @@
-import { testContext, type TestContext } from '../helpers/context';
+import { useApi } from '../helpers/api';
 import { committedStates, recordTransitions, rowOf, simulatedHost, simulatedPrinter } from '../helpers/payments';
+import { expectAny } from '../helpers/matchers';
 
 // The engine driven by the real simulators with the default delays of SPEC §4 (card after 2000 ms,
 // host after 1000 ms, PIN after 1500 ms, host timeout 15000 ms, card timeout 60000 ms), on fake timers.
@@ -16,15 +17,9 @@ const VISA = '47**********0010';
 const MASTERCARD = '54**********0434';
 
 describe('the payment engine in auto mode, for each test amount of SPEC §4', () => {
-  let t: TestContext;
-  beforeEach(() => {
-    jest.useFakeTimers();
-    t = testContext();
-  });
-  afterEach(() => {
-    t.ctx.destroy();
-    jest.useRealTimers();
-  });
+  beforeEach(() => jest.useFakeTimers());
+  const t = useApi();
+  afterEach(() => jest.useRealTimers());
 
   const sale = (amount: number, disablePrinting = false) =>
     t.ctx.transactions.start({ transType: 'SALE', amountTrans: amount }, 'till-1', disablePrinting).uti;
@@ -48,7 +43,7 @@ describe('the payment engine in auto mode, for each test amount of SPEC §4', ()
     await runOut();
     expect(committedStates(t.ctx.db, uti)).toEqual(states);
     expect(reported.states()).toEqual(states);
-    expect(rowOf(t.ctx, uti)).toMatchObject({ ...row, stage: null, completedAt: expect.any(Number) });
+    expect(rowOf(t.ctx, uti)).toMatchObject({ ...row, stage: null, completedAt: expectAny(Number) });
     expect(t.ctx.engine.current).toEqual({ name: 'IDLE' });
   });
 

@@ -15,7 +15,7 @@ describe('recovery after a crash or power loss (SPEC §4)', () => {
   let reverse: jest.Mock<Promise<void>, [string, string]>;
   beforeEach(() => {
     before = testContext({ env: MANUAL_SIMULATOR_ENV, host: silentHost() });
-    reverse = jest.fn((_uti: string, _reason: string) => Promise.resolve());
+    reverse = jest.fn<Promise<void>, [string, string]>(() => Promise.resolve());
     after = undefined;
   });
   afterEach(() => {

@@ -1,23 +1,17 @@
-import type { PaymentHost } from '../../src/host/payment-host';
 import { Reversals } from '../../src/transactions/reversals';
-import { testContext, type TestContext } from '../helpers/context';
+import { useApi } from '../helpers/api';
 import { capturingLogger, rowOf } from '../helpers/payments';
 
 const RETRY_MS = 30_000;
 
 describe('Reversals: sending the host what it must undo', () => {
-  let t: TestContext;
-  let host: { authorize: jest.Mock; reverse: jest.Mock };
+  let host: { authorize: jest.Mock; reverse: jest.Mock<Promise<void>, [string, string]> };
   let reversals: Reversals;
+  const t = useApi({ afterEach: () => reversals.stop() });
+  afterEach(() => jest.useRealTimers());
   beforeEach(() => {
-    t = testContext();
-    host = { authorize: jest.fn(), reverse: jest.fn(() => Promise.resolve()) };
-    reversals = new Reversals({ transactions: t.ctx.transactionsRepo, host: host as PaymentHost, logger: capturingLogger().logger, retryMs: RETRY_MS });
-  });
-  afterEach(() => {
-    reversals.stop();
-    t.ctx.destroy();
-    jest.useRealTimers();
+    host = { authorize: jest.fn(), reverse: jest.fn<Promise<void>, [string, string]>(() => Promise.resolve()) };
+    reversals = new Reversals({ transactions: t.ctx.transactionsRepo, host, logger: capturingLogger().logger, retryMs: RETRY_MS });
   });
 
   /** A final transaction whose outcome left the host holding something to undo. */

@@ -1,5 +1,5 @@
 import { backoffMs, GIVE_UP_AFTER_MS } from '../../src/webhooks/dispatcher';
-import { testContext, type TestContext } from '../helpers/context';
+import { useApi } from '../helpers/api';
 import { capturingLogger, INSTANT_SIMULATOR_ENV, untilIdleAfter } from '../helpers/payments';
 
 const SECOND_MS = 1000;
@@ -17,19 +17,19 @@ describe('backoffMs', () => {
 });
 
 describe('the webhook dispatcher, with a manual clock and an injected fetch', () => {
-  let t: TestContext;
   let fetch: jest.Mock<Promise<Response>, []>;
   let sentAt: number[];
-  beforeEach(() => {
+  const t = useApi(() => {
     sentAt = [];
-    fetch = jest.fn(async () => {
+    fetch = jest.fn(() => {
       sentAt.push(t.clock.now().getTime());
-      return new Response(null, { status: 503 });
+      return Promise.resolve(new Response(null, { status: 503 }));
     });
-    t = testContext({ env: INSTANT_SIMULATOR_ENV, fetch: fetch as unknown as typeof globalThis.fetch });
+    return { env: INSTANT_SIMULATOR_ENV, fetch };
+  });
+  beforeEach(() => {
     t.ctx.pairing.pair({ pairingCode: t.ctx.pairing.openWindow().code, registerId: 'till-1', callbackUrl: 'http://pos.example/hook' });
   });
-  afterEach(() => t.ctx.destroy());
 
   const sale = async (): Promise<string> => {
     const { uti } = t.ctx.transactions.start({ transType: 'SALE', amountTrans: 1000 }, 'till-1', true);
@@ -87,15 +87,13 @@ describe('the webhook dispatcher, with a manual clock and an injected fetch', ()
   });
 
   it('counts a network error like an error answer', async () => {
-    fetch.mockImplementation(async () => {
-      throw new TypeError('fetch failed');
-    });
+    fetch.mockImplementation(() => Promise.reject(new TypeError('fetch failed')));
     await sale();
     expect(delivery()).toMatchObject({ attempts: 1, deliveredAt: null, failedAt: null, lastError: 'TypeError' });
   });
 
   it('marks a delivery delivered on a 2xx answer and sends it no more', async () => {
-    fetch.mockImplementation(async () => new Response(null, { status: 200 }));
+    fetch.mockImplementation(() => Promise.resolve(new Response(null, { status: 200 })));
     await sale();
     expect(delivery()).toMatchObject({ attempts: 1, deliveredAt: t.clock.now().getTime(), lastError: null });
     t.clock.advance(3600 * SECOND_MS);
@@ -104,11 +102,10 @@ describe('the webhook dispatcher, with a manual clock and an injected fetch', ()
   });
 
   it('does not throw when the terminal stops while a delivery is being sent; the delivery stays pending', async () => {
-    t.ctx.destroy();
     const { logger, lines } = capturingLogger('error');
     let answer: (r: Response) => void = () => undefined;
     const held = jest.fn(() => new Promise<Response>((resolve) => (answer = resolve)));
-    t = testContext({ env: INSTANT_SIMULATOR_ENV, fetch: held as unknown as typeof globalThis.fetch, logger });
+    await t.rebuild({ env: INSTANT_SIMULATOR_ENV, fetch: held as unknown as typeof globalThis.fetch, logger });
     t.ctx.pairing.pair({ pairingCode: t.ctx.pairing.openWindow().code, registerId: 'till-1', callbackUrl: 'http://pos.example/hook' });
     const { uti } = t.ctx.transactions.start({ transType: 'SALE', amountTrans: 1000 }, 'till-1', true);
     await untilIdleAfter(t.ctx, uti);

@@ -1,17 +1,15 @@
-import { testContext, type TestContext } from '../helpers/context';
+import { useApi } from '../helpers/api';
 import { capturingLogger, INSTANT_SIMULATOR_ENV, rowOf, untilIdleAfter } from '../helpers/payments';
 import { until } from '../helpers/until';
 
 describe('the webhook outbox', () => {
-  let t: TestContext;
   let lines: Record<string, unknown>[];
-  beforeEach(() => {
+  const t = useApi(() => {
     const captured = capturingLogger('error');
     lines = captured.lines;
-    const fetch = jest.fn(async () => new Response(null, { status: 204 }));
-    t = testContext({ env: INSTANT_SIMULATOR_ENV, logger: captured.logger, timings: { commitRetryMs: 20 }, fetch: fetch as unknown as typeof globalThis.fetch });
+    const fetch = jest.fn(() => Promise.resolve(new Response(null, { status: 204 })));
+    return { env: INSTANT_SIMULATOR_ENV, logger: captured.logger, timings: { commitRetryMs: 20 }, fetch };
   });
-  afterEach(() => t.ctx.destroy());
 
   const pairWith = (registerId: string, callbackUrl?: string) => t.ctx.pairing.pair({ pairingCode: t.ctx.pairing.openWindow().code, registerId, callbackUrl });
   const outbox = () => t.ctx.db.prepare('SELECT register_id AS registerId, uti FROM webhook_deliveries ORDER BY id').all();

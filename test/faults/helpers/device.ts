@@ -66,7 +66,7 @@ export async function pairRegister(eposd: EposdProcess, query: Record<string, st
     code = (await screenState(eposd)).pairingCode;
   }
   if (code === undefined) throw new Error('the screen showed no pairing code within 15 s');
-  const res = await httpsJson(`${eposd.apiUrl}/pair?${new URLSearchParams({ pairingCode: code, ...query })}`);
+  const res = await httpsJson(`${eposd.apiUrl}/pair?${new URLSearchParams({ pairingCode: code, ...query }).toString()}`);
   if (res.status !== 200) throw new Error(`pairing answered ${res.status}: ${res.text}`);
   return (res.body as { authToken: string }).authToken;
 }
