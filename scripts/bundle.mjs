@@ -31,7 +31,20 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
  * their mime-db entries: express looks types up there, and the whole table is half a megabyte of heap.
  * A type not listed is sent as application/octet-stream.
  */
-const MIME_TYPES = ['application/json', 'application/problem+json', 'text/event-stream', 'text/html', 'text/css', 'text/javascript', 'application/javascript', 'text/plain', 'application/octet-stream', 'image/svg+xml', 'image/png', 'image/x-icon'];
+const MIME_TYPES = [
+  'application/json',
+  'application/problem+json',
+  'text/event-stream',
+  'text/html',
+  'text/css',
+  'text/javascript',
+  'application/javascript',
+  'text/plain',
+  'application/octet-stream',
+  'image/svg+xml',
+  'image/png',
+  'image/x-icon',
+];
 const mimeSubset = {
   name: 'mime-subset',
   setup(b) {

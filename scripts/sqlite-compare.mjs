@@ -38,17 +38,19 @@ function open(driver, file) {
   }
   const db = new (require('node:sqlite').DatabaseSync)(file);
   // node:sqlite has no transaction helper in Node 24: BEGIN/COMMIT by hand, ROLLBACK on a throw.
-  const transaction = (fn) => (...args) => {
-    db.exec('BEGIN');
-    try {
-      const result = fn(...args);
-      db.exec('COMMIT');
-      return result;
-    } catch (err) {
-      db.exec('ROLLBACK');
-      throw err;
-    }
-  };
+  const transaction =
+    (fn) =>
+    (...args) => {
+      db.exec('BEGIN');
+      try {
+        const result = fn(...args);
+        db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        db.exec('ROLLBACK');
+        throw err;
+      }
+    };
   return { exec: (sql) => db.exec(sql), prepare: (sql) => db.prepare(sql), transaction, close: () => db.close() };
 }
 

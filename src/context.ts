@@ -94,9 +94,16 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const pairing = new PairingService({ registers, clock, ids, identity, fingerprint, logger, pairingTtlMs: config.pairingTtlS * 1000, own });
   pairing.on('window', (view) => screen.showPairing(view));
 
-  const simulator = new SimulatedCardReader({ mode: config.simMode, cardDelayMs: config.simCardDelayMs, pinDelayMs: Math.min(SIM_PIN_DELAY_MS, config.simCardDelayMs), readDelayMs: config.simReadDelayMs, logger });
+  const simulator = new SimulatedCardReader({
+    mode: config.simMode,
+    cardDelayMs: config.simCardDelayMs,
+    pinDelayMs: Math.min(SIM_PIN_DELAY_MS, config.simCardDelayMs),
+    readDelayMs: config.simReadDelayMs,
+    logger,
+  });
   const reader = overrides.reader ?? simulator;
-  const host = overrides.host ?? new SimulatedHost({ authDelayMs: config.simAuthDelayMs, lateAnswerMs: config.hostTimeoutMs + config.simAuthDelayMs + 1000, ids, logger, journal: config.simHostJournal });
+  const host =
+    overrides.host ?? new SimulatedHost({ authDelayMs: config.simAuthDelayMs, lateAnswerMs: config.hostTimeoutMs + config.simAuthDelayMs + 1000, ids, logger, journal: config.simHostJournal });
   const printer = overrides.printer ?? new SimulatedPrinter(logger, config.simPrintDelayMs);
   const printQueue = new PrintQueue(printer);
   const transactionsRepo = new TransactionsRepository(db);
@@ -115,7 +122,17 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     receiptsOf: (uti) => finalOf(uti)?.receipts,
     reverseLater: () => void reversals.flush(),
   });
-  const transactions = new TransactionService({ transactions: transactionsRepo, printer: printQueue, engine, identity, clock, ids, search: new TransactionSearch(db), storage, voidAnyRegister: config.voidAnyRegister });
+  const transactions = new TransactionService({
+    transactions: transactionsRepo,
+    printer: printQueue,
+    engine,
+    identity,
+    clock,
+    ids,
+    search: new TransactionSearch(db),
+    storage,
+    voidAnyRegister: config.voidAnyRegister,
+  });
   const clockGuard = new ClockGuard({ clock, logger, settings, newestCommitted: () => transactionsRepo.newestCreatedAt(), monotonic: overrides.monotonic });
   const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, alsoPurge: [auditRepo, deliveries], guard: clockGuard, frozen: () => storage.corrupt });
   const webhooks = new WebhookDispatcher({ deliveries, clock, logger, fetch: overrides.fetch, bodyFor: (uti) => transactions.status(uti)?.body });

@@ -36,7 +36,7 @@ export async function ackLatency({ eposd, token, baseline, count, log }) {
     const first = await sale(eposd, eAgent, token, { reference: 'warm-0', disablePrinting: true });
     await outcome(eposd, eAgent, token, first.uti, { longPoll: false });
     await call(bAgent, 'POST', `${baseline.url}/transaction`, { body: { transType: 'SALE', reference: 'warm-0', amountTrans: 1000 } });
-    for (let done = 0; done < count; ) {
+    for (let done = 0; done < count;) {
       const n = Math.min(BLOCK, count - done);
       for (let i = done; i < done + n; i++) {
         const body = { transType: 'SALE', reference: `ack-${i}`, amountTrans: 1000 };

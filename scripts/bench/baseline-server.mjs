@@ -64,28 +64,25 @@ function send(res, status, body) {
   res.end(text);
 }
 
-const server = createServer(
-  tlsOptions(readFileSync(join(options.certDir, 'key.pem'), 'utf8'), readFileSync(join(options.certDir, 'cert.pem'), 'utf8')),
-  (req, res) => {
-    const q = req.url.indexOf('?');
-    const path = q < 0 ? req.url : req.url.slice(0, q);
-    if (path !== PATH) return send(res, 404, { status: 404 });
-    if (req.method === 'GET') {
-      const uti = new URLSearchParams(req.url.slice(q + 1)).get('uti');
-      const row = uti ? byUti.get(uti) : undefined;
-      return row ? send(res, 200, { ...statusBody, uti: row.uti }) : send(res, 404, { status: 404 });
-    }
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (c) => (text += c));
-    req.on('end', () => {
-      const body = JSON.parse(text);
-      const uti = randomBytes(18).toString('base64url');
-      insert.run(uti, body.transType, body.amountTrans, body.reference ?? null, Date.now());
-      send(res, 200, { transType: body.transType, amountTrans: body.amountTrans, uti });
-    });
-  },
-);
+const server = createServer(tlsOptions(readFileSync(join(options.certDir, 'key.pem'), 'utf8'), readFileSync(join(options.certDir, 'cert.pem'), 'utf8')), (req, res) => {
+  const q = req.url.indexOf('?');
+  const path = q < 0 ? req.url : req.url.slice(0, q);
+  if (path !== PATH) return send(res, 404, { status: 404 });
+  if (req.method === 'GET') {
+    const uti = new URLSearchParams(req.url.slice(q + 1)).get('uti');
+    const row = uti ? byUti.get(uti) : undefined;
+    return row ? send(res, 200, { ...statusBody, uti: row.uti }) : send(res, 404, { status: 404 });
+  }
+  let text = '';
+  req.setEncoding('utf8');
+  req.on('data', (c) => (text += c));
+  req.on('end', () => {
+    const body = JSON.parse(text);
+    const uti = randomBytes(18).toString('base64url');
+    insert.run(uti, body.transType, body.amountTrans, body.reference ?? null, Date.now());
+    send(res, 200, { transType: body.transType, amountTrans: body.amountTrans, uti });
+  });
+});
 server.keepAliveTimeout = 65_000;
 server.listen(0, '127.0.0.1', () => process.stdout.write(`baseline ready port=${server.address().port}\n`));
 const stop = () => server.close(() => (db.close(), process.exit(0)));

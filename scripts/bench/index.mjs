@@ -38,10 +38,61 @@ const SOAK = args.has('--soak');
 const SMOKE = process.env.BENCH_SMOKE === '1';
 
 const COUNTS = SMOKE
-  ? { firstStarts: 1, warmStarts: 1, ack: 10, statusRounds: 1, statusS: 1, idleS: 1, longPoll: 2, polling: 2, loadS: 2, pollers: 3, soakS: 3, bigRows: 2_000, smallRows: 1_000, purgeRows: 500, scaleRounds: 1, scaleS: 1 }
+  ? {
+      firstStarts: 1,
+      warmStarts: 1,
+      ack: 10,
+      statusRounds: 1,
+      statusS: 1,
+      idleS: 1,
+      longPoll: 2,
+      polling: 2,
+      loadS: 2,
+      pollers: 3,
+      soakS: 3,
+      bigRows: 2_000,
+      smallRows: 1_000,
+      purgeRows: 500,
+      scaleRounds: 1,
+      scaleS: 1,
+    }
   : QUICK
-    ? { firstStarts: 2, warmStarts: 3, ack: 300, statusRounds: 2, statusS: 2, idleS: 10, longPoll: 20, polling: 10, loadS: 15, pollers: 50, soakS: 120, bigRows: 100_000, smallRows: 1_000, purgeRows: 20_000, scaleRounds: 2, scaleS: 2 }
-    : { firstStarts: 5, warmStarts: 5, ack: 2_000, statusRounds: 2, statusS: 5, idleS: 30, longPoll: 200, polling: 200, loadS: 60, pollers: 50, soakS: 600, bigRows: 1_000_000, smallRows: 1_000, purgeRows: 100_000, scaleRounds: 2, scaleS: 5 };
+    ? {
+        firstStarts: 2,
+        warmStarts: 3,
+        ack: 300,
+        statusRounds: 2,
+        statusS: 2,
+        idleS: 10,
+        longPoll: 20,
+        polling: 10,
+        loadS: 15,
+        pollers: 50,
+        soakS: 120,
+        bigRows: 100_000,
+        smallRows: 1_000,
+        purgeRows: 20_000,
+        scaleRounds: 2,
+        scaleS: 2,
+      }
+    : {
+        firstStarts: 5,
+        warmStarts: 5,
+        ack: 2_000,
+        statusRounds: 2,
+        statusS: 5,
+        idleS: 30,
+        longPoll: 200,
+        polling: 200,
+        loadS: 60,
+        pollers: 50,
+        soakS: 600,
+        bigRows: 1_000_000,
+        smallRows: 1_000,
+        purgeRows: 100_000,
+        scaleRounds: 2,
+        scaleS: 5,
+      };
 const STATUS_CONNECTIONS = 50;
 const SALES_PER_S = 10;
 

@@ -47,6 +47,4 @@ running = false;
 histogram.disable();
 const after = ctx.db.prepare('SELECT count(*) FROM transactions').pluck().get();
 ctx.destroy();
-process.stdout.write(
-  `${JSON.stringify({ before, after, purged, tookMs, maxStallMs: maxGapMs, turns, loopDelayMaxMs: histogram.max / 1e6, loopDelayP99Ms: histogram.percentile(99) / 1e6 })}\n`,
-);
+process.stdout.write(`${JSON.stringify({ before, after, purged, tookMs, maxStallMs: maxGapMs, turns, loopDelayMaxMs: histogram.max / 1e6, loopDelayP99Ms: histogram.percentile(99) / 1e6 })}\n`);

@@ -13,23 +13,90 @@ export function renderTable(f, r, { counts, quick, smoke, soak, statusConnection
     row('ack p50 / baseline p50', 'ack.p50Ratio', f2(f.ack.p50Ratio), '<= 1.3', f.ack.p50Ratio <= 1.3, `${counts.ack} sequential POSTs each, alternating blocks`),
     row('status lookups', 'status.rps', f2(f.status.rps, ' req/s'), '', undefined, `baseline ${n(r.status.baseline.rps, 0)} req/s`),
     row('status p99', 'status.p99Ms', f2(f.status.p99Ms, ' ms'), '', undefined, `baseline p99 ${n(r.status.baseline.p99)} ms`),
-    row('status throughput / baseline', 'status.throughputRatio', f2(f.status.throughputRatio), '>= 0.5', f.status.throughputRatio >= 0.5, `autocannon ${statusConnections} conn, ${counts.statusRounds} x ${counts.statusS} s each`),
+    row(
+      'status throughput / baseline',
+      'status.throughputRatio',
+      f2(f.status.throughputRatio),
+      '>= 0.5',
+      f.status.throughputRatio >= 0.5,
+      `autocannon ${statusConnections} conn, ${counts.statusRounds} x ${counts.statusS} s each`,
+    ),
     row('delivery long-poll p50', 'delivery.longPollP50Ms', f2(f.delivery.longPollP50Ms, ' ms'), '', undefined, `${counts.longPoll} sales`),
-    row('delivery long-poll p99', 'delivery.longPollP99Ms', f2(f.delivery.longPollP99Ms, ' ms'), '<= 5 ms', f.delivery.longPollP99Ms <= 5, `max ${n(r.delivery.longPoll.max, 0)} ms; GETs/sale ${n(r.delivery.longPoll.getsPerSale)}`),
-    row('delivery 1 s polling p50', 'delivery.pollP50Ms', f2(f.delivery.pollP50Ms, ' ms'), '', undefined, `${counts.polling} sales; p99 ${n(r.delivery.polling.p99, 0)} ms; GETs/sale ${n(r.delivery.polling.getsPerSale)}`),
-    row('warm start', 'startup.warmMs', f2(f.startup.warmMs, ' ms'), '<= 300 ms', f.startup.warmMs <= 300, `${counts.bigRows} tx; unbundled dist/main.js ${n(r.warmUnbundled.medianMs, 0)} ms; baseline server ${n(r.baselineStart.medianMs, 0)} ms`),
+    row(
+      'delivery long-poll p99',
+      'delivery.longPollP99Ms',
+      f2(f.delivery.longPollP99Ms, ' ms'),
+      '<= 5 ms',
+      f.delivery.longPollP99Ms <= 5,
+      `max ${n(r.delivery.longPoll.max, 0)} ms; GETs/sale ${n(r.delivery.longPoll.getsPerSale)}`,
+    ),
+    row(
+      'delivery 1 s polling p50',
+      'delivery.pollP50Ms',
+      f2(f.delivery.pollP50Ms, ' ms'),
+      '',
+      undefined,
+      `${counts.polling} sales; p99 ${n(r.delivery.polling.p99, 0)} ms; GETs/sale ${n(r.delivery.polling.getsPerSale)}`,
+    ),
+    row(
+      'warm start',
+      'startup.warmMs',
+      f2(f.startup.warmMs, ' ms'),
+      '<= 300 ms',
+      f.startup.warmMs <= 300,
+      `${counts.bigRows} tx; unbundled dist/main.js ${n(r.warmUnbundled.medianMs, 0)} ms; baseline server ${n(r.baselineStart.medianMs, 0)} ms`,
+    ),
     row('first start', 'startup.firstMs', f2(f.startup.firstMs, ' ms'), '', undefined, `median of ${counts.firstStarts}`),
     row('idle RSS', 'memory.idleRssMB', f2(f.memory.idleRssMB, ' MB'), '<= 60 MB', f.memory.idleRssMB <= 60, `baseline ${n(r.idle.baseline.rssMB, 1)} MB`),
-    row('loaded RSS (max)', 'memory.loadedRssMB', f2(f.memory.loadedRssMB, ' MB'), '<= 90 MB', f.memory.loadedRssMB <= 90, `${counts.pollers} long-polling POS, ${n(r.loaded.salesPerS, 1)} sales/s for ${counts.loadS} s`),
-    row('soak growth', 'memory.soakGrowthMB', f2(f.memory.soakGrowthMB, ' MB'), '< 5 MB', soak ? f.memory.soakGrowthMB < 5 : undefined, soak ? `${counts.soakS} s; ${r.soak.sales} sales` : 'run with --soak'),
-    row('status p99 1M / 1k rows', 'scale.p99Ratio1MTo1k', f2(f.scale.p99Ratio1MTo1k), '<= 1.2', f.scale.p99Ratio1MTo1k <= 1.2, `p99 ${n(r.scale.small.p99)} ms (${counts.smallRows}) vs ${n(r.scale.big.p99)} ms (${counts.bigRows}); ${n(r.scale.small.rps, 0)} vs ${n(r.scale.big.rps, 0)} req/s`),
-    row('bytes per transaction', 'scale.bytesPerTransaction', f2(f.scale.bytesPerTransaction, ' B'), '<= 1024 B', f.scale.bytesPerTransaction <= 1024, `${r.bytes.count} real payments; seeded rows ${n(r.bytes.seeded, 0)} B`),
-    row('purge max stall', 'scale.purgeMaxStallMs', f2(f.scale.purgeMaxStallMs, ' ms'), '<= 20 ms', f.scale.purgeMaxStallMs <= 20, `${r.purge.purge.before - r.purge.purge.after} expired transactions in ${n(r.purge.purge.tookMs / 1000, 1)} s; an idle process beside it: ${n(r.purge.noise.maxStallMs)} ms`),
+    row(
+      'loaded RSS (max)',
+      'memory.loadedRssMB',
+      f2(f.memory.loadedRssMB, ' MB'),
+      '<= 90 MB',
+      f.memory.loadedRssMB <= 90,
+      `${counts.pollers} long-polling POS, ${n(r.loaded.salesPerS, 1)} sales/s for ${counts.loadS} s`,
+    ),
+    row(
+      'soak growth',
+      'memory.soakGrowthMB',
+      f2(f.memory.soakGrowthMB, ' MB'),
+      '< 5 MB',
+      soak ? f.memory.soakGrowthMB < 5 : undefined,
+      soak ? `${counts.soakS} s; ${r.soak.sales} sales` : 'run with --soak',
+    ),
+    row(
+      'status p99 1M / 1k rows',
+      'scale.p99Ratio1MTo1k',
+      f2(f.scale.p99Ratio1MTo1k),
+      '<= 1.2',
+      f.scale.p99Ratio1MTo1k <= 1.2,
+      `p99 ${n(r.scale.small.p99)} ms (${counts.smallRows}) vs ${n(r.scale.big.p99)} ms (${counts.bigRows}); ${n(r.scale.small.rps, 0)} vs ${n(r.scale.big.rps, 0)} req/s`,
+    ),
+    row(
+      'bytes per transaction',
+      'scale.bytesPerTransaction',
+      f2(f.scale.bytesPerTransaction, ' B'),
+      '<= 1024 B',
+      f.scale.bytesPerTransaction <= 1024,
+      `${r.bytes.count} real payments; seeded rows ${n(r.bytes.seeded, 0)} B`,
+    ),
+    row(
+      'purge max stall',
+      'scale.purgeMaxStallMs',
+      f2(f.scale.purgeMaxStallMs, ' ms'),
+      '<= 20 ms',
+      f.scale.purgeMaxStallMs <= 20,
+      `${r.purge.purge.before - r.purge.purge.after} expired transactions in ${n(r.purge.purge.tookMs / 1000, 1)} s; an idle process beside it: ${n(r.purge.noise.maxStallMs)} ms`,
+    ),
     row('idle CPU', 'idle.cpuPercent', f2(f.idle.cpuPercent, ' %'), '<= 0.5 %', f.idle.cpuPercent <= 0.5, `${n(r.idle.seconds, 0)} s; baseline ${n(r.idle.baseline.cpuPercent, 3)} %`),
   ];
   const cols = ['figure', 'key', 'value', 'goal', 'verdict', 'baseline'];
   const width = Object.fromEntries(cols.map((c) => [c, Math.max(c.length, ...rows.map((x) => String(x[c]).length))]));
-  const line = (x) => cols.map((c) => String(x[c]).padEnd(width[c])).join('  ').trimEnd();
+  const line = (x) =>
+    cols
+      .map((c) => String(x[c]).padEnd(width[c]))
+      .join('  ')
+      .trimEnd();
   const mode = smoke ? 'smoke (BENCH_SMOKE=1)' : quick ? 'quick' : 'full';
   return [`eposd bench (${mode}), node ${process.version}`, line(Object.fromEntries(cols.map((c) => [c, c]))), ...rows.map(line), ''].join('\n');
 }

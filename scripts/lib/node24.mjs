@@ -26,7 +26,10 @@ export function ensureNode(arch) {
   const work = join(NODE24_DIR, `.fetch-${arch}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  const tgz = execFileSync('npm', ['pack', '--silent', `node-linux-${arch}@${NODE24_VERSION}`], { cwd: work, encoding: 'utf8' }).trim().split('\n').at(-1);
+  const tgz = execFileSync('npm', ['pack', '--silent', `node-linux-${arch}@${NODE24_VERSION}`], { cwd: work, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .at(-1);
   execFileSync('tar', ['xzf', tgz], { cwd: work });
   rmSync(dir, { recursive: true, force: true });
   renameSync(join(work, 'package'), dir);

@@ -50,7 +50,10 @@ export async function runPayment(client: EposdClient, run: PaymentRun): Promise<
     }
     process.stderr.write('\nCancelling…\n');
     client.cancel(uti).catch((err: unknown) => {
-      const why = err instanceof EposdApiError && err.code === 'CANNOT_CANCEL' ? 'The terminal can no longer cancel it (the card issuer has it); waiting for the outcome.' : `Could not cancel: ${(err as Error).message}`;
+      const why =
+        err instanceof EposdApiError && err.code === 'CANNOT_CANCEL'
+          ? 'The terminal can no longer cancel it (the card issuer has it); waiting for the outcome.'
+          : `Could not cancel: ${(err as Error).message}`;
       process.stderr.write(`${why}\n`);
     });
   };

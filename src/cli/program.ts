@@ -99,12 +99,14 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--fingerprint <sha256>', 'send the code only to a terminal presenting this key (from its screen or from discover)')
     .option('--accept-new-key', 'replace the key pinned for this address (after checking the screen)')
     .option('-y, --yes', 'pin the key the terminal presents without asking (needed without a terminal, unless --fingerprint)')
-    .action(async (o: { host: string; port?: number; code: string; registerId?: string; name?: string; callbackUrl?: string; fingerprint?: string; acceptNewKey?: boolean; yes?: boolean }, cmd: Command) => {
-      const t = await pairCommand(clientFor(cmd), o);
-      if (globals(cmd).json) json({ host: t.host, port: t.port, tid: t.tid, serialNumber: t.serialNumber, registerId: t.registerId, fingerprint: t.fingerprint });
-      else out(pairedMessage(t, o.fingerprint !== undefined || !o.yes));
-      exit(EXIT.OK);
-    });
+    .action(
+      async (o: { host: string; port?: number; code: string; registerId?: string; name?: string; callbackUrl?: string; fingerprint?: string; acceptNewKey?: boolean; yes?: boolean }, cmd: Command) => {
+        const t = await pairCommand(clientFor(cmd), o);
+        if (globals(cmd).json) json({ host: t.host, port: t.port, tid: t.tid, serialNumber: t.serialNumber, registerId: t.registerId, fingerprint: t.fingerprint });
+        else out(pairedMessage(t, o.fingerprint !== undefined || !o.yes));
+        exit(EXIT.OK);
+      },
+    );
 
   program
     .command('terminals')

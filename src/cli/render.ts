@@ -41,7 +41,18 @@ export function renderStatus(s: TransactionStatus): string {
 export function renderList(rows: TransactionSummary[]): string {
   if (rows.length === 0) return 'No transactions.';
   return rows
-    .map((r) => [r.createdAt ?? '', r.uti.padEnd(32), r.transactionType.padEnd(10), formatAmount(r.transAmount).padStart(10), r.status === 'IN_PROGRESS' ? `IN_PROGRESS ${r.stage ?? ''}` : r.status, r.reference ?? ''].join('  ').trimEnd())
+    .map((r) =>
+      [
+        r.createdAt ?? '',
+        r.uti.padEnd(32),
+        r.transactionType.padEnd(10),
+        formatAmount(r.transAmount).padStart(10),
+        r.status === 'IN_PROGRESS' ? `IN_PROGRESS ${r.stage ?? ''}` : r.status,
+        r.reference ?? '',
+      ]
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }
 

@@ -200,11 +200,7 @@ export class EposdClient {
     };
   }
 
-  private async call(
-    method: HttpRequest['method'],
-    path: string,
-    options: { body?: unknown; ok?: number[]; timeoutMs?: number; signal?: AbortSignal } = {},
-  ): Promise<unknown> {
+  private async call(method: HttpRequest['method'], path: string, options: { body?: unknown; ok?: number[]; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<unknown> {
     const req: HttpRequest = { method, path: `${BASE_PATH}${path}`, headers: this.auth(), body: options.body, timeoutMs: options.timeoutMs ?? this.requestTimeoutMs, signal: options.signal };
     const res = await send(this.terminal, this.keyCheck(), req, this.options.transport);
     if (!(options.ok ?? [200]).includes(res.status)) throw new EposdApiError(problemOf(res.status, res.body));

@@ -38,7 +38,11 @@ function readText(res: IncomingMessage): Promise<unknown> {
         resolve(text);
       }
     };
-    res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', done).on('error', done);
+    res
+      .setEncoding('utf8')
+      .on('data', (c: string) => (text += c))
+      .on('end', done)
+      .on('error', done);
   });
 }
 

@@ -2,7 +2,9 @@ import { createHash, type X509Certificate } from 'node:crypto';
 
 /** SHA-256 of the certificate's public key (SPKI, DER) in 64 lowercase hex digits, as eposd writes it. */
 export function spkiFingerprint(certificate: X509Certificate): string {
-  return createHash('sha256').update(certificate.publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(certificate.publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 /** Accepts the forms people copy: upper or lower case, with colons or spaces between pairs or groups. */

@@ -5,9 +5,7 @@ type Value<K extends keyof Options> = ReturnType<Options[K]['parse']>;
 type HasDefault<K extends keyof Options> = Options[K] extends { default: unknown } ? K : never;
 
 /** The typed, validated, frozen configuration. Settings without a default may be absent. */
-export type Config = Readonly<
-  { [K in keyof Options as HasDefault<K>]: Value<K> } & { [K in Exclude<keyof Options, HasDefault<keyof Options>>]?: Value<K> }
->;
+export type Config = Readonly<{ [K in keyof Options as HasDefault<K>]: Value<K> } & { [K in Exclude<keyof Options, HasDefault<keyof Options>>]?: Value<K> }>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

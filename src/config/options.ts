@@ -40,7 +40,25 @@ export const OPTIONS = {
   retentionDays: option({ env: 'EPOSD_RETENTION_DAYS', flag: 'retention-days', description: 'days transactions are kept', parse: integer(1, 3650), default: 92 }),
   settlementTime: option({ env: 'EPOSD_SETTLEMENT_TIME', flag: 'settlement-time', description: 'local time the batch closes (HH:MM)', parse: timeOfDay, default: '01:00' }),
   mdns: option({ env: 'EPOSD_MDNS', flag: 'mdns', description: 'announce the terminal over mDNS', parse: boolean, default: false }),
-  voidAnyRegister: option({ env: 'EPOSD_VOID_ANY_REGISTER', flag: 'void-any-register', description: 'let any paired register void a transaction, not only the one that made it', parse: boolean, default: false }),
-  acceptNewIdentity: option({ env: 'EPOSD_ACCEPT_NEW_IDENTITY', flag: 'accept-new-identity', description: 'start with a new key or an empty database (new fingerprint or TID) instead of refusing', parse: boolean, default: false }),
-  logLevel: option<'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'>({ env: 'EPOSD_LOG_LEVEL', flag: 'log-level', description: 'log level', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), default: 'info' }),
+  voidAnyRegister: option({
+    env: 'EPOSD_VOID_ANY_REGISTER',
+    flag: 'void-any-register',
+    description: 'let any paired register void a transaction, not only the one that made it',
+    parse: boolean,
+    default: false,
+  }),
+  acceptNewIdentity: option({
+    env: 'EPOSD_ACCEPT_NEW_IDENTITY',
+    flag: 'accept-new-identity',
+    description: 'start with a new key or an empty database (new fingerprint or TID) instead of refusing',
+    parse: boolean,
+    default: false,
+  }),
+  logLevel: option<'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'>({
+    env: 'EPOSD_LOG_LEVEL',
+    flag: 'log-level',
+    description: 'log level',
+    parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+    default: 'info',
+  }),
 };

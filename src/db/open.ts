@@ -86,7 +86,11 @@ function explain(file: string, err: unknown): Error {
   if (code === 'SQLITE_NOTADB') return new StartupError(file, 'is not a database: its header is damaged, or it is another kind of file', RECOVER);
   if (code.startsWith('SQLITE_CORRUPT')) return new StartupError(file, 'is damaged: SQLite could not read its schema', RECOVER);
   if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_PERM')) {
-    return new StartupError(file, `cannot be opened for writing (${code})`, 'Check that it and its directory (EPOSD_DATA_DIR) belong to the user eposd runs as and that the disk is mounted read-write');
+    return new StartupError(
+      file,
+      `cannot be opened for writing (${code})`,
+      'Check that it and its directory (EPOSD_DATA_DIR) belong to the user eposd runs as and that the disk is mounted read-write',
+    );
   }
   if (code.startsWith('SQLITE_FULL') || code.startsWith('SQLITE_IOERR')) return new StartupError(file, `cannot be written (${code})`, 'Check the disk: free space, and the system log for I/O errors');
   if (err instanceof Error && /newer than this eposd/.test(err.message)) return new StartupError(file, err.message, 'Run the eposd version that wrote it, or a newer one');

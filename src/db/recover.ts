@@ -49,10 +49,7 @@ export function recoverDatabase(dataDir: string, options: { install?: boolean; n
   let orphansDropped = 0;
   try {
     target.pragma('foreign_keys = OFF');
-    const tables = target
-      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
-      .pluck()
-      .all() as string[];
+    const tables = target.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[];
     const report = tables.map((table) => copyTable(source, target, table));
     copySequences(source, target);
     for (const row of target.pragma('foreign_key_check') as { table: string; rowid: number }[]) {
@@ -125,7 +122,7 @@ function copySequences(source: Db, target: Db): void {
 
 function main(argv: string[]): void {
   const dirAt = argv.indexOf('--data-dir');
-  const dataDir = resolve(dirAt >= 0 ? argv[dirAt + 1] ?? '' : process.env.EPOSD_DATA_DIR ?? './data');
+  const dataDir = resolve(dirAt >= 0 ? (argv[dirAt + 1] ?? '') : (process.env.EPOSD_DATA_DIR ?? './data'));
   const r = recoverDatabase(dataDir, { install: argv.includes('--install') });
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`backup (untouched copy of the damaged files): ${r.backupDir}`);

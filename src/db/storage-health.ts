@@ -62,7 +62,7 @@ export class StorageHealth extends EventEmitter {
   /** Refuses a new payment while the file is damaged. */
   assertWritable(): void {
     if (this.current.name === 'CORRUPT') {
-      throw new ApiError('STORAGE_CORRUPT', 'The terminal\'s database is damaged: it takes no new payments until a technician has recovered it. Earlier transactions can still be read.');
+      throw new ApiError('STORAGE_CORRUPT', "The terminal's database is damaged: it takes no new payments until a technician has recovered it. Earlier transactions can still be read.");
     }
   }
 

@@ -85,5 +85,4 @@ export interface Endpoint<Q extends TSchema | undefined = TSchema | undefined, B
 export type AnyEndpoint = Endpoint<any, any>;
 
 /** Declares an endpoint; only here so that TypeScript infers the input types from the schemas. */
-export const endpoint = <Q extends TSchema | undefined = undefined, B extends TSchema | undefined = undefined>(e: Endpoint<Q, B>): AnyEndpoint =>
-  e as AnyEndpoint;
+export const endpoint = <Q extends TSchema | undefined = undefined, B extends TSchema | undefined = undefined>(e: Endpoint<Q, B>): AnyEndpoint => e as AnyEndpoint;

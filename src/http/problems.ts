@@ -24,4 +24,3 @@ export function problemAnswer(err: unknown, logger: Logger): { status: number; b
   const headers: Record<string, string> = problem.code === 'UNAUTHORIZED' ? { 'WWW-Authenticate': 'Bearer realm="eposd"' } : {};
   return { status: problem.status, body: problemBody(problem), headers };
 }
-

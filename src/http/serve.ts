@@ -151,7 +151,15 @@ function serveEndpoints(endpoints: AnyEndpoint[], options: ServeOptions): (req: 
         else res.once('close', () => gone!.abort());
         return gone.signal;
       };
-      const call = { query, body, headers: req.headers, origin: req.socket.remoteAddress ?? null, get signal() { return signal(); } };
+      const call = {
+        query,
+        body,
+        headers: req.headers,
+        origin: req.socket.remoteAddress ?? null,
+        get signal() {
+          return signal();
+        },
+      };
       dispatch(mounted.endpoint, call, (answer) => {
         if ('stream' in answer) return answer.stream(openEventStream(req, res, headers));
         if (res.headersSent) return void res.destroy();

@@ -7,17 +7,7 @@ export interface PairingView {
   expiresAt: string;
 }
 
-export type Prompt =
-  | 'PRESENT_CARD'
-  | 'READING_CARD'
-  | 'ENTER_PIN'
-  | 'AUTHORISING'
-  | 'PRINTING'
-  | 'APPROVED'
-  | 'DECLINED'
-  | 'CANCELLED'
-  | 'TIMED_OUT'
-  | 'FAILED';
+export type Prompt = 'PRESENT_CARD' | 'READING_CARD' | 'ENTER_PIN' | 'AUTHORISING' | 'PRINTING' | 'APPROVED' | 'DECLINED' | 'CANCELLED' | 'TIMED_OUT' | 'FAILED';
 
 export interface PaymentView {
   uti: string;

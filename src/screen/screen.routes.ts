@@ -16,7 +16,10 @@ const ACTIONS = [
   Type.Object({ action: action('unpairAll') }, { additionalProperties: false }),
   Type.Object({ action: action('cancel') }, { additionalProperties: false }),
   Type.Object({ action: action('settle') }, { additionalProperties: false }),
-  Type.Object({ action: action('presentCard'), card: Type.Optional(StringEnum(TEST_CARD_IDS, { description: `must be one of the test cards: ${TEST_CARD_IDS.join(', ')}` })) }, { additionalProperties: false }),
+  Type.Object(
+    { action: action('presentCard'), card: Type.Optional(StringEnum(TEST_CARD_IDS, { description: `must be one of the test cards: ${TEST_CARD_IDS.join(', ')}` })) },
+    { additionalProperties: false },
+  ),
   Type.Object({ action: action('enterPin'), pin: Type.String({ pattern: '^[0-9]{4,12}$', description: 'must be 4 to 12 digits' }) }, { additionalProperties: false }),
 ];
 

@@ -25,7 +25,18 @@ const zero = (): TypeTotal => ({ count: 0, amount: 0 });
 const BUCKETS = { SALE: 'sales', REFUND: 'refunds', PREAUTH: 'preauths', COMPLETION: 'completions' } as const;
 
 export function totalsOf(rows: UnsettledRow[], currency: string): BatchTotals {
-  const t: BatchTotals = { currency, sales: zero(), refunds: zero(), preauths: zero(), completions: zero(), voided: zero(), reversals: { count: 0 }, declined: { count: 0 }, notCompleted: { count: 0 }, net: 0 };
+  const t: BatchTotals = {
+    currency,
+    sales: zero(),
+    refunds: zero(),
+    preauths: zero(),
+    completions: zero(),
+    voided: zero(),
+    reversals: { count: 0 },
+    declined: { count: 0 },
+    notCompleted: { count: 0 },
+    net: 0,
+  };
   for (const r of rows) {
     if (r.status === 'DECLINED') t.declined.count += 1;
     else if (r.status !== 'APPROVED') t.notCompleted.count += 1;

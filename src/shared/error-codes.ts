@@ -27,7 +27,7 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INTERNAL_ERROR: { status: 500, title: 'The terminal could not complete the request' },
   STORAGE_UNAVAILABLE: { status: 503, title: 'The terminal cannot store transactions right now' },
-  STORAGE_CORRUPT: { status: 503, title: 'The terminal\'s database is damaged' },
+  STORAGE_CORRUPT: { status: 503, title: "The terminal's database is damaged" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

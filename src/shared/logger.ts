@@ -66,7 +66,7 @@ export function loggerOptions(level: string): LoggerOptions {
     hooks: {
       logMethod(args, method) {
         // logger.error(err) would take err.message as the line's message unscrubbed: give it scrubbed.
-        if (args.length === 1 && (args[0]) instanceof Error) args.push((args[0]).message);
+        if (args.length === 1 && args[0] instanceof Error) args.push(args[0].message);
         method.apply(this, args.map((a) => scrubCardLike(a)) as Parameters<typeof method>);
       },
     },

@@ -1,8 +1,7 @@
 import { Type, type Static, type TSchema, type TTuple, type TUnsafe } from '@sinclair/typebox';
 
 /** A string that is one of `values`: one enum in the JSON Schema, a union of literals in TypeScript. */
-export const StringEnum = <T extends string>(values: readonly T[], options: Record<string, unknown> = {}): TUnsafe<T> =>
-  Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
+export const StringEnum = <T extends string>(values: readonly T[], options: Record<string, unknown> = {}): TUnsafe<T> => Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
 
 /** A query-string flag: "true" or "false". */
 export const QueryBoolean = StringEnum(['true', 'false'] as const);

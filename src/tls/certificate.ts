@@ -48,7 +48,9 @@ const DAY_MS = 86_400_000;
 
 export function spkiFingerprint(keyOrCertPem: string): string {
   const publicKey = keyOrCertPem.includes('CERTIFICATE') ? new X509Certificate(keyOrCertPem).publicKey : createPublicKey(keyOrCertPem);
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 function writeAtomically(file: string, content: string, mode: number): void {
@@ -83,9 +85,7 @@ process.stdin.on('data', (c) => (input += c)).on('end', async () => {
 `;
 
 function issue(privateKeyPem: string | undefined, hosts: string[], now: Date, inProcess: boolean): Promise<{ private: string; cert: string }> {
-  const keyPair = privateKeyPem
-    ? { privateKey: privateKeyPem, publicKey: createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString() }
-    : undefined;
+  const keyPair = privateKeyPem ? { privateKey: privateKeyPem, publicKey: createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString() } : undefined;
   const options = {
     keyType: 'ec',
     curve: 'P-256',
@@ -126,7 +126,11 @@ export async function loadOrCreateCertificate(dir: string, hosts: string[], opti
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
   } catch (err) {
-    throw new StartupError(dir, `the certificate directory cannot be created or made private (${(err as NodeJS.ErrnoException).code})`, 'Set EPOSD_CERT_DIR to a directory owned by the user eposd runs as');
+    throw new StartupError(
+      dir,
+      `the certificate directory cannot be created or made private (${(err as NodeJS.ErrnoException).code})`,
+      'Set EPOSD_CERT_DIR to a directory owned by the user eposd runs as',
+    );
   }
   const keyFile = join(dir, 'key.pem');
   const certFile = join(dir, 'cert.pem');

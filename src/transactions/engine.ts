@@ -119,9 +119,7 @@ export class PaymentEngine extends EventEmitter {
       this.transition(uti, ['READING_CARD'], (tx) => {
         const stage = card.cvm === 'PIN' ? 'AWAITING_PIN' : 'AUTHORIZING';
         const change: TransactionChange = { stage, maskedPan: card.maskedPan, entryMode: card.entryMode, aid: card.aid, appName: card.appName, cvm: card.cvm };
-        return stage === 'AWAITING_PIN'
-          ? { state: { name: 'AWAITING_PIN', tx, card }, change }
-          : { state: { name: 'AUTHORIZING', tx, card, pinVerified: false }, change };
+        return stage === 'AWAITING_PIN' ? { state: { name: 'AWAITING_PIN', tx, card }, change } : { state: { name: 'AUTHORIZING', tx, card, pinVerified: false }, change };
       }),
     cardReadFailed: (uti) => this.finish(uti, ['READING_CARD'], { status: 'FAILED', statusReason: 'CARD_READ_ERROR' }),
     pinEntered: (uti) =>
@@ -257,7 +255,16 @@ export class PaymentEngine extends EventEmitter {
       if (this.finish(tx.uti, ['AUTHORIZING'], { status: 'DECLINED', statusReason: 'ISSUER_UNAVAILABLE', responseCode: '91', reversal: 'PENDING' })) this.deps.reverseLater();
     };
     this.timer = this.after(timings.hostTimeoutMs, unanswered);
-    const request = { uti: tx.uti, transType: tx.transType, amount: tx.amount, currency: tx.currency, hostData: card?.hostData ?? null, pinVerified, originalUti: tx.originalUti, originalAuthCode: tx.originalAuthCode };
+    const request = {
+      uti: tx.uti,
+      transType: tx.transType,
+      amount: tx.amount,
+      currency: tx.currency,
+      hostData: card?.hostData ?? null,
+      pinVerified,
+      originalUti: tx.originalUti,
+      originalAuthCode: tx.originalAuthCode,
+    };
     // Promise.resolve().then: a host adapter that throws at once is a host that did not answer.
     Promise.resolve()
       .then(() => host.authorize(request))

@@ -31,23 +31,27 @@ export class Ledger {
           throw err;
         }
       };
-    this.open = watched(db.transaction((tx: NewTransaction, to: StateName) => {
-      const id = transactions.insert(tx);
-      const eventId = events.append({ transactionId: id, at: tx.createdAt, fromState: 'IDLE', toState: to, detail: null });
-      return { id, eventId };
-    }));
-    this.advance = watched(db.transaction((tx: LedgerTransaction, from: StateName, to: StateName, change: TransactionChange, at: number, detail?: string) => {
-      transactions.update(tx.id, change);
-      const eventId = events.append({ transactionId: tx.id, at, fromState: from, toState: to, detail: detail ?? change.status ?? null });
-      if (change.status === 'APPROVED' && tx.originalUti) {
-        if (tx.transType === 'REVERSAL') {
-          transactions.markVoided(tx.originalUti, tx.uti);
-          transactions.reopenPreauthOf(tx.originalUti);
+    this.open = watched(
+      db.transaction((tx: NewTransaction, to: StateName) => {
+        const id = transactions.insert(tx);
+        const eventId = events.append({ transactionId: id, at: tx.createdAt, fromState: 'IDLE', toState: to, detail: null });
+        return { id, eventId };
+      }),
+    );
+    this.advance = watched(
+      db.transaction((tx: LedgerTransaction, from: StateName, to: StateName, change: TransactionChange, at: number, detail?: string) => {
+        transactions.update(tx.id, change);
+        const eventId = events.append({ transactionId: tx.id, at, fromState: from, toState: to, detail: detail ?? change.status ?? null });
+        if (change.status === 'APPROVED' && tx.originalUti) {
+          if (tx.transType === 'REVERSAL') {
+            transactions.markVoided(tx.originalUti, tx.uti);
+            transactions.reopenPreauthOf(tx.originalUti);
+          }
+          if (tx.transType === 'COMPLETION') transactions.markCompleted(tx.originalUti, tx.uti);
         }
-        if (tx.transType === 'COMPLETION') transactions.markCompleted(tx.originalUti, tx.uti);
-      }
-      if (change.status && change.status !== 'IN_PROGRESS') outbox.enqueue(tx.uti, tx.registerId, at);
-      return eventId;
-    }));
+        if (change.status && change.status !== 'IN_PROGRESS') outbox.enqueue(tx.uti, tx.registerId, at);
+        return eventId;
+      }),
+    );
   }
 }

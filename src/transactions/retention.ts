@@ -38,14 +38,10 @@ export class Retention {
       frozen?: () => boolean;
     },
   ) {
-    const deleteBatch = db.prepare(
-      `DELETE FROM transactions WHERE id IN (SELECT id FROM transactions WHERE created_at < ? AND status <> 'IN_PROGRESS' ORDER BY created_at LIMIT ?)`,
-    );
+    const deleteBatch = db.prepare(`DELETE FROM transactions WHERE id IN (SELECT id FROM transactions WHERE created_at < ? AND status <> 'IN_PROGRESS' ORDER BY created_at LIMIT ?)`);
     // One commit a batch, for every table: each commit waits for the disk (synchronous=FULL), and the
     // event loop with it.
-    this.purgeBatch = db.transaction(
-      (cutoff: number, batch: number) => deleteBatch.run(cutoff, batch).changes + (deps.alsoPurge ?? []).reduce((sum, r) => sum + r.purgeBefore(cutoff, batch), 0),
-    );
+    this.purgeBatch = db.transaction((cutoff: number, batch: number) => deleteBatch.run(cutoff, batch).changes + (deps.alsoPurge ?? []).reduce((sum, r) => sum + r.purgeBefore(cutoff, batch), 0));
     this.checkpoint = () => void db.pragma('wal_checkpoint(PASSIVE)');
   }
 

@@ -13,9 +13,7 @@ export class Reversals {
   private again: Promise<void> | undefined;
   private retry: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly deps: { transactions: TransactionsRepository; host: PaymentHost; logger: Logger; retryMs?: number },
-  ) {}
+  constructor(private readonly deps: { transactions: TransactionsRepository; host: PaymentHost; logger: Logger; retryMs?: number }) {}
 
   /** Sends every pending reversal; resolves when each has been answered or has failed. */
   flush(): Promise<void> {

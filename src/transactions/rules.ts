@@ -28,6 +28,7 @@ export function checkReversal(original: TransactionRow, registerId: string, anyR
   }
   if (original.voidedBy) throw new ApiError('ALREADY_VOIDED', 'This transaction is already voided.', { uti: original.voidedBy });
   // A pre-authorisation is a hold, not money moved: closing the batch does not stop its release.
-  if (original.batchId !== null && original.transType !== 'PREAUTH') throw new ApiError('ALREADY_SETTLED', 'This transaction is settled and can no longer be voided; refund it instead.', { uti: original.uti });
+  if (original.batchId !== null && original.transType !== 'PREAUTH')
+    throw new ApiError('ALREADY_SETTLED', 'This transaction is settled and can no longer be voided; refund it instead.', { uti: original.uti });
   if (original.completedBy) throw new ApiError('ALREADY_COMPLETED', 'This pre-authorisation is completed: void the completion instead.', { uti: original.completedBy });
 }

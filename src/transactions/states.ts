@@ -22,7 +22,6 @@ import type { FinalStatusName, TransType } from './model';
 
 export type StateName = 'IDLE' | 'AWAITING_CARD' | 'READING_CARD' | 'AWAITING_PIN' | 'AUTHORIZING' | 'PRINTING';
 
-
 export interface ActiveTransaction {
   id: number;
   uti: string;
@@ -58,7 +57,6 @@ export const isLegal = (from: StateName, to: StateName): boolean => TRANSITIONS[
 
 /** States in which the payment can still be cancelled: the host does not have it yet. */
 export const CANCELLABLE: readonly StateName[] = ['AWAITING_CARD', 'READING_CARD', 'AWAITING_PIN'];
-
 
 /** What the outcome of a transaction is, once it is final. */
 export interface Outcome {

@@ -137,7 +137,9 @@ export class TransactionsRepository {
   }
 
   update(id: number, change: TransactionChange): void {
-    const keys = Object.keys(change).filter((k) => change[k as keyof TransactionChange] !== undefined).sort();
+    const keys = Object.keys(change)
+      .filter((k) => change[k as keyof TransactionChange] !== undefined)
+      .sort();
     if (keys.length === 0) return;
     const sig = keys.join(',');
     let stmt = this.updateStmts.get(sig);

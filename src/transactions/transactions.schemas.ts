@@ -3,7 +3,6 @@ import { ReceiptLine } from '../printer/receipt-line';
 import { CVMS, ENTRY_MODES, FINAL_STATUSES, STAGES, STATUSES, TRANS_TYPES } from './model';
 import { QueryBoolean, StringEnum } from '../shared/schema-types';
 
-
 export const Uti = Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', description: 'must be 1-64 of A-Z a-z 0-9 -', example: 'b3f1c2d4-uti-0001' });
 export const Reference = Type.String({ pattern: '^[A-Za-z0-9-]{1,36}$', description: 'must be 1-36 of A-Z a-z 0-9 -', example: 'your-reference' });
 export const Amount = Type.Integer({ minimum: 1, maximum: 99_999_999, description: 'must be a whole number of minor units from 1 to 99999999: 1250 for 12.50', example: 1250 });
@@ -111,10 +110,7 @@ export type FinalStatus = Static<typeof FinalStatus>;
 
 const Summary = Type.Omit(FinalStatus, ['cardholderReceipt', 'merchantReceipt']);
 export const TransactionSummary = Type.Union(
-  [
-    Summary,
-    Type.Composite([Type.Omit(Summary, ['transApproved', 'status']), Type.Object({ status: Type.Literal('IN_PROGRESS'), stage: Type.Union([StringEnum(STAGES), Type.Null()]) })]),
-  ],
+  [Summary, Type.Composite([Type.Omit(Summary, ['transApproved', 'status']), Type.Object({ status: Type.Literal('IN_PROGRESS'), stage: Type.Union([StringEnum(STAGES), Type.Null()]) })])],
   { description: 'A transaction in a list: the status without its receipts; one in progress has its stage and no transApproved.' },
 );
 

@@ -29,7 +29,11 @@ interface Deps {
 
 export type StatusAnswer = { final: false; body: ReturnType<typeof inProgressBody> } | { final: true; body: ReturnType<typeof finalBody> };
 
-const requestHash = (r: TransactionRequest) => createHash('sha256').update(JSON.stringify([r.transType, r.amountTrans ?? null, r.reference ?? null])).digest().subarray(0, 16);
+const requestHash = (r: TransactionRequest) =>
+  createHash('sha256')
+    .update(JSON.stringify([r.transType, r.amountTrans ?? null, r.reference ?? null]))
+    .digest()
+    .subarray(0, 16);
 
 const ack = (tx: Pick<TransactionRow, 'transType' | 'amount' | 'uti'>): Acknowledgement =>
   tx.transType === 'REVERSAL' ? { transType: tx.transType, uti: tx.uti } : { transType: tx.transType, amountTrans: tx.amount, uti: tx.uti };

@@ -41,12 +41,14 @@ export class WebhookDispatcher {
       return;
     }
     // A database error (busy, or closed by a shutdown mid-send) must not become an unhandled rejection.
-    this.running = this.drain().catch((err: unknown) => this.deps.logger.error({ err }, 'webhook dispatch failed')).finally(() => {
-      this.running = undefined;
-      if (!this.again) return this.scheduleNext();
-      this.again = false;
-      this.kick();
-    });
+    this.running = this.drain()
+      .catch((err: unknown) => this.deps.logger.error({ err }, 'webhook dispatch failed'))
+      .finally(() => {
+        this.running = undefined;
+        if (!this.again) return this.scheduleNext();
+        this.again = false;
+        this.kick();
+      });
   }
 
   /** Resolves when nothing is being sent (for tests and shutdown). */

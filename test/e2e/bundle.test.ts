@@ -27,7 +27,16 @@ describe('When eposd runs from the bundle that npm start runs', () => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('EPOSD_')));
     child = spawn(process.execPath, [BUNDLE], {
       cwd: ROOT,
-      env: { ...env, EPOSD_PORT: '0', EPOSD_SCREEN_PORT: '0', EPOSD_HOST: '127.0.0.1', EPOSD_DATA_DIR: join(dir, 'data'), EPOSD_CERT_DIR: join(dir, 'certs'), EPOSD_SIM_CARD_DELAY_MS: '0', EPOSD_SIM_AUTH_DELAY_MS: '0' },
+      env: {
+        ...env,
+        EPOSD_PORT: '0',
+        EPOSD_SCREEN_PORT: '0',
+        EPOSD_HOST: '127.0.0.1',
+        EPOSD_DATA_DIR: join(dir, 'data'),
+        EPOSD_CERT_DIR: join(dir, 'certs'),
+        EPOSD_SIM_CARD_DELAY_MS: '0',
+        EPOSD_SIM_AUTH_DELAY_MS: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stderr!.on('data', (c) => (stderr += c));

@@ -72,12 +72,20 @@ describe('When the terminal is killed in the middle of a payment and started aga
     const uti = await sale(t, 1000);
     const presented = await httpsJson(`${t.eposd.screenUrl}screen/actions`, { method: 'POST', body: { action: 'presentCard', card: 'visa-contactless' } });
     expect(presented.status).toBe(200);
-    const authorizing = await eventually('the payment to reach the host', () => status(t, uti), (r) => r.body.status === 'IN_PROGRESS' && r.body.stage === 'AUTHORIZING');
+    const authorizing = await eventually(
+      'the payment to reach the host',
+      () => status(t, uti),
+      (r) => r.body.status === 'IN_PROGRESS' && r.body.stage === 'AUTHORIZING',
+    );
     expect(authorizing.status).toBe(202);
 
     await killAndRestart(t, { EPOSD_SIM_MODE: 'manual', EPOSD_SIM_AUTH_DELAY_MS: '0' });
     expect(countInProgress(t.dataDir)).toBe(0);
-    const reversed = await eventually('the reversal to be confirmed', () => status(t, uti), (r) => r.body.status !== 'IN_PROGRESS' && r.body.reversed === true);
+    const reversed = await eventually(
+      'the reversal to be confirmed',
+      () => status(t, uti),
+      (r) => r.body.status !== 'IN_PROGRESS' && r.body.reversed === true,
+    );
     expect(reversed.status).toBe(200);
     expect(reversed.body).toMatchObject({ uti, status: 'FAILED', statusReason: 'TERMINAL_RESTARTED', transApproved: false, reversed: true, primaryAccountNumber: '47**********0010' });
   });

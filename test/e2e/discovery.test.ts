@@ -13,7 +13,11 @@ const loopback = (): MdnsNetwork => ({ interface: '127.0.0.1', port: 20_000 + Ma
 const terminal = { tid: '12345678', serialNumber: 'EPD-TEST-1', fingerprint: 'ab'.repeat(32), apiPort: 8443, basePath: '/payntpos/1.0.0', version: '1.2.3' };
 
 // /proc/net/igmp lists each interface's multicast groups with how many sockets joined each.
-const GROUP_HEX = MDNS_GROUP.split('.').map((b) => Number(b).toString(16).padStart(2, '0')).reverse().join('').toUpperCase();
+const GROUP_HEX = MDNS_GROUP.split('.')
+  .map((b) => Number(b).toString(16).padStart(2, '0'))
+  .reverse()
+  .join('')
+  .toUpperCase();
 function mdnsMembers(): Map<string, number> {
   const members = new Map<string, number>();
   let device = '';
@@ -36,7 +40,16 @@ describe('Discovery over mDNS on loopback', () => {
     try {
       const found = await discoverTerminals({ network, timeoutMs: 1_500 });
       expect(found).toEqual([
-        expect.objectContaining({ name: 'eposd-EPD-TEST-1', host: '127.0.0.1', port: 8443, tid: '12345678', serialNumber: 'EPD-TEST-1', fingerprint: 'ab'.repeat(32), basePath: '/payntpos/1.0.0', version: '1.2.3' }),
+        expect.objectContaining({
+          name: 'eposd-EPD-TEST-1',
+          host: '127.0.0.1',
+          port: 8443,
+          tid: '12345678',
+          serialNumber: 'EPD-TEST-1',
+          fingerprint: 'ab'.repeat(32),
+          basePath: '/payntpos/1.0.0',
+          version: '1.2.3',
+        }),
       ]);
     } finally {
       await announcer.stop();
@@ -76,9 +89,7 @@ describe('Discovery over mDNS on loopback', () => {
       const ready = written.mock.calls.map(([chunk]) => String(chunk)).find((l) => l.startsWith('eposd ready'))!;
       const apiPort = Number(/api=https:\/\/[^:]+:(\d+)/.exec(ready)![1]);
       const found = await discoverTerminals({ network, timeoutMs: 1_500 });
-      expect(found).toEqual([
-        expect.objectContaining({ port: apiPort, tid: ctx.identity.tid, serialNumber: ctx.identity.serialNumber, fingerprint: ctx.fingerprint, basePath: '/payntpos/1.0.0' }),
-      ]);
+      expect(found).toEqual([expect.objectContaining({ port: apiPort, tid: ctx.identity.tid, serialNumber: ctx.identity.serialNumber, fingerprint: ctx.fingerprint, basePath: '/payntpos/1.0.0' })]);
     } finally {
       await stop();
       written.mockRestore();

@@ -35,11 +35,9 @@ describe('A POS client generated from GET /payntpos/1.0.0/openapi.json', () => {
     );
 
     // tsc fails on a wrong call, and on the @ts-expect-error line in pos.ts if the types were too loose to refuse it.
-    await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(CLIENT, 'tsconfig.json')], { cwd: ROOT }).catch(
-      (err: { stdout: string }) => {
-        throw new Error(`the typed client does not compile:\n${err.stdout}`);
-      },
-    );
+    await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(CLIENT, 'tsconfig.json')], { cwd: ROOT }).catch((err: { stdout: string }) => {
+      throw new Error(`the typed client does not compile:\n${err.stdout}`);
+    });
     // And the project's lint rules hold for it too (eslint.config.mjs leaves it out until its types exist).
     await run(process.execPath, [join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--no-ignore', join(CLIENT, 'pos.ts')], { cwd: ROOT }).catch((err: { stdout: string }) => {
       throw new Error(`the typed client breaks the lint rules:\n${err.stdout}`);

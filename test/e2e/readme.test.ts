@@ -34,7 +34,12 @@ function bash(script: string, cwd: string): Promise<{ code: number; stdout: stri
 describe('The README', () => {
   it('begins with exactly the two commands npm ci && npm start and npm test', () => {
     const first = /```sh\n([\s\S]*?)```/.exec(README)![1]!;
-    expect(first.split('\n').filter(Boolean).map((l) => l.replace(/\s+#.*$/, ''))).toEqual(['npm ci && npm start', 'npm test']);
+    expect(
+      first
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.replace(/\s+#.*$/, '')),
+    ).toEqual(['npm ci && npm start', 'npm test']);
   });
 
   it('links every document in docs/, and calls the page at / the screen, not the JSON at /screen', () => {
@@ -57,9 +62,7 @@ describe('The README', () => {
       eposd = await startEposd({ env: { EPOSD_SIM_CARD_DELAY_MS: '50', EPOSD_SIM_AUTH_DELAY_MS: '20' } });
       const [block] = blocksUnder('### With curl');
       const api = new URL(eposd.apiUrl);
-      recipe = block!
-        .replaceAll('http://127.0.0.1:8080', eposd.screenUrl.replace(/\/$/, ''))
-        .replaceAll('https://127.0.0.1:8443', `https://127.0.0.1:${api.port}`);
+      recipe = block!.replaceAll('http://127.0.0.1:8080', eposd.screenUrl.replace(/\/$/, '')).replaceAll('https://127.0.0.1:8443', `https://127.0.0.1:${api.port}`);
       // What the recipe leaves in the shell, for the checks below.
       recipe += '\necho "TOKEN=$TOKEN"\n';
     });

@@ -13,9 +13,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const SCREENS = join(ROOT, 'test-output', 'screens');
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
-  console.warn(
-    `\n!!! ${CHROMIUM} is missing: the browser test of the terminal screen is SKIPPED.\n!!! Install it with: apt-get update && apt-get install -y chromium (.ci/run does this in CI).\n`,
-  );
+  console.warn(`\n!!! ${CHROMIUM} is missing: the browser test of the terminal screen is SKIPPED.\n!!! Install it with: apt-get update && apt-get install -y chromium (.ci/run does this in CI).\n`);
 }
 
 // Run in the page (a string: this project's TypeScript has no DOM types).

@@ -34,7 +34,16 @@ function listeningAddresses(port: number): string[] {
     for (const row of table.trim().split('\n').slice(1)) {
       const [, local, , state] = row.trim().split(/\s+/);
       const [addr, p] = local!.split(':');
-      if (state === '0A' && p === hexPort) out.push(file.endsWith('6') ? `v6:${addr}` : addr!.match(/../g)!.reverse().map((b) => parseInt(b, 16)).join('.'));
+      if (state === '0A' && p === hexPort)
+        out.push(
+          file.endsWith('6')
+            ? `v6:${addr}`
+            : addr!
+                .match(/../g)!
+                .reverse()
+                .map((b) => parseInt(b, 16))
+                .join('.'),
+        );
     }
   }
   return out;

@@ -58,12 +58,9 @@ describe('TLS on the API port', () => {
     await expect(handshake(eposd.apiUrl, offer)).rejects.toMatchObject({ code: HANDSHAKE_FAILURE_ALERT });
   });
 
-  it.each(['ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305'])(
-    'accepts TLS 1.2 with %s',
-    async (suite) => {
-      await expect(handshake(eposd.apiUrl, { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: suite })).resolves.toMatchObject({ protocol: 'TLSv1.2', cipher: suite });
-    },
-  );
+  it.each(['ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305'])('accepts TLS 1.2 with %s', async (suite) => {
+    await expect(handshake(eposd.apiUrl, { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: suite })).resolves.toMatchObject({ protocol: 'TLSv1.2', cipher: suite });
+  });
 
   it('accepts TLS 1.3, and prefers it', async () => {
     await expect(handshake(eposd.apiUrl, { minVersion: 'TLSv1.3' })).resolves.toMatchObject({ protocol: 'TLSv1.3' });

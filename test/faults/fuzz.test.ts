@@ -59,8 +59,17 @@ function rawCases(): { name: string; bytes: string | Buffer; hold?: number }[] {
     { name: '2,000 headers', bytes: `GET ${BASE}/health HTTP/1.1\r\n${h}${'X-A: b\r\n'.repeat(2000)}\r\n` },
     { name: 'non-UTF-8 target', bytes: Buffer.concat([Buffer.from(`GET ${BASE}/tr`), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(` HTTP/1.1\r\n${h}\r\n`)]) },
     { name: '50 pipelined', bytes: `GET ${BASE}/health HTTP/1.1\r\n${h}\r\n`.repeat(50) },
-    { name: 'invalid UTF-8 JSON', bytes: Buffer.concat([Buffer.from(`POST ${BASE}/pair HTTP/1.1\r\n${h}Content-Type: application/json\r\nContent-Length: 8\r\n\r\n`), Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])]) },
-    { name: 'request smuggling attempt', bytes: `POST ${BASE}/pair HTTP/1.1\r\n${h}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n0\r\n\r\nGET ${BASE}/settlement HTTP/1.1\r\n${h}\r\n` },
+    {
+      name: 'invalid UTF-8 JSON',
+      bytes: Buffer.concat([
+        Buffer.from(`POST ${BASE}/pair HTTP/1.1\r\n${h}Content-Type: application/json\r\nContent-Length: 8\r\n\r\n`),
+        Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]),
+      ]),
+    },
+    {
+      name: 'request smuggling attempt',
+      bytes: `POST ${BASE}/pair HTTP/1.1\r\n${h}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n0\r\n\r\nGET ${BASE}/settlement HTTP/1.1\r\n${h}\r\n`,
+    },
   ];
 }
 

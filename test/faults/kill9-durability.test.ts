@@ -70,7 +70,20 @@ describe('Kill -9 durability', () => {
     const retryQueue: Sale[] = []; // POSTs whose answer was lost
     const problems: string[] = [];
     let serial = 0;
-    const stats = { integrityOk: 0, lostAtKills: 0, kills: 0, earlyKills: 0, busy: 0, reads: 0, unanswered: 0, unansweredCommitted: 0, retriedAnswered: 0, replayChecks: 0, inProgressAtKill: 0, recoveredFailed: 0 };
+    const stats = {
+      integrityOk: 0,
+      lostAtKills: 0,
+      kills: 0,
+      earlyKills: 0,
+      busy: 0,
+      reads: 0,
+      unanswered: 0,
+      unansweredCommitted: 0,
+      retriedAnswered: 0,
+      replayChecks: 0,
+      inProgressAtKill: 0,
+      recoveredFailed: 0,
+    };
     const statusesAtEnd: string[] = [];
 
     const newSale = (): Sale => {
@@ -233,7 +246,12 @@ describe('Kill -9 durability', () => {
     expect(integrityCheck(device.dataDir)).toBe('ok');
     stats.integrityOk += 1;
     const end = readDb(device.dataDir, (db) => ({
-      rows: db.prepare('SELECT uti, status, reversal, response_code AS responseCode FROM transactions').all() as { uti: string; status: string; reversal: string | null; responseCode: string | null }[],
+      rows: db.prepare('SELECT uti, status, reversal, response_code AS responseCode FROM transactions').all() as {
+        uti: string;
+        status: string;
+        reversal: string | null;
+        responseCode: string | null;
+      }[],
     }));
     const rowOf = new Map(end.rows.map((r) => [r.uti, r]));
     const lostAtEnd = ackedList.filter((u) => !rowOf.has(u));
@@ -244,7 +262,12 @@ describe('Kill -9 durability', () => {
     statusesAtEnd.push(...end.rows.map((r) => r.status));
 
     // What the host was asked, per UTI.
-    const messages = existsSync(journal) ? readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { message: string; uti: string }) : [];
+    const messages = existsSync(journal)
+      ? readFileSync(journal, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { message: string; uti: string })
+      : [];
     const authorisations = tally(messages.filter((m) => m.message === 'authorization').map((m) => m.uti));
     const authorisationsOf = (uti: string) => authorisations[uti] ?? 0;
     expect(Object.entries(authorisations).filter(([, n]) => n > 1)).toEqual([]);

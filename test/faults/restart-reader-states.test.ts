@@ -143,7 +143,7 @@ describe('Restart in every reader state', () => {
         const eposd = await device.restart(MANUAL);
         const reader = apiClient(eposd, pos);
         let final: Record<string, unknown>;
-        for (const deadline = Date.now() + 15_000; ; ) {
+        for (const deadline = Date.now() + 15_000; ;) {
           const res = await reader.call(`/transaction?uti=${uti}`);
           expect(res.status).toBe(200); // final at once: recovery ran before the API listened
           final = res.body as Record<string, unknown>;

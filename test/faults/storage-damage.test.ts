@@ -79,7 +79,10 @@ describe('Storage damage', () => {
       reads: `sound ${survivor.status}, damaged ${victim.status}_${victim.body.code}`,
       recovered: /transactions\s+(\d+) rows copied, (\d+) unreadable/.exec(recover)?.slice(1).join(' copied, ') + ' unreadable',
       afterRecovery: `${healthAfter.body.status} ${payAfter.status}`,
-      files: readdirSync(device.dataDir).map((f) => f.replace(/\d{8}T\d{6}Z/, '<time>')).sort().join(' '),
+      files: readdirSync(device.dataDir)
+        .map((f) => f.replace(/\d{8}T\d{6}Z/, '<time>'))
+        .sort()
+        .join(' '),
     });
     expect(health.body).toMatchObject({ status: 'DEGRADED', problems: ['STORAGE_CORRUPT'] });
     expect([post.status, post.body.code, post.body.uti]).toEqual([503, 'STORAGE_CORRUPT', undefined]);
@@ -112,7 +115,12 @@ describe('Storage damage', () => {
     const detectedMs = Math.round(performance.now() - t0);
     api.close();
     expect(await device.eposd.stop()).toBe(0);
-    figures('storage damage at start (large)', { sizeMiB: sizeMiB.toFixed(1), warmStartSoundMs: soundStartMs, warmStartDamagedMs: Math.round(device.startTimes.at(-1)!), detectedAfterReadyMs: detectedMs });
+    figures('storage damage at start (large)', {
+      sizeMiB: sizeMiB.toFixed(1),
+      warmStartSoundMs: soundStartMs,
+      warmStartDamagedMs: Math.round(device.startTimes.at(-1)!),
+      detectedAfterReadyMs: detectedMs,
+    });
     expect(sizeMiB).toBeGreaterThan(2);
     expect(health.body.status).toBe('DEGRADED');
   });
@@ -135,7 +143,13 @@ describe('Storage damage', () => {
     const survivor = await api.call(`/transaction?uti=${utis[399]}`);
     api.close();
     expect(await device.eposd.stop()).toBe(0);
-    figures('storage damage at run time', { before: before.body.status, read: `${victim.status}_${victim.body.code}`, health: health.body.status, post: `${post.status}_${post.body.code}`, soundRead: survivor.status });
+    figures('storage damage at run time', {
+      before: before.body.status,
+      read: `${victim.status}_${victim.body.code}`,
+      health: health.body.status,
+      post: `${post.status}_${post.body.code}`,
+      soundRead: survivor.status,
+    });
     expect(before.body.status).toBe('UP');
     expect([victim.status, victim.body.code]).toEqual([503, 'STORAGE_CORRUPT']);
     expect(health.body.status).toBe('DEGRADED');

@@ -88,12 +88,7 @@ describe('Storage faults', () => {
     const refused = [await pay(), await pay('client-chosen-on-full-disk'), await pay()];
     const afterRefusals = readDb(dataDir, dbSnapshot);
     // Reads while the disk is full.
-    const reads = [
-      await api.call<AnyAnswer>(`/transaction?uti=${first.body.uti!}`),
-      await api.call('/transactions?limit=5'),
-      await api.call('/settlement'),
-      await api.call('/health'),
-    ];
+    const reads = [await api.call<AnyAnswer>(`/transaction?uti=${first.body.uti!}`), await api.call('/transactions?limit=5'), await api.call('/settlement'), await api.call('/health')];
     // A payment already waiting for a card when the disk fills: its next step cannot be committed.
     rmSync(filler.file);
     const waiting = await api.call<AnyAnswer>('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 2000 } });
@@ -116,7 +111,12 @@ describe('Storage faults', () => {
     api.close();
     expect(await device.eposd.stop()).toBe(0);
 
-    const hostMessages = existsSync(journal) ? readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { message: string; uti: string }) : [];
+    const hostMessages = existsSync(journal)
+      ? readFileSync(journal, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { message: string; uti: string })
+      : [];
     const askedAbout = (uti: string) => hostMessages.filter((m) => m.uti === uti).map((m) => m.message);
 
     for (const r of refused) {

@@ -69,8 +69,7 @@ export async function pair(app: App, ctx: AppContext, options: PairOptions = {})
 
 export const pairPos = (app: App, ctx: AppContext, registerId = 'till-1'): Promise<string> => pair(app, ctx, { registerId });
 
-export const pairTechnician = (app: App, ctx: AppContext, registerId = 'tech-1'): Promise<string> =>
-  pair(app, ctx, { registerId, role: 'technician' });
+export const pairTechnician = (app: App, ctx: AppContext, registerId = 'tech-1'): Promise<string> => pair(app, ctx, { registerId, role: 'technician' });
 
 /** A 6-digit code that is certainly not `code`. */
 export const otherCode = (code: string): string => String((Number(code) + 1) % 1_000_000).padStart(6, '0');

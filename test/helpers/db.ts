@@ -13,10 +13,7 @@ export const LOG_TABLES = ['audit_events'];
  * snapshot taken before a rejected request with one taken after to show that nothing changed.
  */
 export function dbSnapshot(db: Db): DbSnapshot {
-  const names = db
-    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
-    .pluck()
-    .all() as string[];
+  const names = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[];
   const tables: Record<string, unknown[]> = {};
   for (const name of names.filter((n) => !LOG_TABLES.includes(n))) {
     const rows = db.prepare(`SELECT * FROM "${name.replace(/"/g, '""')}"`).all();

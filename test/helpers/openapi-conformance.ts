@@ -7,7 +7,6 @@ import { BASE_PATH } from '../../src/app';
 
 type Doc = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: object }> }> }>> };
 
-
 const ajv = new Ajv({ strict: false, allErrors: true });
 const compiled = new Map<object, ValidateFunction>();
 const validatorFor = (schema: object) => compiled.get(schema) ?? compiled.set(schema, ajv.compile(schema)).get(schema)!;
@@ -35,7 +34,12 @@ export function nonConformance(doc: Doc, method: string, url: string, status: nu
   return validate(body) ? undefined : `${method} ${path} ${status} body does not match the document: ${ajv.errorsText(validate.errors)}`;
 }
 
-type Assert = (this: Test & { method: string; url: string; app?: { locals?: { openapi?: Doc } } }, err: unknown, res: { status: number; headers: Record<string, string>; body: unknown } | undefined, fn: (err: unknown, res: unknown) => void) => void;
+type Assert = (
+  this: Test & { method: string; url: string; app?: { locals?: { openapi?: Doc } } },
+  err: unknown,
+  res: { status: number; headers: Record<string, string>; body: unknown } | undefined,
+  fn: (err: unknown, res: unknown) => void,
+) => void;
 const proto = Test.prototype as unknown as { assert: Assert };
 const original = proto.assert;
 proto.assert = function (err, res, fn) {

@@ -23,12 +23,7 @@ export const MANUAL_SIMULATOR_ENV: NodeJS.ProcessEnv = { ...INSTANT_SIMULATOR_EN
 
 /** Every committed transition of one transaction, in order, as "FROM→TO". */
 export function committedStates(db: Db, uti: string): string[] {
-  return db
-    .prepare(
-      `SELECT e.from_state || '→' || e.to_state FROM transaction_events e JOIN transactions t ON t.id = e.transaction_id WHERE t.uti = ? ORDER BY e.id`,
-    )
-    .pluck()
-    .all(uti) as string[];
+  return db.prepare(`SELECT e.from_state || '→' || e.to_state FROM transaction_events e JOIN transactions t ON t.id = e.transaction_id WHERE t.uti = ? ORDER BY e.id`).pluck().all(uti) as string[];
 }
 
 /** The transaction's row, read through the repository the service uses. */

@@ -105,7 +105,12 @@ describe('configFromSettings (an embedded start, src/embedded.ts)', () => {
 
   it('When settings are wrong, unknown or not plain values, then every problem is named by its option, none by a variable', () => {
     expect(() => configFromSettings({ port: 70000, retentionDays: 'soon', prot: 1, host: { ip: '1.2.3.4' } })).toThrow(
-      new ConfigError(['prot is not a setting of eposd', 'host must be a string, a number or a boolean, got object', 'port must be between 0 and 65535, got 70000', 'retentionDays must be a whole number, got "soon"']),
+      new ConfigError([
+        'prot is not a setting of eposd',
+        'host must be a string, a number or a boolean, got object',
+        'port must be between 0 and 65535, got 70000',
+        'retentionDays must be a whole number, got "soon"',
+      ]),
     );
   });
 });

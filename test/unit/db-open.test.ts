@@ -26,7 +26,11 @@ describe('openDatabase', () => {
     const dir = makeTempDir();
     const file = join(dir, 'eposd.db');
     openDatabase(file).close();
-    for (const [path, m] of [[dir, 0o755], [file, 0o644]] as const) chmodSync(path, m);
+    for (const [path, m] of [
+      [dir, 0o755],
+      [file, 0o644],
+    ] as const)
+      chmodSync(path, m);
     openDatabase(file).close();
     expect([mode(dir), mode(file)]).toEqual([0o700, 0o600]);
   });
@@ -53,7 +57,9 @@ describe('openDatabase', () => {
   it('When the file is not a database, then the message names it, says what is wrong and what to do', () => {
     const file = join(makeTempDir(), 'eposd.db');
     writeFileSync(file, 'not a database at all, but long enough to have a header of sorts: '.repeat(100));
-    expect(() => openDatabase(file)).toThrow(`${file}: is not a database: its header is damaged, or it is another kind of file. Keep the file, do not delete it, and follow "A damaged database" in docs/reliability.md`);
+    expect(() => openDatabase(file)).toThrow(
+      `${file}: is not a database: its header is damaged, or it is another kind of file. Keep the file, do not delete it, and follow "A damaged database" in docs/reliability.md`,
+    );
   });
 
   it('When the database cannot be opened, then the message names it and what to check', () => {

@@ -7,7 +7,7 @@ import { testContext } from '../helpers/context';
 import { damagePage, leafPages, seedTransactions } from '../helpers/damage';
 import { cleanupEposd, makeTempDir } from '../helpers/process';
 
-describe('recoverDatabase: the technician\'s way back from a damaged database', () => {
+describe("recoverDatabase: the technician's way back from a damaged database", () => {
   afterAll(cleanupEposd);
 
   it('When a leaf page of transactions is damaged, then it backs up the files as they are, copies every readable row into a sound database, verifies it, and installs it without deleting anything', () => {

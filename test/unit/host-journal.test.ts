@@ -18,12 +18,14 @@ describe('The simulated host journal (EPOSD_SIM_HOST_JOURNAL)', () => {
     const answer = host.authorize(request);
     const reversal = host.reverse('journal-1', 'TERMINAL_RESTARTED');
     // Nothing awaited yet: a kill now would find both lines already written.
-    const lines = readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    const lines = readFileSync(journal, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
     expect(lines).toEqual([
       { at: expectAny(String), message: 'authorization', uti: 'journal-1', transType: 'SALE' },
       { at: expectAny(String), message: 'reversal', uti: 'journal-1', reason: 'TERMINAL_RESTARTED' },
     ]);
     await Promise.all([answer, reversal]);
   });
-
 });

@@ -17,7 +17,15 @@ function capture(level = 'debug'): { logger: pino.Logger; text: () => string; li
   });
   const logger = pino(loggerOptions(level), stream);
   const text = () => chunks.join('');
-  return { logger, text, lines: () => text().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    logger,
+    text,
+    lines: () =>
+      text()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe('the logger redacts secrets and card data by configuration', () => {
@@ -27,10 +35,7 @@ describe('the logger redacts secrets and card data by configuration', () => {
 
   it('When one object carries an authorization header, authToken, token, webhookSecret and pan, and the message a 16-digit number, then none of them is written', () => {
     const { logger, text, lines } = capture();
-    logger.info(
-      { req: { method: 'POST', headers: { authorization: `Bearer ${token}`, host: 'terminal' } }, authToken: token, token, webhookSecret, pan, amount: 7500 },
-      `card ${pan} presented`,
-    );
+    logger.info({ req: { method: 'POST', headers: { authorization: `Bearer ${token}`, host: 'terminal' } }, authToken: token, token, webhookSecret, pan, amount: 7500 }, `card ${pan} presented`);
     for (const secret of [token, webhookSecret, pan]) expect(text()).not.toContain(secret);
     expect(cardLikeNumbers(text())).toEqual([]);
     // What is not secret stays readable.
@@ -83,7 +88,7 @@ describe('the logger redacts secrets and card data by configuration', () => {
     expect(mids.every((m) => /^\d{15}$/.test(m))).toBe(true);
   });
 
-  it('When 13-digit epoch milliseconds are logged, then they are kept; the line\'s own time is ISO 8601', () => {
+  it("When 13-digit epoch milliseconds are logged, then they are kept; the line's own time is ISO 8601", () => {
     const { logger, lines } = capture();
     logger.info({ at: 1745832445000 }, 'committed');
     expect(lines()[0]).toMatchObject({ at: 1745832445000, time: stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/) });

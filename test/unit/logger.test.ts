@@ -11,7 +11,15 @@ function capture(): { logger: pino.Logger; lines: () => Record<string, unknown>[
     },
   });
   const logger = pino(loggerOptions('info'), stream);
-  return { logger, lines: () => chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    logger,
+    lines: () =>
+      chunks
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe('the logger', () => {

@@ -5,8 +5,7 @@ import { stringMatching } from '../helpers/matchers';
 
 describe('PairingService: registers and tokens', () => {
   const t = useApi();
-  const pair = (req: { registerId?: string; registerName?: string; role?: 'pos' | 'technician' } = {}) =>
-    t.ctx.pairing.pair({ pairingCode: t.ctx.pairing.openWindow().code, ...req });
+  const pair = (req: { registerId?: string; registerName?: string; role?: 'pos' | 'technician' } = {}) => t.ctx.pairing.pair({ pairingCode: t.ctx.pairing.openWindow().code, ...req });
 
   it('When a POS pairs, then it gets a token that authenticates it, and the terminal identity', () => {
     const paired = pair({ registerId: 'till-1', registerName: 'Front till' });

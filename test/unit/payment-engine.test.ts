@@ -21,22 +21,56 @@ describe('the payment engine in auto mode, for each test amount of SPEC §4', ()
   const t = useApi();
   afterEach(() => jest.useRealTimers());
 
-  const sale = (amount: number, disablePrinting = false) =>
-    t.ctx.transactions.start({ transType: 'SALE', amountTrans: amount }, 'till-1', disablePrinting).uti;
+  const sale = (amount: number, disablePrinting = false) => t.ctx.transactions.start({ transType: 'SALE', amountTrans: amount }, 'till-1', disablePrinting).uti;
   /** Long enough for any of these payments, the 91's late host answer and its reversal included. */
   const runOut = () => jest.advanceTimersByTimeAsync(CARD_TIMEOUT_MS + HOST_TIMEOUT_MS);
 
   it.each([
-    ['APPROVED up to 5000, contactless and without a PIN', 5000, [...CONTACTLESS, ...PRINTED], { status: 'APPROVED', statusReason: 'APPROVED', responseCode: '00', maskedPan: VISA, entryMode: 'PICC', cvm: 'NO_CVM' }],
-    ['APPROVED above 5000, by chip and PIN', 5001, [...WITH_PIN, ...PRINTED], { status: 'APPROVED', statusReason: 'APPROVED', responseCode: '00', maskedPan: MASTERCARD, entryMode: 'ICC', cvm: 'PIN' }],
+    [
+      'APPROVED up to 5000, contactless and without a PIN',
+      5000,
+      [...CONTACTLESS, ...PRINTED],
+      { status: 'APPROVED', statusReason: 'APPROVED', responseCode: '00', maskedPan: VISA, entryMode: 'PICC', cvm: 'NO_CVM' },
+    ],
+    [
+      'APPROVED above 5000, by chip and PIN',
+      5001,
+      [...WITH_PIN, ...PRINTED],
+      { status: 'APPROVED', statusReason: 'APPROVED', responseCode: '00', maskedPan: MASTERCARD, entryMode: 'ICC', cvm: 'PIN' },
+    ],
     ['DECLINED 05 DO_NOT_HONOUR', 1005, [...CONTACTLESS, ...PRINTED], { status: 'DECLINED', statusReason: 'DO_NOT_HONOUR', responseCode: '05', authCode: null, maskedPan: VISA }],
     ['DECLINED 51 INSUFFICIENT_FUNDS', 12351, [...WITH_PIN, ...PRINTED], { status: 'DECLINED', statusReason: 'INSUFFICIENT_FUNDS', responseCode: '51', authCode: null, maskedPan: MASTERCARD }],
     ['DECLINED 54 EXPIRED_CARD', 1054, [...CONTACTLESS, ...PRINTED], { status: 'DECLINED', statusReason: 'EXPIRED_CARD', responseCode: '54', authCode: null }],
-    ['DECLINED 55 INCORRECT_PIN after a PIN prompt, even contactless', 1055, [...WITH_PIN, ...PRINTED], { status: 'DECLINED', statusReason: 'INCORRECT_PIN', responseCode: '55', maskedPan: VISA, cvm: 'PIN' }],
-    ['DECLINED 91 ISSUER_UNAVAILABLE once the host times out', 1091, [...CONTACTLESS, ...PRINTED], { status: 'DECLINED', statusReason: 'ISSUER_UNAVAILABLE', responseCode: '91', authCode: null, reversal: 'DONE' }],
-    ['FAILED CARD_READ_ERROR when the card cannot be read', 1096, ['IDLE→AWAITING_CARD', 'AWAITING_CARD→READING_CARD', 'READING_CARD→IDLE'], { status: 'FAILED', statusReason: 'CARD_READ_ERROR', responseCode: null, maskedPan: null }],
-    ['CANCELLED CUSTOMER_CANCELLED by the customer at the terminal', 1097, ['IDLE→AWAITING_CARD', 'AWAITING_CARD→IDLE'], { status: 'CANCELLED', statusReason: 'CUSTOMER_CANCELLED', responseCode: null, maskedPan: null }],
-    ['TIMED_OUT CARD_TIMEOUT when no card is presented', 1098, ['IDLE→AWAITING_CARD', 'AWAITING_CARD→IDLE'], { status: 'TIMED_OUT', statusReason: 'CARD_TIMEOUT', responseCode: null, maskedPan: null }],
+    [
+      'DECLINED 55 INCORRECT_PIN after a PIN prompt, even contactless',
+      1055,
+      [...WITH_PIN, ...PRINTED],
+      { status: 'DECLINED', statusReason: 'INCORRECT_PIN', responseCode: '55', maskedPan: VISA, cvm: 'PIN' },
+    ],
+    [
+      'DECLINED 91 ISSUER_UNAVAILABLE once the host times out',
+      1091,
+      [...CONTACTLESS, ...PRINTED],
+      { status: 'DECLINED', statusReason: 'ISSUER_UNAVAILABLE', responseCode: '91', authCode: null, reversal: 'DONE' },
+    ],
+    [
+      'FAILED CARD_READ_ERROR when the card cannot be read',
+      1096,
+      ['IDLE→AWAITING_CARD', 'AWAITING_CARD→READING_CARD', 'READING_CARD→IDLE'],
+      { status: 'FAILED', statusReason: 'CARD_READ_ERROR', responseCode: null, maskedPan: null },
+    ],
+    [
+      'CANCELLED CUSTOMER_CANCELLED by the customer at the terminal',
+      1097,
+      ['IDLE→AWAITING_CARD', 'AWAITING_CARD→IDLE'],
+      { status: 'CANCELLED', statusReason: 'CUSTOMER_CANCELLED', responseCode: null, maskedPan: null },
+    ],
+    [
+      'TIMED_OUT CARD_TIMEOUT when no card is presented',
+      1098,
+      ['IDLE→AWAITING_CARD', 'AWAITING_CARD→IDLE'],
+      { status: 'TIMED_OUT', statusReason: 'CARD_TIMEOUT', responseCode: null, maskedPan: null },
+    ],
   ] as const)('ends %s (amount %d) through exactly the committed states', async (_name, amount, states, row) => {
     const reported = recordTransitions(t.ctx);
     const uti = sale(amount);
@@ -73,10 +107,7 @@ describe('the payment engine in auto mode, for each test amount of SPEC §4', ()
     const uti = sale(5001);
     await runOut();
     expect(rowOf(t.ctx, uti).authCode).toMatch(/^\d{6}$/);
-    const details = t.ctx.db
-      .prepare(`SELECT detail FROM transaction_events WHERE transaction_id = ? ORDER BY id`)
-      .pluck()
-      .all(rowOf(t.ctx, uti).id);
+    const details = t.ctx.db.prepare(`SELECT detail FROM transaction_events WHERE transaction_id = ? ORDER BY id`).pluck().all(rowOf(t.ctx, uti).id);
     expect(details).toEqual([null, null, null, 'PIN_VERIFIED', 'APPROVED', 'PRINTED']);
   });
 
@@ -114,12 +145,7 @@ describe('the payment engine in auto mode, for each test amount of SPEC §4', ()
     await runOut();
     const declined = sale(1005);
     await runOut();
-    expect(simulatedPrinter(t.ctx).jobs.map((j) => j.what)).toEqual([
-      `merchant copy ${approved}`,
-      `cardholder copy ${approved}`,
-      `merchant copy ${declined}`,
-      `cardholder copy ${declined}`,
-    ]);
+    expect(simulatedPrinter(t.ctx).jobs.map((j) => j.what)).toEqual([`merchant copy ${approved}`, `cardholder copy ${approved}`, `merchant copy ${declined}`, `cardholder copy ${declined}`]);
   });
 
   it.each([1096, 1097, 1098])('prints nothing for an outcome that never reached the host (amount %d)', async (amount) => {
@@ -157,5 +183,4 @@ describe('the payment engine in auto mode, for each test amount of SPEC §4', ()
     expect(t.screenLines.at(-1)).toMatch(/Present card/);
     expect(t.ctx.transactions.start(request, 'till-1', true)).toEqual(ack);
   });
-
 });

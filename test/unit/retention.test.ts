@@ -23,7 +23,11 @@ describe('retention: transactions older than EPOSD_RETENTION_DAYS are purged', (
     await untilIdleAfter(t.ctx, ack.uti);
     return ack.uti;
   }
-  const count = (sql: string, ...args: unknown[]) => t.ctx.db.prepare(sql).pluck().get(...args) as number;
+  const count = (sql: string, ...args: unknown[]) =>
+    t.ctx.db
+      .prepare(sql)
+      .pluck()
+      .get(...args) as number;
   const events = () => count('SELECT count(*) FROM transaction_events');
 
   describe('When some are expired and some are not', () => {

@@ -7,8 +7,17 @@ describe('the automatic settlement', () => {
     const { ctx } = testContext({ clock, env: { EPOSD_SETTLEMENT_TIME: '01:00' } });
     try {
       const id = ctx.transactionsRepo.insert({
-        uti: 'sale-before-one', transType: 'SALE', amount: 1000, currency: 'EUR', reference: null, originalUti: null,
-        registerId: 'till-1', requestHash: null, disablePrinting: 0, stage: null, createdAt: clock.now().getTime(),
+        uti: 'sale-before-one',
+        transType: 'SALE',
+        amount: 1000,
+        currency: 'EUR',
+        reference: null,
+        originalUti: null,
+        registerId: 'till-1',
+        requestHash: null,
+        disablePrinting: 0,
+        stage: null,
+        createdAt: clock.now().getTime(),
       });
       ctx.transactionsRepo.update(id, { status: 'APPROVED', completedAt: clock.now().getTime() });
 

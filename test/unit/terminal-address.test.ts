@@ -29,7 +29,14 @@ describe('A terminal address, as eposd-pos --host and --terminal take it', () =>
   describe('when --terminal names a paired terminal', () => {
     afterAll(cleanupEposd);
     const terminal = (host: string, port: number, tid: string): PairedTerminal => ({
-      host, port, tid, serialNumber: `S${tid}`, registerId: 'till-1', authToken: 't', fingerprint: 'a'.repeat(64), pairedAt: '2025-01-01T00:00:00.000Z',
+      host,
+      port,
+      tid,
+      serialNumber: `S${tid}`,
+      registerId: 'till-1',
+      authToken: 't',
+      fingerprint: 'a'.repeat(64),
+      pairedAt: '2025-01-01T00:00:00.000Z',
     });
     it('then its host alone finds it when it is the only one on that host, or the one on 8443', () => {
       const store = new TerminalStore(join(makeTempDir('eposd-addr-'), 'terminals.json'));

@@ -6,9 +6,7 @@ const SECOND_MS = 1000;
 
 describe('backoffMs', () => {
   it('waits 5 s after the first failure and doubles each time, up to an hour', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 50].map(backoffMs)).toEqual(
-      [5, 10, 20, 40, 80, 160, 320, 640, 1280, 2560, 3600, 3600, 3600].map((s) => s * SECOND_MS),
-    );
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 50].map(backoffMs)).toEqual([5, 10, 20, 40, 80, 160, 320, 640, 1280, 2560, 3600, 3600, 3600].map((s) => s * SECOND_MS));
   });
 
   it('treats "no failure yet" like the first', () => {

@@ -131,4 +131,3 @@ export async function outcome(eposd, agent, token, uti, { timeoutMs = 30_000, lo
   }
   throw new Error(`${uti} still in progress after ${timeoutMs} ms`);
 }
-

@@ -16,7 +16,7 @@ function utiMaker() {
   let pool = randomBytes(0);
   let at = 0;
   return () => {
-    if (at + 24 > pool.length) (pool = randomBytes(24 * 4096)), (at = 0);
+    if (at + 24 > pool.length) ((pool = randomBytes(24 * 4096)), (at = 0));
     let s = '';
     for (let i = 0; i < 24; i++) s += ALPHABET[pool[at++] % ALPHABET.length];
     return s;
@@ -45,8 +45,16 @@ const pickKind = () => {
 };
 
 function eventsOf(kind, at) {
-  if (!kind.card) return [['IDLE', 'AWAITING_CARD', null, 0], ['AWAITING_CARD', 'IDLE', kind.status, 30_000]];
-  const steps = [['IDLE', 'AWAITING_CARD', null, 0], ['AWAITING_CARD', 'READING_CARD', null, 2_000], ['READING_CARD', kind.card.cvm === 'PIN' ? 'AWAITING_PIN' : 'AUTHORIZING', null, 2_300]];
+  if (!kind.card)
+    return [
+      ['IDLE', 'AWAITING_CARD', null, 0],
+      ['AWAITING_CARD', 'IDLE', kind.status, 30_000],
+    ];
+  const steps = [
+    ['IDLE', 'AWAITING_CARD', null, 0],
+    ['AWAITING_CARD', 'READING_CARD', null, 2_000],
+    ['READING_CARD', kind.card.cvm === 'PIN' ? 'AWAITING_PIN' : 'AUTHORIZING', null, 2_300],
+  ];
   if (kind.card.cvm === 'PIN') steps.push(['AWAITING_PIN', 'AUTHORIZING', 'PIN_VERIFIED', 6_000]);
   const last = steps.at(-1)[3];
   steps.push(['AUTHORIZING', 'PRINTING', kind.status, last + 1_000], ['PRINTING', 'IDLE', 'PRINTED', last + 1_500]);
@@ -93,8 +101,25 @@ export function seedTransactions(file, { count, from, to, settledBefore = -Infin
       const code = kind.code === '00' ? String(100000 + Math.floor(Math.random() * 900000)) : null;
       const u = uti();
       const events = eventsOf(kind, at);
-      const id = insertTx.run(u, kind.type, kind.amount(), Math.random() < 0.7 ? `ord-${1000000 + i}` : null, register, kind.status, kind.reason, kind.code, code,
-        c.maskedPan ?? null, c.entryMode ?? null, c.aid ?? null, c.appName ?? null, c.cvm ?? null, batchFor(at), at, events.at(-1)[3]).lastInsertRowid;
+      const id = insertTx.run(
+        u,
+        kind.type,
+        kind.amount(),
+        Math.random() < 0.7 ? `ord-${1000000 + i}` : null,
+        register,
+        kind.status,
+        kind.reason,
+        kind.code,
+        code,
+        c.maskedPan ?? null,
+        c.entryMode ?? null,
+        c.aid ?? null,
+        c.appName ?? null,
+        c.cvm ?? null,
+        batchFor(at),
+        at,
+        events.at(-1)[3],
+      ).lastInsertRowid;
       for (const [fromState, toState, detail, eAt] of events) insertEvent.run(id, eAt, fromState, toState, detail);
       insertAudit.run(at, register, u);
     }

@@ -43,5 +43,4 @@ export const cvmFor = (card: TestCard, amount: number): Cvm => (card.entryMode =
 
 /** The host reference for a card: which test card it is, never its number. */
 export const hostDataFor = (card: TestCard): string => `sim:${card.id}`;
-export const cardFromHostData = (hostData: string | null): TestCard | undefined =>
-  hostData?.startsWith('sim:') ? TEST_CARDS[hostData.slice(4) as TestCardId] : undefined;
+export const cardFromHostData = (hostData: string | null): TestCard | undefined => (hostData?.startsWith('sim:') ? TEST_CARDS[hostData.slice(4) as TestCardId] : undefined);

@@ -158,7 +158,10 @@
 
     const title = PROMPTS[p.prompt] || p.prompt;
     $('prompt-title').textContent = title;
-    const plain = (t) => String(t).toLowerCase().replace(/[\s.…!]+$/u, '');
+    const plain = (t) =>
+      String(t)
+        .toLowerCase()
+        .replace(/[\s.…!]+$/u, '');
     const message = p.message && plain(p.message) !== plain(title) ? p.message : '';
     $('prompt-message').textContent = message;
     $('pay-foot').textContent = FOOTS[p.prompt] || '';

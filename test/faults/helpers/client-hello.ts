@@ -72,7 +72,7 @@ export function helloWithCompression(host: string, port: number, timeoutMs = 5_0
       let secureRenegotiation = false;
       if (at < 9 + handshakeLength) {
         const end = at + 2 + data.readUInt16BE(at);
-        for (at += 2; at < end; ) {
+        for (at += 2; at < end;) {
           const type = data.readUInt16BE(at);
           const length = data.readUInt16BE(at + 2);
           if (type === 0xff01) secureRenegotiation = true;

@@ -13,7 +13,10 @@ export function dbDigest(db: Database.Database): string {
   const names = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[];
   for (const name of names.filter((n) => !LOG_TABLES.includes(n))) {
     hash.update(`\u0000${name}\u0000`);
-    for (const row of db.prepare(`SELECT * FROM "${name.replace(/"/g, '""')}" ORDER BY rowid`).raw().iterate() as Iterable<unknown[]>) {
+    for (const row of db
+      .prepare(`SELECT * FROM "${name.replace(/"/g, '""')}" ORDER BY rowid`)
+      .raw()
+      .iterate() as Iterable<unknown[]>) {
       hash.update(JSON.stringify(row));
       hash.update('\n');
     }

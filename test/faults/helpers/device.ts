@@ -61,7 +61,7 @@ export async function pairRegister(eposd: EposdProcess, query: Record<string, st
   const opened = await screenAction(eposd, { action: 'openPairing' });
   let code = opened.body.pairingCode as string | undefined;
   // A payment's outcome holds the screen for a few seconds; the code shows once it has gone.
-  for (const deadline = Date.now() + 15_000; code === undefined && Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 15_000; code === undefined && Date.now() < deadline;) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     code = (await screenState(eposd)).pairingCode;
   }
@@ -94,4 +94,5 @@ export function readDb<T>(dataDir: string, fn: (db: Database.Database) => T): T 
 }
 
 /** `PRAGMA integrity_check`, joined: "ok" for a sound database. */
-export const integrityCheck = (dataDir: string): string => readDb(dataDir, (db) => (db.pragma('integrity_check', { simple: false }) as { integrity_check: string }[]).map((r) => r.integrity_check).join('; '));
+export const integrityCheck = (dataDir: string): string =>
+  readDb(dataDir, (db) => (db.pragma('integrity_check', { simple: false }) as { integrity_check: string }[]).map((r) => r.integrity_check).join('; '));

@@ -123,14 +123,43 @@ function body(world: FuzzWorld): fc.Arbitrary<string | Buffer | undefined> {
 }
 
 const queryKey = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom('uti', 'tid', 'wait', 'disablePrinting', 'pairingCode', 'registerId', 'registerName', 'role', 'callbackUrl', 'reference', 'status', 'type', 'from', 'to', 'limit', 'cursor', 'copy') },
+  {
+    weight: 6,
+    arbitrary: fc.constantFrom(
+      'uti',
+      'tid',
+      'wait',
+      'disablePrinting',
+      'pairingCode',
+      'registerId',
+      'registerName',
+      'role',
+      'callbackUrl',
+      'reference',
+      'status',
+      'type',
+      'from',
+      'to',
+      'limit',
+      'cursor',
+      'copy',
+    ),
+  },
   { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'uti[]', 'uti[a]', 'a.b', '') },
   { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
 );
 
 function queryValue(world: FuzzWorld): fc.Arbitrary<string> {
   return fc.oneof(
-    { weight: 3, arbitrary: fc.oneof(fc.constantFrom(...world.knownUtis), validUti, fc.constant(world.tid), fc.constantFrom('true', 'false', '1', '60', '61', '0', '100', 'SALE', 'APPROVED', 'IN_PROGRESS', 'cardholder', 'merchant', 'technician', '2025-01-01', '2025-13-45T99:99', '123456')) },
+    {
+      weight: 3,
+      arbitrary: fc.oneof(
+        fc.constantFrom(...world.knownUtis),
+        validUti,
+        fc.constant(world.tid),
+        fc.constantFrom('true', 'false', '1', '60', '61', '0', '100', 'SALE', 'APPROVED', 'IN_PROGRESS', 'cardholder', 'merchant', 'technician', '2025-01-01', '2025-13-45T99:99', '123456'),
+      ),
+    },
     { weight: 2, arbitrary: anyText },
     { weight: 1, arbitrary: hugeNumberText },
   );
@@ -143,8 +172,14 @@ function query(world: FuzzWorld): fc.Arbitrary<string> {
     { weight: 6, arbitrary: fc.constant('') },
     { weight: 1, arbitrary: fc.constantFrom(`?tid=${world.tid}`, '?disablePrinting=true', `?tid=${world.tid}&disablePrinting=false`, ...world.knownUtis.map((u) => `?uti=${u}`)) },
     { weight: 5, arbitrary: fc.array(pair, { maxLength: 5 }).map((ps) => (ps.length ? `?${ps.join('&')}` : '')) },
-    { weight: 1, arbitrary: fc.tuple(queryKey, queryValue(world), queryValue(world)).map(([k, a, b]) => `?${encodeURIComponent(k)}=${encodeURIComponent(a)}&${encodeURIComponent(k)}=${encodeURIComponent(b)}`) },
-    { weight: 1, arbitrary: fc.constantFrom('?uti=%', '?uti=%zz', '?uti=%E0%A4%A', '?%=%', '?&&&', '?uti', '?=x', '?uti=a%00b', '?uti=' + 'A'.repeat(3000), '?wait=1e1', '?limit=+5', `?${'a=1&'.repeat(500)}`) },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(queryKey, queryValue(world), queryValue(world)).map(([k, a, b]) => `?${encodeURIComponent(k)}=${encodeURIComponent(a)}&${encodeURIComponent(k)}=${encodeURIComponent(b)}`),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('?uti=%', '?uti=%zz', '?uti=%E0%A4%A', '?%=%', '?&&&', '?uti', '?=x', '?uti=a%00b', '?uti=' + 'A'.repeat(3000), '?wait=1e1', '?limit=+5', `?${'a=1&'.repeat(500)}`),
+    },
   );
 }
 
@@ -154,7 +189,25 @@ function path(): fc.Arbitrary<string> {
     { weight: 12, arbitrary: route.map((r) => BASE + r) },
     { weight: 1, arbitrary: route.map((r) => `${BASE}${r}/`) },
     { weight: 1, arbitrary: route.map((r) => `${BASE}${r.toUpperCase()}`) },
-    { weight: 1, arbitrary: fc.constantFrom('/', '/payntpos', `${BASE}`, `${BASE}/`, '/payntpos/1.0.1/transaction', `${BASE}//transaction`, `${BASE}/%2e%2e/%2e%2e/etc/passwd`, `${BASE}/transaction%00`, `${BASE}/transaction;x=1`, `${BASE}/transaction%ZZ`, '/screen', '/screen/actions', '/index.html', `${BASE}/pair/../transaction`) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '/',
+        '/payntpos',
+        `${BASE}`,
+        `${BASE}/`,
+        '/payntpos/1.0.1/transaction',
+        `${BASE}//transaction`,
+        `${BASE}/%2e%2e/%2e%2e/etc/passwd`,
+        `${BASE}/transaction%00`,
+        `${BASE}/transaction;x=1`,
+        `${BASE}/transaction%ZZ`,
+        '/screen',
+        '/screen/actions',
+        '/index.html',
+        `${BASE}/pair/../transaction`,
+      ),
+    },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 30 }).map((s) => `${BASE}/${encodeURIComponent(s)}`) },
   );
 }
@@ -191,7 +244,22 @@ function headers(): fc.Arbitrary<Record<string, string>> {
   );
   const odd = fc.dictionary(
     fc.oneof(
-      fc.constantFrom('content-encoding', 'accept', 'accept-encoding', 'x-forwarded-for', 'x-real-ip', 'last-event-id', 'if-none-match', 'range', 'origin', 'cookie', 'expect', 'transfer-encoding', 'x-http-method-override', 'connection'),
+      fc.constantFrom(
+        'content-encoding',
+        'accept',
+        'accept-encoding',
+        'x-forwarded-for',
+        'x-real-ip',
+        'last-event-id',
+        'if-none-match',
+        'range',
+        'origin',
+        'cookie',
+        'expect',
+        'transfer-encoding',
+        'x-http-method-override',
+        'connection',
+      ),
       headerName,
     ),
     fc.oneof(fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'chunked', '100-continue', '*/*', '127.0.0.1', '1e9', 'keep-alive', 'DELETE'), headerValue),

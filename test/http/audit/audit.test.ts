@@ -32,7 +32,10 @@ describe('the audit trail', () => {
 
   it('records a failed pairing as PAIRING_FAILED, with no register', async () => {
     const { code } = t.ctx.pairing.openWindow();
-    await request(t.app).get(`${BASE_PATH}/pair`).query({ pairingCode: otherCode(code), registerId: 'till-1' }).expect(401);
+    await request(t.app)
+      .get(`${BASE_PATH}/pair`)
+      .query({ pairingCode: otherCode(code), registerId: 'till-1' })
+      .expect(401);
     expect(only('pairing')).toEqual([{ at: now(), actor: null, role: null, origin: stringMatching(LOOPBACK), event: 'pairing', outcome: 'PAIRING_FAILED', uti: null }]);
   });
 
@@ -58,7 +61,11 @@ describe('the audit trail', () => {
     expect(only('auth.failed')).toHaveLength(AUTH_FAILURES_PER_MINUTE);
     t.clock.advance(60_000);
     await request(t.app).get(`${TX_PATH}s`).expect(401);
-    expect(only('auth.failed').slice(-2).map((e) => e.outcome)).toEqual(['SUPPRESSED_10', 'MISSING_TOKEN']);
+    expect(
+      only('auth.failed')
+        .slice(-2)
+        .map((e) => e.outcome),
+    ).toEqual(['SUPPRESSED_10', 'MISSING_TOKEN']);
   });
 
   it('records the start and every step of a payment with its UTI, for the register that started it, and the outcome', async () => {
@@ -90,7 +97,11 @@ describe('the audit trail', () => {
     const uti = await start(pos, 1000);
     await request(t.app).delete(TX_PATH).query({ uti }).set('Authorization', pos).expect(200);
     expect(only('transaction.cancel')).toEqual([{ at: now(), actor: 'till-1', role: 'pos', origin: stringMatching(LOOPBACK), event: 'transaction.cancel', outcome: 'OK', uti }]);
-    expect(trail().filter((e) => e.uti === uti && e.event === 'transaction.idle').map((e) => e.outcome)).toEqual(['CANCELLED']);
+    expect(
+      trail()
+        .filter((e) => e.uti === uti && e.event === 'transaction.idle')
+        .map((e) => e.outcome),
+    ).toEqual(['CANCELLED']);
   });
 
   it("records a refused cancel with the problem's code", async () => {

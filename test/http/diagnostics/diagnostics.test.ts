@@ -145,16 +145,22 @@ describe('GET /payntpos/1.0.0/diagnostics', () => {
     expect(audit).toHaveLength(AUDIT_ENTRIES_SHOWN);
     const times = audit.map((e) => Date.parse(e.at));
     expect(times).toEqual([...times].sort((a, b) => b - a));
-    expect(audit[0]).toEqual({ at: new Date(t.clock.now().getTime() - 1000).toISOString(), actor: 'tech-1', role: 'technician', origin: expectAny(String), event: 'diagnostics.read', outcome: 'OK', uti: null });
+    expect(audit[0]).toEqual({
+      at: new Date(t.clock.now().getTime() - 1000).toISOString(),
+      actor: 'tech-1',
+      role: 'technician',
+      origin: expectAny(String),
+      event: 'diagnostics.read',
+      outcome: 'OK',
+      uti: null,
+    });
     expect(audit.map((e) => e.event)).toEqual(expect.arrayContaining(['transaction.start', 'transaction.awaiting_pin', 'auth.failed']));
   });
 
   it('never contains a token, a token hash, a webhook secret or a card number, after payments with every test card', async () => {
     expect(SIMULATOR_PANS.every(luhnValid)).toBe(true); // else the sweep below could not see them
     const tokens = [tech, pos];
-    const hooked = await request(t.app)
-      .get(`${BASE_PATH}/pair`)
-      .query({ pairingCode: t.ctx.pairing.openWindow().code, registerId: 'till-2', callbackUrl: 'https://pos.example/eposd-webhook' });
+    const hooked = await request(t.app).get(`${BASE_PATH}/pair`).query({ pairingCode: t.ctx.pairing.openWindow().code, registerId: 'till-2', callbackUrl: 'https://pos.example/eposd-webhook' });
     expect(hooked.status).toBe(200);
     const { authToken: hookedToken, webhookSecret } = bodyOf<PairingAnswer>(hooked);
     tokens.push(hookedToken);
@@ -180,7 +186,9 @@ describe('POST /payntpos/1.0.0/diagnostics/self-test', () => {
   const t = useApi();
 
   it('answers 200 with the database, reader and printer checks all ok', async () => {
-    const res = await request(t.app).post(SELF_TEST).set('Authorization', await t.pairTechnician());
+    const res = await request(t.app)
+      .post(SELF_TEST)
+      .set('Authorization', await t.pairTechnician());
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       ok: true,
@@ -212,7 +220,13 @@ describe('POST /payntpos/1.0.0/diagnostics/self-test', () => {
   });
 
   it('answers 403 to a POS token and 401 without one', async () => {
-    expectProblem(await request(t.app).post(SELF_TEST).set('Authorization', await t.pairPos()), 403, 'FORBIDDEN');
+    expectProblem(
+      await request(t.app)
+        .post(SELF_TEST)
+        .set('Authorization', await t.pairPos()),
+      403,
+      'FORBIDDEN',
+    );
     expectProblem(await request(t.app).post(SELF_TEST), 401, 'UNAUTHORIZED');
   });
 });

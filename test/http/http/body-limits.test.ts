@@ -49,7 +49,10 @@ describe('request bodies', () => {
   });
 
   it('accepts application/json with a charset and a +json type', async () => {
-    const res = await request(t.app).post(PAIR).set('Content-Type', 'application/vnd.eposd+json; charset=utf-8').send(JSON.stringify({ pairingCode: '12' }));
+    const res = await request(t.app)
+      .post(PAIR)
+      .set('Content-Type', 'application/vnd.eposd+json; charset=utf-8')
+      .send(JSON.stringify({ pairingCode: '12' }));
     expect(expectProblem(res, 400, 'VALIDATION_FAILED').errors![0]!.field).toBe('pairingCode');
   });
 });

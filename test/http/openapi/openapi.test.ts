@@ -12,7 +12,10 @@ import { INSTANT_SIMULATOR_ENV, getStatus, payAndWait } from '../../helpers/paym
 type Doc = {
   openapi: string;
   components: { securitySchemes: Record<string, { type: string; in: string; name: string }> };
-  paths: Record<string, Record<string, { security: unknown[]; responses: Record<string, { content?: Record<string, unknown> }>; requestBody?: { content: Record<string, { schema: { examples?: unknown[] } }> } }>>;
+  paths: Record<
+    string,
+    Record<string, { security: unknown[]; responses: Record<string, { content?: Record<string, unknown> }>; requestBody?: { content: Record<string, { schema: { examples?: unknown[] } }> } }>
+  >;
 };
 
 type Validation = { valid: boolean; version?: string; errors: unknown[] };
@@ -65,7 +68,23 @@ describe('GET /payntpos/1.0.0/openapi.json', () => {
 
   it('covers every route and method that the app mounts', () => {
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
-    for (const expected of ['POST /transaction', 'GET /transaction', 'DELETE /transaction', 'GET /transactions', 'POST /print', 'GET /events', 'GET /settlement', 'POST /settlement', 'GET /pair', 'POST /pair', 'DELETE /pair', 'GET /diagnostics', 'POST /diagnostics/self-test', 'GET /health', 'GET /openapi.json']) {
+    for (const expected of [
+      'POST /transaction',
+      'GET /transaction',
+      'DELETE /transaction',
+      'GET /transactions',
+      'POST /print',
+      'GET /events',
+      'GET /settlement',
+      'POST /settlement',
+      'GET /pair',
+      'POST /pair',
+      'DELETE /pair',
+      'GET /diagnostics',
+      'POST /diagnostics/self-test',
+      'GET /health',
+      'GET /openapi.json',
+    ]) {
       const [method, path] = expected.split(' ');
       expect(documented).toContain(`${method} ${BASE_PATH}${path}`);
     }

@@ -14,7 +14,9 @@ describe('GET /payntpos/1.0.0/pair with a code that does not pair', () => {
   it('answers 401 PAIRING_FAILED for a wrong code and changes nothing', async () => {
     const { code } = t.ctx.pairing.openWindow();
     const before = dbSnapshot(t.ctx.db);
-    const res = await request(t.app).get(PAIR).query({ pairingCode: otherCode(code), registerId: 'till-1' });
+    const res = await request(t.app)
+      .get(PAIR)
+      .query({ pairingCode: otherCode(code), registerId: 'till-1' });
     expectProblem(res, 401, 'PAIRING_FAILED');
     expect(dbSnapshot(t.ctx.db)).toEqual(before);
   });
@@ -41,7 +43,9 @@ describe('GET /payntpos/1.0.0/pair with a code that does not pair', () => {
 
   it('answers wrong, expired and used codes with identical bodies and headers', async () => {
     const first = t.ctx.pairing.openWindow();
-    const wrong = await request(t.app).get(PAIR).query({ pairingCode: otherCode(first.code) });
+    const wrong = await request(t.app)
+      .get(PAIR)
+      .query({ pairingCode: otherCode(first.code) });
     await request(t.app).get(PAIR).query({ pairingCode: first.code }).expect(200);
     const used = await request(t.app).get(PAIR).query({ pairingCode: first.code });
     const second = t.ctx.pairing.openWindow();
@@ -57,7 +61,14 @@ describe('GET /payntpos/1.0.0/pair with a code that does not pair', () => {
 
   it(`closes the window after ${MAX_WRONG_CODES} wrong codes, so that the right code fails too`, async () => {
     const { code } = t.ctx.pairing.openWindow();
-    for (let i = 0; i < MAX_WRONG_CODES; i++) expectProblem(await request(t.app).get(PAIR).query({ pairingCode: otherCode(code) }), 401, 'PAIRING_FAILED');
+    for (let i = 0; i < MAX_WRONG_CODES; i++)
+      expectProblem(
+        await request(t.app)
+          .get(PAIR)
+          .query({ pairingCode: otherCode(code) }),
+        401,
+        'PAIRING_FAILED',
+      );
     expect(t.ctx.screen.state().screen).toBe('idle');
     const before = dbSnapshot(t.ctx.db);
     expectProblem(await request(t.app).get(PAIR).query({ pairingCode: code }), 401, 'PAIRING_FAILED');

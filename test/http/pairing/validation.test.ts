@@ -45,7 +45,9 @@ describe('GET and POST /payntpos/1.0.0/pair with input that is not valid', () =>
   });
 
   it('answers 400 when the code is a JSON number rather than a string', async () => {
-    const res = await request(t.app).post(PAIR).send({ pairingCode: Number(code) });
+    const res = await request(t.app)
+      .post(PAIR)
+      .send({ pairingCode: Number(code) });
     expect(expectProblem(res, 400, 'VALIDATION_FAILED').errors![0]!.field).toBe('pairingCode');
   });
 
@@ -63,7 +65,13 @@ describe('GET and POST /payntpos/1.0.0/pair with input that is not valid', () =>
   });
 
   it('leaves the window open after a rejected request', async () => {
-    expectProblem(await request(t.app).post(PAIR).send({ pairingCode: code, registerId: 'x'.repeat(65) }), 400, 'VALIDATION_FAILED');
+    expectProblem(
+      await request(t.app)
+        .post(PAIR)
+        .send({ pairingCode: code, registerId: 'x'.repeat(65) }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expect(t.ctx.pairing.currentWindow()?.code).toBe(code);
   });
   // The test context's API port is 8443 and its screen port 8080 (their defaults); its address 192.0.2.10.

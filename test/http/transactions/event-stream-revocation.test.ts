@@ -6,7 +6,9 @@ import { useApi } from '../../helpers/api';
 /** Opens GET /events and resolves with the response once its headers are in. */
 function openEvents(url: string, token: string): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    httpRequest(`${url}${BASE_PATH}/events`, { headers: { Authorization: token } }, resolve).on('error', reject).end();
+    httpRequest(`${url}${BASE_PATH}/events`, { headers: { Authorization: token } }, resolve)
+      .on('error', reject)
+      .end();
   });
 }
 const ended = (res: IncomingMessage) => new Promise<void>((resolve) => res.on('end', resolve).resume());

@@ -63,7 +63,11 @@ describe('GET /payntpos/1.0.0/transaction?wait=N (long-poll)', () => {
     const uti = await startSale();
     const other = await t.pairPos('till-2');
     const first = longPoll(uti, '30').then((r) => r);
-    const second = request(t.app).get(TX_PATH).query({ uti, wait: '30' }).set('Authorization', other).then((r) => r);
+    const second = request(t.app)
+      .get(TX_PATH)
+      .query({ uti, wait: '30' })
+      .set('Authorization', other)
+      .then((r) => r);
     await until('both requests to wait', () => t.ctx.waiters.count === 2);
     await request(t.app).delete(TX_PATH).query({ uti }).set('Authorization', t.token).expect(200);
     for (const res of await Promise.all([first, second])) {

@@ -10,7 +10,7 @@ import { until } from '../../helpers/until';
 describe('client-chosen UTIs across registers', () => {
   const t = useApi({ env: INSTANT_SIMULATOR_ENV });
 
-  it('when another register sends the same UTI and body, then it is a conflict, not a replay of someone else\'s payment', async () => {
+  it("when another register sends the same UTI and body, then it is a conflict, not a replay of someone else's payment", async () => {
     const a = await t.pairPos('till-a');
     const b = await t.pairPos('till-b');
     const body = { transType: 'SALE', amountTrans: 1000, uti: 'shared-uti-1' };
@@ -39,7 +39,7 @@ describe('tid on every POS endpoint', () => {
     ['GET', '/settlement'],
     ['POST', '/settlement'],
     ['GET', '/events'],
-  ])('%s %s accepts this terminal\'s tid and answers 400 TID_MISMATCH to another', async (method, path) => {
+  ])("%s %s accepts this terminal's tid and answers 400 TID_MISMATCH to another", async (method, path) => {
     const token = await t.pairPos();
     const call = (tid: string) => (method === 'GET' ? request(t.app).get(`${BASE_PATH}${path}`) : request(t.app).post(`${BASE_PATH}${path}`)).query({ tid }).set('Authorization', token);
     expectProblem(await call('87654321'), 400, 'TID_MISMATCH');

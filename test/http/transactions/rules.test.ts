@@ -47,12 +47,26 @@ describe('POST /payntpos/1.0.0/transaction: the rules checked before a UTI is gi
     const t = useApi({ env: INSTANT_SIMULATOR_ENV, paired: true });
     const { post, pay, refused } = using(t);
 
-    it('answers 400 TID_MISMATCH for another terminal\'s tid, on POST and on GET, and accepts its own', async () => {
+    it("answers 400 TID_MISMATCH for another terminal's tid, on POST and on GET, and accepts its own", async () => {
       await refused({ transType: 'SALE', amountTrans: 1000 }, 400, 'TID_MISMATCH', '?tid=87654321');
       const ok = await post({ transType: 'SALE', amountTrans: 1000 }, `?tid=${TEST_TID}&disablePrinting=true`);
       expect(ok.status).toBe(200);
-      expectProblem(await request(t.app).get(TX_PATH).query({ tid: '87654321', uti: bodyOf<Acknowledgement>(ok).uti }).set('Authorization', t.token), 400, 'TID_MISMATCH');
-      expect((await request(t.app).get(TX_PATH).query({ tid: TEST_TID, uti: bodyOf<Acknowledgement>(ok).uti }).set('Authorization', t.token)).status).toBeLessThan(300);
+      expectProblem(
+        await request(t.app)
+          .get(TX_PATH)
+          .query({ tid: '87654321', uti: bodyOf<Acknowledgement>(ok).uti })
+          .set('Authorization', t.token),
+        400,
+        'TID_MISMATCH',
+      );
+      expect(
+        (
+          await request(t.app)
+            .get(TX_PATH)
+            .query({ tid: TEST_TID, uti: bodyOf<Acknowledgement>(ok).uti })
+            .set('Authorization', t.token)
+        ).status,
+      ).toBeLessThan(300);
     });
 
     it.each(['COMPLETION', 'REVERSAL'])('answers 404 ORIGINAL_NOT_FOUND for a %s of an unknown UTI', async (transType) => {
@@ -78,14 +92,14 @@ describe('POST /payntpos/1.0.0/transaction: the rules checked before a UTI is gi
       await refused({ transType: 'REVERSAL', uti: reversal.uti }, 409, 'INVALID_ORIGINAL');
     });
 
-    it('answers 409 ALREADY_COMPLETED with the earlier completion\'s UTI', async () => {
+    it("answers 409 ALREADY_COMPLETED with the earlier completion's UTI", async () => {
       const preauth = await pay({ transType: 'PREAUTH', amountTrans: 3000 });
       const completion = await pay({ transType: 'COMPLETION', uti: preauth.uti, amountTrans: 1000 });
       const body = await refused({ transType: 'COMPLETION', uti: preauth.uti, amountTrans: 1000 }, 409, 'ALREADY_COMPLETED');
       expect(body.uti).toBe(completion.uti);
     });
 
-    it('answers 409 ALREADY_VOIDED with the reversal\'s UTI', async () => {
+    it("answers 409 ALREADY_VOIDED with the reversal's UTI", async () => {
       const sale = await pay({ transType: 'SALE', amountTrans: 1000 });
       const reversal = await pay({ transType: 'REVERSAL', uti: sale.uti });
       const body = await refused({ transType: 'REVERSAL', uti: sale.uti }, 409, 'ALREADY_VOIDED');
@@ -99,7 +113,7 @@ describe('POST /payntpos/1.0.0/transaction: the rules checked before a UTI is gi
       expect(body.uti).toBe(reversal.uti);
     });
 
-    it('answers 409 ALREADY_COMPLETED, with the completion\'s UTI, for a REVERSAL of a completed PREAUTH', async () => {
+    it("answers 409 ALREADY_COMPLETED, with the completion's UTI, for a REVERSAL of a completed PREAUTH", async () => {
       const preauth = await pay({ transType: 'PREAUTH', amountTrans: 3000 });
       const completion = await pay({ transType: 'COMPLETION', uti: preauth.uti, amountTrans: 3000 });
       const body = await refused({ transType: 'REVERSAL', uti: preauth.uti }, 409, 'ALREADY_COMPLETED');

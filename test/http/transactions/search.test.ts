@@ -136,7 +136,13 @@ describe('GET /payntpos/1.0.0/transactions (search)', () => {
 
     it('answers 401 without a token and 403 to a technician', async () => {
       expectProblem(await request(t.app).get(SEARCH_PATH), 401, 'UNAUTHORIZED');
-      expectProblem(await request(t.app).get(SEARCH_PATH).set('Authorization', await t.pairTechnician()), 403, 'FORBIDDEN');
+      expectProblem(
+        await request(t.app)
+          .get(SEARCH_PATH)
+          .set('Authorization', await t.pairTechnician()),
+        403,
+        'FORBIDDEN',
+      );
     });
   });
 

@@ -41,7 +41,10 @@ describe('A damaged database', () => {
     expect(health.body).toMatchObject({ status: 'DEGRADED', problems: ['STORAGE_CORRUPT'] });
 
     const before = countByIndex(t.ctx.db);
-    for (const body of [{ transType: 'SALE', amountTrans: 1000 }, { transType: 'SALE', amountTrans: 1000, uti: 'chosen-by-the-pos' }]) {
+    for (const body of [
+      { transType: 'SALE', amountTrans: 1000 },
+      { transType: 'SALE', amountTrans: 1000, uti: 'chosen-by-the-pos' },
+    ]) {
       const refused = await request(app).post(TX_PATH).set('Authorization', token).send(body);
       expectProblem(refused, 503, 'STORAGE_CORRUPT');
       expect(refused.body.uti).toBeUndefined();
@@ -98,7 +101,10 @@ describe('A damaged database', () => {
     t.ctx.start();
     app = createApp(t.ctx);
     expect((await request(app).get(`${BASE_PATH}/health`)).body).not.toHaveProperty('problems');
-    const res = await request(app).post(TX_PATH).set('Authorization', await pairPos(app, t.ctx)).send({ transType: 'SALE', amountTrans: 1000 });
+    const res = await request(app)
+      .post(TX_PATH)
+      .set('Authorization', await pairPos(app, t.ctx))
+      .send({ transType: 'SALE', amountTrans: 1000 });
     expect(res.status).toBe(200);
     t.ctx.engine.cancel(res.body.uti, 'POS_CANCELLED');
   });

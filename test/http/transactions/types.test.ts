@@ -103,7 +103,16 @@ describe('POST and GET /payntpos/1.0.0/transaction', () => {
       const { uti } = await pay({ transType: 'SALE', amountTrans: 1097 });
       const res = await getStatus(t.app, t.token, uti);
       for (const field of FINAL_FIELDS) expect(res.body).toHaveProperty(field);
-      expect(res.body).toMatchObject({ transApproved: false, transCancelled: true, status: 'CANCELLED', statusReason: 'CUSTOMER_CANCELLED', primaryAccountNumber: null, transactionSource: 'NONE', cardholderReceipt: [], merchantReceipt: [] });
+      expect(res.body).toMatchObject({
+        transApproved: false,
+        transCancelled: true,
+        status: 'CANCELLED',
+        statusReason: 'CUSTOMER_CANCELLED',
+        primaryAccountNumber: null,
+        transactionSource: 'NONE',
+        cardholderReceipt: [],
+        merchantReceipt: [],
+      });
     });
 
     it('answers 404 NOT_FOUND for a UTI this terminal never gave', async () => {
@@ -208,7 +217,12 @@ describe('POST and GET /payntpos/1.0.0/transaction', () => {
       const { uti } = await pay({ transType: 'REVERSAL', uti: sale.uti });
       const listed = await request(t.app).get(`${TX_PATH}s`).query({ type: 'REVERSAL' }).set('Authorization', t.token);
       expect(bodyOf<SearchPage>(listed).transactions).toEqual([expect.objectContaining({ uti, transAmount: 1234 })]);
-      expect(t.ctx.feed.since(0).events.filter((e) => e.uti === uti).map((e) => e.transAmount)).toEqual([1234, 1234]);
+      expect(
+        t.ctx.feed
+          .since(0)
+          .events.filter((e) => e.uti === uti)
+          .map((e) => e.transAmount),
+      ).toEqual([1234, 1234]);
     });
 
     it.each(['REFUND', 'PREAUTH'])('voids an approved %s too', async (transType) => {
