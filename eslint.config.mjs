@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   // test/e2e/typed-client/ is type-checked and linted by its own test (test/e2e/openapi-client.test.ts)
   // once that has generated the types the client imports; without them every type reads as unresolved.
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test-output/', '.node24/', 'test/e2e/typed-client/', 'src/screen/public/', '**/*.mjs', '**/*.js'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test-output/', '.node24/', 'test/e2e/typed-client/', 'src/screen/public/', '**/*.mjs', '**/*.cjs', '**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { spkiFingerprint } from '../../src/tls/certificate';
 import { httpsJson } from '../helpers/http';
 import { cleanupEposd, makeTempDir, ROOT } from '../helpers/process';
+import type { AnyAnswer } from '../helpers/bodies';
 
 // SPEC §9: a host app (nodejs-mobile on an Android terminal) runs eposd inside its own process. The
 // host here (fixtures/embedded-host.cjs) refuses and records child processes, the temporary
@@ -68,7 +69,7 @@ class Host {
   }> {
     const answer = await this.send('start', { options });
     if (!answer.ok) throw new Error(`start failed: ${answer.message}`);
-    return answer.ready;
+    return answer.ready as { apiUrl: string; screenUrl: string; tid: string; fingerprint: string };
   }
 
   async stop(): Promise<void> {
@@ -152,17 +153,17 @@ describe.each([
   });
 
   it('then a POS pairs with the code on the screen and a sale is approved', async () => {
-    const code = (await httpsJson(`${ready.screenUrl}screen`)).body.pairingCode as string;
-    const paired = await httpsJson(`${ready.apiUrl}/pair?pairingCode=${code}&registerId=till-1`);
+    const code = (await httpsJson<AnyAnswer>(`${ready.screenUrl}screen`)).body.pairingCode!;
+    const paired = await httpsJson<AnyAnswer>(`${ready.apiUrl}/pair?pairingCode=${code}&registerId=till-1`);
     expect(paired.status).toBe(200);
-    token = paired.body.authToken as string;
-    const ack = await httpsJson(`${ready.apiUrl}/transaction?tid=${ready.tid}&disablePrinting=true`, {
+    token = paired.body.authToken!;
+    const ack = await httpsJson<AnyAnswer>(`${ready.apiUrl}/transaction?tid=${ready.tid}&disablePrinting=true`, {
       method: 'POST',
       headers: { authorization: token },
       body: { transType: 'SALE', amountTrans: 1250 },
     });
     expect(ack.status).toBe(200);
-    const outcome = await httpsJson(`${ready.apiUrl}/transaction?uti=${ack.body.uti}&wait=20`, { headers: { authorization: token }, timeoutMs: 25_000 });
+    const outcome = await httpsJson<AnyAnswer>(`${ready.apiUrl}/transaction?uti=${ack.body.uti}&wait=20`, { headers: { authorization: token }, timeoutMs: 25_000 });
     expect(outcome.body).toMatchObject({
       uti: ack.body.uti,
       status: 'APPROVED',
@@ -183,13 +184,13 @@ describe.each([
       tid: ready.tid,
       fingerprint: ready.fingerprint,
     });
-    const ack = await httpsJson(`${manual.apiUrl}/transaction?disablePrinting=true`, {
+    const ack = await httpsJson<AnyAnswer>(`${manual.apiUrl}/transaction?disablePrinting=true`, {
       method: 'POST',
       headers: { authorization: token },
       body: { transType: 'SALE', amountTrans: 1000 },
     });
     expect(ack.status).toBe(200);
-    const uti = ack.body.uti as string;
+    const uti = ack.body.uti!;
     expect(
       await httpsJson(`${manual.apiUrl}/transaction?uti=${uti}`, {
         headers: { authorization: token },
@@ -212,7 +213,7 @@ describe.each([
   it('then stop() drains it, and no child process, temporary directory, exit, signal handler or EPOSD_* variable was used', async () => {
     // A payment the simulator will present a card for after the stop: in a host's process eposd's
     // timers outlive stop(), and must find nothing to do (no commit on the closed database, no error).
-    const ack = await httpsJson(`${ready.apiUrl}/transaction?disablePrinting=true`, { method: 'POST', headers: { authorization: token }, body: { transType: 'SALE', amountTrans: 1000 } });
+    const ack = await httpsJson<AnyAnswer>(`${ready.apiUrl}/transaction?disablePrinting=true`, { method: 'POST', headers: { authorization: token }, body: { transType: 'SALE', amountTrans: 1000 } });
     expect(ack.status).toBe(200);
     await host.stop();
     await new Promise((r) => setTimeout(r, CARD_DELAY_MS * 2));

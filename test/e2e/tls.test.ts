@@ -5,6 +5,7 @@ import { createServer, type ConnectionOptions, type Server } from 'node:tls';
 import { cleanupEposd, startEposd, type EposdProcess } from '../helpers/process';
 import { handshake } from '../helpers/tls';
 import { httpsJson } from '../helpers/http';
+import { stringMatching } from '../helpers/matchers';
 
 // What the client offers in each case. Each refused offer is first shown to work against a permissive
 // server with eposd's own key, so that a refusal is eposd's doing and not the client's.
@@ -13,7 +14,7 @@ const TLS12_CBC: ConnectionOptions = { minVersion: 'TLSv1.2', maxVersion: 'TLSv1
 const TLS12_CBC_SHA256: ConnectionOptions = { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-SHA256' };
 // The handshake_failure alert as the client's OpenSSL names it: "sslv3 alert" in Node 20's OpenSSL 3.0,
 // "ssl/tls alert" in Node 24's 3.5.
-const HANDSHAKE_FAILURE_ALERT = expect.stringMatching(/^ERR_SSL_SSL(V3|\/TLS)_ALERT_HANDSHAKE_FAILURE$/);
+const HANDSHAKE_FAILURE_ALERT = stringMatching(/^ERR_SSL_SSL(V3|\/TLS)_ALERT_HANDSHAKE_FAILURE$/);
 
 describe('TLS on the API port', () => {
   let eposd: EposdProcess;

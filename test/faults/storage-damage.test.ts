@@ -11,6 +11,7 @@ import { INSTANT_SIMULATOR_ENV, MANUAL_SIMULATOR_ENV } from '../helpers/payments
 import { cleanupEposd, MAIN, makeTempDir, runEposd } from '../helpers/process';
 import { apiClient, dbFile, pairRegister, screenState, startDevice, type Device } from './helpers/device';
 import { figures, median, sleep } from './helpers/figures';
+import type { AnyAnswer } from '../helpers/bodies';
 
 // Issue "storage hardening" §2, §4, §5, §7: a damaged database (at start and while running), a key or a
 // database file that is empty or gone, and a wall clock that jumps. The real process, as a technician
@@ -51,12 +52,12 @@ describe('Storage damage', () => {
     const token = await pairRegister(device.eposd, { registerId: 'till-1' });
     const tech = await pairRegister(device.eposd, { registerId: 'tech-1', role: 'technician' });
     const api = apiClient(device.eposd, token);
-    const health = await api.call('/health');
-    const post = await api.call('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 1000 } });
-    const survivor = await api.call(`/transaction?uti=${utis[399]}`);
-    const victim = await api.call(`/transaction?uti=${utis[0]}`);
+    const health = await api.call<AnyAnswer>('/health');
+    const post = await api.call<AnyAnswer>('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 1000 } });
+    const survivor = await api.call<AnyAnswer>(`/transaction?uti=${utis[399]}`);
+    const victim = await api.call<AnyAnswer>(`/transaction?uti=${utis[0]}`);
     const screen = await screenState(device.eposd);
-    const diagnostics = await apiClient(device.eposd, tech).call('/diagnostics');
+    const diagnostics = await apiClient(device.eposd, tech).call<AnyAnswer>('/diagnostics');
     api.close();
     expect(await device.eposd.stop()).toBe(0);
     const logged = device.eposd.stderr().find((l) => l.includes('is damaged'));
@@ -64,17 +65,17 @@ describe('Storage damage', () => {
     const recover = execFileSync(process.execPath, [join(MAIN, '..', 'db', 'recover.js'), '--data-dir', device.dataDir, '--install'], { encoding: 'utf8' });
     await device.restart();
     const after = apiClient(device.eposd, token);
-    const healthAfter = await after.call('/health');
-    const payAfter = await after.call('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 1000 } });
-    await after.call(`/transaction?uti=${payAfter.body.uti}`, { method: 'DELETE' });
+    const healthAfter = await after.call<AnyAnswer>('/health');
+    const payAfter = await after.call<AnyAnswer>('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 1000 } });
+    await after.call<AnyAnswer>(`/transaction?uti=${payAfter.body.uti}`, { method: 'DELETE' });
     after.close();
     expect(await device.eposd.stop()).toBe(0);
 
     figures('storage damage at start', {
       warmStartSoundMs: soundStartMs,
       warmStartDamagedMs: damagedStartMs,
-      startCheck: `${diagnostics.body.database.storage.lastCheck.kind} ${diagnostics.body.database.storage.lastCheck.ms}ms on ${(statSync(dbFile(device.dataDir)).size / 2 ** 20).toFixed(2)}MiB`,
-      health: `${health.body.status}_${health.body.problems}`,
+      startCheck: `${diagnostics.body.database?.storage?.lastCheck?.kind} ${diagnostics.body.database?.storage?.lastCheck?.ms}ms on ${(statSync(dbFile(device.dataDir)).size / 2 ** 20).toFixed(2)}MiB`,
+      health: `${health.body.status}_${(health.body.problems ?? []).join(',')}`,
       post: `${post.status}_${post.body.code}`,
       reads: `sound ${survivor.status}, damaged ${victim.status}_${victim.body.code}`,
       recovered: /transactions\s+(\d+) rows copied, (\d+) unreadable/.exec(recover)?.slice(1).join(' copied, ') + ' unreadable',
@@ -89,7 +90,7 @@ describe('Storage damage', () => {
     expect(survivor.body.status).toBe('APPROVED');
     expect([victim.status, victim.body.code]).toEqual([503, 'STORAGE_CORRUPT']);
     expect((screen.alerts as string[]).join()).toMatch(/database is damaged/);
-    expect(diagnostics.body.database.storage.state).toBe('CORRUPT');
+    expect(diagnostics.body.database?.storage?.state).toBe('CORRUPT');
     expect(logged).toContain(dbFile(device.dataDir));
     expect(recover).toMatch(/integrity_check of the recovered database: ok/);
     expect(healthAfter.body.status).toBe('UP');
@@ -107,10 +108,10 @@ describe('Storage damage', () => {
     await device.restart();
     const t0 = performance.now();
     const api = apiClient(device.eposd);
-    let health = await api.call('/health');
+    let health = await api.call<AnyAnswer>('/health');
     while (health.body.status === 'UP' && performance.now() - t0 < 10_000) {
       await sleep(20);
-      health = await api.call('/health');
+      health = await api.call<AnyAnswer>('/health');
     }
     const detectedMs = Math.round(performance.now() - t0);
     api.close();
@@ -131,16 +132,16 @@ describe('Storage damage', () => {
     await device.restart();
     const token = await pairRegister(device.eposd, { registerId: 'till-1' });
     const api = apiClient(device.eposd, token);
-    const before = await api.call('/health');
+    const before = await api.call<AnyAnswer>('/health');
     const db = new Database(dbFile(device.dataDir));
     db.pragma('wal_checkpoint(TRUNCATE)');
     db.close();
     damagePage(dbFile(device.dataDir), leaf);
     pokeFromOutside(dbFile(device.dataDir));
-    const victim = await api.call(`/transaction?uti=${utis[0]}`);
-    const health = await api.call('/health');
-    const post = await api.call('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 1000 } });
-    const survivor = await api.call(`/transaction?uti=${utis[399]}`);
+    const victim = await api.call<AnyAnswer>(`/transaction?uti=${utis[0]}`);
+    const health = await api.call<AnyAnswer>('/health');
+    const post = await api.call<AnyAnswer>('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 1000 } });
+    const survivor = await api.call<AnyAnswer>(`/transaction?uti=${utis[399]}`);
     api.close();
     expect(await device.eposd.stop()).toBe(0);
     figures('storage damage at run time', {

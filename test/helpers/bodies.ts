@@ -32,10 +32,16 @@ export interface AnyAnswer {
   uti?: string;
   /** A problem's code. */
   code?: string;
-  /** A transaction's status, or a problem's HTTP status. */
-  status?: Static<typeof SummarySchema>['status'] | number;
+  /** A transaction's status, /health's, or a problem's HTTP status. */
+  status?: Static<typeof SummarySchema>['status'] | 'UP' | 'DEGRADED' | number;
   stage?: string | null;
   statusReason?: string | null;
   transApproved?: boolean;
   reversed?: boolean;
+  /** A problem's detail; a pairing's answer; /health's problems; diagnostics' database section. */
+  detail?: string;
+  pairingCode?: string;
+  authToken?: string;
+  problems?: string[];
+  database?: { storage?: { state?: string; lastCheck?: { kind: string; ms: number } | null }; quickCheck?: string };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadOrCreateCertificate, spkiFingerprint, VALIDITY_DAYS } from '../../src/tls/certificate';
 
 // An embedded start (a host app running Node in its own process) may start no child process.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the very module object the code under test calls, so that jest.spyOn sees its calls
 const childProcess = require('node:child_process') as typeof import('node:child_process');
 const HOSTS = ['localhost', '127.0.0.1', '::1', '192.0.2.10'];
 const DAY_MS = 86_400_000;

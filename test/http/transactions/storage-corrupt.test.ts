@@ -8,6 +8,7 @@ import { countByIndex, damagePage, leafPages, pokeFromOutside, seedTransactions 
 import { expectProblem } from '../../helpers/problem';
 import { MANUAL_SIMULATOR_ENV, TX_PATH, getStatus } from '../../helpers/payments';
 import { cleanupEposd, makeTempDir } from '../../helpers/process';
+import { bodyOf, type AnyAnswer } from '../../helpers/bodies';
 
 // A damaged page in the `transactions` table (a disk that went bad, a power cut on a cheap card): the
 // terminal notices, takes no new payment, answers what it can still read and says so everywhere.
@@ -47,7 +48,7 @@ describe('A damaged database', () => {
     ]) {
       const refused = await request(app).post(TX_PATH).set('Authorization', token).send(body);
       expectProblem(refused, 503, 'STORAGE_CORRUPT');
-      expect(refused.body.uti).toBeUndefined();
+      expect(bodyOf<AnyAnswer>(refused).uti).toBeUndefined();
     }
     expect(countByIndex(t.ctx.db)).toBe(before);
     expect(t.ctx.engine.current.name).toBe('IDLE');
@@ -63,9 +64,10 @@ describe('A damaged database', () => {
     expect(t.screenLines.at(-1)).toMatch(/ALERT: The database is damaged/);
     const technician = await pairTechnician(app, t.ctx);
     const diagnostics = await request(app).get(`${BASE_PATH}/diagnostics`).set('Authorization', technician);
-    expect([diagnostics.status, diagnostics.body.detail]).toEqual([200, undefined]);
-    expect(diagnostics.body.database.storage.state).toBe('CORRUPT');
-    expect(diagnostics.body.database.quickCheck).not.toBe('ok');
+    const report = bodyOf<AnyAnswer>(diagnostics);
+    expect([diagnostics.status, report.detail]).toEqual([200, undefined]);
+    expect(report.database?.storage?.state).toBe('CORRUPT');
+    expect(report.database?.quickCheck).not.toBe('ok');
     expect(existsSync(file)).toBe(true);
   }
 
@@ -85,7 +87,7 @@ describe('A damaged database', () => {
     t.ctx.start();
     app = createApp(t.ctx);
     const token = await pairPos(app, t.ctx);
-    expect((await request(app).get(`${BASE_PATH}/health`)).body.status).toBe('UP');
+    expect(bodyOf<AnyAnswer>(await request(app).get(`${BASE_PATH}/health`)).status).toBe('UP');
     t.ctx.db.pragma('wal_checkpoint(TRUNCATE)');
     damagePage(file, leaf);
     pokeFromOutside(file);
@@ -106,6 +108,6 @@ describe('A damaged database', () => {
       .set('Authorization', await pairPos(app, t.ctx))
       .send({ transType: 'SALE', amountTrans: 1000 });
     expect(res.status).toBe(200);
-    t.ctx.engine.cancel(res.body.uti, 'POS_CANCELLED');
+    t.ctx.engine.cancel(bodyOf<AnyAnswer>(res).uti!, 'POS_CANCELLED');
   });
 });
