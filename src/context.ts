@@ -151,6 +151,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     storage,
   });
   const startedAt = clock.now();
+  let checkLater = false;
   const diagnostics = new DiagnosticsService({
     db,
     identity,
@@ -211,8 +212,8 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     webhooks,
     /** The terminal's own work, before the API listens: recovery, then timers and the first screen. */
     start(): void {
-      // Small databases are checked before the API listens; larger ones just after, in a worker.
-      if (!storage.checkAtStart(db)) setImmediate(() => void storage.checkInBackground(db));
+      // Small databases are checked before the API listens; larger ones once it listens, in a worker.
+      checkLater = !storage.checkAtStart(db);
       try {
         clockGuard.check(storage.corrupt ? false : 'always');
       } catch (err) {
@@ -231,6 +232,12 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
       settlement.schedule();
       webhooks.kick();
       pairing.openIfUnpaired();
+    },
+    /** Once the API listens: what was left so as not to slow the start (a large database's check). */
+    listening(): void {
+      if (!checkLater) return;
+      checkLater = false;
+      setImmediate(() => void storage.checkInBackground(db));
     },
     destroy(): void {
       stopFollowing();

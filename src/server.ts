@@ -119,6 +119,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
     throw err;
   }
   ctx.screen.listeningOn(apiPort, config.host);
+  ctx.listening();
   const ready: Ready = Object.freeze({
     apiUrl: `https://${urlHost(config.host)}:${apiPort}${BASE_PATH}`,
     screenUrl: `http://127.0.0.1:${screenPort}/`,
