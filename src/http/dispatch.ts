@@ -29,8 +29,11 @@ export interface DispatchDeps {
   observe?: (err: unknown) => void;
 }
 
-/** Serves one declared endpoint: `send` gets the answer exactly once. */
-export type Dispatch = (e: AnyEndpoint, call: Call, send: (answer: Answer) => void) => void;
+/**
+ * Serves one declared endpoint: `send` gets the answer exactly once, and calls `sent` once the answer
+ * has left (the audit entry is written then: its commit must not hold the answer back).
+ */
+export type Dispatch = (e: AnyEndpoint, call: Call, send: (answer: Answer, sent: () => void) => void) => void;
 
 const EMPTY = Type.Object({}, { additionalProperties: false });
 
@@ -109,8 +112,8 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     let caller: Caller | undefined;
     let input: HandlerInput<never, never> | undefined;
     const finish = (answer: Answer) => {
-      send(answer);
-      if (caller) audit(e, call, caller, input, answer);
+      const who = caller;
+      send(answer, () => who && audit(e, call, who, input, answer));
     };
     const fail = (err: unknown) => {
       deps.observe?.(err);

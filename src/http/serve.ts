@@ -160,9 +160,21 @@ function serveEndpoints(endpoints: AnyEndpoint[], options: ServeOptions): (req: 
           return signal();
         },
       };
-      dispatch(mounted.endpoint, call, (answer) => {
-        if ('stream' in answer) return answer.stream(openEventStream(req, res, headers));
+      dispatch(mounted.endpoint, call, (answer, sent) => {
+        if ('stream' in answer) {
+          answer.stream(openEventStream(req, res, headers));
+          return sent();
+        }
         if (res.headersSent) return void res.destroy();
+        // Once the answer is handed to the OS, or the client went away first: whichever comes first.
+        let done = false;
+        const once = () => {
+          if (done) return;
+          done = true;
+          sent();
+        };
+        res.once('finish', once);
+        res.once('close', once);
         writeAnswer(res, headers, answer);
       });
     };
