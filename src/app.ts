@@ -1,9 +1,9 @@
-import express, { type RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from './context';
 import { endpoint, type AnyEndpoint } from './http/endpoint';
-import { fallbacks, frontDoor, recordHeaders, withHeaders, type App } from './http/serve';
+import { frontDoor, recordHeaders, type App } from './http/serve';
 import { healthEndpoints } from './health/health.routes';
 import { pairingEndpoints } from './pairing/pairing.routes';
 import { transactionEndpoints } from './transactions/transactions.routes';
@@ -60,14 +60,8 @@ export function everyAnswer(): RequestHandler[] {
 export function createApp(ctx: AppContext): App {
   const headers = recordHeaders(everyAnswer());
   const { endpoints, document } = api(ctx);
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use(withHeaders(headers));
-  const { notFound, errors } = fallbacks(headers, ctx.logger, `There is no such endpoint. The API lives under ${BASE_PATH}.`);
-  app.use(notFound);
-  app.use(errors);
+  const app = frontDoor(endpoints, { basePath: BASE_PATH, headers, dispatch: ctx.dispatch, logger: ctx.logger, notFound: `There is no such endpoint. The API lives under ${BASE_PATH}.` });
   // For the tests' conformance check: the document this app serves.
   Object.defineProperty(app.locals, 'openapi', { get: document, enumerable: true });
-  return frontDoor(endpoints, { basePath: BASE_PATH, headers, dispatch: ctx.dispatch, logger: ctx.logger }, app);
+  return app;
 }

@@ -49,7 +49,6 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     if (!c) checkers.set(e, (c = { query: checker(e.query ?? EMPTY, 'query'), body: checker(e.body ?? EMPTY, 'body') }));
     return c;
   };
-  const noBody = { body: checker(EMPTY, 'body') };
 
   function authenticate(e: AnyEndpoint, call: Call): Caller {
     if (e.auth === 'none') return { registerId: null, role: null, origin: call.origin };
@@ -65,7 +64,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     }
     const caller: Caller = { registerId: principal.registerId, role: principal.role, origin: call.origin };
     if (e.auth !== 'token' && e.auth !== principal.role) {
-      deps.audit.authFailure('FORBIDDEN', { actor: principal.registerId, role: principal.role, origin: call.origin });
+      deps.audit.authFailure('FORBIDDEN', { actor: caller.registerId, role: caller.role, origin: caller.origin });
       throw new ApiError('FORBIDDEN', principal.role === 'technician' ? 'A technician token can only read diagnostics.' : 'This needs a technician token.');
     }
     return caller;
@@ -74,12 +73,12 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
   function inputOf(e: AnyEndpoint, call: Call, caller: Caller): HandlerInput<never, never> {
     const check = checkersOf(e);
     const query = check.query(call.query);
-    if (call.body.kind === 'other') {
+    if (call.body.kind === 'other' || (e.body && call.body.kind === 'none')) {
       throw new ApiError('UNSUPPORTED_MEDIA_TYPE', e.body ? 'Send the body as JSON with Content-Type: application/json.' : 'This endpoint takes no body; if one is sent it must be JSON.');
     }
-    if (e.body && call.body.kind === 'none') throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as JSON with Content-Type: application/json.');
-    const sent = call.body.kind === 'json' ? call.body.value : undefined;
-    const body = e.body ? check.body(sent) : sent === undefined ? undefined : (noBody.body(sent), undefined);
+    // An endpoint without a body schema takes none, or an empty object (its checker is EMPTY's).
+    const sent = call.body.kind === 'json' ? check.body(call.body.value) : undefined;
+    const body = e.body ? sent : undefined;
     if (e.tid) {
       const tid = (query as { tid?: string }).tid;
       if (tid !== undefined && tid !== deps.tid) {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeader, RequestListener, ServerResponse } from 'node:http';
 import { parse } from 'node:querystring';
-import type { ErrorRequestHandler, Express, RequestHandler } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import rateLimit from 'express-rate-limit';
 import { ApiError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
@@ -12,7 +12,7 @@ import type { Answer, AnyEndpoint, EventStream, Method } from './endpoint';
 /** Headers as a flat list, name then value, in the order they are sent: Node takes it for less work than an object. */
 export type HeaderList = string[];
 
-export const HEARTBEAT_MS = 25_000;
+const HEARTBEAT_MS = 25_000;
 
 /**
  * The headers that `middleware` (each calling next() at once, as helmet's do) sets on every answer,
@@ -95,6 +95,10 @@ export interface ServeOptions {
   headers: HeaderList;
   dispatch: Dispatch;
   logger: Logger;
+  /** The 404's detail: where the caller should look instead. */
+  notFound: string;
+  /** What Express serves besides the endpoints (the screen's page and files), after the headers are set. */
+  rest?: RequestHandler[];
 }
 
 /** An app as the servers and supertest take it: a request listener, with the Express app's locals. */
@@ -102,11 +106,26 @@ export type App = RequestListener & { locals: Express['locals'] };
 
 /**
  * The front door: a request for one of the declared endpoints is read and handed to the dispatch;
- * any other request goes on to `rest`, the Express app (static files, 404s).
+ * any other request goes on to Express: `options.rest` (static files), then a 404, every answer with
+ * the same headers and problems.
  * @NOTE The endpoints are found by one map lookup, in front of Express: its request set-up, router
  * and body parser cost a status lookup as much as the rest of it (docs/performance.md, "One front door").
  */
-export function frontDoor(endpoints: AnyEndpoint[], options: ServeOptions, rest: Express): App {
+export function frontDoor(endpoints: AnyEndpoint[], options: ServeOptions): App {
+  const { headers, logger } = options;
+  const rest = express();
+  rest.disable('x-powered-by');
+  rest.set('etag', false);
+  rest.use((_req, res, next) => {
+    for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
+    next();
+  });
+  for (const handler of options.rest ?? []) rest.use(handler);
+  rest.use((_req, res) => writeAnswer(res, headers, problemAnswer(new ApiError('ROUTE_NOT_FOUND', options.notFound), logger)));
+  rest.use(((err, _req, res, _next) => {
+    if (res.headersSent) return res.destroy();
+    writeAnswer(res, headers, problemAnswer(err, logger));
+  }) satisfies express.ErrorRequestHandler);
   const serve = serveEndpoints(endpoints, options);
   return Object.assign((req: IncomingMessage, res: ServerResponse) => serve(req, res, () => void rest(req, res)), { locals: rest.locals });
 }
@@ -165,7 +184,6 @@ function serveEndpoints(endpoints: AnyEndpoint[], options: ServeOptions): (req: 
           answer.stream(openEventStream(req, res, headers));
           return sent();
         }
-        if (res.headersSent) return void res.destroy();
         // Once the answer is handed to the OS, or the client went away first: whichever comes first.
         let done = false;
         const once = () => {
@@ -195,12 +213,12 @@ function serveEndpoints(endpoints: AnyEndpoint[], options: ServeOptions): (req: 
   };
 }
 
+type Limiter = (req: IncomingMessage, res: ServerResponse, next: () => void) => unknown;
+
 /**
  * @NOTE Per-address limit on top of pairing's per-code counter: a LAN host guessing codes is slowed
  * before it reaches the 5 wrong tries that kill the code.
  */
-type Limiter = (req: IncomingMessage, res: ServerResponse, next: () => void) => unknown;
-
 function limiterFor(perMinute: number, headers: HeaderList, logger: Logger): Limiter {
   const limiter = rateLimit({
     windowMs: 60_000,
@@ -213,23 +231,4 @@ function limiterFor(perMinute: number, headers: HeaderList, logger: Logger): Lim
     handler: (_req, res) => writeAnswer(res, headers, problemAnswer(new ApiError('RATE_LIMITED', 'Too many requests from this address. Wait a minute.'), logger)),
   });
   return (req, res, next) => limiter(req as never, res as never, next);
-}
-
-/** For what Express serves itself (static files, unknown paths): the same problem answers. */
-export function fallbacks(headers: HeaderList, logger: Logger, hint: string): { notFound: RequestHandler; errors: ErrorRequestHandler } {
-  return {
-    notFound: (_req, res) => writeAnswer(res, headers, problemAnswer(new ApiError('ROUTE_NOT_FOUND', hint), logger)),
-    errors: (err, _req, res, _next) => {
-      if (res.headersSent) return res.destroy();
-      writeAnswer(res, headers, problemAnswer(err, logger));
-    },
-  };
-}
-
-/** Sets the recorded headers on what Express answers itself. */
-export function withHeaders(headers: HeaderList): RequestHandler {
-  return (_req, res, next) => {
-    for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
-    next();
-  };
 }

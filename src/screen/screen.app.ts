@@ -1,11 +1,11 @@
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import { resolve } from 'node:path';
 import helmet from 'helmet';
 import type { Logger } from '../shared/logger';
 import type { Dispatch } from '../http/dispatch';
 import { isLoopbackHost, notLoopback } from '../http/loopback-host';
 import { problemAnswer } from '../http/problems';
-import { fallbacks, frontDoor, recordHeaders, withHeaders, writeAnswer, type App } from '../http/serve';
+import { frontDoor, recordHeaders, writeAnswer, type App } from '../http/serve';
 import { screenEndpoints, type ScreenRoutesDeps } from './screen.routes';
 
 // Works from src/ (tests) and from dist/ (npm start): both resolve to the sources' public folder.
@@ -14,18 +14,17 @@ const PUBLIC_DIR = resolve(__dirname, '../../src/screen/public');
 /** The screen channel: plain HTTP, bound to 127.0.0.1 by main.ts. It stands for physical access to the device. */
 export function createScreenApp(deps: ScreenRoutesDeps & { dispatch: Dispatch; logger: Logger }): App {
   const headers = recordHeaders([helmet({ contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': null } }, strictTransportSecurity: false })]);
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
   // The page and its files: the same loopback rule as the endpoints.
-  app.use((req, res, next) => {
+  const loopbackOnly: RequestHandler = (req, res, next) => {
     if (isLoopbackHost(req.headers.host)) return next();
     writeAnswer(res, headers, problemAnswer(notLoopback(), deps.logger));
+  };
+  return frontDoor(screenEndpoints(deps), {
+    basePath: '',
+    headers,
+    dispatch: deps.dispatch,
+    logger: deps.logger,
+    notFound: 'There is no such page on the screen channel: the API is on the HTTPS port, under /payntpos/1.0.0.',
+    rest: [loopbackOnly, express.static(PUBLIC_DIR, { index: 'index.html' })],
   });
-  app.use(withHeaders(headers));
-  app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
-  const { notFound, errors } = fallbacks(headers, deps.logger, 'There is no such page on the screen channel: the API is on the HTTPS port, under /payntpos/1.0.0.');
-  app.use(notFound);
-  app.use(errors);
-  return frontDoor(screenEndpoints(deps), { basePath: '', headers, dispatch: deps.dispatch, logger: deps.logger }, app);
 }

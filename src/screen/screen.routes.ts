@@ -84,7 +84,7 @@ export function screenEndpoints({ screen, pairing, transactions, settlement, sim
             pairing.unpairAll();
             break;
           case 'cancel':
-            transactions.cancel(undefined, 'screen');
+            transactions.cancel('screen');
             break;
           case 'settle':
             settlement.close('SCREEN');

@@ -20,6 +20,15 @@ export function decodeCursor(cursor: string): { at: number; id: number } {
   return { at: Number(m[1]), id: Number(m[2]) };
 }
 
+/** Each filter and its condition; a filter's value is bound under its own name. */
+const FILTERS = [
+  ['reference', 'reference = @reference'],
+  ['status', 'status = @status'],
+  ['type', 'trans_type = @type'],
+  ['from', 'created_at >= @from'],
+  ['to', 'created_at < @to'],
+] as const satisfies readonly (readonly [keyof SearchFilters, string])[];
+
 /** Newest first, by keyset on (created_at, id); one prepared statement per combination of filters. */
 export class TransactionSearch {
   private readonly statements = new Map<string, ReturnType<Db['prepare']>>();
@@ -29,25 +38,10 @@ export class TransactionSearch {
   find(f: SearchFilters): { rows: TransactionRow[]; nextCursor: string | null } {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: f.limit + 1 };
-    if (f.reference !== undefined) {
-      where.push('reference = @reference');
-      params.reference = f.reference;
-    }
-    if (f.status !== undefined) {
-      where.push('status = @status');
-      params.status = f.status;
-    }
-    if (f.type !== undefined) {
-      where.push('trans_type = @type');
-      params.type = f.type;
-    }
-    if (f.from !== undefined) {
-      where.push('created_at >= @from');
-      params.from = f.from;
-    }
-    if (f.to !== undefined) {
-      where.push('created_at < @to');
-      params.to = f.to;
+    for (const [key, clause] of FILTERS) {
+      if (f[key] === undefined) continue;
+      where.push(clause);
+      params[key] = f[key];
     }
     if (f.cursor !== undefined) {
       const c = decodeCursor(f.cursor);

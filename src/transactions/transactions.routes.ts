@@ -89,7 +89,7 @@ export function transactionEndpoints({ transactions, waiters, feed, pairing }: T
       responses: { 200: { description: 'Cancelled: the final status', schema: FinalStatus } },
       errors: ['TID_MISMATCH', 'NOT_FOUND', 'CANNOT_CANCEL'],
       query: CancelQuery,
-      handle: ({ query, caller }) => ({ body: transactions.cancel(query.uti, { registerId: caller.registerId! }).body }),
+      handle: ({ query, caller }) => ({ body: transactions.cancel({ uti: query.uti, registerId: caller.registerId! }).body }),
     }),
     endpoint({
       method: 'GET',

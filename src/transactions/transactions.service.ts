@@ -150,10 +150,10 @@ export class TransactionService {
    * UTI), or the customer at the terminal (the payment on the screen). Once the host has it, it can no
    * longer be cancelled.
    */
-  cancel(uti: string | undefined, by: { registerId: string } | 'screen'): StatusAnswer {
-    const current = this.busyWith();
-    if (by === 'screen' && (uti = current) === undefined) throw new ApiError('ACTION_NOT_POSSIBLE', 'There is nothing to cancel now.');
-    const tx = this.deps.transactions.findByUti(uti!);
+  cancel(by: { uti: string; registerId: string } | 'screen'): StatusAnswer {
+    const uti = by === 'screen' ? this.busyWith() : by.uti;
+    if (uti === undefined) throw new ApiError('ACTION_NOT_POSSIBLE', 'There is nothing to cancel now.');
+    const tx = this.deps.transactions.findByUti(uti);
     if (!tx) throw new ApiError('NOT_FOUND', 'No transaction with that UTI exists on this terminal.', { uti });
     if (by !== 'screen' && tx.registerId !== by.registerId) throw new ApiError('FORBIDDEN', 'Only the register that started a payment can cancel it.');
     if (tx.status !== 'IN_PROGRESS') throw new ApiError('CANNOT_CANCEL', `The transaction is already final: ${tx.status}.`, { uti, transactionStatus: tx.status });

@@ -1,4 +1,3 @@
-import express from 'express';
 import request from 'supertest';
 import pino from 'pino';
 import { Type } from '@sinclair/typebox';
@@ -33,7 +32,7 @@ describe('the dispatch of declared endpoints', () => {
       endpoint({ method: 'POST', path: '/echo', auth: 'none', body: Type.Object({ a: Type.Optional(Type.Unknown()) }, { additionalProperties: true }), handle: ({ body }) => ({ body }) }),
     ];
     const dispatch = createDispatch({ pairing: t.ctx.pairing, audit: t.ctx.audit, logger, tid: t.ctx.identity.tid });
-    app = frontDoor(endpoints, { basePath: '', headers: recordHeaders([]), dispatch, logger }, express());
+    app = frontDoor(endpoints, { basePath: '', headers: recordHeaders([]), dispatch, logger, notFound: 'No such endpoint.' });
   });
 
   it('When a POS token asks for a technician endpoint, then it answers 403 FORBIDDEN', async () => {
