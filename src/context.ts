@@ -40,6 +40,8 @@ import { SettlementService } from './settlement/settlement.service';
 import { DeliveriesRepository } from './webhooks/deliveries.repository';
 import { DiagnosticsService } from './diagnostics/diagnostics.service';
 import { WebhookDispatcher } from './webhooks/dispatcher';
+import { createPaymentApp } from './bridge/wiring';
+import type { Connector } from './bridge/link';
 
 export interface ContextOverrides {
   db?: Db;
@@ -60,6 +62,8 @@ export interface ContextOverrides {
   /** What the start repaired or replaced (a new key, an empty database set aside): logged, shown, in diagnostics. */
   notes?: readonly string[];
   monotonic?: Monotonic;
+  /** EPOSD_DRIVER=bridge: how to reach the payment app instead of the socket in the configuration (the in-process channel). */
+  bridgeConnector?: Connector;
 }
 
 export type AppContext = ReturnType<typeof createContext>;
@@ -101,14 +105,19 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     readDelayMs: config.simReadDelayMs,
     logger,
   });
-  const reader = overrides.reader ?? simulator;
-  const host =
-    overrides.host ?? new SimulatedHost({ authDelayMs: config.simAuthDelayMs, lateAnswerMs: config.hostTimeoutMs + config.simAuthDelayMs + 1000, ids, logger, journal: config.simHostJournal });
-  const printer = overrides.printer ?? new SimulatedPrinter(logger, config.simPrintDelayMs);
-  const printQueue = new PrintQueue(printer);
   const transactionsRepo = new TransactionsRepository(db);
   const deliveries = new DeliveriesRepository(db, ids);
   const ledger = new Ledger(db, transactionsRepo, events, deliveries, storage);
+  // Late-bound: the payment app's reconciliation needs the engine's payment and the reversals, built below.
+  const late = { busyWith: (): string | undefined => undefined, reverseLater: (): void => undefined };
+  const paymentApp = config.driver === 'bridge' ? createPaymentApp(config, { connect: overrides.bridgeConnector, transactions: transactionsRepo, ledger, clock, logger, late }) : undefined;
+  const reader = overrides.reader ?? paymentApp?.driver ?? simulator;
+  const host =
+    overrides.host ??
+    paymentApp?.driver ??
+    new SimulatedHost({ authDelayMs: config.simAuthDelayMs, lateAnswerMs: config.hostTimeoutMs + config.simAuthDelayMs + 1000, ids, logger, journal: config.simHostJournal });
+  const printer = overrides.printer ?? new SimulatedPrinter(logger, config.simPrintDelayMs);
+  const printQueue = new PrintQueue(printer);
   const reversals = new Reversals({ transactions: transactionsRepo, host, logger });
   const finalOf = finalDetailsOf(transactionsRepo, identity);
   const engine = new PaymentEngine({
@@ -132,7 +141,10 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     search: new TransactionSearch(db),
     storage,
     voidAnyRegister: config.voidAnyRegister,
+    paymentApp,
   });
+  late.busyWith = () => transactions.busyWith();
+  late.reverseLater = () => void reversals.flush();
   const clockGuard = new ClockGuard({ clock, logger, settings, newestCommitted: () => transactionsRepo.newestCreatedAt(), monotonic: overrides.monotonic });
   const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, alsoPurge: [auditRepo, deliveries], guard: clockGuard, frozen: () => storage.corrupt });
   const webhooks = new WebhookDispatcher({ deliveries, clock, logger, fetch: overrides.fetch, bodyFor: (uti) => transactions.status(uti)?.body });
@@ -173,6 +185,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     storage,
     clockGuard,
     notes,
+    paymentApp: paymentApp ? () => paymentApp.report() : undefined,
   });
 
   return {
@@ -203,6 +216,8 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     transactions,
     transactionsRepo,
     reversals,
+    /** EPOSD_DRIVER=bridge: the payment app's link, driver and reconciliation. */
+    paymentApp,
     retention,
     waiters: new OutcomeWaiters(engine),
     feed: new EventFeed(db, engine),
@@ -221,7 +236,9 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
         logger.warn({ err }, 'could not read or keep the clock anchor');
       }
       try {
-        recoverInterrupted({ transactions: transactionsRepo, ledger, clock, logger });
+        // A payment app can be asked what became of an interrupted payment: it reconciles once connected.
+        if (paymentApp) paymentApp.start();
+        else recoverInterrupted({ transactions: transactionsRepo, ledger, clock, logger });
       } catch (err) {
         // A damaged file still starts, to answer what can be read; anything else stops the start.
         storage.observe(err);
@@ -242,6 +259,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     destroy(): void {
       stopFollowing();
       engine.stop();
+      paymentApp?.stop();
       reversals.stop();
       settlement.stop();
       webhooks.stop();

@@ -3,6 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { ConfigError, configFromSettings, type Config, type Settings } from './config/config';
 import { createLogger, type LogDestination } from './shared/logger';
 import { startServer, type Ready } from './server';
+import type { InProcessChannel } from './bridge/link';
 
 // eposd inside a host app's own process (nodejs-mobile on an Android terminal, docs/android.md):
 //
@@ -15,6 +16,7 @@ import { startServer, type Ready } from './server';
 
 export type { Ready } from './server';
 export type { LogDestination } from './shared/logger';
+export { InProcessChannel, type Link } from './bridge/link';
 
 export interface EmbeddedOptions extends Settings {
   /** Absolute: where the database lives (EPOSD_DATA_DIR). */
@@ -27,6 +29,11 @@ export interface EmbeddedOptions extends Settings {
   screenOut?: (line: string) => void;
   /** Set npm start's V8 flags in-process when Node was not started with them (default true). */
   v8Flags?: boolean;
+  /**
+   * With `driver: 'bridge'`: the host app's payment app in this same process (docs/bridge.md, "In-process
+   * channel"). The host app calls `bridgeChannel.accept(link => …)` and speaks the protocol's lines on `link`.
+   */
+  bridgeChannel?: InProcessChannel;
 }
 
 export interface Embedded {
@@ -49,7 +56,7 @@ const running = new Set<string>();
 /** Resolves once eposd listens; rejects with what is wrong (ConfigError, or the file that stopped the start). */
 export async function start(options: EmbeddedOptions): Promise<Embedded> {
   if (typeof options !== 'object' || options === null) throw new ConfigError(['options must be an object with at least dataDir and certDir']);
-  const { log, screenOut, v8Flags = true, ...settings } = options;
+  const { log, screenOut, v8Flags = true, bridgeChannel, ...settings } = options;
   const problems = PATHS.filter((k) => k !== 'simHostJournal' || settings[k] !== undefined)
     .filter((k) => typeof settings[k] !== 'string' || !isAbsolute(settings[k]))
     .map((k) => `${k} must be an absolute path (nothing is taken from the working directory), got ${JSON.stringify(settings[k]) ?? 'nothing'}`);
@@ -70,6 +77,7 @@ export async function start(options: EmbeddedOptions): Promise<Embedded> {
       logger,
       screenOut: screenOut ?? ((line) => logger.info(line)),
       inProcessCertificate: true,
+      bridgeConnector: bridgeChannel?.connector,
     });
     logger.info(server.ready, 'eposd ready');
     let stopped: Promise<void> | undefined;

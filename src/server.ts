@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { BASE_PATH, createApp } from './app';
 import type { Config } from './config/config';
 import { createContext, type AppContext } from './context';
+import type { Connector } from './bridge/link';
 import { createScreenApp } from './screen/screen.app';
 import { openDatabase } from './db/open';
 import { loadTerminalCertificate } from './identity/terminal-key';
@@ -55,6 +56,8 @@ export interface ServerOptions {
   screenOut?: (line: string) => void;
   /** Make a missing or stale certificate in this process, not in a child (src/tls/certificate.ts). */
   inProcessCertificate?: boolean;
+  /** EPOSD_DRIVER=bridge over the host app's in-process channel (src/embedded.ts). */
+  bridgeConnector?: Connector;
   /** Where mDNS may go when config.mdns is on. Default: every interface; tests pass loopback only. */
   mdnsNetwork?: MdnsNetwork;
 }
@@ -88,6 +91,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
     certificateNotAfter: certificate.notAfter,
     ports: () => ports,
     notes: [...notes, ...certificate.notes],
+    bridgeConnector: options.bridgeConnector,
   });
 
   const api = createHttpsServer(

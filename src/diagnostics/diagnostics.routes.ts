@@ -14,6 +14,10 @@ export const Diagnostics = Type.Object(
     database: Section,
     transactions: Section,
     reader: Section,
+    paymentApp: Type.Object(
+      { driver: Type.String({ description: '`simulator` or `bridge`' }) },
+      { additionalProperties: true, description: 'The bridge driver: state (CONNECTING, CONNECTED, DISCONNECTED, INCOMPATIBLE), protocol version, the payment app, reconciling, lastError' },
+    ),
     printer: Section,
     currentTransaction: Type.Union([Section, Type.Null()]),
     batch: Section,

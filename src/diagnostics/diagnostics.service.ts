@@ -39,6 +39,8 @@ interface Deps {
   clockGuard: ClockGuard;
   /** What the start repaired or replaced: a new key, an empty database set aside. */
   notes: readonly string[];
+  /** EPOSD_DRIVER=bridge: the payment app's link (state, protocol, last error). */
+  paymentApp?: () => unknown;
 }
 
 const fileSize = (path: string) => {
@@ -88,6 +90,7 @@ export class DiagnosticsService {
       },
       transactions: this.readable(() => this.deps.transactionCounts()),
       reader: { kind: this.deps.reader.kind, mode: this.deps.readerMode, state: current.name, lastError: this.lastReaderError },
+      paymentApp: this.deps.paymentApp?.() ?? { driver: 'simulator' },
       printer: printer.state(),
       currentTransaction: current.name === 'IDLE' ? null : { uti: current.tx.uti, transType: current.tx.transType, amount: current.tx.amount, state: current.name },
       batch: this.readable(() => settlement.current()),

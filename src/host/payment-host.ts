@@ -18,6 +18,16 @@ export interface HostAnswer {
   authCode: string | null;
 }
 
+/**
+ * An authorisation that ended without an acquirer's answer to record (the payment app cancelled it,
+ * or could not be reached): `authorize` rejects with it and the payment ends with this outcome.
+ */
+export class HostOutcome extends Error {
+  constructor(readonly outcome: { status: 'CANCELLED' | 'TIMED_OUT' | 'FAILED'; statusReason: string; reversal?: 'PENDING' }) {
+    super(`${outcome.status}: ${outcome.statusReason}`);
+  }
+}
+
 export interface PaymentHost {
   authorize(req: AuthorizationRequest): Promise<HostAnswer>;
   /** Tells the host to undo a message whose answer the terminal never recorded. */

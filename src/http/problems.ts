@@ -21,6 +21,6 @@ export function problemAnswer(err: unknown, logger: Logger): { status: number; b
   const known = toApiError(err);
   if (!known || known.status >= 500) logger.error({ err }, 'request failed');
   const problem = known ?? new ApiError('INTERNAL_ERROR', 'The terminal could not complete the request.');
-  const headers: Record<string, string> = problem.code === 'UNAUTHORIZED' ? { 'WWW-Authenticate': 'Bearer realm="eposd"' } : {};
+  const headers: Record<string, string> = problem.code === 'UNAUTHORIZED' ? { 'WWW-Authenticate': 'Bearer realm="eposd"' } : { ...problem.headers };
   return { status: problem.status, body: problemBody(problem), headers };
 }

@@ -30,6 +30,19 @@ export interface ReaderEvents {
   cardReadFailed(uti: string): void;
   pinEntered(uti: string): void;
   customerCancelled(uti: string): void;
+  /**
+   * A payment app that runs the whole payment (the bridge) ended it before the host answered: cancelled,
+   * timed out or failed there, or lost. Only while the terminal waits for a card or a PIN.
+   */
+  ended?(uti: string, outcome: EndedOutcome): void;
+}
+
+export interface EndedOutcome {
+  status: 'CANCELLED' | 'TIMED_OUT' | 'FAILED';
+  statusReason: string;
+  responseCode?: string | null;
+  /** The payment app may hold an authorisation nobody heard of: reverse it. */
+  reversal?: 'PENDING';
 }
 
 export interface CardReader {

@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   INTERNAL_ERROR: { status: 500, title: 'The terminal could not complete the request' },
   STORAGE_UNAVAILABLE: { status: 503, title: 'The terminal cannot store transactions right now' },
   STORAGE_CORRUPT: { status: 503, title: "The terminal's database is damaged" },
+  PAYMENT_APP_UNAVAILABLE: { status: 503, title: 'The payment application is not connected' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

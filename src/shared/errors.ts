@@ -9,6 +9,8 @@ export interface FieldError {
 export class ApiError extends Error {
   readonly status: number;
   readonly title: string;
+  /** Headers the answer carries with the problem (Retry-After). */
+  readonly headers: Record<string, string> = {};
   constructor(
     readonly code: ErrorCode,
     readonly detail: string = ERROR_CODES[code].title,

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
-import type { CardRead, CardReader, ReaderEvents } from '../reader/card-reader';
-import type { HostAnswer, PaymentHost } from '../host/payment-host';
+import type { CardRead, CardReader, EndedOutcome, ReaderEvents } from '../reader/card-reader';
+import { HostOutcome, type HostAnswer, type PaymentHost } from '../host/payment-host';
 import type { Printer } from '../printer/printer';
 import type { ReceiptLine } from '../printer/printer';
 import { RESPONSE_REASONS } from '../host/response-codes';
@@ -129,6 +129,9 @@ export class PaymentEngine extends EventEmitter {
         detail: 'PIN_VERIFIED',
       })),
     customerCancelled: (uti) => this.cancel(uti, 'CUSTOMER_CANCELLED'),
+    ended: (uti: string, outcome: EndedOutcome) => {
+      if (this.finish(uti, CANCELLABLE, outcome) && outcome.reversal) this.deps.reverseLater();
+    },
   };
 
   /**
@@ -277,6 +280,10 @@ export class PaymentEngine extends EventEmitter {
             authCode: answer.authCode,
           }),
         (err: unknown) => {
+          if (err instanceof HostOutcome) {
+            if (this.finish(tx.uti, ['AUTHORIZING'], err.outcome) && err.outcome.reversal) this.deps.reverseLater();
+            return;
+          }
           logger.error({ err, uti: tx.uti }, 'host did not answer');
           unanswered();
         },

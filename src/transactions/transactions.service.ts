@@ -25,6 +25,8 @@ interface Deps {
   voidAnyRegister: boolean;
   /** Throws STORAGE_CORRUPT while the database is damaged. */
   storage: { assertWritable(): void };
+  /** EPOSD_DRIVER=bridge: throws PAYMENT_APP_UNAVAILABLE (503) while no payment app can take a payment. */
+  paymentApp?: { assertAvailable(): void };
 }
 
 export type StatusAnswer = { final: false; body: ReturnType<typeof inProgressBody> } | { final: true; body: ReturnType<typeof finalBody> };
@@ -85,6 +87,7 @@ export class TransactionService {
     }
     // Replays above are answers already given; a new payment is never written into a damaged file.
     this.deps.storage.assertWritable();
+    this.deps.paymentApp?.assertAvailable();
     const busy = engine.current;
     if (busy.name !== 'IDLE') {
       // During PRINTING the outcome is already final: `stage` says so, so the POS knows it need not wait for it.

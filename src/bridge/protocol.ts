@@ -1,0 +1,158 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import schema from './protocol.schema.json';
+
+/*
+ * The bridge protocol (docs/bridge.md): its messages as TypeScript types, and one validator per message
+ * type compiled from protocol.schema.json, the schema the other side (the payment app) reads too. Both
+ * ends check every message against it before acting on it.
+ */
+
+export const PROTOCOL = 'eposd-bridge/1';
+/** The longest line either side accepts, in bytes; a longer one ends the connection (the stream cannot be trusted after it). */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+export type Outcome = 'APPROVED' | 'DECLINED' | 'CANCELLED' | 'TIMED_OUT' | 'FAILED';
+export type BridgeStage = 'CARD_AWAITED' | 'CARD_READ' | 'PIN_AWAITED' | 'AUTHORISING';
+
+export interface BridgeCard {
+  maskedPan: string;
+  entryMode: 'ICC' | 'PICC' | 'MAG' | 'MANUAL';
+  cvm: 'PIN' | 'NO_CVM' | 'SIGNATURE';
+  aid?: string;
+  applicationLabel?: string;
+  cardBrand?: string;
+}
+
+export interface Emv {
+  aid?: string;
+  applicationLabel?: string;
+  tvr?: string;
+  tsi?: string;
+  atc?: string;
+  arc?: string;
+  cryptogramType?: 'ARQC' | 'TC' | 'AAC';
+  cryptogram?: string;
+}
+
+export interface PaymentResult {
+  outcome: Outcome;
+  reason: string;
+  responseCode?: string;
+  authCode?: string;
+  card?: BridgeCard;
+  cardBrand?: string;
+  emv?: Emv;
+  amountAuthorised?: number;
+}
+
+/** The transaction's request fields: the known ones typed, any later optional field passed through as it is. */
+export interface BridgeTransaction {
+  uti: string;
+  transType: string;
+  amountTrans: number;
+  currency: string;
+  reference?: string;
+  originalUti?: string;
+  originalAuthCode?: string;
+  registerId?: string;
+  disablePrinting?: boolean;
+  [field: string]: unknown;
+}
+
+export interface Peer {
+  name: string;
+  version: string;
+}
+
+export type ToBridge =
+  | { type: 'hello'; id: string; protocols: string[]; client: Peer; capabilities?: string[]; secret?: string }
+  | { type: 'payment.start'; id: string; transaction: BridgeTransaction }
+  | { type: 'payment.cancel'; id: string; uti: string }
+  | { type: 'payment.query'; id: string; uti: string }
+  | { type: 'reversal'; id: string; uti: string; reason: string }
+  | { type: 'print'; id: string; lines: string[][]; what?: string }
+  | { type: 'ping'; id: string };
+
+export type QueryState = 'FINAL' | 'IN_PROGRESS' | 'UNKNOWN';
+
+export type FromBridge =
+  | { type: 'hello.ok'; re: string; protocol: string; bridge: Peer; capabilities: string[] }
+  | { type: 'ack'; re: string }
+  | { type: 'pong'; re: string }
+  | { type: 'error'; re?: string; code: string; message: string; protocols?: string[] }
+  | { type: 'payment.status'; re: string; uti: string; state: QueryState; result?: PaymentResult }
+  | { type: 'reversal.ok'; re: string; uti: string; reversed: boolean }
+  | { type: 'payment.stage'; id: string; uti: string; stage: BridgeStage; card?: BridgeCard }
+  | { type: 'payment.result'; id: string; uti: string; result: PaymentResult };
+
+/** A reply: it names the request it answers. */
+export type Reply = Extract<FromBridge, { re: string }> | Extract<FromBridge, { type: 'error' }>;
+/** An event: the bridge sends it of its own accord, about a payment. */
+export type BridgeEvent = Extract<FromBridge, { type: 'payment.stage' | 'payment.result' }>;
+
+/** Without the correlation id, which the sender adds. */
+export type Request = ToBridge extends infer M ? (M extends { id: string } ? Omit<M, 'id'> : never) : never;
+
+const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, validateSchema: false });
+ajv.addSchema(schema);
+const ref = (name: string) => ajv.getSchema(`${schema.$id}#/$defs/${name}`)!;
+
+const TO_BRIDGE: Record<ToBridge['type'], string> = {
+  hello: 'hello',
+  'payment.start': 'paymentStart',
+  'payment.cancel': 'byUti',
+  'payment.query': 'byUti',
+  reversal: 'reversal',
+  print: 'print',
+  ping: 'ping',
+};
+const FROM_BRIDGE: Record<FromBridge['type'], string> = {
+  'hello.ok': 'helloOk',
+  ack: 'reply',
+  pong: 'reply',
+  error: 'error',
+  'payment.status': 'paymentStatus',
+  'reversal.ok': 'reversalOk',
+  'payment.stage': 'paymentStage',
+  'payment.result': 'paymentResult',
+};
+
+function validators<T extends string>(table: Record<T, string>): Map<string, ValidateFunction> {
+  return new Map(Object.entries<string>(table).map(([type, def]) => [type, ref(def)]));
+}
+const toBridge = validators(TO_BRIDGE);
+const fromBridge = validators(FROM_BRIDGE);
+
+export type Checked<T> = { ok: true; message: T } | { ok: false; id?: string; problem: string };
+
+const describe = (e: ErrorObject | undefined) => (e ? `${e.instancePath || '/'} ${e.message ?? 'is not valid'}` : 'is not valid');
+
+function check<T>(table: Map<string, ValidateFunction>, line: string): Checked<T> {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { ok: false, problem: 'not JSON' };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, problem: 'not a JSON object' };
+  const { type, id } = value as { type?: unknown; id?: unknown };
+  const idOf = typeof id === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(id) ? id : undefined;
+  const validate = typeof type === 'string' ? table.get(type) : undefined;
+  if (!validate) return { ok: false, id: idOf, problem: `unknown message type ${JSON.stringify(type)?.slice(0, 40)}` };
+  if (!validate(value)) return { ok: false, id: idOf, problem: `${String(type)}: ${describe(validate.errors?.[0])}` };
+  return { ok: true, message: value as T };
+}
+
+/** A line that eposd received from the bridge. */
+export const checkFromBridge = (line: string): Checked<FromBridge> => check<FromBridge>(fromBridge, line);
+/** A line that the bridge received from eposd. */
+export const checkToBridge = (line: string): Checked<ToBridge> => check<ToBridge>(toBridge, line);
+/** Whether eposd is about to send what the schema allows: a bug of ours must not reach the payment app. */
+export const assertToBridge = (message: ToBridge): void => assertValid(toBridge, message.type, message);
+/** The bridge's side (eposd-bridge-sim): the same check on what it sends. */
+export const assertFromBridge = (message: FromBridge): void => assertValid(fromBridge, message.type, message);
+
+function assertValid(table: Map<string, ValidateFunction>, type: string, message: object): void {
+  const validate = table.get(type)!;
+  if (!validate(message)) throw new Error(`outgoing ${type}: ${describe(validate.errors?.[0])}`);
+}

@@ -1,0 +1,131 @@
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { httpsJson } from '../helpers/http';
+import { cleanupEposd, makeTempDir, startEposd, type EposdProcess } from '../helpers/process';
+import { auth, finalStatus, pairWithScreenCode, startSale } from '../helpers/terminal';
+import { startBridgeSim, stopBridgeSims, type BridgeSimProcess } from '../helpers/bridge-sim';
+import type { DiagnosticsReport, FinalStatus } from '../helpers/bodies';
+
+// Issue 14: the whole payment journey through eposd-bridge-sim, a payment app in its own process,
+// over a Unix domain socket and over loopback TCP with a shared secret. The engine, the statuses and
+// the stages the POS sees are the same as with the built-in simulator.
+
+const SECRET = 'a-shared-secret-of-32-characters';
+
+async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('eposd driving eposd-bridge-sim over a Unix domain socket', () => {
+  let dir: string;
+  let socket: string;
+  let store: string;
+  let sim: BridgeSimProcess;
+  let eposd: EposdProcess;
+  let token: string;
+  let tech: string;
+
+  beforeAll(async () => {
+    dir = makeTempDir('eposd-bridge-');
+    socket = join(dir, 'bridge.sock');
+    store = join(dir, 'bridge-sim.json');
+    sim = await startBridgeSim(['--socket', socket, '--store', store], { EPOSD_SIM_CARD_DELAY_MS: '100', EPOSD_SIM_AUTH_DELAY_MS: '50' });
+    eposd = await startEposd({ env: { EPOSD_DRIVER: 'bridge', EPOSD_BRIDGE_SOCKET: socket, EPOSD_BRIDGE_GRACE_MS: '3000' } });
+    token = (await pairWithScreenCode(eposd, { registerId: 'till-1' })).authToken;
+    tech = (await pairWithScreenCode(eposd, { registerId: 'tech', role: 'technician' })).authToken;
+  });
+
+  afterAll(async () => {
+    await stopBridgeSims();
+    await cleanupEposd();
+  });
+
+  const diagnostics = () => httpsJson<DiagnosticsReport & { paymentApp: Record<string, unknown> }>(`${eposd.apiUrl}/diagnostics`, { headers: auth(tech) });
+
+  it('approves a sale, with the stages, the masked PAN and the receipts, and the app remembers it', async () => {
+    await until('the bridge connected', diagnostics, (d) => d.body.paymentApp.state === 'CONNECTED');
+    const uti = await startSale(eposd, token, 1000);
+    const stages = new Set<string>();
+    const final = await until(
+      'the final status',
+      async () => {
+        const res = await httpsJson<FinalStatus & { stage?: string }>(`${eposd.apiUrl}/transaction?uti=${uti}`, { headers: auth(token) });
+        if (res.body.stage) stages.add(res.body.stage);
+        return res;
+      },
+      (r) => r.status === 200,
+    );
+    expect(final.body).toMatchObject({ status: 'APPROVED', transApproved: true, transactionResponse: '00', primaryAccountNumber: '47**********0010', transactionSource: 'PICC' });
+    expect([...stages].every((s) => ['AWAITING_CARD', 'READING_CARD', 'AWAITING_PIN', 'AUTHORIZING'].includes(s))).toBe(true);
+    expect(final.body.merchantReceipt.length).toBeGreaterThan(0);
+    const remembered = JSON.parse(readFileSync(store, 'utf8')) as { payments: Record<string, { result: { outcome: string } }> };
+    expect(remembered.payments[uti]?.result.outcome).toBe('APPROVED');
+  });
+
+  it('asks for the PIN above the contactless limit and declines the test amounts as the simulator does', async () => {
+    const pin = await finalStatus(eposd, token, await startSale(eposd, token, 6000));
+    expect(pin).toMatchObject({ status: 'APPROVED', cardholderVerificationMethod: 'PIN', transactionSource: 'ICC' });
+    const declined = await finalStatus(eposd, token, await startSale(eposd, token, 1051));
+    expect(declined).toMatchObject({ status: 'DECLINED', statusReason: 'INSUFFICIENT_FUNDS', transactionResponse: '51', transApproved: false });
+    const cancelled = await finalStatus(eposd, token, await startSale(eposd, token, 1097));
+    expect(cancelled).toMatchObject({ status: 'CANCELLED', statusReason: 'CUSTOMER_CANCELLED' });
+  });
+
+  it('voids an approved sale through the app (REVERSAL carries no card)', async () => {
+    const sale = await startSale(eposd, token, 1200);
+    await finalStatus(eposd, token, sale);
+    const res = await httpsJson<{ uti: string }>(`${eposd.apiUrl}/transaction`, { method: 'POST', headers: auth(token), body: { transType: 'REVERSAL', uti: sale } });
+    expect(res.status).toBe(200);
+    expect(await finalStatus(eposd, token, res.body.uti)).toMatchObject({ status: 'APPROVED', transactionType: 'REVERSAL' });
+  });
+
+  it('answers 503 PAYMENT_APP_UNAVAILABLE with Retry-After while the app is gone, creates nothing, and takes payments again once it is back', async () => {
+    await sim.kill();
+    await until('the bridge seen as gone', diagnostics, (d) => d.body.paymentApp.state !== 'CONNECTED');
+    const before = (await httpsJson<{ transactions: unknown[] }>(`${eposd.apiUrl}/transactions?limit=100`, { headers: auth(token) })).body.transactions.length;
+    const refused = await httpsJson(`${eposd.apiUrl}/transaction`, { method: 'POST', headers: auth(token), body: { transType: 'SALE', amountTrans: 1000 } });
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBe('2');
+    expect(refused.body).toMatchObject({ code: 'PAYMENT_APP_UNAVAILABLE' });
+    const after = (await httpsJson<{ transactions: unknown[] }>(`${eposd.apiUrl}/transactions?limit=100`, { headers: auth(token) })).body.transactions.length;
+    expect(after).toBe(before);
+    const diag = await diagnostics();
+    expect(diag.body.paymentApp).toMatchObject({ driver: 'bridge', protocol: 'eposd-bridge/1' });
+    expect(String(diag.body.paymentApp.lastError)).toMatch(/CONNECT_FAILED|ECONNRESET|ENOENT|ECONNREFUSED/);
+
+    sim = await startBridgeSim(['--socket', socket, '--store', store], { EPOSD_SIM_CARD_DELAY_MS: '50', EPOSD_SIM_AUTH_DELAY_MS: '0' });
+    await until('the bridge back', diagnostics, (d) => d.body.paymentApp.state === 'CONNECTED' && d.body.paymentApp.reconciling === false);
+    expect(await finalStatus(eposd, token, await startSale(eposd, token, 1300))).toMatchObject({ status: 'APPROVED' });
+  });
+});
+
+describe('eposd driving eposd-bridge-sim over loopback TCP with a shared secret', () => {
+  afterAll(async () => {
+    await stopBridgeSims();
+    await cleanupEposd();
+  });
+
+  it('approves a sale with the right secret, and never connects with a wrong one', async () => {
+    const sim = await startBridgeSim(['--port', '0', '--secret', SECRET]);
+    const good = await startEposd({ env: { EPOSD_DRIVER: 'bridge', EPOSD_BRIDGE_PORT: String(sim.port), EPOSD_BRIDGE_SECRET: SECRET } });
+    const token = (await pairWithScreenCode(good, { registerId: 'till-1' })).authToken;
+    const uti = await until(
+      'a payment accepted',
+      () => httpsJson<{ uti: string }>(`${good.apiUrl}/transaction`, { method: 'POST', headers: auth(token), body: { transType: 'SALE', amountTrans: 700 } }),
+      (r) => r.status === 200,
+    );
+    expect(await finalStatus(good, token, uti.body.uti)).toMatchObject({ status: 'APPROVED' });
+
+    const bad = await startEposd({ env: { EPOSD_DRIVER: 'bridge', EPOSD_BRIDGE_PORT: String(sim.port), EPOSD_BRIDGE_SECRET: 'not-the-shared-secret-at-all' } });
+    const badToken = (await pairWithScreenCode(bad, { registerId: 'till-1' })).authToken;
+    await new Promise((r) => setTimeout(r, 500));
+    const refused = await httpsJson(`${bad.apiUrl}/transaction`, { method: 'POST', headers: auth(badToken), body: { transType: 'SALE', amountTrans: 700 } });
+    expect(refused.status).toBe(503);
+  });
+});
