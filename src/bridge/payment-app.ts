@@ -59,10 +59,10 @@ export class PaymentApp {
       },
       lateApproval: (uti) => this.lateApproval(uti),
     });
-    this.deadline = deps.clock.now().getTime() + deps.graceMs;
+    this.deadline = performance.now() + deps.graceMs;
     this.client.on('up', () => this.reconcileSoon(true));
     this.client.on('down', () => {
-      this.deadline = this.deps.clock.now().getTime() + this.deps.graceMs;
+      this.deadline = performance.now() + this.deps.graceMs;
     });
   }
 
@@ -110,13 +110,14 @@ export class PaymentApp {
 
   private async pass(): Promise<void> {
     const { transactions, ledger, clock, logger } = this.deps;
+    // The deadline is a duration on the monotonic clock: the wall clock may jump.
     const base = { transactions, ledger, clock, logger, busyWith: () => this.deps.busyWith(), reverseLater: () => this.deps.reverseLater() };
     try {
       let open = orphans(base).length;
       if (open > 0 && this.client.connected) {
         open = await reconcileWithPaymentApp({ ...base, ask: (uti) => this.ask(uti) });
       }
-      if (open > 0 && clock.now().getTime() >= this.deadline) open -= expireUnreconciled(base);
+      if (open > 0 && performance.now() >= this.deadline) open -= expireUnreconciled(base);
       this.reconciling = open > 0;
       if (!this.reconciling && this.client.connected) this.deps.reverseLater();
       if (open > 0) this.reconcileSoon(false);
