@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { acceptLinks, unixConnector } from '../../src/bridge/link';
+import { PROTOCOL, type FromBridge } from '../../src/bridge/protocol';
+import { runConformance } from '../../src/bridge-conformance/checks';
+import { startBridgeSim, stopBridgeSims } from '../helpers/bridge-sim';
+import { makeTempDir, cleanupEposd, ROOT } from '../helpers/process';
+
+// Issue 14: the conformance kit passes against eposd-bridge-sim (the command, as the Android team runs
+// it) and fails against a deliberately broken bridge (the negative control): one that approves
+// everything and swallows garbage without a word.
+
+const KIT = join(ROOT, 'dist', 'bridge-conformance', 'main.js');
+
+function runKit(args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [KIT, ...args], { cwd: ROOT });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => resolve({ code, out }));
+  });
+}
+
+/** Approves every payment at once, acknowledges everything, never answers an error. */
+function brokenBridge(path: string): Promise<Server> {
+  const server = createServer();
+  acceptLinks(server, (link) => {
+    const send = (m: FromBridge) => link.send(JSON.stringify(m));
+    link.onLine((line) => {
+      let m: { type?: string; id?: string; uti?: string; transaction?: { uti: string } };
+      try {
+        m = JSON.parse(line) as typeof m;
+      } catch {
+        return;
+      }
+      const re = m.id ?? 'x';
+      if (m.type === 'hello') return send({ type: 'hello.ok', re, protocol: PROTOCOL, bridge: { name: 'broken', version: '0' }, capabilities: [] });
+      if (m.type === 'payment.start' && m.transaction?.uti) {
+        send({ type: 'ack', re });
+        return send({ type: 'payment.result', id: `r${re}`, uti: m.transaction.uti, result: { outcome: 'APPROVED', reason: 'APPROVED', responseCode: '00' } });
+      }
+      if (m.type === 'payment.query') return send({ type: 'payment.status', re, uti: m.uti ?? 'x', state: 'UNKNOWN' });
+      if (m.type === 'ping') return send({ type: 'pong', re });
+      send({ type: 'ack', re });
+    });
+  });
+  return new Promise((resolve) => server.listen(path, () => resolve(server)));
+}
+
+describe('npm run bridge:conformance', () => {
+  afterAll(async () => {
+    await stopBridgeSims();
+    await cleanupEposd();
+  });
+
+  it('passes every check against eposd-bridge-sim over a Unix socket', async () => {
+    const socket = join(makeTempDir('eposd-conf-'), 'bridge.sock');
+    await startBridgeSim(['--socket', socket]);
+    const { code, out } = await runKit(['--connect', socket, '--timeout-ms', '5000']);
+    expect(out).not.toMatch(/^FAIL/m);
+    expect(out).toMatch(/all 10 checks passed/);
+    expect(code).toBe(0);
+  });
+
+  it('passes over loopback TCP with the shared secret', async () => {
+    const secret = 'conformance-secret-0123456789';
+    const sim = await startBridgeSim(['--port', '0', '--secret', secret]);
+    const { code, out } = await runKit(['--port', String(sim.port), '--secret', secret, '--timeout-ms', '5000']);
+    expect(out).toMatch(/all 10 checks passed/);
+    expect(code).toBe(0);
+  });
+
+  it('fails against a broken bridge (the negative control): the decline, the cancel, the query, the version and the malformed input', async () => {
+    const socket = join(makeTempDir('eposd-conf-'), 'broken.sock');
+    const server = await brokenBridge(socket);
+    try {
+      const results = await runConformance({ connect: unixConnector(socket), timeoutMs: 500 });
+      const failed = results.filter((r) => !r.ok).map((r) => r.name);
+      expect(failed).toEqual(
+        expect.arrayContaining([
+          'hello: refuses a protocol version it does not speak (UNSUPPORTED_VERSION)',
+          'a sale of 1005 is declined with response code 05',
+          'payment.cancel while it waits for a card ends it CANCELLED',
+          'malformed input is rejected with an error, and the link stays usable',
+          'a request before hello is refused',
+        ]),
+      );
+      expect(results.find((r) => r.name.startsWith('hello: agrees'))?.ok).toBe(true);
+    } finally {
+      server.close();
+    }
+  });
+});
