@@ -42,6 +42,7 @@ import { DiagnosticsService } from './diagnostics/diagnostics.service';
 import { WebhookDispatcher } from './webhooks/dispatcher';
 import { createPaymentApp } from './bridge/wiring';
 import type { Connector } from './bridge/link';
+import { BridgePrinter } from './bridge/printer';
 
 export interface ContextOverrides {
   db?: Db;
@@ -116,7 +117,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     overrides.host ??
     paymentApp?.driver ??
     new SimulatedHost({ authDelayMs: config.simAuthDelayMs, lateAnswerMs: config.hostTimeoutMs + config.simAuthDelayMs + 1000, ids, logger, journal: config.simHostJournal });
-  const printer = overrides.printer ?? new SimulatedPrinter(logger, config.simPrintDelayMs);
+  const printer = overrides.printer ?? (paymentApp ? new BridgePrinter(paymentApp.client) : new SimulatedPrinter(logger, config.simPrintDelayMs));
   const printQueue = new PrintQueue(printer);
   const reversals = new Reversals({ transactions: transactionsRepo, host, logger });
   const finalOf = finalDetailsOf(transactionsRepo, identity);

@@ -64,6 +64,8 @@ describe('eposd driving eposd-bridge-sim over a Unix domain socket', () => {
     expect(final.body).toMatchObject({ status: 'APPROVED', transApproved: true, transactionResponse: '00', primaryAccountNumber: '47**********0010', transactionSource: 'PICC' });
     expect([...stages].every((s) => ['AWAITING_CARD', 'READING_CARD', 'AWAITING_PIN', 'AUTHORIZING'].includes(s))).toBe(true);
     expect(final.body.merchantReceipt.length).toBeGreaterThan(0);
+    // The payment app owns the printer: both copies went to it as print messages.
+    await sim.waitFor(/print \d+ lines/);
     const remembered = JSON.parse(readFileSync(store, 'utf8')) as { payments: Record<string, { result: { outcome: string } }> };
     expect(remembered.payments[uti]?.result.outcome).toBe('APPROVED');
   });
