@@ -1,0 +1,72 @@
+import Ajv from 'ajv/dist/2020';
+import schema from '../../src/bridge/protocol.schema.json';
+import { sameSecret } from '../../src/bridge/client';
+import { frame, LineDecoder, TooLarge } from '../../src/bridge/framing';
+import { checkFromBridge, checkToBridge, MAX_MESSAGE_BYTES } from '../../src/bridge/protocol';
+import { bridgeTransactionOf } from '../../src/bridge/transaction-fields';
+
+describe('The bridge protocol', () => {
+  it('is a valid JSON Schema 2020-12 document', () => {
+    const ajv = new Ajv({ strict: false });
+    expect(ajv.validateSchema(schema)).toBe(true);
+  });
+
+  it('cuts a stream into lines across chunks, and refuses a line over the limit', () => {
+    const d = new LineDecoder(32);
+    expect(d.push(Buffer.from('{"a":1}\n{"b"'))).toEqual(['{"a":1}']);
+    expect(d.push(Buffer.from(':2}\n\n'))).toEqual(['{"b":2}']);
+    expect(() => d.push(Buffer.from('x'.repeat(40)))).toThrow(TooLarge);
+    expect(frame({ type: 'ping', id: 'e1' })).toBe('{"type":"ping","id":"e1"}\n');
+    expect(MAX_MESSAGE_BYTES).toBe(65536);
+  });
+
+  it('compares the shared secret whole: a prefix, a longer one or none is refused', () => {
+    expect(sameSecret('0123456789abcdef', '0123456789abcdef')).toBe(true);
+    expect(sameSecret('0123456789abcde', '0123456789abcdef')).toBe(false);
+    expect(sameSecret('0123456789abcdefg', '0123456789abcdef')).toBe(false);
+    expect(sameSecret(undefined, '0123456789abcdef')).toBe(false);
+  });
+
+  it('lets new optional request fields through payment.start, typed where known', () => {
+    const tx = bridgeTransactionOf(
+      {
+        uti: 'u-1',
+        transType: 'SALE',
+        amount: 1000,
+        currency: 'EUR',
+        reference: null,
+        originalUti: null,
+        registerId: 'till-1',
+        disablePrinting: 0,
+        ...{ tipAmount: 150, allowPartialApproval: 1, metadata: '{"table":"7"}' },
+      },
+      null,
+    );
+    expect(tx).toEqual({
+      uti: 'u-1',
+      transType: 'SALE',
+      amountTrans: 1000,
+      currency: 'EUR',
+      registerId: 'till-1',
+      disablePrinting: false,
+      tipAmount: 150,
+      allowPartialApproval: true,
+      metadata: { table: '7' },
+    });
+    expect(checkToBridge(JSON.stringify({ type: 'payment.start', id: 'e1', transaction: { ...tx, someFutureField: { any: ['json'] } } })).ok).toBe(true);
+    expect(checkToBridge(JSON.stringify({ type: 'payment.start', id: 'e1', transaction: { ...tx, tipAmount: -1 } })).ok).toBe(false);
+  });
+
+  it('refuses what must never be recorded: a full card number, an approval with a decline code, a FINAL status without its result', () => {
+    const card = { maskedPan: '47**********0010', entryMode: 'PICC', cvm: 'NO_CVM' };
+    const result = (r: object) => JSON.stringify({ type: 'payment.result', id: 'b1', uti: 'u-1', result: r });
+    expect(checkFromBridge(result({ outcome: 'APPROVED', reason: 'APPROVED', responseCode: '00', card })).ok).toBe(true);
+    expect(checkFromBridge(result({ outcome: 'APPROVED', reason: 'APPROVED', responseCode: '00', card: { ...card, maskedPan: '4761739001010010' } })).ok).toBe(false);
+    expect(checkFromBridge(result({ outcome: 'APPROVED', reason: 'APPROVED', responseCode: '05' })).ok).toBe(false);
+    expect(checkFromBridge(result({ outcome: 'DECLINED', reason: 'DECLINED', responseCode: '00' })).ok).toBe(false);
+    expect(checkFromBridge(result({ outcome: 'APPROVED', reason: 'APPROVED' })).ok).toBe(false);
+    expect(checkFromBridge(JSON.stringify({ type: 'payment.status', re: 'e1', uti: 'u-1', state: 'FINAL' })).ok).toBe(false);
+    expect(checkFromBridge(JSON.stringify({ type: 'payment.status', re: 'e1', uti: 'u-1', state: 'UNKNOWN' })).ok).toBe(true);
+    expect(checkFromBridge('not json')).toMatchObject({ ok: false, problem: 'not JSON' });
+  });
+});
