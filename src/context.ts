@@ -31,6 +31,7 @@ import { Retention } from './transactions/retention';
 import { ClockGuard, type Monotonic } from './transactions/clock-guard';
 import { Reversals } from './transactions/reversals';
 import { TransactionService } from './transactions/transactions.service';
+import { Money } from './transactions/money';
 import { TransactionsRepository } from './transactions/transactions.repository';
 import { EventFeed } from './transactions/event-feed';
 import { TransactionSearch } from './transactions/search';
@@ -99,6 +100,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     cardDelayMs: config.simCardDelayMs,
     pinDelayMs: Math.min(SIM_PIN_DELAY_MS, config.simCardDelayMs),
     readDelayMs: config.simReadDelayMs,
+    tip: config.simTip,
     logger,
   });
   const reader = overrides.reader ?? simulator;
@@ -132,6 +134,16 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     search: new TransactionSearch(db),
     storage,
     voidAnyRegister: config.voidAnyRegister,
+    money: new Money(
+      {
+        defaultCurrency: identity.currency,
+        currencies: [...new Set([identity.currency, ...(config.currencies ?? [])])],
+        cashbackMax: config.cashbackMax,
+        unlinkedRefunds: config.unlinkedRefunds,
+        refundMax: config.refundMax,
+      },
+      transactionsRepo,
+    ),
   });
   const clockGuard = new ClockGuard({ clock, logger, settings, newestCommitted: () => transactionsRepo.newestCreatedAt(), monotonic: overrides.monotonic });
   const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, alsoPurge: [auditRepo, deliveries], guard: clockGuard, frozen: () => storage.corrupt });

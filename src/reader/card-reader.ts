@@ -30,12 +30,27 @@ export interface ReaderEvents {
   cardReadFailed(uti: string): void;
   pinEntered(uti: string): void;
   customerCancelled(uti: string): void;
+  /** The cardholder chose a tip on the terminal, in minor units (0: no tip). */
+  tipChosen(uti: string, tipAmount: number): void;
+}
+
+/** What the terminal offers the cardholder before the card: amounts of the choices are worked out here. */
+export interface TipRequest {
+  uti: string;
+  amount: number;
+  currency: string;
+  percentages: readonly number[];
 }
 
 export interface CardReader {
   readonly kind: string;
   /** Starts waiting for a card for this transaction. */
   begin(session: ReaderSession, events: ReaderEvents): void;
+  /**
+   * Asks the cardholder to choose a tip (tipOnTerminal). Optional: without it, the choice comes from
+   * the terminal's screen (POST /screen/actions chooseTip), which a reader without a display leaves to.
+   */
+  requestTip?(request: TipRequest, events: ReaderEvents): void;
   /** Asks the cardholder for the PIN of the card just read. */
   requestPin(uti: string): void;
   /** Stops whatever the reader does for this transaction. */

@@ -8,7 +8,7 @@ import type { ReceiptLine } from '../printer/printer';
 import { RESPONSE_REASONS } from '../host/response-codes';
 import type { Ledger } from './ledger';
 import { CANCELLABLE, isLegal, type ActiveTransaction, type Outcome, type ReaderState, type StateName } from './states';
-import type { Stage } from './model';
+import { needsCard, type Stage } from './model';
 import type { NewTransaction, TransactionChange } from './transactions.repository';
 
 export interface EngineTimings {
@@ -77,12 +77,12 @@ export class PaymentEngine extends EventEmitter {
    * listeners) just after, once the caller has answered the POS. Throws (and changes nothing) if the
    * commit fails.
    */
-  begin(row: Omit<NewTransaction, 'stage'>, tx: Omit<ActiveTransaction, 'id'>): ActiveTransaction {
+  begin(row: Omit<NewTransaction, 'stage'>, tx: Omit<ActiveTransaction, 'id'>, check?: () => void): ActiveTransaction {
     if (this.state.name !== 'IDLE') throw new Error('begin while busy');
-    const first: StateName = tx.originalUti ? 'AUTHORIZING' : 'AWAITING_CARD';
-    const { id, eventId } = this.deps.ledger.open({ ...row, stage: first }, first);
+    const first: StateName = !needsCard(tx.transType) ? 'AUTHORIZING' : tx.tipOptions ? 'AWAITING_TIP' : 'AWAITING_CARD';
+    const { id, eventId } = this.deps.ledger.open({ ...row, stage: first }, first, check);
     const active = { ...tx, id };
-    const state: ReaderState = first === 'AUTHORIZING' ? { name: 'AUTHORIZING', tx: active, card: null, pinVerified: false } : { name: 'AWAITING_CARD', tx: active };
+    const state: ReaderState = first === 'AUTHORIZING' ? { name: 'AUTHORIZING', tx: active, card: null, pinVerified: false } : { name: first, tx: active };
     this.state = state;
     const act = () => {
       if (this.entering !== act) return;
@@ -129,6 +129,12 @@ export class PaymentEngine extends EventEmitter {
         detail: 'PIN_VERIFIED',
       })),
     customerCancelled: (uti) => this.cancel(uti, 'CUSTOMER_CANCELLED'),
+    tipChosen: (uti, tipAmount) =>
+      this.transition(uti, ['AWAITING_TIP'], (tx) => ({
+        state: { name: 'AWAITING_CARD', tx: { ...tx, tipAmount } },
+        change: { stage: 'AWAITING_CARD', tipAmount },
+        detail: tipAmount > 0 ? 'TIP_CHOSEN' : 'NO_TIP',
+      })),
   };
 
   /**
@@ -156,6 +162,7 @@ export class PaymentEngine extends EventEmitter {
         stage: null,
         completedAt: this.deps.clock.now().getTime(),
         reversal: outcome.reversal,
+        amountAuthorised: outcome.amountAuthorised,
       };
       const prints = !tx.disablePrinting && (outcome.status === 'APPROVED' || outcome.status === 'DECLINED');
       return { state: prints ? { name: 'PRINTING', tx } : { name: 'IDLE' }, change: final, outcome };
@@ -206,6 +213,10 @@ export class PaymentEngine extends EventEmitter {
     const { reader, timings } = this.deps;
     clearTimeout(this.timer);
     switch (s.name) {
+      case 'AWAITING_TIP':
+        this.timer = this.after(timings.cardTimeoutMs, () => this.finish(tx.uti, ['AWAITING_TIP'], { status: 'TIMED_OUT', statusReason: 'TIP_TIMEOUT' }));
+        if (reader.requestTip) this.callReader(tx, s.name, () => reader.requestTip!({ uti: tx.uti, amount: tx.amount, currency: tx.currency, percentages: tx.tipOptions ?? [] }, this.readerEvents));
+        return;
       case 'AWAITING_CARD':
         this.timer = this.after(timings.cardTimeoutMs, () => this.finish(tx.uti, ['AWAITING_CARD'], { status: 'TIMED_OUT', statusReason: 'CARD_TIMEOUT' }));
         this.callReader(tx, s.name, () => reader.begin({ uti: tx.uti, transType: tx.transType, amount: tx.amount }, this.readerEvents));
@@ -258,7 +269,10 @@ export class PaymentEngine extends EventEmitter {
     const request = {
       uti: tx.uti,
       transType: tx.transType,
-      amount: tx.amount,
+      amount: tx.amount + (tx.tipAmount ?? 0) + (tx.cashbackAmount ?? 0),
+      tipAmount: tx.tipAmount ?? null,
+      cashbackAmount: tx.cashbackAmount ?? null,
+      allowPartialApproval: tx.allowPartial ?? false,
       currency: tx.currency,
       hostData: card?.hostData ?? null,
       pinVerified,
@@ -275,6 +289,8 @@ export class PaymentEngine extends EventEmitter {
             statusReason: RESPONSE_REASONS[answer.responseCode] ?? 'DECLINED',
             responseCode: answer.responseCode,
             authCode: answer.authCode,
+            // A partial amount is recorded only where the POS allowed one.
+            ...(answer.amountAuthorised !== undefined && answer.responseCode === '00' && tx.allowPartial ? { amountAuthorised: answer.amountAuthorised } : {}),
           }),
         (err: unknown) => {
           logger.error({ err, uti: tx.uti }, 'host did not answer');

@@ -6,7 +6,8 @@ import type { IdGenerator } from '../shared/ids';
 import type { PaymentEngine } from './engine';
 import type { Printer } from '../printer/printer';
 import { buildReceipts } from './receipts';
-import { checkCompletion, checkReversal } from './rules';
+import { checkCompletion, checkIncrement, checkReversal } from './rules';
+import { moneyShapeErrors, preauthCap, type Money } from './money';
 import { needsCard } from './model';
 import { finalBody, inProgressBody, summaryBody } from './status';
 import type { SearchFilters, TransactionSearch } from './search';
@@ -25,15 +26,22 @@ interface Deps {
   voidAnyRegister: boolean;
   /** Throws STORAGE_CORRUPT while the database is damaged. */
   storage: { assertWritable(): void };
+  /** Currencies, tips, cashback, linked refunds (money.ts). */
+  money: Money;
 }
 
 export type StatusAnswer = { final: false; body: ReturnType<typeof inProgressBody> } | { final: true; body: ReturnType<typeof finalBody> };
 
-const requestHash = (r: TransactionRequest) =>
-  createHash('sha256')
-    .update(JSON.stringify([r.transType, r.amountTrans ?? null, r.reference ?? null]))
+const MONEY_FIELDS = ['currency', 'tipAmount', 'tipOnTerminal', 'tipPercentages', 'cashbackAmount', 'originalUti', 'allowPartialApproval'] as const;
+
+/** A Paynt request hashes as it always did (a replay across an upgrade is still a replay); payment breadth's fields join it when sent. */
+const requestHash = (r: TransactionRequest) => {
+  const money = MONEY_FIELDS.filter((k) => r[k] !== undefined).map((k) => [k, r[k]]);
+  return createHash('sha256')
+    .update(JSON.stringify(money.length > 0 ? [r.transType, r.amountTrans ?? null, r.reference ?? null, money] : [r.transType, r.amountTrans ?? null, r.reference ?? null]))
     .digest()
     .subarray(0, 16);
+};
 
 const ack = (tx: Pick<TransactionRow, 'transType' | 'amount' | 'uti'>): Acknowledgement =>
   tx.transType === 'REVERSAL' ? { transType: tx.transType, uti: tx.uti } : { transType: tx.transType, amountTrans: tx.amount, uti: tx.uti };
@@ -43,7 +51,8 @@ function checkShape(r: TransactionRequest): void {
   const errors = [];
   if (r.transType !== 'REVERSAL' && r.amountTrans === undefined) errors.push({ field: 'amountTrans', message: `is required for ${r.transType}` });
   if (r.transType === 'REVERSAL' && r.amountTrans !== undefined) errors.push({ field: 'amountTrans', message: 'must not be sent for a REVERSAL: the whole transaction is voided' });
-  if (!needsCard(r.transType) && r.uti === undefined) errors.push({ field: 'uti', message: `is required for ${r.transType}: the UTI of the original transaction` });
+  if (!needsCard(r.transType) && r.transType !== 'INCREMENT' && r.uti === undefined) errors.push({ field: 'uti', message: `is required for ${r.transType}: the UTI of the original transaction` });
+  errors.push(...moneyShapeErrors(r));
   if (errors.length > 0) throw new ValidationError(errors);
 }
 
@@ -73,7 +82,7 @@ export class TransactionService {
    */
   start(r: TransactionRequest, registerId: string, disablePrinting: boolean): Acknowledgement {
     checkShape(r);
-    const { transactions, engine, clock, ids, identity } = this.deps;
+    const { transactions, engine, clock, ids } = this.deps;
     const clientUti = needsCard(r.transType) ? r.uti : undefined;
     const hash = clientUti ? requestHash(r) : null;
     if (clientUti && hash) {
@@ -91,31 +100,49 @@ export class TransactionService {
       throw new ApiError('TERMINAL_BUSY', 'Another transaction is in progress on this terminal.', { uti: busy.tx.uti, stage: busy.name });
     }
 
-    const original = needsCard(r.transType) ? undefined : transactions.findByUti(r.uti!);
-    if (!needsCard(r.transType)) {
-      if (!original) throw new ApiError('ORIGINAL_NOT_FOUND', 'No transaction with that UTI exists on this terminal.', { uti: r.uti });
-      if (r.transType === 'COMPLETION') checkCompletion(original, r.amountTrans!);
+    const originalUti = needsCard(r.transType) ? undefined : r.transType === 'INCREMENT' ? r.originalUti! : r.uti!;
+    const original = originalUti === undefined ? undefined : transactions.findByUti(originalUti);
+    if (originalUti !== undefined) {
+      if (!original) throw new ApiError('ORIGINAL_NOT_FOUND', 'No transaction with that UTI exists on this terminal.', { uti: originalUti });
+      if (r.transType === 'COMPLETION') checkCompletion(original, r.amountTrans! + (r.tipAmount ?? 0), preauthCap(original, transactions));
+      else if (r.transType === 'INCREMENT') checkIncrement(original);
       else checkReversal(original, registerId, this.deps.voidAnyRegister);
     }
+    const money = this.deps.money.terms(r, original);
+    const extras = { tipAmount: money.tipAmount, cashbackAmount: money.cashbackAmount, allowPartial: money.allowPartial, tipOptions: money.tipOptions };
     const uti = clientUti ?? ids.uti();
     const amount = r.transType === 'REVERSAL' ? original!.amount : r.amountTrans!;
-    const card = original ? { maskedPan: original.maskedPan, entryMode: original.entryMode, aid: original.aid, appName: original.appName, cvm: original.cvm } : {};
+    const card = original && r.transType !== 'INCREMENT' ? { maskedPan: original.maskedPan, entryMode: original.entryMode, aid: original.aid, appName: original.appName, cvm: original.cvm } : {};
     const answer = ack({ transType: r.transType, amount, uti });
     engine.begin(
       {
         uti,
         transType: r.transType,
         amount,
-        currency: identity.currency,
+        currency: money.currency,
         reference: r.reference ?? null,
-        originalUti: original?.uti ?? null,
+        originalUti: original?.uti ?? money.linkedUti,
         registerId,
         requestHash: hash,
         disablePrinting: disablePrinting ? 1 : 0,
         createdAt: clock.now().getTime(),
         ...card,
+        ...extras,
+        allowPartial: money.allowPartial ? 1 : null,
+        tipOptions: money.tipOptions && JSON.stringify(money.tipOptions),
       },
-      { uti, transType: r.transType, amount, currency: identity.currency, originalUti: original?.uti ?? null, registerId, disablePrinting, originalAuthCode: original?.authCode ?? null },
+      {
+        uti,
+        transType: r.transType,
+        amount,
+        currency: money.currency,
+        originalUti: original?.uti ?? money.linkedUti,
+        registerId,
+        disablePrinting,
+        originalAuthCode: original?.authCode ?? null,
+        ...extras,
+      },
+      money.check,
     );
     return answer;
   }

@@ -6,7 +6,7 @@ import type { TransactionRow } from '../../src/transactions/transactions.reposit
 const IDENTITY: TerminalIdentity = { tid: '12345678', mid: '000000000000001', serialNumber: 'EPD000000001', merchantName: 'CAFE TEST', currency: 'EUR' };
 const CREATED = new Date('2025-04-28T06:27:25Z');
 
-function row(over: Partial<TransactionRow> = {}): TransactionRow {
+export function row(over: Partial<TransactionRow> = {}): TransactionRow {
   return {
     id: 42,
     uti: 'uti-0001',
@@ -34,6 +34,11 @@ function row(over: Partial<TransactionRow> = {}): TransactionRow {
     batchId: null,
     createdAt: CREATED.getTime(),
     completedAt: CREATED.getTime() + 3000,
+    tipAmount: null,
+    cashbackAmount: null,
+    amountAuthorised: null,
+    allowPartial: null,
+    tipOptions: null,
     ...over,
   };
 }
