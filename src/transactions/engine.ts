@@ -129,13 +129,17 @@ export class PaymentEngine extends EventEmitter {
         detail: 'PIN_VERIFIED',
       })),
     customerCancelled: (uti) => this.cancel(uti, 'CUSTOMER_CANCELLED'),
-    tipChosen: (uti, tipAmount) =>
-      this.transition(uti, ['AWAITING_TIP'], (tx) => ({
-        state: { name: 'AWAITING_CARD', tx: { ...tx, tipAmount } },
-        change: { stage: 'AWAITING_CARD', tipAmount },
-        detail: tipAmount > 0 ? 'TIP_CHOSEN' : 'NO_TIP',
-      })),
+    tipChosen: (uti, tipAmount) => this.chooseTip(uti, tipAmount),
   };
+
+  /** The tip is committed with the move to AWAITING_CARD: a crash after it keeps the tip the card is then asked for. False: refused or not committed. */
+  chooseTip(uti: string, tipAmount: number): boolean {
+    return this.transition(uti, ['AWAITING_TIP'], (tx) => ({
+      state: { name: 'AWAITING_CARD', tx: { ...tx, tipAmount } },
+      change: { stage: 'AWAITING_CARD', tipAmount },
+      detail: tipAmount > 0 ? 'TIP_CHOSEN' : 'NO_TIP',
+    }));
+  }
 
   /**
    * Stops timers and the reader's work on the payment in progress; an answer that comes later (the

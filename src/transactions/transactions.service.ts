@@ -8,6 +8,7 @@ import type { Printer } from '../printer/printer';
 import { buildReceipts } from './receipts';
 import { checkCompletion, checkIncrement, checkReversal } from './rules';
 import { moneyShapeErrors, preauthCap, type Money } from './money';
+import { maxCustomTip, tipFor } from './tips';
 import { needsCard } from './model';
 import { finalBody, inProgressBody, summaryBody } from './status';
 import type { SearchFilters, TransactionSearch } from './search';
@@ -187,6 +188,24 @@ export class TransactionService {
     const result = this.deps.engine.cancel(tx.uti, by === 'screen' ? 'CUSTOMER_CANCELLED' : 'POS_CANCELLED');
     if (result === 'NOT_COMMITTED') throw new ApiError('STORAGE_UNAVAILABLE', 'The terminal could not record the cancellation yet; it keeps trying. Read the status.', { uti });
     if (result !== 'CANCELLED') throw new ApiError('CANNOT_CANCEL', 'The payment is with the host now; wait for its outcome, then void it if needed.', { uti });
+    return this.status(tx.uti)!;
+  }
+
+  /**
+   * The cardholder's tip, chosen on the terminal's screen while it asks (AWAITING_TIP): one of the
+   * percentages offered, an amount of their own (at most the amount itself), or none (amount 0).
+   */
+  chooseTip(choice: { percent?: number; amount?: number }): StatusAnswer {
+    const s = this.deps.engine.current;
+    if (s.name !== 'AWAITING_TIP') throw new ApiError('ACTION_NOT_POSSIBLE', 'The terminal is not asking for a tip.');
+    const { tx } = s;
+    if ((choice.percent === undefined) === (choice.amount === undefined)) throw new ApiError('VALIDATION_FAILED', 'Choose either a percentage or an amount (0 for no tip).');
+    if (choice.percent !== undefined && !(tx.tipOptions ?? []).includes(choice.percent)) {
+      throw new ApiError('VALIDATION_FAILED', `The tips offered are ${(tx.tipOptions ?? []).join(', ')} percent.`);
+    }
+    if (choice.amount !== undefined && choice.amount > maxCustomTip(tx.amount)) throw new ApiError('VALIDATION_FAILED', 'A tip may be at most the amount itself.');
+    const tip = choice.amount ?? tipFor(tx.amount, choice.percent!);
+    if (!this.deps.engine.chooseTip(tx.uti, tip)) throw new ApiError('STORAGE_UNAVAILABLE', 'The terminal could not record the tip yet; it keeps trying.', { uti: tx.uti });
     return this.status(tx.uti)!;
   }
 
