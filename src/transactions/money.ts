@@ -59,7 +59,6 @@ export function moneyShapeErrors(r: TransactionRequest): FieldError[] {
   only('allowPartialApproval', TERMINAL_TIP_TYPES);
   only('originalUti', ['REFUND', 'INCREMENT']);
   if (r.transType === 'INCREMENT' && r.originalUti === undefined) errors.push({ field: 'originalUti', message: 'is required for INCREMENT: the UTI of the pre-authorisation' });
-  if (r.transType === 'INCREMENT' && r.uti !== undefined) errors.push({ field: 'uti', message: 'is not taken by INCREMENT: name the pre-authorisation in originalUti' });
   if (r.tipPercentages !== undefined && r.tipOnTerminal !== true) errors.push({ field: 'tipPercentages', message: 'needs tipOnTerminal: true' });
   if (r.tipOnTerminal === true && r.tipAmount !== undefined) errors.push({ field: 'tipAmount', message: 'must not be sent with tipOnTerminal: the cardholder chooses the tip' });
   if ((r.amountTrans ?? 0) + (r.tipAmount ?? 0) + (r.cashbackAmount ?? 0) > MAX_TOTAL) {

@@ -84,7 +84,8 @@ export class TransactionService {
   start(r: TransactionRequest, registerId: string, disablePrinting: boolean): Acknowledgement {
     checkShape(r);
     const { transactions, engine, clock, ids } = this.deps;
-    const clientUti = needsCard(r.transType) ? r.uti : undefined;
+    // An INCREMENT names its pre-authorisation in originalUti: its own uti, like a SALE's, makes a retry safe.
+    const clientUti = needsCard(r.transType) || r.transType === 'INCREMENT' ? r.uti : undefined;
     const hash = clientUti ? requestHash(r) : null;
     if (clientUti && hash) {
       const existing = transactions.findByUti(clientUti);

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { useApi, type Api } from '../../helpers/api';
 import { dbSnapshot } from '../../helpers/db';
 import { expectProblem } from '../../helpers/problem';
-import { INSTANT_SIMULATOR_ENV, TX_PATH, getStatus, payAndWait } from '../../helpers/payments';
+import { INSTANT_SIMULATOR_ENV, TX_PATH, getStatus, payAndWait, untilIdleAfter } from '../../helpers/payments';
 import { bodyOf, type FinalStatus } from '../../helpers/bodies';
 
 // Payment breadth's money (docs/payments.md): currencies, tips, cashback, linked refunds, partial
@@ -235,6 +235,19 @@ describe('POST /payntpos/1.0.0/transaction: payment breadth (money)', () => {
       expect(increment.merchantReceipt.map((l) => l[0])).toContain('PRE-AUTH INCREMENT');
       expect(await refused({ transType: 'COMPLETION', uti: preauth.uti, amountTrans: 8001 }, 422, 'AMOUNT_EXCEEDS_PREAUTH')).toMatchObject({ preauthAmount: 8000 });
       expect(await pay({ transType: 'COMPLETION', uti: preauth.uti, amountTrans: 8000 })).toMatchObject({ status: 'APPROVED' });
+    });
+
+    it('takes its own uti, so that a retry is a replay and never a second increment (409 UTI_CONFLICT for another body)', async () => {
+      const { pay, post } = using(t);
+      const preauth = await pay({ transType: 'PREAUTH', amountTrans: 5000 });
+      const body = { transType: 'INCREMENT', originalUti: preauth.uti, amountTrans: 700, uti: 'inc-retry-1' };
+      const first = await post(body);
+      await untilIdleAfter(t.ctx, 'inc-retry-1');
+      const again = await post(body);
+      expect([first.status, again.status]).toEqual([200, 200]);
+      expect(again.body).toEqual(first.body);
+      expect(t.ctx.transactionsRepo.linkedTotal(preauth.uti, 'INCREMENT')).toBe(700);
+      expectProblem(await post({ ...body, amountTrans: 800 }), 409, 'UTI_CONFLICT');
     });
 
     it('declines 05 for an amount ending 12, which does not raise the cap', async () => {
