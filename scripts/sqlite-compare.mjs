@@ -57,7 +57,7 @@ function open(driver, file) {
 function setUp(driver, dir) {
   const db = open(driver, join(dir, `${driver.replace(':', '-')}.db`));
   for (const pragma of ['journal_mode = WAL', 'synchronous = FULL', 'foreign_keys = ON', 'cache_size = -1024']) db.exec(`PRAGMA ${pragma}`);
-  for (const m of require(join(ROOT, 'dist', 'db', 'migrations.js')).MIGRATIONS) db.exec(m.sql);
+  for (const m of require(join(ROOT, 'dist', 'db', 'migrations.js')).MIGRATIONS) (m.before?.(db), db.exec(m.sql));
   const insert = db.prepare(
     `INSERT INTO transactions (uti, trans_type, amount, currency, reference, register_id, status, stage, created_at) VALUES (?, 'SALE', ?, 'EUR', ?, 'r1', 'IN_PROGRESS', 'AWAITING_CARD', ?)`,
   );

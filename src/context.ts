@@ -31,6 +31,7 @@ import { Retention } from './transactions/retention';
 import { ClockGuard, type Monotonic } from './transactions/clock-guard';
 import { Reversals } from './transactions/reversals';
 import { TransactionService } from './transactions/transactions.service';
+import { Money } from './transactions/money';
 import { TransactionsRepository } from './transactions/transactions.repository';
 import { EventFeed } from './transactions/event-feed';
 import { TransactionSearch } from './transactions/search';
@@ -104,6 +105,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     cardDelayMs: config.simCardDelayMs,
     pinDelayMs: Math.min(SIM_PIN_DELAY_MS, config.simCardDelayMs),
     readDelayMs: config.simReadDelayMs,
+    tip: config.simTip,
     logger,
   });
   const transactionsRepo = new TransactionsRepository(db);
@@ -143,6 +145,16 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     storage,
     voidAnyRegister: config.voidAnyRegister,
     paymentApp,
+    money: new Money(
+      {
+        defaultCurrency: identity.currency,
+        currencies: [...new Set([identity.currency, ...(config.currencies ?? [])])],
+        cashbackMax: config.cashbackMax,
+        unlinkedRefunds: config.unlinkedRefunds,
+        refundMax: config.refundMax,
+      },
+      transactionsRepo,
+    ),
   });
   late.busyWith = () => transactions.busyWith();
   late.reverseLater = () => void reversals.flush();

@@ -31,7 +31,7 @@ db.pragma('foreign_keys = ON');
 db.pragma('busy_timeout = 5000');
 if (db.pragma('user_version', { simple: true }) === 0) {
   db.transaction(() => {
-    for (const m of MIGRATIONS) db.exec(m.sql);
+    for (const m of MIGRATIONS) (m.before?.(db), db.exec(m.sql));
     db.pragma(`user_version = ${MIGRATIONS.length}`);
   })();
 }

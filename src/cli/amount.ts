@@ -1,3 +1,5 @@
+import { currencyOf, majorUnits } from '../shared/currencies';
+
 /** A mistake on the command line: exit code 1 with the message, no stack. */
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -6,27 +8,34 @@ export class UsageError extends Error {
 const MAX_MINOR = 99_999_999;
 
 /**
- * An amount as a person types it: major units with up to two decimals (`12.50`, `12`), or with
- * `minor`, whole minor units (`1250`). A dot is the only decimal separator; there are no thousands
- * separators. Currencies with another number of decimals use `--minor`.
+ * An amount as a person types it: major units with at most the currency's decimals (`12.50` EUR,
+ * `1250` JPY, `1.250` KWD; ISO 4217), or with `minor`, whole minor units (`1250`). A dot is the only
+ * decimal separator; there are no thousands separators. Without a currency, two decimals.
  */
-export function parseAmount(text: string, minor = false): number {
+export function parseAmount(text: string, minor = false, currency?: string): number {
+  const exp = currency ? currencyOf(currency).exponent : 2;
   let value: number;
   if (minor) {
     if (!/^\d+$/.test(text)) throw new UsageError(`"${text}" is not a whole number of minor units (like 1250 for 12.50)`);
     value = Number(text);
   } else {
-    const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(text);
-    if (!m) throw new UsageError(`"${text}" is not an amount: write major units with a dot, like 12.50 (or pass --minor and 1250)`);
-    value = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+    const m = exp > 0 ? new RegExp(`^(\\d+)(?:\\.(\\d{1,${exp}}))?$`).exec(text) : /^(\d+)()$/.exec(text);
+    if (!m) {
+      const how = exp === 0 ? `whole ${currency} without decimals, like 1250` : `major units with at most ${exp} decimals after a dot, like ${majorUnits(1250, currency ?? 'EUR')}`;
+      throw new UsageError(`"${text}" is not an amount${currency ? ` in ${currency}` : ''}: write ${how} (or pass --minor and 1250)`);
+    }
+    value = Number(m[1]) * 10 ** exp + Number((m[2] ?? '').padEnd(exp, '0') || '0');
   }
-  if (value < 1 || value > MAX_MINOR) throw new UsageError(`the amount must be from 0.01 to ${(MAX_MINOR / 100).toFixed(2)} (1 to ${MAX_MINOR} minor units)`);
+  if (value < 1 || value > MAX_MINOR) {
+    const code = currency ?? 'EUR';
+    throw new UsageError(`the amount must be from ${majorUnits(1, code)} to ${majorUnits(MAX_MINOR, code)} (1 to ${MAX_MINOR} minor units)`);
+  }
   return value;
 }
 
-/** 1250, "EUR" → "EUR 12.50" (two decimals: what parseAmount reads). */
+/** 1250, "EUR" → "EUR 12.50"; 1250, "JPY" → "JPY 1250" (the currency's decimals: what parseAmount reads). */
 export function formatAmount(minor: number | null, currency = ''): string {
   if (minor === null) return '';
-  const text = `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
+  const text = majorUnits(minor, currency || 'EUR');
   return currency ? `${currency} ${text}` : text;
 }

@@ -3,6 +3,7 @@ import { EposdClient, addressOf, isFinal, newUti, type Acknowledgement, type Fin
 import { MDNS_PORT } from '../discovery/mdns-network';
 import { VERSION } from '../shared/version';
 import { parseAmount } from './amount';
+import { MONEY_FLAGS_OF, moneyFields, withMoneyFlags, type MoneyFlags } from './money-flags';
 import { discover } from './discover';
 import { EXIT, outcomeExitCode } from './exit-codes';
 import { pairCommand, pairedMessage } from './pair';
@@ -15,7 +16,7 @@ interface Globals {
   json?: boolean;
 }
 
-interface PaymentFlags {
+interface PaymentFlags extends MoneyFlags {
   minor?: boolean;
   reference?: string;
   print: boolean;
@@ -124,21 +125,32 @@ export function buildProgram(exit: (code: number) => void): Command {
     ['refund', 'REFUND'],
     ['preauth', 'PREAUTH'],
   ] as const) {
-    paymentOptions(program.command(`${name} <amount>`).description(`take a ${type} on the terminal and wait for its outcome`)).action(async (amountText: string, o: PaymentFlags, cmd: Command) => {
-      const amount = parseAmount(amountText, o.minor);
+    const command = withMoneyFlags(paymentOptions(program.command(`${name} <amount>`).description(`take a ${type} on the terminal and wait for its outcome`)), MONEY_FLAGS_OF[name]!);
+    command.action(async (amountText: string, o: PaymentFlags, cmd: Command) => {
+      const amount = parseAmount(amountText, o.minor, o.currency);
       const client = clientFor(cmd);
       const uti = newUti();
-      const options = { uti, reference: o.reference, disablePrinting: !o.print };
+      const options = { uti, reference: o.reference, disablePrinting: !o.print, ...moneyFields(o) };
       const begin = () => (type === 'SALE' ? client.sale(amount, options) : type === 'REFUND' ? client.refund(amount, options) : client.preauth(amount, options));
       await pay(cmd, client, uti, begin, o);
     });
   }
 
-  paymentOptions(program.command('complete <uti> <amount>').description('complete a pre-authorisation (at most its amount)')).action(
-    async (uti: string, amountText: string, o: PaymentFlags, cmd: Command) => {
-      const amount = parseAmount(amountText, o.minor);
+  withMoneyFlags(
+    paymentOptions(program.command('complete <uti> <amount>').description('complete a pre-authorisation (at most its amount, raised by its increments)')),
+    MONEY_FLAGS_OF.complete!,
+  ).action(async (uti: string, amountText: string, o: PaymentFlags, cmd: Command) => {
+    const amount = parseAmount(amountText, o.minor, o.currency);
+    const client = clientFor(cmd);
+    await pay(cmd, client, undefined, () => client.complete(uti, amount, { reference: o.reference, disablePrinting: !o.print, ...moneyFields(o) }), o);
+  });
+
+  withMoneyFlags(paymentOptions(program.command('increment <uti> <amount>').description('raise an open pre-authorisation by the amount (no card)')), MONEY_FLAGS_OF.increment!).action(
+    async (preauthUti: string, amountText: string, o: PaymentFlags, cmd: Command) => {
+      const amount = parseAmount(amountText, o.minor, o.currency);
       const client = clientFor(cmd);
-      await pay(cmd, client, undefined, () => client.complete(uti, amount, { reference: o.reference, disablePrinting: !o.print }), o);
+      const uti = newUti();
+      await pay(cmd, client, uti, () => client.increment(preauthUti, amount, { uti, reference: o.reference, disablePrinting: !o.print, ...moneyFields(o) }), o);
     },
   );
 

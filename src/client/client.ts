@@ -11,6 +11,7 @@ import {
   type FinalStatus,
   type InProgressStatus,
   type ListFilters,
+  type MoneyFields,
   type ReprintAnswer,
   type StreamEvent,
   type TransactionList,
@@ -32,7 +33,7 @@ export interface EposdClientOptions {
   transport?: TransportOptions;
 }
 
-export interface PaymentOptions {
+export interface PaymentOptions extends MoneyFields {
   /** Your own reference, 1-36 of A-Z a-z 0-9 -; find the payment by it with `list({ reference })`. */
   reference?: string;
   /** The UTI to use (SALE, REFUND, PREAUTH); default a new random one. Reuse it only to retry the same payment. */
@@ -62,6 +63,11 @@ const query = (params: Record<string, string | number | boolean | undefined>) =>
   const s = q.toString();
   return s ? `?${s}` : '';
 };
+
+const MONEY_FIELDS = ['currency', 'tipAmount', 'tipOnTerminal', 'tipPercentages', 'cashbackAmount', 'originalUti', 'allowPartialApproval'] as const;
+
+/** The payment-breadth fields the POS set (docs/payments.md); a field left out is not sent. */
+const moneyOf = (options: MoneyFields): MoneyFields => Object.fromEntries(MONEY_FIELDS.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]));
 
 /**
  * A POS's connection to its paired terminals. Every request goes over a TLS connection whose key must
@@ -108,6 +114,14 @@ export class EposdClient {
 
   preauth(amount: number, options: PaymentOptions = {}): Promise<Acknowledgement> {
     return this.start('PREAUTH', amount, options);
+  }
+
+  /**
+   * Raises an open pre-authorisation by `amount` (INCREMENT: no card, at the host); a COMPLETION may then
+   * take up to the new total. Its UTI is chosen here, so a retry is a replay, never a second increment.
+   */
+  increment(preauthUti: string, amount: number, options: Omit<PaymentOptions, 'originalUti'> = {}): Promise<Acknowledgement> {
+    return this.start('INCREMENT', amount, { ...options, originalUti: preauthUti });
   }
 
   /** Completes a pre-authorisation for `amount` (at most the pre-authorised amount). Answers a new UTI. */
@@ -236,8 +250,8 @@ export class EposdClient {
    * SALE, REFUND, PREAUTH with a UTI chosen here: a retry of the same body is answered by the terminal
    * as a replay of the first acknowledgement, so a lost answer can never charge twice.
    */
-  private start(transType: 'SALE' | 'REFUND' | 'PREAUTH', amount: number, options: PaymentOptions): Promise<Acknowledgement> {
-    const body = { transType, amountTrans: amount, uti: options.uti ?? newUti(), ...(options.reference ? { reference: options.reference } : {}) };
+  private start(transType: 'SALE' | 'REFUND' | 'PREAUTH' | 'INCREMENT', amount: number, options: PaymentOptions): Promise<Acknowledgement> {
+    const body = { transType, amountTrans: amount, uti: options.uti ?? newUti(), ...(options.reference ? { reference: options.reference } : {}), ...moneyOf(options) };
     return this.post(body, options.disablePrinting);
   }
 
@@ -248,7 +262,7 @@ export class EposdClient {
    * is of the same type, on the same original, for the same amount.
    */
   private startOnOriginal(transType: Extract<TransType, 'COMPLETION' | 'REVERSAL'>, originalUti: string, amount: number | undefined, options: Omit<PaymentOptions, 'uti'>): Promise<Acknowledgement> {
-    const body = { transType, uti: originalUti, ...(amount === undefined ? {} : { amountTrans: amount }), ...(options.reference ? { reference: options.reference } : {}) };
+    const body = { transType, uti: originalUti, ...(amount === undefined ? {} : { amountTrans: amount }), ...(options.reference ? { reference: options.reference } : {}), ...moneyOf(options) };
     const expectedCode = transType === 'COMPLETION' ? 'ALREADY_COMPLETED' : 'ALREADY_VOIDED';
     return this.post(body, options.disablePrinting, async (err) => {
       const earlier = err.problem.uti;

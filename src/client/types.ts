@@ -4,10 +4,40 @@
  * takes src/client/ and nothing else. The end-to-end tests (test/e2e/pos-*.test.ts) hold the two together.
  */
 
-export type TransType = 'SALE' | 'REFUND' | 'PREAUTH' | 'COMPLETION' | 'REVERSAL';
+export type TransType = 'SALE' | 'REFUND' | 'PREAUTH' | 'COMPLETION' | 'REVERSAL' | 'INCREMENT';
 export type FinalStatusName = 'APPROVED' | 'DECLINED' | 'CANCELLED' | 'TIMED_OUT' | 'FAILED';
 export type StatusName = 'IN_PROGRESS' | FinalStatusName;
-export type Stage = 'AWAITING_CARD' | 'READING_CARD' | 'AWAITING_PIN' | 'AUTHORIZING';
+export type Stage = 'AWAITING_CARD' | 'READING_CARD' | 'AWAITING_PIN' | 'AUTHORIZING' | 'AWAITING_TIP';
+
+/** Payment breadth's money fields of POST /transaction (docs/payments.md); every one optional. */
+export interface MoneyFields {
+  /** ISO 4217; amounts are in its minor units (JPY 0 decimals, EUR 2, KWD 3). */
+  currency?: string;
+  /** SALE, PREAUTH, COMPLETION: charged on top of amountTrans. */
+  tipAmount?: number;
+  /** SALE, PREAUTH: the terminal asks the cardholder for a tip before the card. */
+  tipOnTerminal?: boolean;
+  /** 1 to 3 percentages from 1 to 100 (default 10, 15, 20). */
+  tipPercentages?: number[];
+  /** SALE: cash given to the cardholder. */
+  cashbackAmount?: number;
+  /** REFUND: the sale refunded (a linked refund); INCREMENT: the pre-authorisation raised. */
+  originalUti?: string;
+  /** SALE, PREAUTH: the host may approve less than asked. */
+  allowPartialApproval?: boolean;
+}
+
+/** What a final answer adds for a transaction that used them (and only then). */
+export interface MoneyAnswer {
+  currency?: string;
+  tipAmount?: number;
+  cashbackAmount?: number;
+  /** amountTrans + tipAmount + cashbackAmount. */
+  totalAmount?: number;
+  /** What the host approved: totalAmount unless partialApproval. */
+  amountAuthorised?: number;
+  partialApproval?: boolean;
+}
 
 /** One receipt line: text, size "1".."9", align L|C|R, style N|B. */
 export type ReceiptLine = [text: string, size: string, align: 'L' | 'C' | 'R', style: 'N' | 'B'];
@@ -43,7 +73,7 @@ export interface InProgressStatus {
 }
 
 /** GET /transaction once the outcome is final (HTTP 200). */
-export interface FinalStatus {
+export interface FinalStatus extends MoneyAnswer {
   uti: string;
   originalUti: string | null;
   transApproved: boolean;
@@ -112,18 +142,26 @@ export interface Batch {
   openedAt: string;
   closedAt?: string;
   closedBy?: string;
-  totals: {
-    currency: string;
-    sales: TypeTotal;
-    refunds: TypeTotal;
-    preauths: TypeTotal;
-    completions: TypeTotal;
-    voided: TypeTotal;
-    reversals: { count: number };
-    declined: { count: number };
-    notCompleted: { count: number };
-    net: number;
-  };
+  totals: BatchTotals;
+  /** Each currency's totals, the terminal's own first: only when the batch holds more than one. */
+  totalsByCurrency?: BatchTotals[];
+}
+
+/** One currency's totals, in its minor units. */
+export interface BatchTotals {
+  currency: string;
+  sales: TypeTotal;
+  refunds: TypeTotal;
+  preauths: TypeTotal;
+  completions: TypeTotal;
+  voided: TypeTotal;
+  reversals: { count: number };
+  declined: { count: number };
+  notCompleted: { count: number };
+  net: number;
+  increments?: TypeTotal;
+  tips?: TypeTotal;
+  cashback?: TypeTotal;
 }
 
 export interface ReprintAnswer {

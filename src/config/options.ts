@@ -1,4 +1,4 @@
-import { boolean, integer, listenAddress, oneOf, pattern, port, text, timeOfDay, type Parser } from './parsers';
+import { boolean, currencyList, integer, listenAddress, oneOf, pattern, port, text, timeOfDay, tipChoice, type Parser } from './parsers';
 
 interface Option<T> {
   env: string;
@@ -26,6 +26,17 @@ export const OPTIONS = {
   serial: option({ env: 'EPOSD_SERIAL', flag: 'serial', description: 'serial number', parse: pattern(/^[A-Za-z0-9-]{1,32}$/, '1 to 32 letters, digits or dashes') }),
   merchantName: option({ env: 'EPOSD_MERCHANT_NAME', flag: 'merchant-name', description: 'name printed on receipts', parse: text(40), default: 'EPOSD TEST MERCHANT' }),
   currency: option({ env: 'EPOSD_CURRENCY', flag: 'currency', description: 'ISO 4217 currency', parse: pattern(/^[A-Z]{3}$/, 'a 3-letter ISO 4217 code such as EUR'), default: 'EUR' }),
+  currencies: option({ env: 'EPOSD_CURRENCIES', flag: 'currencies', description: 'currencies a POS may charge in (default: EPOSD_CURRENCY only)', parse: currencyList }),
+  cashbackMax: option({ env: 'EPOSD_CASHBACK_MAX', flag: 'cashback-max', description: 'largest cashback on a SALE, in minor units (0: none)', parse: integer(0, 99_999_999), default: 10_000 }),
+  unlinkedRefunds: option({ env: 'EPOSD_UNLINKED_REFUNDS', flag: 'unlinked-refunds', description: 'accept a REFUND without originalUti', parse: boolean, default: true }),
+  refundMax: option({ env: 'EPOSD_REFUND_MAX', flag: 'refund-max', description: 'largest unlinked REFUND, in minor units', parse: integer(1, 99_999_999) }),
+  simTip: option<'none' | number>({
+    env: 'EPOSD_SIM_TIP',
+    flag: 'sim-tip',
+    description: 'simulator, auto mode: the tip the cardholder picks (none or a percentage)',
+    parse: tipChoice,
+    default: 'none',
+  }),
   reader: option({ env: 'EPOSD_READER', flag: 'reader', description: 'card reader driver', parse: oneOf('simulator'), default: 'simulator' as const }),
   simMode: option<'auto' | 'manual'>({ env: 'EPOSD_SIM_MODE', flag: 'sim-mode', description: 'simulator: auto or manual', parse: oneOf('auto', 'manual'), default: 'auto' }),
   simCardDelayMs: option({ env: 'EPOSD_SIM_CARD_DELAY_MS', flag: 'sim-card-delay-ms', description: 'auto mode: ms until a card is presented', parse: integer(0, 600_000), default: 2000 }),

@@ -52,3 +52,18 @@ export const listenAddress: Parser<string> = (raw) => {
   if (v !== 'localhost' && isIP(v) === 0) throw new Error(`must be an IP address such as 0.0.0.0 (every interface) or 127.0.0.1, got "${raw}"`);
   return v;
 };
+
+/** A comma-separated list of ISO 4217 codes: "EUR,GBP,JPY". */
+export const currencyList: Parser<string[]> = (raw) => {
+  const codes = raw.split(',').map((c) => c.trim());
+  const bad = codes.filter((c) => !/^[A-Z]{3}$/.test(c));
+  if (bad.length > 0 || codes.length > 20) throw new Error(`must be 1 to 20 ISO 4217 codes separated by commas such as EUR,GBP, got "${raw}"`);
+  return [...new Set(codes)];
+};
+
+/** "none", or a tip percentage from 1 to 100. */
+export const tipChoice: Parser<'none' | number> = (raw) => {
+  const v = raw.trim().toLowerCase();
+  if (v === 'none') return 'none';
+  return integer(1, 100)(v);
+};

@@ -9,6 +9,7 @@ export function migrate(db: Database.Database): number {
   }
   MIGRATIONS.slice(current).forEach((m, i) => {
     db.transaction(() => {
+      m.before?.(db);
       db.exec(m.sql);
       db.pragma(`user_version = ${current + i + 1}`);
     })();

@@ -1,8 +1,11 @@
+import type Database from 'better-sqlite3';
+import { rebuildTable } from './rebuild-table';
+
 /**
  * The schema, as an explicit ordered list. Version N of the database has run the first N entries.
  * Never edit an entry that has shipped: add a new one.
  */
-export const MIGRATIONS: { name: string; sql: string }[] = [
+export const MIGRATIONS: { name: string; sql: string; /** Runs before `sql`, in the same transaction: what SQL alone cannot say. */ before?: (db: Database.Database) => void }[] = [
   {
     name: 'settings and registers',
     sql: `
@@ -149,6 +152,23 @@ export const MIGRATIONS: { name: string; sql: string }[] = [
       -- One answer everywhere: lists, the event stream and GET /transaction all show what a REVERSAL voided.
       UPDATE transactions SET amount = (SELECT o.amount FROM transactions o WHERE o.uti = transactions.original_uti)
       WHERE trans_type = 'REVERSAL' AND amount IS NULL;
+    `,
+  },
+  {
+    name: 'payment breadth: INCREMENT, tips, cashback, currencies, linked refunds, partial approvals',
+    // SQLite cannot widen a CHECK: the table is built again from its own definition (db/rebuild-table.ts).
+    before: (db) => rebuildTable(db, 'transactions', (sql) => sql.replace(/'COMPLETION',\s*'REVERSAL'\)/, "'COMPLETION', 'REVERSAL', 'INCREMENT')")),
+    sql: `
+      -- Minor units of the transaction's own currency; NULL when not sent.
+      ALTER TABLE transactions ADD COLUMN tip_amount INTEGER;
+      ALTER TABLE transactions ADD COLUMN cashback_amount INTEGER;
+      -- What the host approved when less than asked (a partial approval); NULL otherwise.
+      ALTER TABLE transactions ADD COLUMN amount_authorised INTEGER;
+      ALTER TABLE transactions ADD COLUMN allow_partial INTEGER;
+      -- The tip percentages the cardholder is offered on the terminal (JSON), committed with the payment.
+      ALTER TABLE transactions ADD COLUMN tip_options TEXT;
+      -- Linked refunds and increments are found by their original.
+      CREATE INDEX transactions_original ON transactions (original_uti) WHERE original_uti IS NOT NULL;
     `,
   },
 ];

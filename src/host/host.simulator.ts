@@ -29,7 +29,8 @@ export class SimulatedHost implements PaymentHost {
   async authorize(req: AuthorizationRequest): Promise<HostAnswer> {
     this.authorizations.push(req.uti);
     this.record({ message: 'authorization', uti: req.uti, transType: req.transType });
-    const behaviour = behaviourFor(req.amount);
+    // The test amounts read amountTrans, what the POS typed: a tip or cashback does not change the outcome.
+    const behaviour = behaviourFor(req.amount - (req.tipAmount ?? 0) - (req.cashbackAmount ?? 0));
     if (behaviour.kind === 'HOST_TIMEOUT') {
       await this.wait(this.opts.lateAnswerMs);
       return { responseCode: '91', authCode: null };
@@ -37,9 +38,14 @@ export class SimulatedHost implements PaymentHost {
     await this.wait(this.opts.authDelayMs);
     if (req.transType === 'COMPLETION') return { responseCode: '00', authCode: req.originalAuthCode };
     if (req.transType === 'REVERSAL') return { responseCode: '00', authCode: null };
+    if (req.transType === 'INCREMENT') return behaviour.kind === 'INCREMENT_DECLINE' ? { responseCode: '05', authCode: null } : { responseCode: '00', authCode: req.originalAuthCode };
     if (cardFromHostData(req.hostData)?.declines) return { responseCode: '05', authCode: null };
     if (behaviour.kind === 'DECLINE') return { responseCode: behaviour.responseCode, authCode: null };
     if (behaviour.kind === 'DECLINE_AFTER_PIN') return { responseCode: '55', authCode: null };
+    if (behaviour.kind === 'PARTIAL' && (req.transType === 'SALE' || req.transType === 'PREAUTH')) {
+      if (!req.allowPartialApproval) return { responseCode: '51', authCode: null };
+      return { responseCode: '00', authCode: this.opts.ids.authCode(), amountAuthorised: Math.floor(req.amount / 2) };
+    }
     return { responseCode: '00', authCode: this.opts.ids.authCode() };
   }
 

@@ -3,8 +3,13 @@
 export interface AuthorizationRequest {
   uti: string;
   transType: string;
+  /** What is charged: amountTrans with the tip and the cashback. */
   amount: number;
   currency: string;
+  tipAmount?: number | null;
+  cashbackAmount?: number | null;
+  /** The host may approve less than `amount` (a prepaid card's balance). */
+  allowPartialApproval?: boolean;
   /** The reader's opaque card reference; null for COMPLETION and REVERSAL, which carry no card. */
   hostData: string | null;
   pinVerified: boolean;
@@ -16,6 +21,8 @@ export interface HostAnswer {
   /** ISO 8583 response code: "00" approves. */
   responseCode: string;
   authCode: string | null;
+  /** Set when the host approved less than asked (only if allowPartialApproval). */
+  amountAuthorised?: number;
 }
 
 /**

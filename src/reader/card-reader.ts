@@ -35,6 +35,8 @@ export interface ReaderEvents {
    * timed out or failed there, or lost. Only while the terminal waits for a card or a PIN.
    */
   ended?(uti: string, outcome: EndedOutcome): void;
+  /** The cardholder chose a tip on the terminal, in minor units (0: no tip). */
+  tipChosen(uti: string, tipAmount: number): void;
 }
 
 export interface EndedOutcome {
@@ -45,10 +47,23 @@ export interface EndedOutcome {
   reversal?: 'PENDING';
 }
 
+/** What the terminal offers the cardholder before the card: amounts of the choices are worked out here. */
+export interface TipRequest {
+  uti: string;
+  amount: number;
+  currency: string;
+  percentages: readonly number[];
+}
+
 export interface CardReader {
   readonly kind: string;
   /** Starts waiting for a card for this transaction. */
   begin(session: ReaderSession, events: ReaderEvents): void;
+  /**
+   * Asks the cardholder to choose a tip (tipOnTerminal). Optional: without it, the choice comes from
+   * the terminal's screen (POST /screen/actions chooseTip), which a reader without a display leaves to.
+   */
+  requestTip?(request: TipRequest, events: ReaderEvents): void;
   /** Asks the cardholder for the PIN of the card just read. */
   requestPin(uti: string): void;
   /** Stops whatever the reader does for this transaction. */

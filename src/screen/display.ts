@@ -7,7 +7,7 @@ export interface PairingView {
   expiresAt: string;
 }
 
-export type Prompt = 'PRESENT_CARD' | 'READING_CARD' | 'ENTER_PIN' | 'AUTHORISING' | 'PRINTING' | 'APPROVED' | 'DECLINED' | 'CANCELLED' | 'TIMED_OUT' | 'FAILED';
+export type Prompt = 'CHOOSE_TIP' | 'PRESENT_CARD' | 'READING_CARD' | 'ENTER_PIN' | 'AUTHORISING' | 'PRINTING' | 'APPROVED' | 'DECLINED' | 'CANCELLED' | 'TIMED_OUT' | 'FAILED';
 
 export interface PaymentView {
   uti: string;
@@ -19,4 +19,9 @@ export interface PaymentView {
   /** Masked PAN, once a card was read. */
   card?: string;
   receipt?: ReceiptLine[];
+  /** While the terminal asks for a tip: the choices, with their amounts, and the words to show. */
+  tip?: { choices: { percent: number; amount: number }[]; maxCustom: number; text: Readonly<Record<string, string>> };
+  /** Once a tip was added: it, and the total the card is asked for. */
+  tipAmount?: number;
+  total?: number;
 }

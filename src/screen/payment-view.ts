@@ -2,8 +2,11 @@ import type { ReceiptLine } from '../printer/printer';
 import type { CardRead } from '../reader/card-reader';
 import type { ActiveTransaction, Outcome, StateName } from '../transactions/states';
 import type { PaymentView, Prompt } from './display';
+import { maxCustomTip, tipChoices } from '../transactions/tips';
+import { TIP_TEXT } from './tip-text';
 
 const PROMPTS: Partial<Record<StateName, [Prompt, string]>> = {
+  AWAITING_TIP: ['CHOOSE_TIP', TIP_TEXT.title],
   AWAITING_CARD: ['PRESENT_CARD', 'Present card'],
   READING_CARD: ['READING_CARD', 'Reading card…'],
   AWAITING_PIN: ['ENTER_PIN', 'Enter PIN'],
@@ -22,7 +25,13 @@ const human = (reason: string) => reason.charAt(0) + reason.slice(1).toLowerCase
 
 export function stageView(tx: ActiveTransaction, state: StateName, card: CardRead | null): PaymentView {
   const [prompt, message] = PROMPTS[state] ?? ['PRINTING', 'Printing receipt…'];
-  return { uti: tx.uti, transType: tx.transType, amount: tx.amount, currency: tx.currency, prompt, message, ...(card ? { card: card.maskedPan } : {}) };
+  return { uti: tx.uti, transType: tx.transType, amount: tx.amount, currency: tx.currency, prompt, message, ...(card ? { card: card.maskedPan } : {}), ...tipView(tx, state) };
+}
+
+/** The tip step's choices while it asks; the tip and the total once one was chosen. */
+function tipView(tx: ActiveTransaction, state: StateName): Partial<PaymentView> {
+  if (state === 'AWAITING_TIP') return { tip: { choices: tipChoices(tx.amount, tx.tipOptions ?? []), maxCustom: maxCustomTip(tx.amount), text: TIP_TEXT } };
+  return tx.tipAmount ? { tipAmount: tx.tipAmount, total: tx.amount + tx.tipAmount } : {};
 }
 
 export function outcomeView(tx: ActiveTransaction, outcome: Outcome, card: string | null, receipt: ReceiptLine[] | undefined): PaymentView {

@@ -20,6 +20,14 @@ const ACTIONS = [
     { action: action('presentCard'), card: Type.Optional(StringEnum(TEST_CARD_IDS, { description: `must be one of the test cards: ${TEST_CARD_IDS.join(', ')}` })) },
     { additionalProperties: false },
   ),
+  Type.Object(
+    {
+      action: action('chooseTip'),
+      percent: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'one of the percentages offered' })),
+      amount: Type.Optional(Type.Integer({ minimum: 0, maximum: 99_999_999, description: 'a tip of their own in minor units; 0 for no tip' })),
+    },
+    { additionalProperties: false },
+  ),
   Type.Object({ action: action('enterPin'), pin: Type.String({ pattern: '^[0-9]{4,12}$', description: 'must be 4 to 12 digits' }) }, { additionalProperties: false }),
 ];
 
@@ -91,6 +99,9 @@ export function screenEndpoints({ screen, pairing, transactions, settlement, sim
             break;
           case 'presentCard':
             reader().presentCard(body.card ?? 'visa-contactless');
+            break;
+          case 'chooseTip':
+            transactions.chooseTip(body);
             break;
           case 'enterPin':
             reader().enterPin(body.pin);

@@ -7,7 +7,7 @@ import type { ReceiptLine } from '../printer/printer';
 import { formatAmount } from '../shared/money';
 import type { BatchesRepository, BatchRow, OpenBatch } from './batches.repository';
 import { lastScheduledAt, nextScheduledAt } from './schedule';
-import { totalsOf, type BatchTotals } from './totals';
+import { batchTotals, type BatchTotals, type StoredTotals } from './totals';
 
 interface Deps {
   batches: BatchesRepository;
@@ -33,6 +33,8 @@ export interface BatchView {
   closedAt?: string;
   closedBy?: string;
   totals: BatchTotals;
+  /** Each currency's totals, the terminal's own first: only when the batch holds more than one currency. */
+  totalsByCurrency?: BatchTotals[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -53,7 +55,7 @@ export class SettlementService {
     const { batches, open, identity } = this.deps;
     const last = batches.last();
     const openedAt = last?.closedAt ?? open.oldestUnsettledAt() ?? this.deps.clock.now().getTime();
-    return { batchNumber: (last?.id ?? 0) + 1, status: 'OPEN', openedAt: iso(openedAt), totals: totalsOf(open.unsettled(), identity.currency) };
+    return { batchNumber: (last?.id ?? 0) + 1, status: 'OPEN', openedAt: iso(openedAt), ...split(batchTotals(open.unsettled(), identity.currency)) };
   }
 
   /** Closes the open batch, prints the Z report, and answers the closed batch. */
@@ -65,7 +67,7 @@ export class SettlementService {
     if (busy) throw new ApiError('TERMINAL_BUSY', 'Settle once the transaction in progress has finished.', { uti: busy });
     this.deps.storage?.assertWritable();
     const opened = batches.last()?.closedAt ?? open.oldestUnsettledAt() ?? clock.now().getTime();
-    const batch = batches.close(opened, clock.now().getTime(), closedBy, open, (rows) => totalsOf(rows, identity.currency));
+    const batch = batches.close(opened, clock.now().getTime(), closedBy, open, (rows) => batchTotals(rows, identity.currency));
     logger.info({ batch: batch.id, closedBy, net: batch.totals.net }, 'batch settled');
     Promise.resolve()
       .then(() => printer.print(zReport(batch, identity), `Z report ${batch.id}`))
@@ -110,12 +112,23 @@ export class SettlementService {
   }
 }
 
+function split({ byCurrency, ...totals }: StoredTotals): Pick<BatchView, 'totals' | 'totalsByCurrency'> {
+  return byCurrency ? { totals, totalsByCurrency: byCurrency } : { totals };
+}
+
 function view(b: BatchRow): BatchView {
-  return { batchNumber: b.id, status: 'CLOSED', openedAt: iso(b.openedAt), closedAt: iso(b.closedAt), closedBy: b.closedBy, totals: b.totals };
+  return { batchNumber: b.id, status: 'CLOSED', openedAt: iso(b.openedAt), closedAt: iso(b.closedAt), closedBy: b.closedBy, ...split(b.totals) };
 }
 
 function zReport(b: BatchRow, identity: TerminalIdentity): ReceiptLine[] {
-  const t = b.totals;
+  const { byCurrency, ...own } = b.totals as StoredTotals;
+  const report = zSection(b, own, identity);
+  // Another currency's totals follow the terminal's own, each with its own net, before the end line.
+  for (const t of (byCurrency ?? []).slice(1)) report.splice(report.length - 1, 0, [`--- ${t.currency} ---`, '4', 'C', 'B'], ...zSection(b, t, identity).slice(4, -1));
+  return report;
+}
+
+function zSection(b: BatchRow, t: BatchTotals, identity: TerminalIdentity): ReceiptLine[] {
   const money = (n: number) => formatAmount(n, t.currency);
   const row = (label: string, count: number, amount?: number): ReceiptLine => [`${label} ${count}${amount === undefined ? '' : `  ${money(amount)}`}`, '3', 'L', 'N'];
   return [
@@ -128,6 +141,9 @@ function zReport(b: BatchRow, identity: TerminalIdentity): ReceiptLine[] {
     row('PRE-AUTHS', t.preauths.count, t.preauths.amount),
     row('COMPLETIONS', t.completions.count, t.completions.amount),
     row('VOIDED', t.voided.count, t.voided.amount),
+    ...(t.increments ? [row('INCREMENTS', t.increments.count, t.increments.amount)] : []),
+    ...(t.tips ? [row('OF WHICH TIPS', t.tips.count, t.tips.amount)] : []),
+    ...(t.cashback ? [row('OF WHICH CASHBACK', t.cashback.count, t.cashback.amount)] : []),
     row('DECLINED', t.declined.count),
     [`NET ${money(t.net)}`, '5', 'R', 'B'],
     ['*** END OF REPORT ***', '3', 'C', 'N'],

@@ -1,11 +1,10 @@
-const EXPONENTS: Record<string, number> = { JPY: 0, KRW: 0, ISK: 0, HUF: 2, BHD: 3, KWD: 3, JOD: 3, OMR: 3, TND: 3 };
+import { majorUnits } from './currencies';
 
-/** Minor units to a display amount: 1000 EUR → "EUR 10.00". */
+/**
+ * Minor units to a printed amount: 1000 EUR → "EUR 10.00", 1250 JPY → "JPY 1250", 1250 KWD → "KWD 1.250".
+ * @NOTE Receipts and reports print the ISO code, not the symbol: "$" is a dozen currencies, and a receipt
+ * printer's code page has no ₩ or ₫. The cardholder's screen shows the symbol (currencies.ts).
+ */
 export function formatAmount(minor: number, currency: string): string {
-  const exp = EXPONENTS[currency] ?? 2;
-  const sign = minor < 0 ? '-' : '';
-  const abs = Math.abs(minor);
-  const whole = Math.floor(abs / 10 ** exp);
-  const frac = exp > 0 ? `.${String(abs % 10 ** exp).padStart(exp, '0')}` : '';
-  return `${currency} ${sign}${whole}${frac}`;
+  return `${currency} ${majorUnits(minor, currency)}`;
 }

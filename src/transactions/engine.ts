@@ -8,7 +8,7 @@ import type { ReceiptLine } from '../printer/printer';
 import { RESPONSE_REASONS } from '../host/response-codes';
 import type { Ledger } from './ledger';
 import { CANCELLABLE, isLegal, type ActiveTransaction, type Outcome, type ReaderState, type StateName } from './states';
-import type { Stage } from './model';
+import { needsCard, type Stage } from './model';
 import type { NewTransaction, TransactionChange } from './transactions.repository';
 
 export interface EngineTimings {
@@ -77,12 +77,12 @@ export class PaymentEngine extends EventEmitter {
    * listeners) just after, once the caller has answered the POS. Throws (and changes nothing) if the
    * commit fails.
    */
-  begin(row: Omit<NewTransaction, 'stage'>, tx: Omit<ActiveTransaction, 'id'>): ActiveTransaction {
+  begin(row: Omit<NewTransaction, 'stage'>, tx: Omit<ActiveTransaction, 'id'>, check?: () => void): ActiveTransaction {
     if (this.state.name !== 'IDLE') throw new Error('begin while busy');
-    const first: StateName = tx.originalUti ? 'AUTHORIZING' : 'AWAITING_CARD';
-    const { id, eventId } = this.deps.ledger.open({ ...row, stage: first }, first);
+    const first: StateName = !needsCard(tx.transType) ? 'AUTHORIZING' : tx.tipOptions ? 'AWAITING_TIP' : 'AWAITING_CARD';
+    const { id, eventId } = this.deps.ledger.open({ ...row, stage: first }, first, check);
     const active = { ...tx, id };
-    const state: ReaderState = first === 'AUTHORIZING' ? { name: 'AUTHORIZING', tx: active, card: null, pinVerified: false } : { name: 'AWAITING_CARD', tx: active };
+    const state: ReaderState = first === 'AUTHORIZING' ? { name: 'AUTHORIZING', tx: active, card: null, pinVerified: false } : { name: first, tx: active };
     this.state = state;
     const act = () => {
       if (this.entering !== act) return;
@@ -132,7 +132,17 @@ export class PaymentEngine extends EventEmitter {
     ended: (uti: string, outcome: EndedOutcome) => {
       if (this.finish(uti, CANCELLABLE, outcome) && outcome.reversal) this.deps.reverseLater();
     },
+    tipChosen: (uti, tipAmount) => this.chooseTip(uti, tipAmount),
   };
+
+  /** The tip is committed with the move to AWAITING_CARD: a crash after it keeps the tip the card is then asked for. False: refused or not committed. */
+  chooseTip(uti: string, tipAmount: number): boolean {
+    return this.transition(uti, ['AWAITING_TIP'], (tx) => ({
+      state: { name: 'AWAITING_CARD', tx: { ...tx, tipAmount } },
+      change: { stage: 'AWAITING_CARD', tipAmount },
+      detail: tipAmount > 0 ? 'TIP_CHOSEN' : 'NO_TIP',
+    }));
+  }
 
   /**
    * Stops timers and the reader's work on the payment in progress; an answer that comes later (the
@@ -159,6 +169,7 @@ export class PaymentEngine extends EventEmitter {
         stage: null,
         completedAt: this.deps.clock.now().getTime(),
         reversal: outcome.reversal,
+        amountAuthorised: outcome.amountAuthorised,
       };
       const prints = !tx.disablePrinting && (outcome.status === 'APPROVED' || outcome.status === 'DECLINED');
       return { state: prints ? { name: 'PRINTING', tx } : { name: 'IDLE' }, change: final, outcome };
@@ -209,6 +220,10 @@ export class PaymentEngine extends EventEmitter {
     const { reader, timings } = this.deps;
     clearTimeout(this.timer);
     switch (s.name) {
+      case 'AWAITING_TIP':
+        this.timer = this.after(timings.cardTimeoutMs, () => this.finish(tx.uti, ['AWAITING_TIP'], { status: 'TIMED_OUT', statusReason: 'TIP_TIMEOUT' }));
+        if (reader.requestTip) this.callReader(tx, s.name, () => reader.requestTip!({ uti: tx.uti, amount: tx.amount, currency: tx.currency, percentages: tx.tipOptions ?? [] }, this.readerEvents));
+        return;
       case 'AWAITING_CARD':
         this.timer = this.after(timings.cardTimeoutMs, () => this.finish(tx.uti, ['AWAITING_CARD'], { status: 'TIMED_OUT', statusReason: 'CARD_TIMEOUT' }));
         this.callReader(tx, s.name, () => reader.begin({ uti: tx.uti, transType: tx.transType, amount: tx.amount }, this.readerEvents));
@@ -261,7 +276,10 @@ export class PaymentEngine extends EventEmitter {
     const request = {
       uti: tx.uti,
       transType: tx.transType,
-      amount: tx.amount,
+      amount: tx.amount + (tx.tipAmount ?? 0) + (tx.cashbackAmount ?? 0),
+      tipAmount: tx.tipAmount ?? null,
+      cashbackAmount: tx.cashbackAmount ?? null,
+      allowPartialApproval: tx.allowPartial ?? false,
       currency: tx.currency,
       hostData: card?.hostData ?? null,
       pinVerified,
@@ -278,6 +296,8 @@ export class PaymentEngine extends EventEmitter {
             statusReason: RESPONSE_REASONS[answer.responseCode] ?? 'DECLINED',
             responseCode: answer.responseCode,
             authCode: answer.authCode,
+            // A partial amount is recorded only where the POS allowed one.
+            ...(answer.amountAuthorised !== undefined && answer.responseCode === '00' && tx.allowPartial ? { amountAuthorised: answer.amountAuthorised } : {}),
           }),
         (err: unknown) => {
           if (err instanceof HostOutcome) {

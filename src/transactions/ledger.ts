@@ -10,7 +10,8 @@ export type LedgerTransaction = Pick<ActiveTransaction, 'id' | 'uti' | 'transTyp
  * or completed, the webhook outbox row), in one SQLite transaction.
  */
 export class Ledger {
-  readonly open: (tx: NewTransaction, to: StateName) => { id: number; eventId: number };
+  /** `check` runs first inside the same SQLite transaction: a rule on what is written (a refund's cap) that nothing can slip past. */
+  readonly open: (tx: NewTransaction, to: StateName, check?: () => void) => { id: number; eventId: number };
   readonly advance: (tx: LedgerTransaction, from: StateName, to: StateName, change: TransactionChange, at: number, detail?: string) => number;
 
   constructor(
@@ -32,7 +33,8 @@ export class Ledger {
         }
       };
     this.open = watched(
-      db.transaction((tx: NewTransaction, to: StateName) => {
+      db.transaction((tx: NewTransaction, to: StateName, check?: () => void) => {
+        check?.();
         const id = transactions.insert(tx);
         const eventId = events.append({ transactionId: id, at: tx.createdAt, fromState: 'IDLE', toState: to, detail: null });
         return { id, eventId };
@@ -46,6 +48,8 @@ export class Ledger {
           if (tx.transType === 'REVERSAL') {
             transactions.markVoided(tx.originalUti, tx.uti);
             transactions.reopenPreauthOf(tx.originalUti);
+            // Voiding a pre-authorisation releases the whole hold, its INCREMENTs with it.
+            transactions.markIncrementsVoided(tx.originalUti, tx.uti);
           }
           if (tx.transType === 'COMPLETION') transactions.markCompleted(tx.originalUti, tx.uti);
         }

@@ -4,7 +4,7 @@
  * all take their names from here.
  */
 
-export const TRANS_TYPES = ['SALE', 'REFUND', 'PREAUTH', 'COMPLETION', 'REVERSAL'] as const;
+export const TRANS_TYPES = ['SALE', 'REFUND', 'PREAUTH', 'COMPLETION', 'REVERSAL', 'INCREMENT'] as const;
 export type TransType = (typeof TRANS_TYPES)[number];
 
 /** How a transaction ends. */
@@ -15,11 +15,11 @@ export const STATUSES = ['IN_PROGRESS', ...FINAL_STATUSES] as const;
 export type Status = (typeof STATUSES)[number];
 
 /** The stages a POS sees while a transaction is in progress. */
-export const STAGES = ['AWAITING_CARD', 'READING_CARD', 'AWAITING_PIN', 'AUTHORIZING'] as const;
+export const STAGES = ['AWAITING_CARD', 'READING_CARD', 'AWAITING_PIN', 'AUTHORIZING', 'AWAITING_TIP'] as const;
 export type Stage = (typeof STAGES)[number];
 
 export const ENTRY_MODES = ['ICC', 'PICC', 'MAG', 'MANUAL', 'NONE'] as const;
 export const CVMS = ['PIN', 'NO_CVM', 'SIGNATURE', 'NONE'] as const;
 
-/** SALE, REFUND and PREAUTH take a card; COMPLETION and REVERSAL act on an original. */
+/** SALE, REFUND and PREAUTH take a card; COMPLETION, REVERSAL and INCREMENT act on an original. */
 export const needsCard = (t: TransType): boolean => t === 'SALE' || t === 'REFUND' || t === 'PREAUTH';

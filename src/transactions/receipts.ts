@@ -2,6 +2,7 @@ import type { TerminalIdentity } from '../identity/identity';
 import type { ReceiptLine } from '../printer/printer';
 import { formatAmount } from '../shared/money';
 import { receiptDateTime } from './java-date';
+import { moneyReceiptLines } from './receipt-money';
 import type { TransactionRow, TransactionsRepository } from './transactions.repository';
 
 export interface Receipts {
@@ -15,6 +16,7 @@ const TITLES: Record<TransactionRow['transType'], string> = {
   PREAUTH: 'PRE-AUTHORISATION',
   COMPLETION: 'COMPLETION',
   REVERSAL: 'VOID',
+  INCREMENT: 'PRE-AUTH INCREMENT',
 };
 
 const ENTRY_MODES: Record<string, string> = { ICC: 'CHIP', PICC: 'CONTACTLESS', MAG: 'SWIPED', MANUAL: 'KEYED' };
@@ -50,7 +52,7 @@ function receipt(tx: TransactionRow, identity: TerminalIdentity, copy: string): 
     line(`${date} ${time}`),
     line(TITLES[tx.transType], '5', 'C', 'B'),
   ];
-  lines.push(line(`AMOUNT: ${formatAmount(tx.amount, tx.currency)}`, '4', 'L', 'B'));
+  lines.push(line(`AMOUNT: ${formatAmount(tx.amount, tx.currency)}`, '4', 'L', 'B'), ...moneyReceiptLines(tx));
   lines.push(line(outcome, '4', 'C', 'B'));
   if (tx.maskedPan) lines.push(line(`CARD: ${tx.maskedPan}`));
   if (tx.cvm) lines.push(line(CVM_LINES[tx.cvm] ?? tx.cvm));

@@ -5,6 +5,9 @@ import type { FinalStatusName, TransType } from './model';
  * The terminal's payment state machine. One transaction at a time; every move goes through
  * PaymentEngine.transition, which commits it to SQLite before anything acts on it.
  *
+ *   IDLE ──(tipOnTerminal)──► AWAITING_TIP ──(cancel, no choice in time)─────────────────► IDLE
+ *    │ ▲                          │ tip chosen (or none)
+ *    │ │                          ▼
  *   IDLE ──(SALE, REFUND, PREAUTH)──► AWAITING_CARD ──(cancel, no card in time)──────────► IDLE
  *    │ ▲                                   │ card detected
  *    │ │                                   ▼
@@ -14,13 +17,14 @@ import type { FinalStatusName, TransType } from './model';
  *    │ │                                │   AWAITING_PIN ──(cancel, no PIN in time)──────► IDLE
  *    │ │                                │        │ PIN entered
  *    │ │                                ▼        ▼
- *    └─┼──(COMPLETION, REVERSAL)──► AUTHORIZING ──(outcome; disablePrinting or no receipt)─► IDLE
+ *    └─┼─(COMPLETION, REVERSAL,  ─► AUTHORIZING
+ *      │   INCREMENT) ──(outcome; disablePrinting or no receipt)─► IDLE
  *      │                                │ outcome committed (host answer, or host timeout → 91)
  *      │                                ▼
  *      └─────────── printed ─────── PRINTING
  */
 
-export type StateName = 'IDLE' | 'AWAITING_CARD' | 'READING_CARD' | 'AWAITING_PIN' | 'AUTHORIZING' | 'PRINTING';
+export type StateName = 'IDLE' | 'AWAITING_TIP' | 'AWAITING_CARD' | 'READING_CARD' | 'AWAITING_PIN' | 'AUTHORIZING' | 'PRINTING';
 
 export interface ActiveTransaction {
   id: number;
@@ -33,10 +37,17 @@ export interface ActiveTransaction {
   disablePrinting: boolean;
   /** For COMPLETION: the pre-authorisation's auth code, sent to the host. */
   originalAuthCode: string | null;
+  /** Payment breadth (money.ts): the tip (set by the POS, or chosen at AWAITING_TIP), the cashback, and whether the host may approve less. */
+  tipAmount?: number | null;
+  cashbackAmount?: number | null;
+  allowPartial?: boolean;
+  /** The tip percentages the cardholder is offered: the payment starts at AWAITING_TIP. */
+  tipOptions?: readonly number[] | null;
 }
 
 export type ReaderState =
   | { name: 'IDLE' }
+  | { name: 'AWAITING_TIP'; tx: ActiveTransaction }
   | { name: 'AWAITING_CARD'; tx: ActiveTransaction }
   | { name: 'READING_CARD'; tx: ActiveTransaction }
   | { name: 'AWAITING_PIN'; tx: ActiveTransaction; card: CardRead }
@@ -45,7 +56,8 @@ export type ReaderState =
 
 /** Every legal move. Anything else is refused by the guard. */
 export const TRANSITIONS: Readonly<Record<StateName, readonly StateName[]>> = {
-  IDLE: ['AWAITING_CARD', 'AUTHORIZING'],
+  IDLE: ['AWAITING_TIP', 'AWAITING_CARD', 'AUTHORIZING'],
+  AWAITING_TIP: ['AWAITING_CARD', 'IDLE'],
   AWAITING_CARD: ['READING_CARD', 'IDLE'],
   READING_CARD: ['AWAITING_PIN', 'AUTHORIZING', 'IDLE'],
   AWAITING_PIN: ['AUTHORIZING', 'IDLE'],
@@ -56,7 +68,7 @@ export const TRANSITIONS: Readonly<Record<StateName, readonly StateName[]>> = {
 export const isLegal = (from: StateName, to: StateName): boolean => TRANSITIONS[from].includes(to);
 
 /** States in which the payment can still be cancelled: the host does not have it yet. */
-export const CANCELLABLE: readonly StateName[] = ['AWAITING_CARD', 'READING_CARD', 'AWAITING_PIN'];
+export const CANCELLABLE: readonly StateName[] = ['AWAITING_TIP', 'AWAITING_CARD', 'READING_CARD', 'AWAITING_PIN'];
 
 /** What the outcome of a transaction is, once it is final. */
 export interface Outcome {
@@ -64,6 +76,8 @@ export interface Outcome {
   statusReason: string;
   responseCode?: string | null;
   authCode?: string | null;
+  /** What the host approved, when less than asked (a partial approval). */
+  amountAuthorised?: number;
   /** The host may hold an authorisation whose answer never arrived: reverse it. */
   reversal?: 'PENDING';
 }

@@ -1,6 +1,7 @@
 import type { TerminalIdentity } from '../identity/identity';
 import { javaDateString } from './java-date';
 import { buildReceipts } from './receipts';
+import { moneyAnswer } from './money';
 import type { TransactionRow } from './transactions.repository';
 import type { FinalStatus, InProgressStatus } from './transactions.schemas';
 
@@ -56,5 +57,6 @@ export function summaryBody(tx: TransactionRow, identity: TerminalIdentity): Omi
     completedBy: tx.completedBy,
     createdAt: iso(tx.createdAt),
     completedAt: tx.completedAt === null ? null : iso(tx.completedAt),
+    ...moneyAnswer(tx, identity.currency),
   };
 }

@@ -29,17 +29,28 @@ export interface TransactionRow {
   batchId: number | null;
   createdAt: number;
   completedAt: number | null;
+  /** Payment breadth (money.ts): NULL when not sent. */
+  tipAmount: number | null;
+  cashbackAmount: number | null;
+  /** What the host approved, when it approved less than asked. */
+  amountAuthorised: number | null;
+  allowPartial: number | null;
+  /** JSON: the tip percentages offered on the terminal. */
+  tipOptions: string | null;
 }
 
 export type NewTransaction = Pick<
   TransactionRow,
   'uti' | 'transType' | 'amount' | 'currency' | 'reference' | 'originalUti' | 'registerId' | 'requestHash' | 'disablePrinting' | 'stage' | 'createdAt'
 > &
-  Partial<Pick<TransactionRow, 'maskedPan' | 'entryMode' | 'aid' | 'appName' | 'cvm'>>;
+  Partial<Pick<TransactionRow, 'maskedPan' | 'entryMode' | 'aid' | 'appName' | 'cvm' | 'tipAmount' | 'cashbackAmount' | 'allowPartial' | 'tipOptions'>>;
 
 /** The columns a transition may change. */
 export type TransactionChange = Partial<
-  Pick<TransactionRow, 'status' | 'stage' | 'statusReason' | 'responseCode' | 'authCode' | 'maskedPan' | 'entryMode' | 'aid' | 'appName' | 'cvm' | 'completedAt' | 'reversal'>
+  Pick<
+    TransactionRow,
+    'status' | 'stage' | 'statusReason' | 'responseCode' | 'authCode' | 'maskedPan' | 'entryMode' | 'aid' | 'appName' | 'cvm' | 'completedAt' | 'reversal' | 'tipAmount' | 'amountAuthorised'
+  >
 >;
 
 /** Every column of a transaction row, as the row's fields: the one list every SELECT of the module uses. */
@@ -47,7 +58,8 @@ export const COLUMNS = `id, uti, trans_type AS transType, amount, currency, refe
   register_id AS registerId, request_hash AS requestHash, disable_printing AS disablePrinting, status, stage,
   status_reason AS statusReason, response_code AS responseCode, auth_code AS authCode, masked_pan AS maskedPan,
   entry_mode AS entryMode, aid, app_name AS appName, cvm, voided_by AS voidedBy, completed_by AS completedBy,
-  reversal, batch_id AS batchId, created_at AS createdAt, completed_at AS completedAt`;
+  reversal, batch_id AS batchId, created_at AS createdAt, completed_at AS completedAt,
+  tip_amount AS tipAmount, cashback_amount AS cashbackAmount, amount_authorised AS amountAuthorised, allow_partial AS allowPartial, tip_options AS tipOptions`;
 
 /** A final transaction of the open batch, as settlement totals it. */
 export interface UnsettledRow {
@@ -56,6 +68,10 @@ export interface UnsettledRow {
   amount: number;
   voided: number;
   createdAt: number;
+  currency: string;
+  tipAmount: number | null;
+  cashbackAmount: number | null;
+  amountAuthorised: number | null;
 }
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -73,14 +89,18 @@ export class TransactionsRepository {
   private readonly assignBatchStmt;
   private readonly countsStmt;
   private readonly newestStmt;
+  private readonly linkedTotalStmt;
+  private readonly markIncrementsVoidedStmt;
   private readonly updateStmts = new Map<string, ReturnType<Db['prepare']>>();
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(`
       INSERT INTO transactions (uti, trans_type, amount, currency, reference, original_uti, register_id, request_hash,
-        disable_printing, status, stage, masked_pan, entry_mode, aid, app_name, cvm, created_at)
+        disable_printing, status, stage, masked_pan, entry_mode, aid, app_name, cvm, created_at,
+        tip_amount, cashback_amount, allow_partial, tip_options)
       VALUES (@uti, @transType, @amount, @currency, @reference, @originalUti, @registerId, @requestHash,
-        @disablePrinting, 'IN_PROGRESS', @stage, @maskedPan, @entryMode, @aid, @appName, @cvm, @createdAt)`);
+        @disablePrinting, 'IN_PROGRESS', @stage, @maskedPan, @entryMode, @aid, @appName, @cvm, @createdAt,
+        @tipAmount, @cashbackAmount, @allowPartial, @tipOptions)`);
     this.byUtiStmt = db.prepare<[string], TransactionRow>(`SELECT ${COLUMNS} FROM transactions WHERE uti = ?`);
     this.inProgressStmt = db.prepare<[], TransactionRow>(`SELECT ${COLUMNS} FROM transactions WHERE status = 'IN_PROGRESS'`);
     this.pendingReversalsStmt = db.prepare<[], TransactionRow>(`SELECT ${COLUMNS} FROM transactions WHERE reversal = 'PENDING'`);
@@ -88,12 +108,21 @@ export class TransactionsRepository {
     this.markCompletedStmt = db.prepare(`UPDATE transactions SET completed_by = ? WHERE uti = ? AND completed_by IS NULL`);
     this.reopenPreauthStmt = db.prepare(`UPDATE transactions SET completed_by = NULL WHERE completed_by = ?`);
     this.unsettledStmt = db.prepare<[], UnsettledRow>(`
-      SELECT trans_type AS transType, status, amount, voided_by IS NOT NULL AS voided, created_at AS createdAt
+      SELECT trans_type AS transType, status, amount, voided_by IS NOT NULL AS voided, created_at AS createdAt,
+        currency, tip_amount AS tipAmount, cashback_amount AS cashbackAmount, amount_authorised AS amountAuthorised
       FROM transactions WHERE batch_id IS NULL AND status <> 'IN_PROGRESS'`);
     this.oldestUnsettledStmt = db.prepare<[], { at: number | null }>(`SELECT min(created_at) AS at FROM transactions WHERE batch_id IS NULL AND status <> 'IN_PROGRESS'`);
     this.assignBatchStmt = db.prepare(`UPDATE transactions SET batch_id = ? WHERE batch_id IS NULL AND status <> 'IN_PROGRESS'`);
     this.countsStmt = db.prepare<[], { status: string; n: number }>(`SELECT status, count(*) AS n FROM transactions GROUP BY status`);
     this.newestStmt = db.prepare<[], number | null>(`SELECT max(created_at) FROM transactions`).pluck();
+    this.markIncrementsVoidedStmt = db.prepare(`UPDATE transactions SET voided_by = ? WHERE original_uti = ? AND trans_type = 'INCREMENT' AND voided_by IS NULL`);
+    // In progress counts: it may yet be approved. Declined, failed and voided ones do not.
+    this.linkedTotalStmt = db
+      .prepare<[string, string], number>(
+        `SELECT coalesce(sum(coalesce(amount_authorised, amount)), 0) FROM transactions
+         WHERE original_uti = ? AND trans_type = ? AND status IN ('APPROVED', 'IN_PROGRESS') AND voided_by IS NULL`,
+      )
+      .pluck();
   }
 
   /** The final transactions of the open batch. */
@@ -115,7 +144,7 @@ export class TransactionsRepository {
   }
 
   insert(tx: NewTransaction): number {
-    const row = { maskedPan: null, entryMode: null, aid: null, appName: null, cvm: null, ...tx };
+    const row = { maskedPan: null, entryMode: null, aid: null, appName: null, cvm: null, tipAmount: null, cashbackAmount: null, allowPartial: null, tipOptions: null, ...tx };
     return Number(this.insertStmt.run(row).lastInsertRowid);
   }
 
@@ -156,6 +185,15 @@ export class TransactionsRepository {
 
   markCompleted(uti: string, byUti: string): void {
     this.markCompletedStmt.run(byUti, uti);
+  }
+
+  /** The sum of the linked REFUNDs (or INCREMENTs) of one original that count: approved or running, not voided. */
+  linkedTotal(originalUti: string, transType: 'REFUND' | 'INCREMENT'): number {
+    return this.linkedTotalStmt.get(originalUti, transType)!;
+  }
+
+  markIncrementsVoided(preauthUti: string, byUti: string): void {
+    this.markIncrementsVoidedStmt.run(byUti, preauthUti);
   }
 
   /** A voided completion no longer completes its pre-authorisation. */

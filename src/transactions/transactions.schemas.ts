@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ReceiptLine } from '../printer/receipt-line';
 import { CVMS, ENTRY_MODES, FINAL_STATUSES, STAGES, STATUSES, TRANS_TYPES } from './model';
 import { QueryBoolean, StringEnum } from '../shared/schema-types';
+import { MoneyAnswerFields, MoneyRequestFields } from './money.schemas';
 
 export const Uti = Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', description: 'must be 1-64 of A-Z a-z 0-9 -', example: 'b3f1c2d4-uti-0001' });
 export const Reference = Type.String({ pattern: '^[A-Za-z0-9-]{1,36}$', description: 'must be 1-36 of A-Z a-z 0-9 -', example: 'your-reference' });
@@ -14,6 +15,7 @@ export const TransactionRequest = Type.Object(
     amountTrans: Type.Optional(Amount),
     reference: Type.Optional(Reference),
     uti: Type.Optional(Uti),
+    ...MoneyRequestFields,
   },
   { additionalProperties: false, examples: [{ transType: 'SALE', reference: 'your-reference', amountTrans: 1000 }] },
 );
@@ -103,6 +105,7 @@ export const FinalStatus = Type.Object(
     completedBy: NullableString,
     createdAt: Type.String(),
     completedAt: NullableString,
+    ...MoneyAnswerFields,
   },
   { description: '200: the final outcome. Check both the HTTP status and transApproved.' },
 );

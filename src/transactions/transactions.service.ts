@@ -6,7 +6,9 @@ import type { IdGenerator } from '../shared/ids';
 import type { PaymentEngine } from './engine';
 import type { Printer } from '../printer/printer';
 import { buildReceipts } from './receipts';
-import { checkCompletion, checkReversal } from './rules';
+import { checkCompletion, checkIncrement, checkReversal } from './rules';
+import { moneyShapeErrors, preauthCap, type Money } from './money';
+import { maxCustomTip, tipFor } from './tips';
 import { needsCard } from './model';
 import { finalBody, inProgressBody, summaryBody } from './status';
 import type { SearchFilters, TransactionSearch } from './search';
@@ -27,15 +29,22 @@ interface Deps {
   storage: { assertWritable(): void };
   /** EPOSD_DRIVER=bridge: throws PAYMENT_APP_UNAVAILABLE (503) while no payment app can take a payment. */
   paymentApp?: { assertAvailable(): void };
+  /** Currencies, tips, cashback, linked refunds (money.ts). */
+  money: Money;
 }
 
 export type StatusAnswer = { final: false; body: ReturnType<typeof inProgressBody> } | { final: true; body: ReturnType<typeof finalBody> };
 
-const requestHash = (r: TransactionRequest) =>
-  createHash('sha256')
-    .update(JSON.stringify([r.transType, r.amountTrans ?? null, r.reference ?? null]))
+const MONEY_FIELDS = ['currency', 'tipAmount', 'tipOnTerminal', 'tipPercentages', 'cashbackAmount', 'originalUti', 'allowPartialApproval'] as const;
+
+/** A Paynt request hashes as it always did (a replay across an upgrade is still a replay); payment breadth's fields join it when sent. */
+const requestHash = (r: TransactionRequest) => {
+  const money = MONEY_FIELDS.filter((k) => r[k] !== undefined).map((k) => [k, r[k]]);
+  return createHash('sha256')
+    .update(JSON.stringify(money.length > 0 ? [r.transType, r.amountTrans ?? null, r.reference ?? null, money] : [r.transType, r.amountTrans ?? null, r.reference ?? null]))
     .digest()
     .subarray(0, 16);
+};
 
 const ack = (tx: Pick<TransactionRow, 'transType' | 'amount' | 'uti'>): Acknowledgement =>
   tx.transType === 'REVERSAL' ? { transType: tx.transType, uti: tx.uti } : { transType: tx.transType, amountTrans: tx.amount, uti: tx.uti };
@@ -45,7 +54,8 @@ function checkShape(r: TransactionRequest): void {
   const errors = [];
   if (r.transType !== 'REVERSAL' && r.amountTrans === undefined) errors.push({ field: 'amountTrans', message: `is required for ${r.transType}` });
   if (r.transType === 'REVERSAL' && r.amountTrans !== undefined) errors.push({ field: 'amountTrans', message: 'must not be sent for a REVERSAL: the whole transaction is voided' });
-  if (!needsCard(r.transType) && r.uti === undefined) errors.push({ field: 'uti', message: `is required for ${r.transType}: the UTI of the original transaction` });
+  if (!needsCard(r.transType) && r.transType !== 'INCREMENT' && r.uti === undefined) errors.push({ field: 'uti', message: `is required for ${r.transType}: the UTI of the original transaction` });
+  errors.push(...moneyShapeErrors(r));
   if (errors.length > 0) throw new ValidationError(errors);
 }
 
@@ -75,8 +85,9 @@ export class TransactionService {
    */
   start(r: TransactionRequest, registerId: string, disablePrinting: boolean): Acknowledgement {
     checkShape(r);
-    const { transactions, engine, clock, ids, identity } = this.deps;
-    const clientUti = needsCard(r.transType) ? r.uti : undefined;
+    const { transactions, engine, clock, ids } = this.deps;
+    // An INCREMENT names its pre-authorisation in originalUti: its own uti, like a SALE's, makes a retry safe.
+    const clientUti = needsCard(r.transType) || r.transType === 'INCREMENT' ? r.uti : undefined;
     const hash = clientUti ? requestHash(r) : null;
     if (clientUti && hash) {
       const existing = transactions.findByUti(clientUti);
@@ -94,31 +105,49 @@ export class TransactionService {
       throw new ApiError('TERMINAL_BUSY', 'Another transaction is in progress on this terminal.', { uti: busy.tx.uti, stage: busy.name });
     }
 
-    const original = needsCard(r.transType) ? undefined : transactions.findByUti(r.uti!);
-    if (!needsCard(r.transType)) {
-      if (!original) throw new ApiError('ORIGINAL_NOT_FOUND', 'No transaction with that UTI exists on this terminal.', { uti: r.uti });
-      if (r.transType === 'COMPLETION') checkCompletion(original, r.amountTrans!);
+    const originalUti = needsCard(r.transType) ? undefined : r.transType === 'INCREMENT' ? r.originalUti! : r.uti!;
+    const original = originalUti === undefined ? undefined : transactions.findByUti(originalUti);
+    if (originalUti !== undefined) {
+      if (!original) throw new ApiError('ORIGINAL_NOT_FOUND', 'No transaction with that UTI exists on this terminal.', { uti: originalUti });
+      if (r.transType === 'COMPLETION') checkCompletion(original, r.amountTrans! + (r.tipAmount ?? 0), preauthCap(original, transactions));
+      else if (r.transType === 'INCREMENT') checkIncrement(original);
       else checkReversal(original, registerId, this.deps.voidAnyRegister);
     }
+    const money = this.deps.money.terms(r, original);
+    const extras = { tipAmount: money.tipAmount, cashbackAmount: money.cashbackAmount, allowPartial: money.allowPartial, tipOptions: money.tipOptions };
     const uti = clientUti ?? ids.uti();
     const amount = r.transType === 'REVERSAL' ? original!.amount : r.amountTrans!;
-    const card = original ? { maskedPan: original.maskedPan, entryMode: original.entryMode, aid: original.aid, appName: original.appName, cvm: original.cvm } : {};
+    const card = original && r.transType !== 'INCREMENT' ? { maskedPan: original.maskedPan, entryMode: original.entryMode, aid: original.aid, appName: original.appName, cvm: original.cvm } : {};
     const answer = ack({ transType: r.transType, amount, uti });
     engine.begin(
       {
         uti,
         transType: r.transType,
         amount,
-        currency: identity.currency,
+        currency: money.currency,
         reference: r.reference ?? null,
-        originalUti: original?.uti ?? null,
+        originalUti: original?.uti ?? money.linkedUti,
         registerId,
         requestHash: hash,
         disablePrinting: disablePrinting ? 1 : 0,
         createdAt: clock.now().getTime(),
         ...card,
+        ...extras,
+        allowPartial: money.allowPartial ? 1 : null,
+        tipOptions: money.tipOptions && JSON.stringify(money.tipOptions),
       },
-      { uti, transType: r.transType, amount, currency: identity.currency, originalUti: original?.uti ?? null, registerId, disablePrinting, originalAuthCode: original?.authCode ?? null },
+      {
+        uti,
+        transType: r.transType,
+        amount,
+        currency: money.currency,
+        originalUti: original?.uti ?? money.linkedUti,
+        registerId,
+        disablePrinting,
+        originalAuthCode: original?.authCode ?? null,
+        ...extras,
+      },
+      money.check,
     );
     return answer;
   }
@@ -163,6 +192,24 @@ export class TransactionService {
     const result = this.deps.engine.cancel(tx.uti, by === 'screen' ? 'CUSTOMER_CANCELLED' : 'POS_CANCELLED');
     if (result === 'NOT_COMMITTED') throw new ApiError('STORAGE_UNAVAILABLE', 'The terminal could not record the cancellation yet; it keeps trying. Read the status.', { uti });
     if (result !== 'CANCELLED') throw new ApiError('CANNOT_CANCEL', 'The payment is with the host now; wait for its outcome, then void it if needed.', { uti });
+    return this.status(tx.uti)!;
+  }
+
+  /**
+   * The cardholder's tip, chosen on the terminal's screen while it asks (AWAITING_TIP): one of the
+   * percentages offered, an amount of their own (at most the amount itself), or none (amount 0).
+   */
+  chooseTip(choice: { percent?: number; amount?: number }): StatusAnswer {
+    const s = this.deps.engine.current;
+    if (s.name !== 'AWAITING_TIP') throw new ApiError('ACTION_NOT_POSSIBLE', 'The terminal is not asking for a tip.');
+    const { tx } = s;
+    if ((choice.percent === undefined) === (choice.amount === undefined)) throw new ApiError('VALIDATION_FAILED', 'Choose either a percentage or an amount (0 for no tip).');
+    if (choice.percent !== undefined && !(tx.tipOptions ?? []).includes(choice.percent)) {
+      throw new ApiError('VALIDATION_FAILED', `The tips offered are ${(tx.tipOptions ?? []).join(', ')} percent.`);
+    }
+    if (choice.amount !== undefined && choice.amount > maxCustomTip(tx.amount)) throw new ApiError('VALIDATION_FAILED', 'A tip may be at most the amount itself.');
+    const tip = choice.amount ?? tipFor(tx.amount, choice.percent!);
+    if (!this.deps.engine.chooseTip(tx.uti, tip)) throw new ApiError('STORAGE_UNAVAILABLE', 'The terminal could not record the tip yet; it keeps trying.', { uti: tx.uti });
     return this.status(tx.uti)!;
   }
 

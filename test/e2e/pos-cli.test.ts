@@ -108,6 +108,34 @@ describe('eposd-pos, the command line, against a real eposd', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ transApproved: true, transAmount: 300, status: 'APPROVED' });
   });
 
+  it('when a sale carries a tip and cashback (--tip 2 --cashback 5), then both are charged on top and answered', async () => {
+    const run = await runPos(['sale', '12.50', '--tip', '2', '--cashback', '5', '--json'], home);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'APPROVED', transAmount: 1250, tipAmount: 200, cashbackAmount: 500, totalAmount: 1950, currency: 'EUR' });
+  });
+
+  it('when a refund names its sale (--original), a pre-authorisation is raised (increment) and completed, then each is approved', async () => {
+    const sale = JSON.parse((await runPos(['sale', '20', '--json'], home)).stdout) as { uti: string };
+    const refund = await runPos(['refund', '5', '--original', sale.uti, '--json'], home);
+    expect(JSON.parse(refund.stdout)).toMatchObject({ status: 'APPROVED', transactionType: 'REFUND', originalUti: sale.uti });
+    const preauth = JSON.parse((await runPos(['preauth', '40', '--json'], home)).stdout) as { uti: string };
+    const increment = await runPos(['increment', preauth.uti, '20', '--json'], home);
+    expect(increment.code).toBe(0);
+    expect(JSON.parse(increment.stdout)).toMatchObject({ status: 'APPROVED', transactionType: 'INCREMENT', transAmount: 2000, originalUti: preauth.uti });
+    expect(JSON.parse((await runPos(['complete', preauth.uti, '60', '--json'], home)).stdout)).toMatchObject({ status: 'APPROVED', transAmount: 6000 });
+  });
+
+  it('when a sale allows a partial approval (--partial) of an amount ending in 10, then half is approved', async () => {
+    const run = await runPos(['sale', '25.10', '--partial', '--json'], home);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'APPROVED', totalAmount: 2510, amountAuthorised: 1255, partialApproval: true });
+  });
+
+  it('when an amount has more decimals than its currency (12.50 JPY), then it exits 1 without sending anything', async () => {
+    const run = await runPos(['sale', '12.50', '--currency', 'JPY'], home);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/not an amount in JPY/);
+  });
+
   it('when an amount is not a number, then it exits 1 without sending anything', async () => {
     const run = await runPos(['sale', '12,50'], home);
     expect(run.code).toBe(1);

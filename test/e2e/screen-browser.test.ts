@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { TEST_CARDS } from '../../src/reader/simulator/test-cards';
+import { CHROMIUM, openScreenPage } from '../helpers/browser';
 import { httpsJson } from '../helpers/http';
 import { cleanupEposd, ROOT, startEposd, type EposdProcess } from '../helpers/process';
 import { auth, startSale } from '../helpers/terminal';
@@ -9,7 +10,6 @@ import { auth, startSale } from '../helpers/terminal';
 // The terminal's screen in a real browser: Debian's Chromium driven by playwright-core, the reader in
 // manual mode. A POS sells over HTTPS; a person presents the chip card and types the PIN on the page.
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENS = join(ROOT, 'test-output', 'screens');
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
@@ -29,7 +29,7 @@ const on = (prompt: string) => `[data-testid="screen"][data-prompt="${prompt}"]`
   let page: Page;
   let token: string;
   let uti: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   const text = async (testId: string) => (await page.getByTestId(testId).innerText()).replace(/\s+/g, ' ').trim();
   /** A screenshot once the screen has settled: the finite animations (receipt feed, tick) at their end. */
@@ -41,15 +41,7 @@ const on = (prompt: string) => `[data-testid="screen"][data-prompt="${prompt}"]`
   beforeAll(async () => {
     mkdirSync(SCREENS, { recursive: true });
     eposd = await startEposd({ env: { EPOSD_SIM_MODE: 'manual', EPOSD_SIM_AUTH_DELAY_MS: '300' } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 }, reducedMotion: 'reduce' });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => msg.type() === 'error' && pageErrors.push(msg.text()));
-    await page.goto(eposd.screenUrl);
+    ({ browser, page, pageErrors } = await openScreenPage(eposd.screenUrl));
   }, 60_000);
 
   afterAll(async () => {

@@ -1,42 +1,9 @@
 import type { TerminalIdentity } from '../../src/identity/identity';
 import type { ReceiptLine } from '../../src/printer/printer';
 import { buildReceipts } from '../../src/transactions/receipts';
-import type { TransactionRow } from '../../src/transactions/transactions.repository';
+import { CREATED, transactionRow as row } from '../helpers/rows';
 
 const IDENTITY: TerminalIdentity = { tid: '12345678', mid: '000000000000001', serialNumber: 'EPD000000001', merchantName: 'CAFE TEST', currency: 'EUR' };
-const CREATED = new Date('2025-04-28T06:27:25Z');
-
-function row(over: Partial<TransactionRow> = {}): TransactionRow {
-  return {
-    id: 42,
-    uti: 'uti-0001',
-    transType: 'SALE',
-    amount: 1234,
-    currency: 'EUR',
-    reference: 'r1',
-    originalUti: null,
-    registerId: 'till-1',
-    requestHash: null,
-    disablePrinting: 0,
-    status: 'APPROVED',
-    stage: null,
-    statusReason: 'APPROVED',
-    responseCode: '00',
-    authCode: '123456',
-    maskedPan: '54**********0434',
-    entryMode: 'ICC',
-    aid: 'A0000000041010',
-    appName: 'MASTERCARD',
-    cvm: 'PIN',
-    voidedBy: null,
-    completedBy: null,
-    reversal: null,
-    batchId: null,
-    createdAt: CREATED.getTime(),
-    completedAt: CREATED.getTime() + 3000,
-    ...over,
-  };
-}
 
 const texts = (lines: ReceiptLine[]) => lines.map((l) => l[0]);
 const two = (n: number) => String(n).padStart(2, '0');

@@ -19,6 +19,7 @@ describe('the simulators with delays', () => {
       cardReadFailed: () => void seen.push('failed'),
       pinEntered: () => void seen.push('pin'),
       customerCancelled: () => void seen.push('cancelled'),
+      tipChosen: () => void seen.push('tip'),
     };
     reader.begin({ uti: 'u1', transType: 'SALE', amount: 1000 }, events);
     reader.presentCard('visa-contactless');

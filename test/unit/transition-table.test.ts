@@ -1,11 +1,14 @@
 import { CANCELLABLE, TRANSITIONS, isLegal, type StateName } from '../../src/transactions/states';
 import { needsCard } from '../../src/transactions/model';
 
-const STATES: StateName[] = ['IDLE', 'AWAITING_CARD', 'READING_CARD', 'AWAITING_PIN', 'AUTHORIZING', 'PRINTING'];
+const STATES: StateName[] = ['IDLE', 'AWAITING_TIP', 'AWAITING_CARD', 'READING_CARD', 'AWAITING_PIN', 'AUTHORIZING', 'PRINTING'];
 
 // The moves of the diagram in SPEC §4 and states.ts, written out independently of TRANSITIONS.
 const LEGAL: [StateName, StateName, string][] = [
   ['IDLE', 'AWAITING_CARD', 'a SALE, REFUND or PREAUTH starts'],
+  ['IDLE', 'AWAITING_TIP', 'a SALE or PREAUTH with tipOnTerminal starts'],
+  ['AWAITING_TIP', 'AWAITING_CARD', 'the cardholder chose a tip, or none'],
+  ['AWAITING_TIP', 'IDLE', 'cancelled, or no choice in time'],
   ['IDLE', 'AUTHORIZING', 'a COMPLETION or REVERSAL starts: no card'],
   ['AWAITING_CARD', 'READING_CARD', 'a card is detected'],
   ['AWAITING_CARD', 'IDLE', 'cancelled, or no card in time'],
@@ -44,10 +47,10 @@ describe('the transition table', () => {
   });
 
   it('can be cancelled only before the host has the payment', () => {
-    expect([...CANCELLABLE].sort()).toEqual(['AWAITING_CARD', 'AWAITING_PIN', 'READING_CARD']);
+    expect([...CANCELLABLE].sort()).toEqual(['AWAITING_CARD', 'AWAITING_PIN', 'AWAITING_TIP', 'READING_CARD']);
   });
 
   it('asks for a card for SALE, REFUND and PREAUTH only', () => {
-    expect((['SALE', 'REFUND', 'PREAUTH', 'COMPLETION', 'REVERSAL'] as const).filter(needsCard)).toEqual(['SALE', 'REFUND', 'PREAUTH']);
+    expect((['SALE', 'REFUND', 'PREAUTH', 'COMPLETION', 'REVERSAL', 'INCREMENT'] as const).filter(needsCard)).toEqual(['SALE', 'REFUND', 'PREAUTH']);
   });
 });

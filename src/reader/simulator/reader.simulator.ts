@@ -1,6 +1,7 @@
 import { ApiError } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
-import { maskPan, type CardRead, type CardReader, type ReaderEvents, type ReaderSession } from '../card-reader';
+import { maskPan, type CardRead, type CardReader, type ReaderEvents, type ReaderSession, type TipRequest } from '../card-reader';
+import { tipFor } from '../../transactions/tips';
 import { behaviourFor } from './test-amounts';
 import { autoCardFor, cvmFor, hostDataFor, TEST_CARDS, type TestCard, type TestCardId } from './test-cards';
 
@@ -11,6 +12,8 @@ export interface SimulatorOptions {
   pinDelayMs: number;
   /** How long reading a presented card takes (0: at once). */
   readDelayMs?: number;
+  /** Auto mode: the tip the simulated cardholder picks when asked (EPOSD_SIM_TIP). */
+  tip?: 'none' | number;
   logger: Logger;
 }
 
@@ -28,6 +31,7 @@ interface Session extends ReaderSession {
 export class SimulatedCardReader implements CardReader {
   readonly kind = 'simulator';
   private session: Session | undefined;
+  private tipTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: SimulatorOptions) {}
 
@@ -38,6 +42,14 @@ export class SimulatedCardReader implements CardReader {
     if (this.opts.mode === 'auto') session.timer = this.later(this.opts.cardDelayMs, () => this.autoPresent(session));
   }
 
+  /** Auto mode: the cardholder picks EPOSD_SIM_TIP after the PIN delay. Manual mode: a person chooses on the screen. */
+  requestTip(request: TipRequest, events: ReaderEvents): void {
+    clearTimeout(this.tipTimer);
+    if (this.opts.mode !== 'auto') return;
+    const choice = this.opts.tip ?? 'none';
+    this.tipTimer = this.later(this.opts.pinDelayMs, () => events.tipChosen(request.uti, choice === 'none' ? 0 : tipFor(request.amount, choice)));
+  }
+
   requestPin(uti: string): void {
     const s = this.session;
     if (!s || s.uti !== uti) return;
@@ -46,6 +58,7 @@ export class SimulatedCardReader implements CardReader {
   }
 
   end(uti: string): void {
+    clearTimeout(this.tipTimer);
     if (this.session?.uti !== uti) return;
     clearTimeout(this.session.timer);
     this.session.phase = 'done';

@@ -9,12 +9,20 @@ export type AmountBehaviour =
   | { kind: 'HOST_TIMEOUT' }
   | { kind: 'READ_ERROR' }
   | { kind: 'CUSTOMER_CANCEL' }
-  | { kind: 'NO_CARD' };
+  | { kind: 'NO_CARD' }
+  /** SALE, PREAUTH: half approved when allowPartialApproval, else declined 51. */
+  | { kind: 'PARTIAL' }
+  /** INCREMENT: declined 05 (any other type approves). */
+  | { kind: 'INCREMENT_DECLINE' };
 
 export { RESPONSE_REASONS } from '../../host/response-codes';
 
 export function behaviourFor(amount: number): AmountBehaviour {
   switch (amount % 100) {
+    case 10:
+      return { kind: 'PARTIAL' };
+    case 12:
+      return { kind: 'INCREMENT_DECLINE' };
     case 5:
       return { kind: 'DECLINE', responseCode: '05', reason: 'DO_NOT_HONOUR' };
     case 51:

@@ -11,7 +11,7 @@
   const PIN_MAX = 12;
   const PIN_SLOTS = 4;
   const PAIRING_WINDOW_MS = 10 * 60 * 1000;
-  const TYPES = { SALE: 'Sale', REFUND: 'Refund', PREAUTH: 'Pre-auth', COMPLETION: 'Completion', REVERSAL: 'Reversal' };
+  const TYPES = { SALE: 'Sale', REFUND: 'Refund', PREAUTH: 'Pre-auth', COMPLETION: 'Completion', REVERSAL: 'Reversal', INCREMENT: 'Increment' };
   const PROMPTS = {
     PRESENT_CARD: 'Present card',
     READING_CARD: 'Reading card',
@@ -156,7 +156,7 @@
     $('pay-uti').textContent = p.uti ? `UTI ${p.uti}` : '';
     $('pay-amount').textContent = typeof p.amount === 'number' ? formatAmount(p.amount, p.currency || 'EUR') : '';
 
-    const title = PROMPTS[p.prompt] || p.prompt;
+    const title = (p.tip && p.tip.text.title) || PROMPTS[p.prompt] || p.prompt;
     $('prompt-title').textContent = title;
     const plain = (t) =>
       String(t)
@@ -164,7 +164,7 @@
         .replace(/[\s.…!]+$/u, '');
     const message = p.message && plain(p.message) !== plain(title) ? p.message : '';
     $('prompt-message').textContent = message;
-    $('pay-foot').textContent = FOOTS[p.prompt] || '';
+    $('pay-foot').textContent = FOOTS[p.prompt] || (p.tip ? p.tip.text.foot : '');
 
     const owner = `${p.uti}|${p.prompt}`;
     if (owner !== pinOwner) {
@@ -172,6 +172,7 @@
       pin = '';
     }
     renderPin();
+    renderTip(p);
 
     const card = $('pay-card');
     card.hidden = !p.card;
@@ -182,6 +183,60 @@
       brand.textContent = label;
       $('card-pan').textContent = p.card.replace(/(.{4})(?=.)/g, '$1 ');
     }
+  }
+
+  // The tip step: the choices and the words come from the terminal (screen/tip-text.ts), amounts in minor units.
+  let tipKey = '';
+  function renderTip(p) {
+    const box = $('tip-choices');
+    const tip = p.prompt === 'CHOOSE_TIP' ? p.tip : undefined;
+    box.hidden = !tip;
+    if (typeof p.total === 'number') $('pay-amount').textContent = formatAmount(p.total, p.currency || 'EUR');
+    if (!tip) return void (tipKey = '');
+    const key = `${p.uti}|${JSON.stringify(tip)}`;
+    if (key === tipKey) return;
+    tipKey = key;
+    const currency = p.currency || 'EUR';
+    const button = (label, sub, body, testId) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'tip-choice';
+      b.dataset.testid = testId;
+      b.append(document.createTextNode(label));
+      if (sub) {
+        const small = document.createElement('small');
+        small.textContent = sub;
+        b.append(small);
+      }
+      b.addEventListener('click', () => act({ action: 'chooseTip', ...body }));
+      return b;
+    };
+    const choices = tip.choices.map((c) => button(`${c.percent}%`, formatAmount(c.amount, currency), { percent: c.percent }, `tip-${c.percent}`));
+    const custom = document.createElement('form');
+    custom.className = 'tip-custom';
+    const input = document.createElement('input');
+    input.inputMode = 'decimal';
+    input.placeholder = tip.text.custom;
+    input.setAttribute('aria-label', tip.text.custom);
+    input.dataset.testid = 'tip-custom-amount';
+    const ok = document.createElement('button');
+    ok.type = 'submit';
+    ok.textContent = tip.text.confirm;
+    ok.dataset.testid = 'tip-custom-ok';
+    custom.append(input, ok);
+    custom.addEventListener('submit', (e) => {
+      e.preventDefault();
+      let digits = 2;
+      try {
+        digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits;
+      } catch {
+        // an unknown code: two decimals
+      }
+      const value = Number(String(input.value).replace(',', '.'));
+      if (!Number.isFinite(value) || value < 0) return shakePin();
+      act({ action: 'chooseTip', amount: Math.round(value * 10 ** digits) });
+    });
+    box.replaceChildren(...choices, button(tip.text.noTip, '', { amount: 0 }, 'tip-none'), custom);
   }
 
   function renderPin() {
@@ -394,6 +449,8 @@
 
   document.addEventListener('keydown', (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey || e.repeat) return;
+    // Typing a tip of one's own goes to its field, not to the keypad.
+    if (e.target && e.target.closest && e.target.closest('.tip-custom')) return;
     const map = { Enter: 'enter', Backspace: 'backspace', Delete: 'clear', Escape: 'cancel' };
     let key = map[e.key];
     if (/^[0-9]$/.test(e.key)) key = e.key;
