@@ -28,6 +28,11 @@ export const ERROR_CODES = {
   INTERNAL_ERROR: { status: 500, title: 'The terminal could not complete the request' },
   STORAGE_UNAVAILABLE: { status: 503, title: 'The terminal cannot store transactions right now' },
   STORAGE_CORRUPT: { status: 503, title: "The terminal's database is damaged" },
+  NOT_RELAYED: { status: 501, title: 'This endpoint is not served through the relay' },
+  API_KEY_INVALID: { status: 401, title: 'A valid API key is required' },
+  TERMINAL_OFFLINE: { status: 503, title: 'The terminal is not connected to the relay' },
+  RELAY_UNAVAILABLE: { status: 503, title: 'The relay cannot reach its broker' },
+  RELAY_TIMEOUT: { status: 504, title: 'The terminal did not answer in time' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
