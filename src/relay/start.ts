@@ -4,7 +4,7 @@ import type { Config } from '../config/config';
 import type { AppContext } from '../context';
 import { recordHeaders } from '../http/serve';
 import { StartupError } from '../shared/startup-error';
-import { relayHandler } from './relay-handler';
+import { relayHandler, type RelayHandler } from './relay-handler';
 import { TerminalRelay, type BrokerSettings } from './terminal-relay';
 
 function pem(path: string | undefined, what: string): string | undefined {
@@ -28,11 +28,9 @@ export function brokerSettings(config: Config): BrokerSettings | undefined {
   };
 }
 
-/** The relay, when EPOSD_RELAY_URL is set: the API's own endpoints, served to the broker's requests. */
-export function startRelay(ctx: AppContext, config: Config, overrides: Partial<ConstructorParameters<typeof TerminalRelay>[0]> = {}): TerminalRelay | undefined {
-  const broker = brokerSettings(config);
-  if (!broker) return undefined;
-  const handle = relayHandler({
+/** The terminal's API as the relay serves it: the same endpoints, dispatch and headers as createApp's. */
+export function apiRelayHandler(ctx: AppContext): RelayHandler {
+  return relayHandler({
     endpoints: api(ctx).endpoints,
     dispatch: ctx.dispatch,
     headers: recordHeaders(everyAnswer()),
@@ -40,7 +38,13 @@ export function startRelay(ctx: AppContext, config: Config, overrides: Partial<C
     notFound: `There is no such endpoint. The API lives under ${BASE_PATH}.`,
     logger: ctx.logger,
   });
-  const relay = new TerminalRelay({ tid: ctx.identity.tid, broker, handle, logger: ctx.logger, ...overrides });
+}
+
+/** The relay, when EPOSD_RELAY_URL is set: the API's own endpoints, served to the broker's requests. */
+export function startRelay(ctx: AppContext, config: Config, overrides: Partial<ConstructorParameters<typeof TerminalRelay>[0]> = {}): TerminalRelay | undefined {
+  const broker = brokerSettings(config);
+  if (!broker) return undefined;
+  const relay = new TerminalRelay({ tid: ctx.identity.tid, broker, handle: apiRelayHandler(ctx), logger: ctx.logger, ...overrides });
   relay.start();
   return relay;
 }
