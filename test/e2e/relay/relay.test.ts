@@ -4,9 +4,11 @@ import { requestTopic, responseFilter, responseTopic } from '../../../src/relay/
 import type { Acknowledgement, FinalStatus, PairingAnswer, SearchPage } from '../../helpers/bodies';
 import { httpsJson } from '../../helpers/http';
 import { startMosquitto, type Broker } from '../../helpers/mosquitto';
-import { pairingCode } from '../../helpers/pos';
-import { cleanupEposd, startEposd, type EposdProcess } from '../../helpers/process';
-import { GATEWAY_USER, mqttClient, testGateway, viaRelay } from '../../helpers/relay';
+import { pairingCode, runPos } from '../../helpers/pos';
+import { EposdClient } from '../../../src/client';
+import { join } from 'node:path';
+import { cleanupEposd, makeTempDir, startEposd, type EposdProcess } from '../../helpers/process';
+import { API_KEY, GATEWAY_USER, mqttClient, testGateway, viaRelay } from '../../helpers/relay';
 import { until } from '../../helpers/until';
 
 const TID = '10000001';
@@ -53,7 +55,7 @@ describe('The relay: a POS reaches a terminal through eposd-relay and a real Mos
   });
 
   it('lists the terminal as online with when it was last seen, from its retained presence', async () => {
-    const res = await httpsJson<{ terminals: { tid: string; online: boolean; lastSeen: string }[] }>(`${gateway.url}/terminals`, { headers: { 'x-api-key': 'test-platform-key-0123456789' } });
+    const res = await httpsJson<{ terminals: { tid: string; online: boolean; lastSeen: string }[] }>(`${gateway.url}/terminals`, { headers: { 'x-api-key': API_KEY } });
     expect(res.status).toBe(200);
     const entry = res.body.terminals.find((t) => t.tid === TID);
     expect(entry).toEqual({ tid: TID, online: true, lastSeen: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown });
@@ -124,6 +126,25 @@ describe('The relay: a POS reaches a terminal through eposd-relay and a real Mos
     const res = await viaRelay(gateway, TID, `/transaction?tid=${TID}`, { method: 'POST', headers: auth(token), body: { transType: 'SALE', amountTrans: 1, reference: 'x'.repeat(17_000) } });
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('lets the POS client library pair through the gateway and take a sale, as on the LAN', async () => {
+    const client = new EposdClient({ configPath: join(makeTempDir('eposd-pos-relay-'), 'terminals.json') });
+    const url = new URL(gateway.url);
+    const paired = await client.pair({ host: url.hostname, port: Number(url.port), code: await pairingCode(eposd), registerId: 'lib-relay', relay: { tid: TID, apiKey: API_KEY } });
+    expect(paired).toMatchObject({ tid: TID, registerId: 'lib-relay', relay: { apiKey: API_KEY } });
+    const ack = await client.sale(1234);
+    expect(await client.waitForOutcome(ack.uti)).toMatchObject({ uti: ack.uti, status: 'APPROVED', transAmount: 1234 });
+  });
+
+  it('lets eposd-pos pair with --relay --tid --api-key and take a sale through the gateway', async () => {
+    const home = makeTempDir('eposd-pos-home-');
+    const pair = await runPos(['pair', '--relay', gateway.url, '--tid', TID, '--api-key', API_KEY, '--code', await pairingCode(eposd), '--register-id', 'cli-relay', '--json'], home);
+    expect(pair.code).toBe(0);
+    expect(JSON.parse(pair.stdout)).toMatchObject({ tid: TID, registerId: 'cli-relay' });
+    const sold = await runPos(['sale', '12.50', '--json', '--no-print'], home, {}, 30_000);
+    expect(sold.code).toBe(0);
+    expect(JSON.parse(sold.stdout)).toMatchObject({ status: 'APPROVED', transAmount: 1250, terminalId: TID });
   });
 
   describe('at the broker', () => {
