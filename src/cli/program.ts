@@ -5,7 +5,7 @@ import { VERSION } from '../shared/version';
 import { parseAmount } from './amount';
 import { discover } from './discover';
 import { EXIT, outcomeExitCode } from './exit-codes';
-import { pairCommand, pairedMessage } from './pair';
+import { pairCommand, pairedMessage, type PairCommandOptions } from './pair';
 import { runPayment } from './payment';
 import { outcomeLine, renderBatch, renderList, renderReceipt, renderStatus } from './render';
 
@@ -102,30 +102,12 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--fingerprint <sha256>', 'send the code only to a terminal presenting this key (from its screen or from discover)')
     .option('--accept-new-key', 'replace the key pinned for this address (after checking the screen)')
     .option('-y, --yes', 'pin the key the terminal presents without asking (needed without a terminal, unless --fingerprint)')
-    .action(
-      async (
-        o: {
-          host?: string;
-          relay?: string;
-          tid?: string;
-          apiKey?: string;
-          port?: number;
-          code: string;
-          registerId?: string;
-          name?: string;
-          callbackUrl?: string;
-          fingerprint?: string;
-          acceptNewKey?: boolean;
-          yes?: boolean;
-        },
-        cmd: Command,
-      ) => {
-        const t = await pairCommand(clientFor(cmd), o);
-        if (globals(cmd).json) json({ host: t.host, port: t.port, tid: t.tid, serialNumber: t.serialNumber, registerId: t.registerId, fingerprint: t.fingerprint });
-        else out(pairedMessage(t, o.fingerprint !== undefined || !o.yes));
-        exit(EXIT.OK);
-      },
-    );
+    .action(async (o: PairCommandOptions, cmd: Command) => {
+      const t = await pairCommand(clientFor(cmd), o);
+      if (globals(cmd).json) json({ host: t.host, port: t.port, tid: t.tid, serialNumber: t.serialNumber, registerId: t.registerId, fingerprint: t.fingerprint });
+      else out(pairedMessage(t, o.fingerprint !== undefined || !o.yes));
+      exit(EXIT.OK);
+    });
 
   program
     .command('terminals')
