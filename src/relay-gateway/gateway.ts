@@ -10,6 +10,7 @@ import type { Logger } from '../shared/logger';
 import { tlsOptions } from '../tls/options';
 import { readAnswer, RELAY_REQUEST_LIMIT_BYTES, type RelayAnswer, type RelayRequest } from '../relay/protocol';
 import { PRESENCE_FILTER, requestTopic, responseFilter, responseTopic, SEEN_FILTER, TID, tidOfTopic } from '../relay/topics';
+import { noDelay } from '../relay/terminal-relay';
 import { PresenceBoard } from './presence-board';
 import type { GatewaySettings } from './settings';
 
@@ -91,6 +92,7 @@ export async function startGateway(settings: GatewaySettings & { key: string; ce
     connectTimeout: 10_000,
   });
   client.on('error', (err) => logger.warn({ err: err.message }, 'broker connection failed'));
+  client.on('connect', () => noDelay(client));
   client.on('message', (topic, payload, packet) => {
     const tid = tidOfTopic(topic);
     if (tid === undefined) return;

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from '../shared/logger';
 import { readRequest, type Presence, type RelayAnswer, type RelayRequest } from './protocol';
@@ -100,6 +101,7 @@ export class TerminalRelay {
     const client = (this.client = connect(broker.url, settings));
     let failures = 0;
     client.on('connect', () => {
+      noDelay(client);
       failures = 0;
       client.options.reconnectPeriod = this.reconnect.firstMs;
       logger.info({ broker: redactUrl(broker.url) }, 'relay connected');
@@ -189,6 +191,14 @@ export class TerminalRelay {
     }
     await client.endAsync(!client.connected);
   }
+}
+
+/**
+ * Small packets leave at once: with Nagle's algorithm a request or an answer could wait some 40 ms for the
+ * peer's delayed acknowledgement, at each hop (MQTT.js does not set it). The broker needs `set_tcp_nodelay true`.
+ */
+export function noDelay(client: MqttClient): void {
+  (client.stream as Partial<Socket> | undefined)?.setNoDelay?.(true);
 }
 
 /** The broker's URL without a password in it, for the log. */

@@ -52,7 +52,7 @@ function accepting(port: number): Promise<boolean> {
 export async function startMosquitto(options: BrokerOptions = {}): Promise<Broker> {
   const dir = mkdtempSync(join(tmpdir(), 'eposd-mosquitto-'));
   const port = await freePort();
-  const lines = [`listener ${port} 127.0.0.1`, 'persistence false', 'log_dest stderr', 'log_type error', 'log_type warning'];
+  const lines = [`listener ${port} 127.0.0.1`, 'set_tcp_nodelay true', 'persistence false', 'log_dest stderr', 'log_type error', 'log_type warning'];
   // Started as root (CI, a container), Mosquitto would become the user mosquitto, who cannot read this directory.
   if (process.getuid?.() === 0) lines.push('user root');
   if (options.users) {
