@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
 import type { Logger } from '../shared/logger';
 import { readRequest, type Presence, type RelayAnswer, type RelayRequest } from './protocol';
 import { RecentAnswers } from './recent-answers';
@@ -98,6 +98,9 @@ export class TerminalRelay {
       // The will is the broker's word once the connection is lost without a goodbye.
       will: { topic: presenceTopic(tid), payload: this.presence(false, null), qos: 1, retain: true },
     };
+    // Loaded only when the relay is on: a terminal without it never reads MQTT.js (scripts/bundle.mjs).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { connect } = require('mqtt') as typeof import('mqtt');
     const client = (this.client = connect(broker.url, settings));
     let failures = 0;
     client.on('connect', () => {
