@@ -38,6 +38,7 @@ const STARTS_PER_TURN = 4;
 /** Waiting requests beyond this are dropped (the gateway answers 504): the terminal is a till's, not a server farm's. */
 const QUEUE_MAX = 256;
 const CORRELATION_MAX_BYTES = 64;
+const GOODBYE_TIMEOUT_MS = 2_000;
 
 interface Pending {
   request: RelayRequest;
@@ -190,7 +191,11 @@ export class TerminalRelay {
     const client = this.client;
     if (!client) return;
     if (client.connected) {
-      await new Promise<void>((resolve) => client.publish(presenceTopic(this.options.tid), this.presence(false, this.now()), { qos: 1, retain: true }, () => resolve()));
+      // A broker that does not acknowledge the goodbye must not hold the terminal's stop: its will says the same.
+      await new Promise<void>((resolve) => {
+        setTimeout(resolve, GOODBYE_TIMEOUT_MS).unref();
+        client.publish(presenceTopic(this.options.tid), this.presence(false, this.now()), { qos: 1, retain: true }, () => resolve());
+      });
     }
     await client.endAsync(!client.connected);
   }
