@@ -21,6 +21,8 @@ const FORWARD = /^\/terminals\/([^/]+)(\/payntpos\/1\.0\.0(?:\/[^?]*)?)(\?.*)?$/
 /** Not forwarded: the hop's own headers, and the gateway's key, which is for the gateway only. */
 const HOP = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer', 'x-api-key', 'content-length', 'expect']);
 const ANSWER_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding']);
+/** What the gateway's own answers carry (a terminal's answers carry the terminal's). */
+const OWN_HEADERS = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Strict-Transport-Security': 'max-age=31536000' };
 
 interface Waiting {
   tid: string;
@@ -37,17 +39,12 @@ export interface RunningGateway {
 const hash = (key: string) => createHash('sha256').update(key).digest();
 
 function problem(res: ServerResponse, code: ErrorCode, detail: string, headers: Record<string, string> = {}): void {
-  const body = JSON.stringify(problemBody(new ApiError(code, detail)));
-  res.writeHead(new ApiError(code, detail).status, {
-    ...headers,
-    'Content-Type': 'application/problem+json; charset=utf-8',
-    'Cache-Control': 'no-store',
-    'Content-Length': String(Buffer.byteLength(body)),
-  });
+  const err = new ApiError(code, detail);
+  const body = JSON.stringify(problemBody(err));
+  res.writeHead(err.status, { ...headers, ...OWN_HEADERS, 'Content-Type': 'application/problem+json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) });
   res.end(body);
 }
 
-/** The body's text, none (undefined), or null when it is over the limit. */
 function readBody(req: IncomingMessage): Promise<string | undefined | null> {
   return new Promise((resolve) => {
     if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT_BYTES) return resolve(null);
@@ -183,7 +180,7 @@ export async function startGateway(settings: GatewaySettings & { key: string; ce
     if (pathname === '/terminals' || pathname === '/terminals/') {
       if (req.method !== 'GET') return problem(res, 'METHOD_NOT_ALLOWED', 'Use GET on /terminals.', { Allow: 'GET' });
       const body = JSON.stringify({ terminals: board.list() });
-      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': String(Buffer.byteLength(body)) });
+      res.writeHead(200, { ...OWN_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) });
       return void res.end(body);
     }
     const m = FORWARD.exec(url);
