@@ -90,7 +90,12 @@ export async function startMosquitto(options: BrokerOptions = {}): Promise<Broke
     await exited;
     child = undefined;
   };
-  await start();
+  try {
+    await start();
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     url: `${options.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     port,
