@@ -12,7 +12,7 @@
 // bundled should be what runs. Left out, and required from node_modules when needed: better-sqlite3
 // (a native addon); the packages only some starts load (selfsigned: a first start, in a child
 // process, or in-process when embedded; commander: a start with flags; pino-pretty: a start in a
-// terminal; bonjour-service: a start with mDNS on); iconv-lite, whose tables are half a megabyte of text of which eposd uses one
+// terminal; bonjour-service: a start with mDNS on; mqtt: a start with the relay on); iconv-lite, whose tables are half a megabyte of text of which eposd uses one
 // encoding. Of mime-db only the types eposd sends are bundled (MIME_TYPES). `qs` (express's extended
 // query strings and urlencoded bodies, neither used) is loaded only if something asks for it.
 // Imports are bundled from their ES module builds where they have one, so that only what is used of
@@ -76,7 +76,7 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  external: ['better-sqlite3', 'selfsigned', 'commander', 'pino-pretty', 'bonjour-service', 'iconv-lite'],
+  external: ['better-sqlite3', 'selfsigned', 'commander', 'pino-pretty', 'bonjour-service', 'iconv-lite', 'mqtt'],
   mainFields: ['module', 'main'],
   plugins: [lazy, mimeSubset],
   // Minified: V8 keeps the text as long as eposd runs. Functions and classes keep their `.name` (the

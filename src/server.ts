@@ -16,6 +16,7 @@ import { lanAddresses } from './shared/network';
 import { VERSION } from './shared/version';
 import { startAnnouncer, type Announcer } from './discovery/announcer';
 import type { MdnsNetwork } from './discovery/mdns-network';
+import { brokerSettings, startRelay } from './relay/start';
 
 // The terminal's start and stop, shared by the command (main.ts: environment, flags, signals, exit)
 // and by a host app that runs eposd in its own process (embedded.ts). Nothing here touches the
@@ -83,6 +84,12 @@ export async function startServer(config: Config, options: ServerOptions): Promi
     throw err;
   });
   const ports = { api: config.port, screen: config.screenPort };
+  try {
+    brokerSettings(config);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   const ctx = createContext(config, certificate.fingerprint, {
     db,
     logger,
@@ -124,6 +131,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   }
   ctx.screen.listeningOn(apiPort, config.host);
   ctx.listening();
+  const relay = startRelay(ctx, config);
   const ready: Ready = Object.freeze({
     apiUrl: `https://${urlHost(config.host)}:${apiPort}${BASE_PATH}`,
     screenUrl: `http://127.0.0.1:${screenPort}/`,
@@ -150,6 +158,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
     (stopping ??= (async () => {
       logger.info('stopping');
       await announcer?.stop();
+      await relay?.stop();
       const closed = Promise.all([new Promise((r) => api.close(r)), new Promise((r) => screen.close(r))]);
       api.closeIdleConnections();
       screen.closeIdleConnections();

@@ -4,7 +4,11 @@ import { UsageError } from './amount';
 import { fingerprintBlock } from './render';
 
 export interface PairCommandOptions {
-  host: string;
+  host?: string;
+  /** Pair through an eposd-relay gateway at this URL (https://gateway:9443), with the terminal's --tid. */
+  relay?: string;
+  tid?: string;
+  apiKey?: string;
   port?: number;
   code: string;
   registerId?: string;
@@ -39,6 +43,8 @@ export const NOT_CONFIRMABLE =
  */
 export async function pairCommand(client: EposdClient, o: PairCommandOptions): Promise<PairedTerminal> {
   if (!/^\d{6}$/.test(o.code)) throw new UsageError('--code must be the 6 digits on the terminal screen');
+  if (o.relay !== undefined) return pairThroughRelay(client, o);
+  if (o.host === undefined) throw new UsageError('Give --host <address> (on the same network), or --relay <gateway URL> with --tid <TID>.');
   const endpoint = endpointFrom(o.host, o.port);
   let expected = o.fingerprint;
   if (!expected && !o.yes && !interactive()) throw new UsageError(NOT_CONFIRMABLE);
@@ -60,10 +66,36 @@ export async function pairCommand(client: EposdClient, o: PairCommandOptions): P
   });
 }
 
+/**
+ * Through a gateway the code is still read on the terminal's screen; the key pinned is the gateway's
+ * (its operator publishes its fingerprint: give it with --fingerprint), first seen otherwise.
+ */
+function pairThroughRelay(client: EposdClient, o: PairCommandOptions): Promise<PairedTerminal> {
+  if (o.tid === undefined || !/^\d{8}$/.test(o.tid)) throw new UsageError("--relay needs --tid <the terminal's 8-digit TID>");
+  let url: URL;
+  try {
+    url = new URL(o.relay!);
+  } catch {
+    throw new UsageError(`--relay must be the gateway's URL, such as https://relay.example.com:9443 (got "${o.relay}")`);
+  }
+  if (url.protocol !== 'https:') throw new UsageError('--relay must be an https:// URL');
+  return client.pair({
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port ? Number(url.port) : 443,
+    code: o.code,
+    registerId: o.registerId,
+    registerName: o.name,
+    callbackUrl: o.callbackUrl,
+    expectedFingerprint: o.fingerprint,
+    acceptNewKey: o.acceptNewKey,
+    relay: { tid: o.tid, apiKey: o.apiKey ?? process.env.EPOSD_RELAY_API_KEY },
+  });
+}
+
 export function pairedMessage(t: PairedTerminal, confirmed: boolean): string {
   return [
     `Paired with terminal ${t.tid} (serial ${t.serialNumber}) at ${addressOf(t)} as register ${t.registerId}.`,
-    'Pinned certificate key, SHA-256 fingerprint:',
+    t.relay ? "Through the relay gateway; pinned the gateway's certificate key, SHA-256 fingerprint:" : 'Pinned certificate key, SHA-256 fingerprint:',
     fingerprintBlock(t.fingerprint),
     confirmed
       ? 'Every later connection must present this key.'

@@ -31,6 +31,8 @@ export async function runPayment(client: EposdClient, run: PaymentRun): Promise<
   let opened: () => void = () => undefined;
   const streamOpen = new Promise<void>((resolve) => (opened = resolve));
   const watching = (async () => {
+    // The relay carries no event stream: through it the long-poll alone shows the stages.
+    if (client.terminal.relay) return opened();
     try {
       for await (const e of client.events({ signal: stop.signal, onOpen: opened })) onEvent(e);
     } catch {

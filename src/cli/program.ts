@@ -6,7 +6,7 @@ import { parseAmount } from './amount';
 import { MONEY_FLAGS_OF, moneyFields, withMoneyFlags, type MoneyFlags } from './money-flags';
 import { discover } from './discover';
 import { EXIT, outcomeExitCode } from './exit-codes';
-import { pairCommand, pairedMessage } from './pair';
+import { pairCommand, pairedMessage, type PairCommandOptions } from './pair';
 import { runPayment } from './payment';
 import { outcomeLine, renderBatch, renderList, renderReceipt, renderStatus } from './render';
 
@@ -91,7 +91,10 @@ export function buildProgram(exit: (code: number) => void): Command {
   program
     .command('pair')
     .description('pair with a terminal using the code on its screen, and pin its certificate key')
-    .requiredOption('--host <address>', "the terminal's IP address or name, optionally with its port (192.168.1.50:8443)")
+    .option('--host <address>', "the terminal's IP address or name, optionally with its port (192.168.1.50:8443)")
+    .option('--relay <url>', 'pair through an eposd-relay gateway instead (https://relay.example.com:9443), with --tid')
+    .option('--tid <tid>', "the terminal's TID, with --relay")
+    .option('--api-key <key>', "your POS platform's key at the gateway (default: $EPOSD_RELAY_API_KEY)")
     .option('--port <port>', "the terminal's API port (default: the one in --host, else 8443)", integerArg(1, 65535))
     .requiredOption('--code <digits>', 'the 6-digit pairing code on the terminal screen')
     .option('--register-id <id>', "this POS's register id (default: one the terminal makes up)")
@@ -100,14 +103,12 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--fingerprint <sha256>', 'send the code only to a terminal presenting this key (from its screen or from discover)')
     .option('--accept-new-key', 'replace the key pinned for this address (after checking the screen)')
     .option('-y, --yes', 'pin the key the terminal presents without asking (needed without a terminal, unless --fingerprint)')
-    .action(
-      async (o: { host: string; port?: number; code: string; registerId?: string; name?: string; callbackUrl?: string; fingerprint?: string; acceptNewKey?: boolean; yes?: boolean }, cmd: Command) => {
-        const t = await pairCommand(clientFor(cmd), o);
-        if (globals(cmd).json) json({ host: t.host, port: t.port, tid: t.tid, serialNumber: t.serialNumber, registerId: t.registerId, fingerprint: t.fingerprint });
-        else out(pairedMessage(t, o.fingerprint !== undefined || !o.yes));
-        exit(EXIT.OK);
-      },
-    );
+    .action(async (o: PairCommandOptions, cmd: Command) => {
+      const t = await pairCommand(clientFor(cmd), o);
+      if (globals(cmd).json) json({ host: t.host, port: t.port, tid: t.tid, serialNumber: t.serialNumber, registerId: t.registerId, fingerprint: t.fingerprint });
+      else out(pairedMessage(t, o.fingerprint !== undefined || !o.yes));
+      exit(EXIT.OK);
+    });
 
   program
     .command('terminals')

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { CertificateChangedError, EposdApiError, EposdNetworkError, isNetworkError } from './errors';
+import { CertificateChangedError, EposdApiError, EposdNetworkError, isNetworkError, isRelayLost } from './errors';
 import { BASE_PATH, pairWith, problemOf, type PairOptions } from './pairing';
 import { eventStream, sleep, type EventsOptions } from './events';
-import { addressOf, TerminalStore, type PairedTerminal } from './store';
+import { addressOf, apiPathOf, relayHeadersOf, TerminalStore, type PairedTerminal } from './store';
 import { openStream, send, type HttpRequest, type KeyCheck, type TransportOptions } from './transport';
 import {
   isFinal,
@@ -157,7 +157,7 @@ export class EposdClient {
         if (isFinal(s)) return s;
         options.onProgress?.(s);
       } catch (err) {
-        if (!isNetworkError(err) || options.signal?.aborted || Date.now() - reachedAt > UNREACHABLE_FOR_MS) throw err;
+        if (!(isNetworkError(err) || isRelayLost(err, true)) || options.signal?.aborted || Date.now() - reachedAt > UNREACHABLE_FOR_MS) throw err;
         await sleep(Math.min(this.retryDelayMs * 2 ** failures++, 5_000), options.signal);
       }
     }
@@ -197,13 +197,13 @@ export class EposdClient {
   events(options: EventsOptions = {}): AsyncGenerator<StreamEvent> {
     return eventStream((lastId) => {
       const headers = { ...this.auth(), accept: 'text/event-stream', ...(lastId ? { 'last-event-id': lastId } : {}) };
-      const req = { method: 'GET' as const, path: `${BASE_PATH}/events`, headers, timeoutMs: this.requestTimeoutMs, signal: options.signal };
+      const req = { method: 'GET' as const, path: `${apiPathOf(this.terminal, BASE_PATH)}/events`, headers, timeoutMs: this.requestTimeoutMs, signal: options.signal };
       return openStream(this.terminal, this.keyCheck(), req, this.options.transport);
     }, options);
   }
 
   private auth(): Record<string, string> {
-    return { authorization: this.terminal.authToken };
+    return { authorization: this.terminal.authToken, ...relayHeadersOf(this.terminal) };
   }
 
   private keyCheck(): KeyCheck {
@@ -215,7 +215,14 @@ export class EposdClient {
   }
 
   private async call(method: HttpRequest['method'], path: string, options: { body?: unknown; ok?: number[]; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<unknown> {
-    const req: HttpRequest = { method, path: `${BASE_PATH}${path}`, headers: this.auth(), body: options.body, timeoutMs: options.timeoutMs ?? this.requestTimeoutMs, signal: options.signal };
+    const req: HttpRequest = {
+      method,
+      path: `${apiPathOf(this.terminal, BASE_PATH)}${path}`,
+      headers: this.auth(),
+      body: options.body,
+      timeoutMs: options.timeoutMs ?? this.requestTimeoutMs,
+      signal: options.signal,
+    };
     const res = await send(this.terminal, this.keyCheck(), req, this.options.transport);
     if (!(options.ok ?? [200]).includes(res.status)) throw new EposdApiError(problemOf(res.status, res.body));
     return res.body;
@@ -232,7 +239,7 @@ export class EposdClient {
           const ack = await onRetryConflict(err);
           if (ack) return ack;
         }
-        if (!isNetworkError(err)) throw err;
+        if (!isNetworkError(err) && !isRelayLost(err)) throw err;
         const uti = typeof body.uti === 'string' && body.transType !== 'COMPLETION' && body.transType !== 'REVERSAL' ? body.uti : undefined;
         if (attempt >= this.retries) {
           throw new EposdNetworkError(

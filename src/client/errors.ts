@@ -58,6 +58,14 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ET
 const codeOf = (err: unknown): unknown => (err as { code?: unknown } | null)?.code;
 
 /** Whether `err` means the request or its answer was lost in the network (and so may be retried). */
+/**
+ * A relay gateway's word that the answer was lost on the way (no answer in time, or no broker): as for a
+ * network error, the request may or may not have been carried out. A terminal offline is one too while
+ * waiting for an outcome (it may be restarting), but not for a new payment, which it never received.
+ */
+export const RELAY_LOST = new Set(['RELAY_TIMEOUT', 'RELAY_UNAVAILABLE']);
+export const isRelayLost = (err: unknown, offlineToo = false): boolean => err instanceof EposdApiError && (RELAY_LOST.has(err.code) || (offlineToo && err.code === 'TERMINAL_OFFLINE'));
+
 export function isNetworkError(err: unknown): boolean {
   const code = codeOf(err instanceof EposdNetworkError ? err.cause : err);
   if (err instanceof EposdNetworkError && typeof code !== 'string') return true;

@@ -1,7 +1,7 @@
 import { DEFAULT_PORT, endpointFrom } from './address';
 import { CertificateChangedError, EposdApiError } from './errors';
 import { normalizeFingerprint } from './fingerprint';
-import { addressOf, type PairedTerminal, type TerminalStore } from './store';
+import { addressOf, apiPathOf, relayHeadersOf, type PairedTerminal, type TerminalStore } from './store';
 import { connectPinned, send, type Endpoint, type TransportOptions } from './transport';
 import type { PairingAnswer, Problem } from './types';
 
@@ -27,6 +27,11 @@ export interface PairOptions {
   expectedFingerprint?: string;
   /** Pair even though the terminal at this address presents a key other than the one pinned before. */
   acceptNewKey?: boolean;
+  /**
+   * Pair through an eposd-relay gateway: `host` is the gateway's, `tid` the terminal's, `apiKey` the
+   * POS platform's key at the gateway. The key pinned (and `expectedFingerprint`) is the gateway's.
+   */
+  relay?: { tid: string; apiKey?: string };
 }
 
 /** The terminal at `host:port`, its key's fingerprint, without sending anything: to show before pairing. */
@@ -48,9 +53,10 @@ export function problemOf(status: number, body: unknown): Problem {
  */
 export async function pairWith(store: TerminalStore, options: PairOptions, transport: TransportOptions = {}): Promise<PairedTerminal> {
   const endpoint = endpointFrom(options.host, options.port);
-  const address = addressOf(endpoint);
+  const relay = options.relay ? { apiKey: options.relay.apiKey } : undefined;
+  const address = addressOf({ ...endpoint, tid: options.relay?.tid, relay });
   const expected = options.expectedFingerprint === undefined ? undefined : normalizeFingerprint(options.expectedFingerprint);
-  const pinned = options.acceptNewKey ? undefined : store.pinFor(endpoint.host, endpoint.port);
+  const pinned = options.acceptNewKey ? undefined : store.pinFor(endpoint.host, endpoint.port, options.relay?.tid);
   let presented = '';
   const check = (fp: string) => {
     presented = fp;
@@ -60,10 +66,13 @@ export async function pairWith(store: TerminalStore, options: PairOptions, trans
     if (!expected && pinned && fp !== pinned) throw new CertificateChangedError(address, pinned, fp);
   };
   const body = { pairingCode: options.code, registerId: options.registerId, registerName: options.registerName, callbackUrl: options.callbackUrl };
-  const res = await send(endpoint, check, { method: 'POST', path: `${BASE_PATH}/pair`, body, timeoutMs: PAIR_TIMEOUT_MS }, transport);
+  const path = `${options.relay ? apiPathOf({ tid: options.relay.tid, relay }, BASE_PATH) : BASE_PATH}/pair`;
+  const res = await send(endpoint, check, { method: 'POST', path, headers: relayHeadersOf({ relay }), body, timeoutMs: PAIR_TIMEOUT_MS }, transport);
   if (res.status !== 200) throw new EposdApiError(problemOf(res.status, res.body));
   const answer = res.body as PairingAnswer;
-  if (normalizeFingerprint(answer.certificateFingerprint) !== presented) {
+  if (options.relay && answer.tid !== options.relay.tid) throw new EposdApiError(problemOf(502, `The gateway answered for terminal ${answer.tid}, not ${options.relay.tid}. Nothing was stored.`));
+  // Through a relay the connection is the gateway's: the terminal's own key is not the one presented.
+  if (!options.relay && normalizeFingerprint(answer.certificateFingerprint) !== presented) {
     throw new CertificateChangedError(
       address,
       answer.certificateFingerprint,
@@ -81,6 +90,7 @@ export async function pairWith(store: TerminalStore, options: PairOptions, trans
     fingerprint: presented,
     pairedAt: new Date().toISOString(),
     ...(answer.webhookSecret ? { webhookSecret: answer.webhookSecret } : {}),
+    ...(relay ? { relay } : {}),
   };
   store.save(terminal);
   return terminal;

@@ -16,6 +16,11 @@ export interface PairedTerminal {
   fingerprint: string;
   pairedAt: string;
   webhookSecret?: string;
+  /**
+   * Reached through an eposd-relay gateway (docs/relay.md): `host` and `port` are the gateway's, and
+   * `fingerprint` is the gateway's key. The token still goes to the terminal, which checks it.
+   */
+  relay?: { apiKey?: string };
 }
 
 interface StoreFile {
@@ -25,8 +30,15 @@ interface StoreFile {
   terminals: PairedTerminal[];
 }
 
-/** `host:port`, with brackets around an IPv6 address. */
-export const addressOf = (t: { host: string; port: number }): string => `${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
+/** `host:port`, with brackets around an IPv6 address; a terminal behind a relay gateway adds `/terminals/<tid>`. */
+export const addressOf = (t: { host: string; port: number; tid?: string; relay?: unknown }): string =>
+  `${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}${t.relay && t.tid ? `/terminals/${t.tid}` : ''}`;
+
+/** Where a terminal's API starts on the connection: the API's own path, after the gateway's terminal path when relayed. */
+export const apiPathOf = (t: { tid: string; relay?: unknown }, basePath: string): string => (t.relay ? `/terminals/${t.tid}${basePath}` : basePath);
+
+/** The headers a relayed request needs besides the token: the POS platform's key at the gateway. */
+export const relayHeadersOf = (t: { relay?: { apiKey?: string } }): Record<string, string> => (t.relay?.apiKey ? { 'x-api-key': t.relay.apiKey } : {});
 
 /** The terminal at `text` (`host:port`, or a host alone: port 8443, or the only terminal paired on that host). */
 function byAddress(terminals: PairedTerminal[], text: string): PairedTerminal | undefined {
@@ -94,7 +106,9 @@ export class TerminalStore {
   }
 
   /** The pin kept for an address, if any: a new pairing there must present the same key. */
-  pinFor(host: string, port: number): string | undefined {
+  pinFor(host: string, port: number, relayedTid?: string): string | undefined {
+    // A gateway has one key for every terminal behind it.
+    if (relayedTid !== undefined) return this.read().terminals.find((t) => t.relay && t.host === host && t.port === port)?.fingerprint;
     return this.read().terminals.find((t) => addressOf(t) === addressOf({ host, port }))?.fingerprint;
   }
 

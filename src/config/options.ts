@@ -87,6 +87,17 @@ export const OPTIONS = {
     parse: boolean,
     default: false,
   }),
+  relayUrl: option({
+    env: 'EPOSD_RELAY_URL',
+    flag: 'relay-url',
+    description: 'MQTT 5 broker of the relay (mqtts:// or mqtt://); the relay is off without it',
+    parse: pattern(/^mqtts?:\/\/[^\s]+$/, 'an mqtts:// or mqtt:// URL'),
+  }),
+  relayUsername: option({ env: 'EPOSD_RELAY_USERNAME', flag: 'relay-username', description: "the terminal's user name at the broker (usually its TID)", parse: text(256) }),
+  relayPassword: option({ env: 'EPOSD_RELAY_PASSWORD', flag: 'relay-password', description: "the terminal's password at the broker", parse: text(256) }),
+  relayCert: option({ env: 'EPOSD_RELAY_CERT', flag: 'relay-cert', description: 'client certificate (PEM file) for the broker, instead of a password', parse: text(4096) }),
+  relayKey: option({ env: 'EPOSD_RELAY_KEY', flag: 'relay-key', description: "the client certificate's private key (PEM file)", parse: text(4096) }),
+  relayCa: option({ env: 'EPOSD_RELAY_CA', flag: 'relay-ca', description: "CA certificate (PEM file) that signed the broker's certificate, when not a public one", parse: text(4096) }),
   logLevel: option<'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'>({
     env: 'EPOSD_LOG_LEVEL',
     flag: 'log-level',

@@ -130,7 +130,8 @@ export function frontDoor(endpoints: AnyEndpoint[], options: ServeOptions): App 
   return Object.assign((req: IncomingMessage, res: ServerResponse) => serve(req, res, () => void rest(req, res)), { locals: rest.locals });
 }
 
-function serveEndpoints(endpoints: AnyEndpoint[], options: ServeOptions): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
+/** The declared endpoints alone: `next` is called for any other request. The HTTPS front door and the relay (src/relay/) both serve through it. */
+export function serveEndpoints(endpoints: AnyEndpoint[], options: ServeOptions): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
   const { basePath, headers, dispatch, logger } = options;
   const byPath = new Map<string, Map<Method, Mounted>>();
   // One limiter a path: the methods of one path count together (GET and POST /pair).

@@ -34,6 +34,11 @@ export const ERROR_CODES = {
   STORAGE_UNAVAILABLE: { status: 503, title: 'The terminal cannot store transactions right now' },
   STORAGE_CORRUPT: { status: 503, title: "The terminal's database is damaged" },
   PAYMENT_APP_UNAVAILABLE: { status: 503, title: 'The payment application is not connected' },
+  NOT_RELAYED: { status: 501, title: 'This endpoint is not served through the relay' },
+  API_KEY_INVALID: { status: 401, title: 'A valid API key is required' },
+  TERMINAL_OFFLINE: { status: 503, title: 'The terminal is not connected to the relay' },
+  RELAY_UNAVAILABLE: { status: 503, title: 'The relay cannot reach its broker' },
+  RELAY_TIMEOUT: { status: 504, title: 'The terminal did not answer in time' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { api, BASE_PATH, everyAnswer } from '../app';
+import type { Config } from '../config/config';
+import type { AppContext } from '../context';
+import { recordHeaders } from '../http/serve';
+import { StartupError } from '../shared/startup-error';
+import { relayHandler, type RelayHandler } from './relay-handler';
+import { TerminalRelay, type BrokerSettings } from './terminal-relay';
+
+function pem(path: string | undefined, what: string): string | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new StartupError(path, `the relay's ${what} cannot be read`, 'Check EPOSD_RELAY_CERT, EPOSD_RELAY_KEY and EPOSD_RELAY_CA');
+  }
+}
+
+export function brokerSettings(config: Config): BrokerSettings | undefined {
+  if (config.relayUrl === undefined) return undefined;
+  return {
+    url: config.relayUrl,
+    username: config.relayUsername,
+    password: config.relayPassword,
+    cert: pem(config.relayCert, 'client certificate'),
+    key: pem(config.relayKey, 'client key'),
+    ca: pem(config.relayCa, 'CA certificate'),
+  };
+}
+
+/** The terminal's API as the relay serves it: the same endpoints, dispatch and headers as createApp's. */
+export function apiRelayHandler(ctx: AppContext): RelayHandler {
+  return relayHandler({
+    endpoints: api(ctx).endpoints,
+    dispatch: ctx.dispatch,
+    headers: recordHeaders(everyAnswer()),
+    basePath: BASE_PATH,
+    notFound: `There is no such endpoint. The API lives under ${BASE_PATH}.`,
+    logger: ctx.logger,
+  });
+}
+
+/** The relay, when EPOSD_RELAY_URL is set: the API's own endpoints, served to the broker's requests. */
+export function startRelay(ctx: AppContext, config: Config, overrides: Partial<ConstructorParameters<typeof TerminalRelay>[0]> = {}): TerminalRelay | undefined {
+  const broker = brokerSettings(config);
+  if (!broker) return undefined;
+  const relay = new TerminalRelay({ tid: ctx.identity.tid, broker, handle: apiRelayHandler(ctx), logger: ctx.logger, ...overrides });
+  relay.start();
+  return relay;
+}

@@ -1,0 +1,238 @@
+import type { MqttClient } from 'mqtt';
+import type { RunningGateway } from '../../../src/relay-gateway/gateway';
+import { requestTopic, responseFilter, responseTopic } from '../../../src/relay/topics';
+import type { Acknowledgement, FinalStatus, PairingAnswer, SearchPage } from '../../helpers/bodies';
+import { httpsJson } from '../../helpers/http';
+import { startMosquitto, type Broker } from '../../helpers/mosquitto';
+import { pairingCode, runPos } from '../../helpers/pos';
+import { EposdClient } from '../../../src/client';
+import { join } from 'node:path';
+import { cleanupEposd, makeTempDir, startEposd, type EposdProcess } from '../../helpers/process';
+import { API_KEY, GATEWAY_USER, mqttClient, testGateway, viaRelay } from '../../helpers/relay';
+import { until } from '../../helpers/until';
+
+const TID = '10000001';
+const OTHER = '10000002';
+const USERS = { [TID]: 'terminal-one-secret', [OTHER]: 'terminal-two-secret', ...GATEWAY_USER };
+const TERMINAL_ENV = (broker: Broker) => ({
+  EPOSD_TID: TID,
+  EPOSD_RELAY_URL: broker.url,
+  EPOSD_RELAY_USERNAME: TID,
+  EPOSD_RELAY_PASSWORD: USERS[TID],
+  // Slow enough to cancel, or to restart the broker, while the payment waits for its card.
+  EPOSD_SIM_CARD_DELAY_MS: '1500',
+  EPOSD_SIM_AUTH_DELAY_MS: '300',
+});
+
+const auth = (token: string) => ({ authorization: token });
+
+describe('The relay: a POS reaches a terminal through eposd-relay and a real Mosquitto', () => {
+  let broker: Broker;
+  let eposd: EposdProcess;
+  let gateway: RunningGateway;
+  let second: RunningGateway;
+  let token: string;
+
+  const sale = async (gw: RunningGateway, amountTrans: number) => {
+    const res = await viaRelay<Acknowledgement>(gw, TID, `/transaction?tid=${TID}&disablePrinting=true`, { method: 'POST', headers: auth(token), body: { transType: 'SALE', amountTrans } });
+    expect(res.status).toBe(200);
+    return res.body.uti;
+  };
+  const outcome = (gw: RunningGateway, uti: string) => viaRelay<FinalStatus>(gw, TID, `/transaction?uti=${uti}&wait=20`, { headers: auth(token), timeoutMs: 60_000 });
+
+  beforeAll(async () => {
+    broker = await startMosquitto({ users: USERS });
+    eposd = await startEposd({ env: TERMINAL_ENV(broker) });
+    gateway = await testGateway(broker);
+    second = await testGateway(broker);
+    await until('the relay to settle', () => gateway.board.isOnline(TID) && second.board.isOnline(TID), 10_000);
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await second?.stop();
+    await cleanupEposd();
+    await broker?.close();
+  });
+
+  it('lists the terminal as online with when it was last seen, from its retained presence', async () => {
+    const res = await httpsJson<{ terminals: { tid: string; online: boolean; lastSeen: string }[] }>(`${gateway.url}/terminals`, { headers: { 'x-api-key': API_KEY } });
+    expect(res.status).toBe(200);
+    const entry = res.body.terminals.find((t) => t.tid === TID);
+    expect(entry).toEqual({ tid: TID, online: true, lastSeen: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown });
+  });
+
+  it('answers 401 API_KEY_INVALID to a missing or wrong X-Api-Key, before anything reaches the broker', async () => {
+    const none = await httpsJson(`${gateway.url}/terminals`);
+    const wrong = await viaRelay(gateway, TID, '/transaction?uti=x', { headers: { 'x-api-key': 'not-the-key' } });
+    for (const res of [none, wrong]) {
+      expect(res.status).toBe(401);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ code: 'API_KEY_INVALID' });
+    }
+  });
+
+  it('pairs through the gateway with the code read on the terminal screen', async () => {
+    const code = await pairingCode(eposd);
+    const res = await viaRelay<PairingAnswer>(gateway, TID, `/pair?pairingCode=${code}&registerId=cloud-till`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ registerId: 'cloud-till', tid: TID });
+    token = res.body.authToken;
+  });
+
+  it('gives the same answer, byte for byte, as the terminal gives on its own HTTPS port', async () => {
+    const path = `/transaction?uti=${'0'.repeat(32)}&tid=${TID}`;
+    const direct = await httpsJson(`${eposd.apiUrl}${path}`, { headers: auth(token) });
+    const relayed = await viaRelay(gateway, TID, path, { headers: auth(token) });
+    expect(relayed.status).toBe(404);
+    expect(relayed.text).toBe(direct.text);
+    for (const h of ['content-type', 'content-length', 'cache-control', 'strict-transport-security', 'x-content-type-options']) expect(relayed.headers[h]).toBe(direct.headers[h]);
+    // A wrong token is the terminal's 401, not the gateway's: the gateway cannot act without the POS's token.
+    const unauthorized = await viaRelay(gateway, TID, path, { headers: auth('not-a-token') });
+    expect(unauthorized.status).toBe(401);
+    expect(unauthorized.body).toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+
+  it('takes a sale, and the long poll through the gateway brings it APPROVED', async () => {
+    const uti = await sale(gateway, 1250);
+    const final = await outcome(gateway, uti);
+    expect(final.status).toBe(200);
+    expect(final.body).toMatchObject({ uti, status: 'APPROVED', transAmount: 1250, terminalId: TID });
+  });
+
+  it('brings a decline as the terminal answers it', async () => {
+    const uti = await sale(gateway, 1005);
+    expect((await outcome(gateway, uti)).body).toMatchObject({ uti, status: 'DECLINED', transactionResponse: '05' });
+  });
+
+  it('cancels a payment that waits for its card', async () => {
+    const uti = await sale(gateway, 2000);
+    const res = await viaRelay<FinalStatus>(gateway, TID, `/transaction?uti=${uti}&tid=${TID}`, { method: 'DELETE', headers: auth(token) });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ uti, status: 'CANCELLED' });
+  });
+
+  it('serves one terminal from two gateway instances: a sale started through one is read through the other', async () => {
+    const uti = await sale(gateway, 1500);
+    expect((await outcome(second, uti)).body).toMatchObject({ uti, status: 'APPROVED' });
+  });
+
+  it('refuses the event stream with 501 NOT_RELAYED (a long poll does the same job)', async () => {
+    const res = await viaRelay(gateway, TID, '/events', { headers: auth(token) });
+    expect(res.status).toBe(501);
+    expect(res.body).toMatchObject({ code: 'NOT_RELAYED' });
+  });
+
+  it('refuses a body over 16 KiB at the gateway with 413', async () => {
+    const res = await viaRelay(gateway, TID, `/transaction?tid=${TID}`, { method: 'POST', headers: auth(token), body: { transType: 'SALE', amountTrans: 1, reference: 'x'.repeat(17_000) } });
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('lets the POS client library pair through the gateway and take a sale, as on the LAN', async () => {
+    const client = new EposdClient({ configPath: join(makeTempDir('eposd-pos-relay-'), 'terminals.json') });
+    const url = new URL(gateway.url);
+    const paired = await client.pair({ host: url.hostname, port: Number(url.port), code: await pairingCode(eposd), registerId: 'lib-relay', relay: { tid: TID, apiKey: API_KEY } });
+    expect(paired).toMatchObject({ tid: TID, registerId: 'lib-relay', relay: { apiKey: API_KEY } });
+    const ack = await client.sale(1234);
+    expect(await client.waitForOutcome(ack.uti)).toMatchObject({ uti: ack.uti, status: 'APPROVED', transAmount: 1234 });
+  });
+
+  it('lets eposd-pos pair with --relay --tid --api-key and take a sale through the gateway', async () => {
+    const home = makeTempDir('eposd-pos-home-');
+    const pair = await runPos(['pair', '--relay', gateway.url, '--tid', TID, '--api-key', API_KEY, '--code', await pairingCode(eposd), '--register-id', 'cli-relay', '--json'], home);
+    expect(pair.code).toBe(0);
+    expect(JSON.parse(pair.stdout)).toMatchObject({ tid: TID, registerId: 'cli-relay' });
+    const sold = await runPos(['sale', '12.50', '--json', '--no-print'], home, {}, 30_000);
+    expect(sold.code).toBe(0);
+    expect(JSON.parse(sold.stdout)).toMatchObject({ status: 'APPROVED', transAmount: 1250, terminalId: TID });
+  });
+
+  describe('at the broker', () => {
+    let raw: MqttClient;
+    let spy: MqttClient;
+    afterEach(() => {
+      raw?.end(true);
+      spy?.end(true);
+    });
+
+    it('runs a request delivered twice once, and answers both copies alike; another terminal that subscribes to its topic gets nothing', async () => {
+      const before = (await viaRelay<SearchPage>(gateway, TID, '/transactions?limit=100', { headers: auth(token) })).body.transactions.length;
+      raw = await mqttClient(broker, 'relay', GATEWAY_USER.relay);
+      spy = await mqttClient(broker, OTHER, USERS[OTHER]);
+      const peeked: string[] = [];
+      spy.on('message', (topic) => peeked.push(topic));
+      // Mosquitto 2.0 acknowledges the subscription and checks the ACL on each delivery: nothing ever comes.
+      await spy.subscribeAsync(requestTopic(TID), { qos: 1 });
+      const answers: string[] = [];
+      raw.on('message', (_topic, payload) => answers.push(payload.toString()));
+      await raw.subscribeAsync(responseFilter('relay', 'dup-test'), { qos: 1 });
+      const request = {
+        m: 'POST',
+        u: `/payntpos/1.0.0/transaction?tid=${TID}&disablePrinting=true`,
+        h: { authorization: token, 'content-type': 'application/json' },
+        b: JSON.stringify({ transType: 'SALE', amountTrans: 700 }),
+      };
+      const properties = { responseTopic: responseTopic('relay', 'dup-test', TID), correlationData: Buffer.from('same-correlation-id') };
+      await raw.publishAsync(requestTopic(TID), JSON.stringify(request), { qos: 1, properties });
+      await until('the relay to settle', () => answers.length === 1, 10_000);
+      await raw.publishAsync(requestTopic(TID), JSON.stringify(request), { qos: 1, properties });
+      await until('the relay to settle', () => answers.length === 2, 10_000);
+      expect(answers[1]).toBe(answers[0]);
+      expect((JSON.parse(answers[0]!) as { s: number }).s).toBe(200);
+      const uti = (JSON.parse((JSON.parse(answers[0]!) as { b: string }).b) as Acknowledgement).uti;
+      await outcome(gateway, uti);
+      const after = (await viaRelay<SearchPage>(gateway, TID, '/transactions?limit=100', { headers: auth(token) })).body.transactions.length;
+      expect(after).toBe(before + 1);
+      expect(peeked).toEqual([]);
+    });
+
+    it('answers 503 TERMINAL_OFFLINE at once for a terminal whose connection was lost (its last will), and 504 RELAY_TIMEOUT for one that does not answer', async () => {
+      const silent = await mqttClient(broker, OTHER, USERS[OTHER]);
+      silent.publish(`eposd/v1/terminals/${OTHER}/presence`, JSON.stringify({ tid: OTHER, online: true, lastSeen: new Date().toISOString() }), { qos: 1, retain: true });
+      const quick = await testGateway(broker, { timeoutMs: 1_000 });
+      try {
+        await until('the relay to settle', () => quick.board.isOnline(OTHER), 5_000);
+        const timedOut = await viaRelay(quick, OTHER, '/transaction?uti=x', { headers: auth(token) });
+        expect(timedOut.status).toBe(504);
+        expect(timedOut.body).toMatchObject({ code: 'RELAY_TIMEOUT' });
+        // Gone without a goodbye: the broker publishes the will that eposd would have set; here, the same by hand.
+        silent.publish(`eposd/v1/terminals/${OTHER}/presence`, JSON.stringify({ tid: OTHER, online: false, lastSeen: null }), { qos: 1, retain: true });
+        await until('the relay to settle', () => !quick.board.isOnline(OTHER), 5_000);
+        const started = Date.now();
+        const offline = await viaRelay(quick, OTHER, '/transaction?uti=x', { headers: auth(token) });
+        expect(offline.status).toBe(503);
+        expect(offline.body).toMatchObject({ code: 'TERMINAL_OFFLINE' });
+        expect(Date.now() - started).toBeLessThan(1_000);
+        const unknown = await viaRelay(quick, '99999999', '/transaction?uti=x', { headers: auth(token) });
+        expect(unknown.status).toBe(503);
+      } finally {
+        silent.publish(`eposd/v1/terminals/${OTHER}/presence`, '', { qos: 1, retain: true });
+        silent.end(true);
+        await quick.stop();
+      }
+    });
+  });
+
+  it('completes a payment while the broker restarts, and the outcome is read once terminal and gateway are back', async () => {
+    const uti = await sale(gateway, 1800);
+    await broker.restart();
+    await until('the relay to settle', () => gateway.board.isOnline(TID), 20_000);
+    // The broker lost every retained message with its restart: the terminal announced itself again.
+    const final = await outcome(gateway, uti);
+    expect(final.body).toMatchObject({ uti, status: 'APPROVED' });
+  });
+
+  it('goes offline when the terminal process dies mid-payment, and after its restart the outcome is read through the gateway', async () => {
+    const uti = await sale(gateway, 1900);
+    eposd.kill('SIGKILL');
+    await eposd.waitForExit();
+    await until('the relay to settle', () => !gateway.board.isOnline(TID), 10_000);
+    expect((await viaRelay(gateway, TID, `/transaction?uti=${uti}`, { headers: auth(token) })).body).toMatchObject({ code: 'TERMINAL_OFFLINE' });
+    eposd = await startEposd({ env: TERMINAL_ENV(broker), dataDir: eposd.dataDir, certDir: eposd.certDir });
+    await until('the relay to settle', () => gateway.board.isOnline(TID), 10_000);
+    const final = await outcome(gateway, uti);
+    expect(final.status).toBe(200);
+    expect(final.body).toMatchObject({ uti });
+    expect(['APPROVED', 'DECLINED', 'FAILED', 'CANCELLED', 'TIMED_OUT']).toContain(final.body.status);
+  });
+});
