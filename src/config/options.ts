@@ -1,4 +1,5 @@
 import { boolean, integer, listenAddress, oneOf, pattern, port, text, timeOfDay, type Parser } from './parsers';
+import { LOCALES, type Locale } from '../i18n';
 
 interface Option<T> {
   env: string;
@@ -25,6 +26,7 @@ export const OPTIONS = {
   mid: option({ env: 'EPOSD_MID', flag: 'mid', description: 'merchant id', parse: pattern(/^[A-Za-z0-9]{1,15}$/, '1 to 15 letters or digits') }),
   serial: option({ env: 'EPOSD_SERIAL', flag: 'serial', description: 'serial number', parse: pattern(/^[A-Za-z0-9-]{1,32}$/, '1 to 32 letters, digits or dashes') }),
   merchantName: option({ env: 'EPOSD_MERCHANT_NAME', flag: 'merchant-name', description: 'name printed on receipts', parse: text(40), default: 'EPOSD TEST MERCHANT' }),
+  locale: option<Locale>({ env: 'EPOSD_LOCALE', flag: 'locale', description: 'language of the merchant copy of receipts', parse: oneOf<Locale>(...LOCALES), default: 'en' }),
   currency: option({ env: 'EPOSD_CURRENCY', flag: 'currency', description: 'ISO 4217 currency', parse: pattern(/^[A-Z]{3}$/, 'a 3-letter ISO 4217 code such as EUR'), default: 'EUR' }),
   reader: option({ env: 'EPOSD_READER', flag: 'reader', description: 'card reader driver', parse: oneOf('simulator'), default: 'simulator' as const }),
   simMode: option<'auto' | 'manual'>({ env: 'EPOSD_SIM_MODE', flag: 'sim-mode', description: 'simulator: auto or manual', parse: oneOf('auto', 'manual'), default: 'auto' }),

@@ -151,4 +151,24 @@ export const MIGRATIONS: { name: string; sql: string }[] = [
       WHERE trans_type = 'REVERSAL' AND amount IS NULL;
     `,
   },
+  {
+    name: 'order data, locale, card brand and EMV data; metadata search',
+    sql: `
+      -- Order data is one compact JSON column (NULL for a plain sale); EMV data one short JSON array.
+      ALTER TABLE transactions ADD COLUMN order_data TEXT;
+      ALTER TABLE transactions ADD COLUMN locale TEXT;
+      ALTER TABLE transactions ADD COLUMN card_brand TEXT;
+      ALTER TABLE transactions ADD COLUMN emv TEXT;
+      -- Each metadata pair once more, for GET /transactions?metadata.KEY=VALUE: the index hands the rows
+      -- of one pair over newest first, as the keyset paging reads them, on a million rows as on ten.
+      CREATE TABLE transaction_metadata (
+        transaction_id INTEGER NOT NULL REFERENCES transactions (id) ON DELETE CASCADE,
+        key            TEXT NOT NULL,
+        value          TEXT NOT NULL,
+        at             INTEGER NOT NULL, -- the transaction's created_at
+        PRIMARY KEY (transaction_id, key)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX transaction_metadata_pair ON transaction_metadata (key, value, at);
+    `,
+  },
 ];

@@ -1,3 +1,5 @@
+import type { CardBrand, EmvData } from '../reader/card-data';
+
 /** The payment host port: the acquirer. A real terminal reaches it over its own network link. */
 
 export interface AuthorizationRequest {
@@ -16,6 +18,9 @@ export interface HostAnswer {
   /** ISO 8583 response code: "00" approves. */
   responseCode: string;
   authCode: string | null;
+  /** A driver that drives the card too (a payment app's bridge) may give the final EMV data and brand itself. */
+  emv?: EmvData;
+  cardBrand?: CardBrand;
 }
 
 export interface PaymentHost {

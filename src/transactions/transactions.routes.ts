@@ -2,6 +2,7 @@ import { ApiError, ValidationError } from '../shared/errors';
 import { endpoint, type AnyEndpoint } from '../http/endpoint';
 import type { PairingService } from '../pairing/pairing.service';
 import type { EventFeed, FeedEvent } from './event-feed';
+import { metadataFilters } from './order';
 import type { TransactionService } from './transactions.service';
 import type { OutcomeWaiters } from './waiters';
 import {
@@ -109,6 +110,7 @@ export function transactionEndpoints({ transactions, waiters, feed, pairing }: T
           to: instant(query.to, 'to'),
           limit: query.limit === undefined ? 20 : Number(query.limit),
           cursor: query.cursor,
+          metadata: metadataFilters(query),
         }),
       }),
     }),

@@ -2,6 +2,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ReceiptLine } from '../printer/receipt-line';
 import { CVMS, ENTRY_MODES, FINAL_STATUSES, STAGES, STATUSES, TRANS_TYPES } from './model';
 import { QueryBoolean, StringEnum } from '../shared/schema-types';
+import { CardAnswerFields } from './card-outcome';
+import { METADATA_QUERY, OrderAnswerFields, OrderFields } from './order';
 
 export const Uti = Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', description: 'must be 1-64 of A-Z a-z 0-9 -', example: 'b3f1c2d4-uti-0001' });
 export const Reference = Type.String({ pattern: '^[A-Za-z0-9-]{1,36}$', description: 'must be 1-36 of A-Z a-z 0-9 -', example: 'your-reference' });
@@ -14,6 +16,7 @@ export const TransactionRequest = Type.Object(
     amountTrans: Type.Optional(Amount),
     reference: Type.Optional(Reference),
     uti: Type.Optional(Uti),
+    ...OrderFields,
   },
   { additionalProperties: false, examples: [{ transType: 'SALE', reference: 'your-reference', amountTrans: 1000 }] },
 );
@@ -43,7 +46,7 @@ export const SearchQuery = Type.Object(
     limit: Type.Optional(Type.String({ pattern: '^([1-9]|[1-9][0-9]|100)$', description: 'must be a whole number from 1 to 100' })),
     cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$', description: 'must be a cursor from a previous page' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, patternProperties: METADATA_QUERY },
 );
 
 export const Acknowledgement = Type.Object({
@@ -67,6 +70,7 @@ export const InProgressStatus = Type.Object(
     stage: StringEnum(STAGES),
     reference: NullableString,
     createdAt: Type.String(),
+    ...OrderAnswerFields,
   },
   { description: '202: the transaction is still running. There is no transApproved yet.' },
 );
@@ -103,6 +107,8 @@ export const FinalStatus = Type.Object(
     completedBy: NullableString,
     createdAt: Type.String(),
     completedAt: NullableString,
+    ...OrderAnswerFields,
+    ...CardAnswerFields,
   },
   { description: '200: the final outcome. Check both the HTTP status and transApproved.' },
 );

@@ -5,9 +5,10 @@ import type { Clock } from '../shared/clock';
 import type { IdGenerator } from '../shared/ids';
 import type { PaymentEngine } from './engine';
 import type { Printer } from '../printer/printer';
-import { buildReceipts } from './receipts';
+import { buildReceipts, duplicateLine } from './receipts';
 import { checkCompletion, checkReversal } from './rules';
 import { needsCard } from './model';
+import { checkLineItems, encodeOrder } from './order';
 import { finalBody, inProgressBody, summaryBody } from './status';
 import type { SearchFilters, TransactionSearch } from './search';
 import type { Acknowledgement, TransactionRequest } from './transactions.schemas';
@@ -29,9 +30,12 @@ interface Deps {
 
 export type StatusAnswer = { final: false; body: ReturnType<typeof inProgressBody> } | { final: true; body: ReturnType<typeof finalBody> };
 
+// Order data joins the hash only when sent: a request without it hashes as it always did.
+const orderOf = (r: TransactionRequest) =>
+  (r.description ?? r.metadata ?? r.lineItems ?? r.locale) === undefined ? [] : [r.description ?? null, r.metadata ?? null, r.lineItems ?? null, r.locale ?? null];
 const requestHash = (r: TransactionRequest) =>
   createHash('sha256')
-    .update(JSON.stringify([r.transType, r.amountTrans ?? null, r.reference ?? null]))
+    .update(JSON.stringify([r.transType, r.amountTrans ?? null, r.reference ?? null, ...orderOf(r)]))
     .digest()
     .subarray(0, 16);
 
@@ -73,6 +77,7 @@ export class TransactionService {
    */
   start(r: TransactionRequest, registerId: string, disablePrinting: boolean): Acknowledgement {
     checkShape(r);
+    if (r.amountTrans !== undefined) checkLineItems(r.lineItems, r.amountTrans);
     const { transactions, engine, clock, ids, identity } = this.deps;
     const clientUti = needsCard(r.transType) ? r.uti : undefined;
     const hash = clientUti ? requestHash(r) : null;
@@ -99,7 +104,9 @@ export class TransactionService {
     }
     const uti = clientUti ?? ids.uti();
     const amount = r.transType === 'REVERSAL' ? original!.amount : r.amountTrans!;
-    const card = original ? { maskedPan: original.maskedPan, entryMode: original.entryMode, aid: original.aid, appName: original.appName, cvm: original.cvm } : {};
+    if (r.transType === 'REVERSAL') checkLineItems(r.lineItems, amount);
+    const card = original ? { maskedPan: original.maskedPan, entryMode: original.entryMode, aid: original.aid, appName: original.appName, cvm: original.cvm, cardBrand: original.cardBrand } : {};
+    const order = { orderData: encodeOrder(r), locale: r.locale ?? null, ...(r.metadata ? { metadata: r.metadata } : {}) };
     const answer = ack({ transType: r.transType, amount, uti });
     engine.begin(
       {
@@ -114,8 +121,20 @@ export class TransactionService {
         disablePrinting: disablePrinting ? 1 : 0,
         createdAt: clock.now().getTime(),
         ...card,
+        ...order,
       },
-      { uti, transType: r.transType, amount, currency: identity.currency, originalUti: original?.uti ?? null, registerId, disablePrinting, originalAuthCode: original?.authCode ?? null },
+      {
+        uti,
+        transType: r.transType,
+        amount,
+        currency: identity.currency,
+        originalUti: original?.uti ?? null,
+        registerId,
+        disablePrinting,
+        originalAuthCode: original?.authCode ?? null,
+        ...(r.locale ? { locale: r.locale } : {}),
+        ...(r.lineItems ? { lineItems: r.lineItems } : {}),
+      },
     );
     return answer;
   }
@@ -180,7 +199,7 @@ export class TransactionService {
     const receipts = buildReceipts(tx, this.deps.identity);
     if (!receipts) throw new ApiError('NOTHING_TO_PRINT', tx.status === 'IN_PROGRESS' ? 'The transaction is still in progress.' : `A ${tx.status} transaction has no receipt.`, { uti });
     const lines = [...receipts[copy]];
-    lines.splice(2, 0, ['*** DUPLICATE ***', '4', 'C', 'B']);
+    lines.splice(2, 0, duplicateLine(tx, this.deps.identity, copy));
     await this.deps.printer.print(lines, `${copy} copy ${uti} (duplicate)`);
   }
 }

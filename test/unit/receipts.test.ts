@@ -34,6 +34,10 @@ function row(over: Partial<TransactionRow> = {}): TransactionRow {
     batchId: null,
     createdAt: CREATED.getTime(),
     completedAt: CREATED.getTime() + 3000,
+    orderData: null,
+    locale: null,
+    cardBrand: null,
+    emv: null,
     ...over,
   };
 }
