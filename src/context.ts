@@ -137,7 +137,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, alsoPurge: [auditRepo, deliveries], guard: clockGuard, frozen: () => storage.corrupt });
   const webhooks = new WebhookDispatcher({ deliveries, clock, logger, fetch: overrides.fetch, bodyFor: (uti) => transactions.status(uti)?.body });
   engine.on('transition', (e: TransitionEvent) => e.outcome && webhooks.kick());
-  const stopFollowing = followPayments({ engine, screen, finalOf });
+  const stopFollowing = followPayments({ engine, screen, finalOf, locale: config.locale });
   const settlement = new SettlementService({
     batches: new BatchesRepository(db),
     open: transactionsRepo,

@@ -1,3 +1,4 @@
+import type { Locale } from '../i18n';
 import type { ReceiptLine } from '../printer/printer';
 
 /** What the terminal's display shows: the screen renders it from what the domain reports. */
@@ -19,4 +20,9 @@ export interface PaymentView {
   /** Masked PAN, once a card was read. */
   card?: string;
   receipt?: ReceiptLine[];
+  /** The cardholder's language, and the view's texts in it (src/i18n). */
+  locale?: Locale;
+  labels?: { type: string; title: string; foot: string; items: string };
+  /** The order's lines, when the POS sent them: shown during the payment. */
+  lineItems?: { name: string; quantity: number; total: number }[];
 }
