@@ -2,6 +2,8 @@ import { ApiError, ValidationError } from '../shared/errors';
 import { endpoint, type AnyEndpoint } from '../http/endpoint';
 import type { PairingService } from '../pairing/pairing.service';
 import type { EventFeed, FeedEvent } from './event-feed';
+import { Type } from '@sinclair/typebox';
+import { CustomPrintAnswer, PrintBody } from '../printer/custom-print';
 import { metadataFilters } from './order';
 import type { TransactionService } from './transactions.service';
 import type { OutcomeWaiters } from './waiters';
@@ -119,12 +121,23 @@ export function transactionEndpoints({ transactions, waiters, feed, pairing }: T
       path: '/print',
       auth: 'pos',
       tid: true,
-      audit: 'receipt.reprint',
-      summary: 'Print a receipt again',
-      responses: { 200: { description: 'Printed', schema: PrintAnswer } },
-      errors: ['TID_MISMATCH', 'NOT_FOUND', 'NOTHING_TO_PRINT'],
+      audit: ({ body }) => (body?.lines ? 'print.custom' : 'receipt.reprint'),
+      summary: "Print a receipt again (?uti=), or the POS's own lines (a body of lines)",
+      description:
+        'With ?uti= (and no body, or {}): a copy of that receipt, marked as a duplicate. With {"lines": [[text, LEFT|CENTER|RIGHT, NORMAL|BOLD|LARGE], …]} and no uti: those lines, e.g. a kitchen ticket; 409 TERMINAL_BUSY while a payment prints.',
+      responses: { 200: { description: 'Printed', schema: Type.Union([PrintAnswer, CustomPrintAnswer]) } },
+      errors: ['TID_MISMATCH', 'NOT_FOUND', 'NOTHING_TO_PRINT', 'TERMINAL_BUSY'],
       query: PrintQuery,
-      handle: async ({ query }) => {
+      body: PrintBody,
+      bodyOptional: true,
+      handle: async ({ query, body }) => {
+        if (body?.lines) {
+          if (query.uti !== undefined || query.copy !== undefined)
+            throw new ValidationError([{ field: query.uti !== undefined ? 'uti' : 'copy', message: 'must not be sent with lines: they print a receipt again' }]);
+          await transactions.printLines(body.lines);
+          return { body: { printed: true, lines: body.lines.length } };
+        }
+        if (query.uti === undefined) throw new ValidationError([{ field: 'uti', message: 'is required: the UTI of the receipt to print again (or send lines to print your own)' }]);
         const copy = query.copy ?? 'cardholder';
         await transactions.reprint(query.uti, copy);
         return { body: { uti: query.uti, copy, printed: true } };

@@ -28,7 +28,7 @@ export const StatusQuery = Type.Object(
   { additionalProperties: false },
 );
 export const CancelQuery = Type.Object({ tid: Type.Optional(Tid), uti: Uti }, { additionalProperties: false });
-export const PrintQuery = Type.Object({ tid: Type.Optional(Tid), uti: Uti, copy: Type.Optional(StringEnum(['cardholder', 'merchant'] as const)) }, { additionalProperties: false });
+export const PrintQuery = Type.Object({ tid: Type.Optional(Tid), uti: Type.Optional(Uti), copy: Type.Optional(StringEnum(['cardholder', 'merchant'] as const)) }, { additionalProperties: false });
 export const EventsQuery = Type.Object({ tid: Type.Optional(Tid) }, { additionalProperties: false });
 
 const IsoDateTime = Type.String({

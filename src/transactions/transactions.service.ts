@@ -5,6 +5,7 @@ import type { Clock } from '../shared/clock';
 import type { IdGenerator } from '../shared/ids';
 import type { PaymentEngine } from './engine';
 import type { Printer } from '../printer/printer';
+import { toReceiptLines, type PrintLines } from '../printer/custom-print';
 import { buildReceipts, duplicateLine } from './receipts';
 import { checkCompletion, checkReversal } from './rules';
 import { needsCard } from './model';
@@ -190,6 +191,13 @@ export class TransactionService {
       return tx.status === 'IN_PROGRESS' ? { ...summary, transApproved: undefined, stage: tx.stage } : summary;
     });
     return { transactions, nextCursor };
+  }
+
+  /** Prints the POS's own lines; not while a payment's receipts are printing (they would come out between them). */
+  async printLines(lines: PrintLines): Promise<void> {
+    const s = this.deps.engine.current;
+    if (s.name === 'PRINTING') throw new ApiError('TERMINAL_BUSY', 'A payment is printing its receipts; print again once it is done.', { uti: s.tx.uti, stage: s.name });
+    await this.deps.printer.print(toReceiptLines(lines), `custom print of ${lines.length} lines`);
   }
 
   /** Prints a copy of a receipt again, marked as a duplicate. */
