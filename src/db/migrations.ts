@@ -171,4 +171,15 @@ export const MIGRATIONS: { name: string; sql: string }[] = [
       CREATE INDEX transaction_metadata_pair ON transaction_metadata (key, value, at);
     `,
   },
+  {
+    name: 'webhook event types',
+    sql: `
+      -- The event types a register's webhook gets (a JSON array); NULL: transaction.final only, as before.
+      ALTER TABLE registers ADD COLUMN callback_events TEXT;
+      -- What a delivery announces (NULL: transaction.final), and for events of no transaction, the body
+      -- as it was then (uti is '' for those).
+      ALTER TABLE webhook_deliveries ADD COLUMN event TEXT;
+      ALTER TABLE webhook_deliveries ADD COLUMN payload TEXT;
+    `,
+  },
 ];

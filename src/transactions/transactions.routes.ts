@@ -4,6 +4,7 @@ import type { PairingService } from '../pairing/pairing.service';
 import type { EventFeed, FeedEvent } from './event-feed';
 import { Type } from '@sinclair/typebox';
 import { CustomPrintAnswer, PrintBody } from '../printer/custom-print';
+import type { Notice, Notices } from '../webhooks/notices';
 import { metadataFilters } from './order';
 import type { TransactionService } from './transactions.service';
 import type { OutcomeWaiters } from './waiters';
@@ -28,6 +29,8 @@ export interface TransactionRoutesDeps {
   waiters: OutcomeWaiters;
   feed: EventFeed;
   pairing: Pick<PairingService, 'onRevoked'>;
+  /** settlement.closed, register.paired, register.unpaired: frames of their own on the stream. */
+  notices?: Pick<Notices, 'on' | 'off'>;
 }
 
 function instant(value: string | undefined, field: string): number | undefined {
@@ -39,7 +42,7 @@ function instant(value: string | undefined, field: string): number | undefined {
 
 const notFound = (uti: string) => new ApiError('NOT_FOUND', 'No transaction with that UTI exists on this terminal.', { uti });
 
-export function transactionEndpoints({ transactions, waiters, feed, pairing }: TransactionRoutesDeps): AnyEndpoint[] {
+export function transactionEndpoints({ transactions, waiters, feed, pairing, notices }: TransactionRoutesDeps): AnyEndpoint[] {
   return [
     endpoint({
       method: 'POST',
@@ -163,10 +166,14 @@ export function transactionEndpoints({ transactions, waiters, feed, pairing }: T
             missed.events.forEach(send);
           }
           feed.on('event', send);
+          // Live only: they are not in the replay of Last-Event-ID (read GET /settlement after a gap).
+          const tell = (n: Notice) => stream.send({ event: n.event, data: n.data });
+          notices?.on('notice', tell);
           // @NOTE The token is checked when the stream opens; a register unpaired or re-paired since must stop hearing.
           const stopWatching = pairing.onRevoked((id) => (id === '*' || id === caller.registerId) && stream.end());
           stream.onClose(() => {
             feed.off('event', send);
+            notices?.off('notice', tell);
             stopWatching();
           });
         },
