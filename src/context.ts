@@ -21,7 +21,7 @@ import { systemClock, type Clock } from './shared/clock';
 import { ids as defaultIds, type IdGenerator } from './shared/ids';
 import { silentLogger, type Logger } from './shared/logger';
 import { lanAddresses } from './shared/network';
-import { PaymentEngine, type EngineTimings, type TransitionEvent } from './transactions/engine';
+import { PaymentEngine, type EngineTimings } from './transactions/engine';
 import { TransactionEventsRepository } from './transactions/events.repository';
 import { Ledger } from './transactions/ledger';
 import { finalDetailsOf } from './transactions/receipts';
@@ -44,6 +44,7 @@ import { WebhookDispatcher } from './webhooks/dispatcher';
 import { createPaymentApp } from './bridge/wiring';
 import type { Connector } from './bridge/link';
 import { BridgePrinter } from './bridge/printer';
+import { Notices } from './webhooks/notices';
 
 export interface ContextOverrides {
   db?: Db;
@@ -161,8 +162,12 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const clockGuard = new ClockGuard({ clock, logger, settings, newestCommitted: () => transactionsRepo.newestCreatedAt(), monotonic: overrides.monotonic });
   const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, alsoPurge: [auditRepo, deliveries], guard: clockGuard, frozen: () => storage.corrupt });
   const webhooks = new WebhookDispatcher({ deliveries, clock, logger, fetch: overrides.fetch, bodyFor: (uti) => transactions.status(uti)?.body });
-  engine.on('transition', (e: TransitionEvent) => e.outcome && webhooks.kick());
-  const stopFollowing = followPayments({ engine, screen, finalOf });
+  // Every transition may have queued a webhook (transaction.updated for the registers that chose it).
+  engine.on('transition', () => webhooks.kick());
+  const notices = new Notices({ outbox: deliveries, kick: () => webhooks.kick(), clock, logger });
+  pairing.on('paired', (r) => notices.publish('register.paired', r));
+  pairing.on('unpaired', (r) => notices.publish('register.unpaired', r));
+  const stopFollowing = followPayments({ engine, screen, finalOf, locale: config.locale });
   const settlement = new SettlementService({
     batches: new BatchesRepository(db),
     open: transactionsRepo,
@@ -173,6 +178,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     logger,
     settlementTime: config.settlementTime,
     onScheduledClose: (batch) => audit.record('settlement.close', 'OK', { actor: `batch-${batch.batchNumber}`, role: 'system', origin: 'terminal' }),
+    onClosed: (batch) => notices.publish('settlement.closed', batch),
     storage,
   });
   const startedAt = clock.now();
@@ -238,6 +244,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     diagnostics,
     deliveries,
     webhooks,
+    notices,
     /** The terminal's own work, before the API listens: recovery, then timers and the first screen. */
     start(): void {
       // Small databases are checked before the API listens; larger ones once it listens, in a worker.

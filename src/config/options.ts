@@ -1,4 +1,5 @@
 import { boolean, currencyList, integer, listenAddress, oneOf, pattern, port, text, timeOfDay, tipChoice, type Parser } from './parsers';
+import { LOCALES, type Locale } from '../i18n';
 
 interface Option<T> {
   env: string;
@@ -25,6 +26,7 @@ export const OPTIONS = {
   mid: option({ env: 'EPOSD_MID', flag: 'mid', description: 'merchant id', parse: pattern(/^[A-Za-z0-9]{1,15}$/, '1 to 15 letters or digits') }),
   serial: option({ env: 'EPOSD_SERIAL', flag: 'serial', description: 'serial number', parse: pattern(/^[A-Za-z0-9-]{1,32}$/, '1 to 32 letters, digits or dashes') }),
   merchantName: option({ env: 'EPOSD_MERCHANT_NAME', flag: 'merchant-name', description: 'name printed on receipts', parse: text(40), default: 'EPOSD TEST MERCHANT' }),
+  locale: option<Locale>({ env: 'EPOSD_LOCALE', flag: 'locale', description: 'language of the merchant copy of receipts', parse: oneOf<Locale>(...LOCALES), default: 'en' }),
   currency: option({ env: 'EPOSD_CURRENCY', flag: 'currency', description: 'ISO 4217 currency', parse: pattern(/^[A-Z]{3}$/, 'a 3-letter ISO 4217 code such as EUR'), default: 'EUR' }),
   currencies: option({ env: 'EPOSD_CURRENCIES', flag: 'currencies', description: 'currencies a POS may charge in (default: EPOSD_CURRENCY only)', parse: currencyList }),
   cashbackMax: option({ env: 'EPOSD_CASHBACK_MAX', flag: 'cashback-max', description: 'largest cashback on a SALE, in minor units (0: none)', parse: integer(0, 99_999_999), default: 10_000 }),

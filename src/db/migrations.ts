@@ -171,4 +171,35 @@ export const MIGRATIONS: { name: string; sql: string; /** Runs before `sql`, in 
       CREATE INDEX transactions_original ON transactions (original_uti) WHERE original_uti IS NOT NULL;
     `,
   },
+  {
+    name: 'order data, locale, card brand and EMV data; metadata search',
+    sql: `
+      -- Order data is one compact JSON column (NULL for a plain sale); EMV data one short JSON array.
+      ALTER TABLE transactions ADD COLUMN order_data TEXT;
+      ALTER TABLE transactions ADD COLUMN locale TEXT;
+      ALTER TABLE transactions ADD COLUMN card_brand TEXT;
+      ALTER TABLE transactions ADD COLUMN emv TEXT;
+      -- Each metadata pair once more, for GET /transactions?metadata.KEY=VALUE: the index hands the rows
+      -- of one pair over newest first, as the keyset paging reads them, on a million rows as on ten.
+      CREATE TABLE transaction_metadata (
+        transaction_id INTEGER NOT NULL REFERENCES transactions (id) ON DELETE CASCADE,
+        key            TEXT NOT NULL,
+        value          TEXT NOT NULL,
+        at             INTEGER NOT NULL, -- the transaction's created_at
+        PRIMARY KEY (transaction_id, key)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX transaction_metadata_pair ON transaction_metadata (key, value, at);
+    `,
+  },
+  {
+    name: 'webhook event types',
+    sql: `
+      -- The event types a register's webhook gets (a JSON array); NULL: transaction.final only, as before.
+      ALTER TABLE registers ADD COLUMN callback_events TEXT;
+      -- What a delivery announces (NULL: transaction.final), and for events of no transaction, the body
+      -- as it was then (uti is '' for those).
+      ALTER TABLE webhook_deliveries ADD COLUMN event TEXT;
+      ALTER TABLE webhook_deliveries ADD COLUMN payload TEXT;
+    `,
+  },
 ];

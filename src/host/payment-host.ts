@@ -1,3 +1,5 @@
+import type { CardBrand, EmvData } from '../reader/card-data';
+
 /** The payment host port: the acquirer. A real terminal reaches it over its own network link. */
 
 export interface AuthorizationRequest {
@@ -23,6 +25,9 @@ export interface HostAnswer {
   authCode: string | null;
   /** Set when the host approved less than asked (only if allowPartialApproval). */
   amountAuthorised?: number;
+  /** A driver that drives the card too (a payment app's bridge) may give the final EMV data and brand itself. */
+  emv?: EmvData;
+  cardBrand?: CardBrand;
 }
 
 /**

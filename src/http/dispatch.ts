@@ -73,7 +73,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
   function inputOf(e: AnyEndpoint, call: Call, caller: Caller): HandlerInput<never, never> {
     const check = checkersOf(e);
     const query = check.query(call.query);
-    if (call.body.kind === 'other' || (e.body && call.body.kind === 'none')) {
+    if (call.body.kind === 'other' || (e.body && !e.bodyOptional && call.body.kind === 'none')) {
       throw new ApiError('UNSUPPORTED_MEDIA_TYPE', e.body ? 'Send the body as JSON with Content-Type: application/json.' : 'This endpoint takes no body; if one is sent it must be JSON.');
     }
     // An endpoint without a body schema takes none, or an empty object (its checker is EMPTY's).

@@ -68,6 +68,8 @@ export interface Endpoint<Q extends TSchema | undefined = TSchema | undefined, B
   tid?: boolean;
   query?: Q;
   body?: B;
+  /** The body may be left out (then `body` is undefined): an endpoint that works with and without one. */
+  bodyOptional?: boolean;
   /** The audit event recorded once the request is answered, or a function choosing it from the input. */
   audit?: string | ((input: HandlerInput<Q, B>) => string | undefined);
   /** At most this many requests a minute from one address (checked before the input). */

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config';
 import type { IdGenerator } from '../shared/ids';
 import type { SettingsRepository } from './settings.repository';
+import type { Locale } from '../i18n';
 
 export interface TerminalIdentity {
   readonly tid: string;
@@ -8,6 +9,8 @@ export interface TerminalIdentity {
   readonly serialNumber: string;
   readonly merchantName: string;
   readonly currency: string;
+  /** The merchant copy's language (EPOSD_LOCALE); English when not said. */
+  readonly locale?: Locale;
 }
 
 /** What is configured wins; what is not is generated on the first start and kept in the database. */
@@ -18,5 +21,6 @@ export function loadIdentity(config: Config, settings: SettingsRepository, ids: 
     serialNumber: config.serial ?? settings.getOrCreate('serial', ids.serial),
     merchantName: config.merchantName,
     currency: config.currency,
+    locale: config.locale,
   });
 }

@@ -72,7 +72,7 @@ function operation(e: RouteEntry) {
     security: roles ? [{ authToken: [] }] : [],
     ...(roles ? { 'x-eposd-roles': roles } : {}),
     parameters: parameters(e.endpoint.query as TSchema | undefined),
-    ...(e.endpoint.body ? { requestBody: { required: true, content: { 'application/json': { schema: json(e.endpoint.body) } } } } : {}),
+    ...(e.endpoint.body ? { requestBody: { required: !e.endpoint.bodyOptional, content: { 'application/json': { schema: json(e.endpoint.body) } } } } : {}),
     responses,
   };
 }

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { CallbackEvents, CallbackEventsList } from '../webhooks/events';
 
 export const PairingCode = Type.String({ pattern: '^[0-9]{6}$', description: 'must be the 6 digits shown on the terminal', example: '123456' });
 export const RegisterId = Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$', description: 'must be 1-64 of A-Z a-z 0-9 . _ -' });
@@ -13,6 +14,9 @@ export const PairingInput = Type.Object(
     registerName: Type.Optional(RegisterName),
     role: Type.Optional(Type.Union([Type.Literal('pos'), Type.Literal('technician')])),
     callbackUrl: Type.Optional(CallbackUrl),
+    callbackEvents: Type.Optional(
+      Type.Union([CallbackEvents, CallbackEventsList], { description: 'with callbackUrl: the event types the webhook gets (an array, or comma-separated in GET /pair); default transaction.final' }),
+    ),
   },
   { additionalProperties: false },
 );

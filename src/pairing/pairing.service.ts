@@ -6,6 +6,7 @@ import type { Logger } from '../shared/logger';
 import { ApiError, ValidationError } from '../shared/errors';
 import type { TerminalIdentity } from '../identity/identity';
 import type { RegistersRepository, Role } from './registers.repository';
+import { storedCallbackEvents } from '../webhooks/events';
 import { checkCallbackUrl, type OwnEndpoints } from './callback-url';
 import { issueToken, secretMatches, splitToken } from './tokens';
 
@@ -24,6 +25,15 @@ export interface PairingRequest {
   registerName?: string;
   role?: Role;
   callbackUrl?: string;
+  callbackEvents?: string[] | string;
+}
+
+/** What register.paired and register.unpaired carry; registerId '*' when every register was unpaired. */
+export interface RegisterEventBody {
+  registerId: string;
+  registerName?: string;
+  role?: Role;
+  at: string;
 }
 
 export interface Paired {
@@ -65,7 +75,7 @@ export interface PairingWindowView {
   expiresAt: string;
 }
 
-export class PairingService extends EventEmitter<{ window: [PairingWindowView | undefined] }> {
+export class PairingService extends EventEmitter<{ window: [PairingWindowView | undefined]; paired: [RegisterEventBody]; unpaired: [RegisterEventBody] }> {
   private window: PairingWindow | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
   private readonly revokedListeners = new Set<(registerId: string) => void>();
@@ -97,6 +107,7 @@ export class PairingService extends EventEmitter<{ window: [PairingWindowView | 
   pair(req: PairingRequest): Paired {
     if (req.role === 'technician' && req.callbackUrl) throw new ValidationError([{ field: 'callbackUrl', message: 'is only for POS registers' }]);
     if (req.callbackUrl) checkCallbackUrl(req.callbackUrl, this.deps.own());
+    if (req.callbackEvents !== undefined && !req.callbackUrl) throw new ValidationError([{ field: 'callbackEvents', message: 'is only with a callbackUrl' }]);
     const window = this.currentWindow() && this.window;
     const matches = timingSafeEqual(Buffer.from(req.pairingCode.padEnd(6).slice(0, 6)), Buffer.from(window?.code ?? '------'));
     if (!window || !matches) {
@@ -128,9 +139,11 @@ export class PairingService extends EventEmitter<{ window: [PairingWindowView | 
       expiresAt,
       callbackUrl: req.callbackUrl ?? null,
       webhookSecret,
+      callbackEvents: storedCallbackEvents(req.callbackEvents),
     });
     this.revoked(registerId); // its previous token, if it had one
     this.deps.logger.info({ registerId, role }, 'register paired');
+    this.emit('paired', { registerId, registerName: req.registerName ?? registerId, role, at: now.toISOString() });
     return {
       authToken: token,
       registerId,
@@ -156,12 +169,14 @@ export class PairingService extends EventEmitter<{ window: [PairingWindowView | 
   unpair(registerId: string): boolean {
     const done = this.deps.registers.revoke(registerId, this.deps.clock.now().toISOString());
     if (done) this.revoked(registerId);
+    if (done) this.emit('unpaired', { registerId, at: this.deps.clock.now().toISOString() });
     return done;
   }
 
   unpairAll(): number {
     const n = this.deps.registers.revokeAll(this.deps.clock.now().toISOString());
     this.revoked('*');
+    if (n > 0) this.emit('unpaired', { registerId: '*', at: this.deps.clock.now().toISOString() });
     return n;
   }
 

@@ -13,11 +13,13 @@ export interface RegisterRow {
   revokedAt: string | null;
   callbackUrl: string | null;
   webhookSecret: string | null;
+  /** The webhook's event types, a JSON array; null: transaction.final only. */
+  callbackEvents?: string | null;
 }
 
 const COLUMNS = `register_id AS registerId, register_name AS registerName, role, token_selector AS tokenSelector,
   token_hash AS tokenHash, paired_at AS pairedAt, expires_at AS expiresAt, revoked_at AS revokedAt,
-  callback_url AS callbackUrl, webhook_secret AS webhookSecret`;
+  callback_url AS callbackUrl, webhook_secret AS webhookSecret, callback_events AS callbackEvents`;
 
 export class RegistersRepository {
   private readonly upsertStmt;
@@ -31,11 +33,12 @@ export class RegistersRepository {
 
   constructor(db: Db) {
     this.upsertStmt = db.prepare(`
-      INSERT INTO registers (register_id, register_name, role, token_selector, token_hash, paired_at, expires_at, revoked_at, callback_url, webhook_secret)
-      VALUES (@registerId, @registerName, @role, @tokenSelector, @tokenHash, @pairedAt, @expiresAt, NULL, @callbackUrl, @webhookSecret)
+      INSERT INTO registers (register_id, register_name, role, token_selector, token_hash, paired_at, expires_at, revoked_at, callback_url, webhook_secret, callback_events)
+      VALUES (@registerId, @registerName, @role, @tokenSelector, @tokenHash, @pairedAt, @expiresAt, NULL, @callbackUrl, @webhookSecret, @callbackEvents)
       ON CONFLICT (register_id) DO UPDATE SET register_name = excluded.register_name, role = excluded.role,
         token_selector = excluded.token_selector, token_hash = excluded.token_hash, paired_at = excluded.paired_at,
-        expires_at = excluded.expires_at, revoked_at = NULL, callback_url = excluded.callback_url, webhook_secret = excluded.webhook_secret`);
+        expires_at = excluded.expires_at, revoked_at = NULL, callback_url = excluded.callback_url, webhook_secret = excluded.webhook_secret,
+        callback_events = excluded.callback_events`);
     this.revokeStmt = db.prepare(`UPDATE registers SET token_selector = NULL, token_hash = NULL, revoked_at = ? WHERE register_id = ? AND revoked_at IS NULL`);
     this.revokeAllStmt = db.prepare(`UPDATE registers SET token_selector = NULL, token_hash = NULL, revoked_at = ? WHERE revoked_at IS NULL`);
     this.activePosStmt = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM registers WHERE role = 'pos' AND revoked_at IS NULL`);
@@ -45,7 +48,7 @@ export class RegistersRepository {
 
   /** Pairs a register, replacing (and so revoking) any token it had. */
   save(row: Omit<RegisterRow, 'revokedAt'>): void {
-    this.written(() => this.upsertStmt.run(row));
+    this.written(() => this.upsertStmt.run({ callbackEvents: null, ...row }));
   }
   /**
    * @NOTE The paired registers are few and every request looks one up: they are held in memory and

@@ -4,6 +4,8 @@
  * an opaque reference that only the payment host understands (on a real device, the encrypted card data).
  */
 
+import type { CardBrand, CardEmv } from './card-data';
+
 export type EntryMode = 'ICC' | 'PICC' | 'MAG' | 'MANUAL';
 export type Cvm = 'PIN' | 'NO_CVM' | 'SIGNATURE';
 
@@ -15,6 +17,10 @@ export interface CardRead {
   cvm: Cvm;
   /** Opaque: for the payment host only. Never stored, logged or returned. */
   hostData: string;
+  /** The brand, from the BIN; when absent, from the AID. */
+  cardBrand?: CardBrand;
+  /** Chip and contactless: the card's first GENERATE AC (docs/payments.md, "Card brand and EMV data"). */
+  emv?: CardEmv;
 }
 
 export interface ReaderSession {

@@ -1,3 +1,4 @@
+import type { Locale } from '../i18n';
 import type { ReceiptLine } from '../printer/printer';
 
 /** What the terminal's display shows: the screen renders it from what the domain reports. */
@@ -24,4 +25,9 @@ export interface PaymentView {
   /** Once a tip was added: it, and the total the card is asked for. */
   tipAmount?: number;
   total?: number;
+  /** The cardholder's language, and the view's texts in it (src/i18n). */
+  locale?: Locale;
+  labels?: { type: string; title: string; foot: string; items: string };
+  /** The order's lines, when the POS sent them: shown during the payment. */
+  lineItems?: { name: string; quantity: number; total: number }[];
 }

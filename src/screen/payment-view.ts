@@ -1,48 +1,62 @@
+import { messagesFor, translate, type Locale, type MessageKey } from '../i18n';
 import type { ReceiptLine } from '../printer/printer';
 import type { CardRead } from '../reader/card-reader';
+import { lineTotal } from '../transactions/order';
 import type { ActiveTransaction, Outcome, StateName } from '../transactions/states';
-import type { PaymentView, Prompt } from './display';
 import { maxCustomTip, tipChoices } from '../transactions/tips';
-import { TIP_TEXT } from './tip-text';
+import type { PaymentView, Prompt } from './display';
+import { tipText } from './tip-text';
 
-const PROMPTS: Partial<Record<StateName, [Prompt, string]>> = {
-  AWAITING_TIP: ['CHOOSE_TIP', TIP_TEXT.title],
-  AWAITING_CARD: ['PRESENT_CARD', 'Present card'],
-  READING_CARD: ['READING_CARD', 'Reading card…'],
-  AWAITING_PIN: ['ENTER_PIN', 'Enter PIN'],
-  AUTHORIZING: ['AUTHORISING', 'Authorising…'],
+type StagePrompt = 'PRESENT_CARD' | 'READING_CARD' | 'ENTER_PIN' | 'AUTHORISING' | 'PRINTING';
+
+const PROMPTS: Partial<Record<StateName, StagePrompt>> = {
+  AWAITING_CARD: 'PRESENT_CARD',
+  READING_CARD: 'READING_CARD',
+  AWAITING_PIN: 'ENTER_PIN',
+  AUTHORIZING: 'AUTHORISING',
 };
 
-const OUTCOME_MESSAGES: Record<Outcome['status'], string> = {
-  APPROVED: 'Approved',
-  DECLINED: 'Declined',
-  CANCELLED: 'Cancelled',
-  TIMED_OUT: 'Timed out',
-  FAILED: 'Failed',
-};
+const FOOTS: Partial<Record<Prompt, MessageKey>> = { PRESENT_CARD: 'foot.PRESENT_CARD', ENTER_PIN: 'foot.ENTER_PIN', AUTHORISING: 'foot.AUTHORISING', CHOOSE_TIP: 'tip.foot' };
 
 const human = (reason: string) => reason.charAt(0) + reason.slice(1).toLowerCase().replace(/_/g, ' ');
 
-export function stageView(tx: ActiveTransaction, state: StateName, card: CardRead | null): PaymentView {
-  const [prompt, message] = PROMPTS[state] ?? ['PRINTING', 'Printing receipt…'];
-  return { uti: tx.uti, transType: tx.transType, amount: tx.amount, currency: tx.currency, prompt, message, ...(card ? { card: card.maskedPan } : {}), ...tipView(tx, state) };
-}
-
-/** The tip step's choices while it asks; the tip and the total once one was chosen. */
-function tipView(tx: ActiveTransaction, state: StateName): Partial<PaymentView> {
-  if (state === 'AWAITING_TIP') return { tip: { choices: tipChoices(tx.amount, tx.tipOptions ?? []), maxCustom: maxCustomTip(tx.amount), text: TIP_TEXT } };
-  return tx.tipAmount ? { tipAmount: tx.tipAmount, total: tx.amount + tx.tipAmount } : {};
-}
-
-export function outcomeView(tx: ActiveTransaction, outcome: Outcome, card: string | null, receipt: ReceiptLine[] | undefined): PaymentView {
-  const detail = outcome.status === 'APPROVED' ? '' : ` (${human(outcome.statusReason)})`;
+/** What every view of a payment shows: the amount, and in the cardholder's language its labels and the order's lines. */
+function common(tx: ActiveTransaction, locale: Locale, prompt: Prompt, title: string): Omit<PaymentView, 'prompt' | 'message'> {
+  const t = messagesFor(locale);
+  const foot = FOOTS[prompt];
   return {
     uti: tx.uti,
     transType: tx.transType,
     amount: tx.amount,
     currency: tx.currency,
+    locale,
+    labels: { type: t(`type.${tx.transType}`), title, foot: foot ? t(foot) : '', items: t('screen.items') },
+    ...(tx.lineItems ? { lineItems: tx.lineItems.map((i) => ({ name: i.name, quantity: i.quantity, total: lineTotal(i) })) } : {}),
+  };
+}
+
+/** `locale`: the screen's language when the payment did not name one (EPOSD_LOCALE). */
+export function stageView(tx: ActiveTransaction, state: StateName, card: CardRead | null, locale: Locale = 'en'): PaymentView {
+  const lang = tx.locale ?? locale;
+  if (state === 'AWAITING_TIP') {
+    const text = tipText(lang);
+    const tip = { choices: tipChoices(tx.amount, tx.tipOptions ?? []), maxCustom: maxCustomTip(tx.amount), text };
+    return { ...common(tx, lang, 'CHOOSE_TIP', text.title), prompt: 'CHOOSE_TIP', message: text.title, tip };
+  }
+  const prompt = PROMPTS[state] ?? 'PRINTING';
+  const message = messagesFor(lang)(`prompt.${prompt}`);
+  const tipped = tx.tipAmount ? { tipAmount: tx.tipAmount, total: tx.amount + tx.tipAmount } : {};
+  return { ...common(tx, lang, prompt, message), prompt, message, ...(card ? { card: card.maskedPan } : {}), ...tipped };
+}
+
+export function outcomeView(tx: ActiveTransaction, outcome: Outcome, card: string | null, receipt: ReceiptLine[] | undefined, locale: Locale = 'en'): PaymentView {
+  const lang = tx.locale ?? locale;
+  const title = messagesFor(lang)(`outcome.${outcome.status}`);
+  const detail = outcome.status === 'APPROVED' ? '' : ` (${translate(lang, `reason.${outcome.statusReason}`, human(outcome.statusReason))})`;
+  return {
+    ...common(tx, lang, outcome.status, title),
     prompt: outcome.status,
-    message: `${OUTCOME_MESSAGES[outcome.status]}${detail}`,
+    message: `${title}${detail}`,
     ...(card ? { card } : {}),
     ...(receipt && receipt.length > 0 ? { receipt } : {}),
   };

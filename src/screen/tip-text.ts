@@ -1,14 +1,9 @@
-/**
- * The cardholder-facing words of the tip step, in one place: the screen shows them as given here, so a
- * message catalogue (one per language) can take them over whole.
- */
-export const TIP_TEXT = {
-  title: 'Add a tip?',
-  message: 'Choose a tip, or no tip',
-  noTip: 'No tip',
-  custom: 'Other amount',
-  confirm: 'OK',
-  foot: 'The tip is added to the amount',
-} as const;
+import { messagesFor, type Locale } from '../i18n';
 
-export type TipText = typeof TIP_TEXT;
+/** The cardholder-facing words of the tip step, in the cardholder's language: the screen shows them as given. */
+export function tipText(locale: Locale) {
+  const t = messagesFor(locale);
+  return { title: t('tip.title'), message: t('tip.message'), noTip: t('tip.noTip'), custom: t('tip.custom'), confirm: t('tip.confirm'), foot: t('tip.foot') };
+}
+
+export type TipText = ReturnType<typeof tipText>;

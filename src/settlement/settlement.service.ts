@@ -22,6 +22,8 @@ interface Deps {
   busyWith: () => string | undefined;
   /** Records the closes nobody asked for (the schedule's); the routes record the others. */
   onScheduledClose?: (batch: BatchView) => void;
+  /** Every close, however it came (settlement.closed). */
+  onClosed?: (batch: BatchView) => void;
   /** Throws STORAGE_CORRUPT while the database is damaged: totals read from it cannot be trusted. */
   storage?: { assertWritable(): void };
 }
@@ -72,7 +74,9 @@ export class SettlementService {
     Promise.resolve()
       .then(() => printer.print(zReport(batch, identity), `Z report ${batch.id}`))
       .catch((err: unknown) => logger.error({ err }, 'Z report not printed'));
-    return view(batch);
+    const closed = view(batch);
+    this.deps.onClosed?.(closed);
+    return closed;
   }
 
   /** Closes the batch if a settlement time passed since the last close with transactions waiting. */

@@ -4,6 +4,7 @@ export const ERROR_CODES = {
   HTTPS_REQUIRED: { status: 400, title: 'This port speaks HTTPS' },
   MALFORMED_JSON: { status: 400, title: 'The body is not valid JSON' },
   TID_MISMATCH: { status: 400, title: 'This is not the terminal the request was meant for' },
+  LINE_ITEMS_MISMATCH: { status: 400, title: 'The line items do not add up to the amount' },
   UNAUTHORIZED: { status: 401, title: 'A valid token is required' },
   PAIRING_FAILED: { status: 401, title: 'Pairing failed' },
   FORBIDDEN: { status: 403, title: 'This token may not do that' },

@@ -6,6 +6,7 @@ import { HostOutcome, type HostAnswer, type PaymentHost } from '../host/payment-
 import type { Printer } from '../printer/printer';
 import type { ReceiptLine } from '../printer/printer';
 import { RESPONSE_REASONS } from '../host/response-codes';
+import { brandOfRead, emvAtOutcome, encodeEmv } from './card-outcome';
 import type { Ledger } from './ledger';
 import { CANCELLABLE, isLegal, type ActiveTransaction, type Outcome, type ReaderState, type StateName } from './states';
 import { needsCard, type Stage } from './model';
@@ -118,7 +119,7 @@ export class PaymentEngine extends EventEmitter {
     cardRead: (uti, card) =>
       this.transition(uti, ['READING_CARD'], (tx) => {
         const stage = card.cvm === 'PIN' ? 'AWAITING_PIN' : 'AUTHORIZING';
-        const change: TransactionChange = { stage, maskedPan: card.maskedPan, entryMode: card.entryMode, aid: card.aid, appName: card.appName, cvm: card.cvm };
+        const change: TransactionChange = { stage, maskedPan: card.maskedPan, entryMode: card.entryMode, aid: card.aid, appName: card.appName, cvm: card.cvm, cardBrand: brandOfRead(card) };
         return stage === 'AWAITING_PIN' ? { state: { name: 'AWAITING_PIN', tx, card }, change } : { state: { name: 'AUTHORIZING', tx, card, pinVerified: false }, change };
       }),
     cardReadFailed: (uti) => this.finish(uti, ['READING_CARD'], { status: 'FAILED', statusReason: 'CARD_READ_ERROR' }),
@@ -170,6 +171,8 @@ export class PaymentEngine extends EventEmitter {
         completedAt: this.deps.clock.now().getTime(),
         reversal: outcome.reversal,
         amountAuthorised: outcome.amountAuthorised,
+        ...(outcome.emv ? { emv: encodeEmv(outcome.emv) } : {}),
+        ...(outcome.cardBrand ? { cardBrand: outcome.cardBrand } : {}),
       };
       const prints = !tx.disablePrinting && (outcome.status === 'APPROVED' || outcome.status === 'DECLINED');
       return { state: prints ? { name: 'PRINTING', tx } : { name: 'IDLE' }, change: final, outcome };
@@ -270,7 +273,8 @@ export class PaymentEngine extends EventEmitter {
     const { host, timings, logger } = this.deps;
     // No answer in time means the outcome is unknown: decline it here, and have the host reverse it.
     const unanswered = () => {
-      if (this.finish(tx.uti, ['AUTHORIZING'], { status: 'DECLINED', statusReason: 'ISSUER_UNAVAILABLE', responseCode: '91', reversal: 'PENDING' })) this.deps.reverseLater();
+      const emv = emvAtOutcome(card, false, undefined);
+      if (this.finish(tx.uti, ['AUTHORIZING'], { status: 'DECLINED', statusReason: 'ISSUER_UNAVAILABLE', responseCode: '91', reversal: 'PENDING', emv })) this.deps.reverseLater();
     };
     this.timer = this.after(timings.hostTimeoutMs, unanswered);
     const request = {
@@ -298,6 +302,8 @@ export class PaymentEngine extends EventEmitter {
             authCode: answer.authCode,
             // A partial amount is recorded only where the POS allowed one.
             ...(answer.amountAuthorised !== undefined && answer.responseCode === '00' && tx.allowPartial ? { amountAuthorised: answer.amountAuthorised } : {}),
+            emv: emvAtOutcome(card, answer.responseCode === '00', answer),
+            cardBrand: answer.cardBrand,
           }),
         (err: unknown) => {
           if (err instanceof HostOutcome) {

@@ -18,7 +18,7 @@ export class Ledger {
     db: Db,
     transactions: TransactionsRepository,
     events: TransactionEventsRepository,
-    outbox: { enqueue(uti: string, registerId: string, at: number): void },
+    outbox: { enqueue(uti: string, registerId: string, at: number): void; enqueueUpdated?(uti: string, registerId: string, at: number): void },
     storage: { observe(err: unknown): void } = { observe: () => undefined },
   ) {
     // A commit that SQLite refuses as damaged takes the terminal out of service (StorageHealth).
@@ -37,6 +37,7 @@ export class Ledger {
         check?.();
         const id = transactions.insert(tx);
         const eventId = events.append({ transactionId: id, at: tx.createdAt, fromState: 'IDLE', toState: to, detail: null });
+        outbox.enqueueUpdated?.(tx.uti, tx.registerId, tx.createdAt);
         return { id, eventId };
       }),
     );
@@ -54,6 +55,7 @@ export class Ledger {
           if (tx.transType === 'COMPLETION') transactions.markCompleted(tx.originalUti, tx.uti);
         }
         if (change.status && change.status !== 'IN_PROGRESS') outbox.enqueue(tx.uti, tx.registerId, at);
+        else outbox.enqueueUpdated?.(tx.uti, tx.registerId, at);
         return eventId;
       }),
     );

@@ -1,8 +1,11 @@
 import type { TerminalIdentity } from '../identity/identity';
+import { isLocale, messagesFor, translate, type Locale } from '../i18n';
 import type { ReceiptLine } from '../printer/printer';
 import { formatAmount } from '../shared/money';
+import { decodeEmv } from './card-outcome';
 import { receiptDateTime } from './java-date';
 import { moneyReceiptLines } from './receipt-money';
+import { decodeOrder, lineTotal, type LineItem } from './order';
 import type { TransactionRow, TransactionsRepository } from './transactions.repository';
 
 export interface Receipts {
@@ -10,20 +13,14 @@ export interface Receipts {
   cardholder: ReceiptLine[];
 }
 
-const TITLES: Record<TransactionRow['transType'], string> = {
-  SALE: 'SALE',
-  REFUND: 'REFUND',
-  PREAUTH: 'PRE-AUTHORISATION',
-  COMPLETION: 'COMPLETION',
-  REVERSAL: 'VOID',
-  INCREMENT: 'PRE-AUTH INCREMENT',
-};
-
-const ENTRY_MODES: Record<string, string> = { ICC: 'CHIP', PICC: 'CONTACTLESS', MAG: 'SWIPED', MANUAL: 'KEYED' };
-
-const CVM_LINES: Record<string, string> = { PIN: 'PIN VERIFIED', NO_CVM: 'NO CARDHOLDER VERIFICATION', SIGNATURE: 'SIGNATURE VERIFIED' };
+/** The width a receipt line's text is laid out to (a 58 mm roll at the normal size). */
+const RECEIPT_WIDTH = 32;
 
 const line = (text: string, size = '3', align: ReceiptLine[2] = 'L', style: ReceiptLine[3] = 'N'): ReceiptLine => [text, size, align, style];
+
+/** The merchant copy's language (EPOSD_LOCALE), and the cardholder's: the transaction's `locale`, else the merchant's. */
+export const merchantLocale = (identity: TerminalIdentity): Locale => identity.locale ?? 'en';
+export const cardholderLocale = (tx: Pick<TransactionRow, 'locale'>, identity: TerminalIdentity): Locale => (tx.locale !== null && isLocale(tx.locale) ? tx.locale : merchantLocale(identity));
 
 /** A committed transaction's masked PAN and receipts, read by its UTI: what printing and the screen's outcome need. */
 export function finalDetailsOf(transactions: Pick<TransactionsRepository, 'findByUti'>, identity: TerminalIdentity) {
@@ -36,31 +33,61 @@ export function finalDetailsOf(transactions: Pick<TransactionsRepository, 'findB
 /** Both copies, in Paynt's line format; only for outcomes that reached the host (approved or declined). */
 export function buildReceipts(tx: TransactionRow, identity: TerminalIdentity): Receipts | undefined {
   if (tx.status !== 'APPROVED' && tx.status !== 'DECLINED') return undefined;
-  const copy = (title: string) => receipt(tx, identity, title);
-  return { merchant: copy('MERCHANT COPY'), cardholder: copy('CARDHOLDER COPY') };
+  return { merchant: receipt(tx, identity, 'merchant', merchantLocale(identity)), cardholder: receipt(tx, identity, 'cardholder', cardholderLocale(tx, identity)) };
 }
 
-function receipt(tx: TransactionRow, identity: TerminalIdentity, copy: string): ReceiptLine[] {
+/** The line marking a reprint, in the copy's language. */
+export function duplicateLine(tx: TransactionRow, identity: TerminalIdentity, copy: 'merchant' | 'cardholder'): ReceiptLine {
+  const locale = copy === 'merchant' ? merchantLocale(identity) : cardholderLocale(tx, identity);
+  return line(`*** ${messagesFor(locale)('receipt.DUPLICATE').toUpperCase()} ***`, '4', 'C', 'B');
+}
+
+/** Text on the left, amount on the right, in RECEIPT_WIDTH when both fit. */
+const columns = (left: string, right: string) => `${left} ${right.padStart(Math.max(right.length, RECEIPT_WIDTH - left.length - 1))}`;
+
+function itemLines(items: LineItem[], currency: string, tax: string): ReceiptLine[] {
+  return items.flatMap((i) => {
+    const lines = [line(columns(`${i.quantity} x ${i.name}`, formatAmount(lineTotal(i), currency)))];
+    if (i.taxAmount !== undefined) lines.push(line(`  ${tax}: ${formatAmount(i.taxAmount, currency)}`, '2'));
+    return lines;
+  });
+}
+
+function receipt(tx: TransactionRow, identity: TerminalIdentity, copy: 'merchant' | 'cardholder', locale: Locale): ReceiptLine[] {
+  const t = messagesFor(locale);
+  const up = (text: string) => text.toUpperCase();
   const { date, time } = receiptDateTime(new Date(tx.createdAt));
-  const outcome = tx.status === 'APPROVED' ? (tx.authCode ? `AUTHORISED - ${tx.authCode}` : 'AUTHORISED') : `DECLINED - ${tx.responseCode ?? ''} ${(tx.statusReason ?? '').replace(/_/g, ' ')}`.trim();
+  const reason = tx.statusReason ? up(translate(locale, `reason.${tx.statusReason}`, tx.statusReason.replace(/_/g, ' '))) : '';
+  const outcome =
+    tx.status === 'APPROVED'
+      ? tx.authCode
+        ? `${up(t('receipt.authorised'))} - ${tx.authCode}`
+        : up(t('receipt.authorised'))
+      : `${up(t('receipt.declined'))} - ${tx.responseCode ?? ''} ${reason}`.trim();
+  const title = up(copy === 'merchant' ? t('receipt.MERCHANT_COPY') : t('receipt.CARDHOLDER_COPY'));
+  const order = decodeOrder(tx.orderData);
+  const emv = decodeEmv(tx.emv);
   const lines: ReceiptLine[] = [
     line(identity.merchantName, '5', 'C', 'B'),
-    line(copy, '5', 'C', 'B'),
+    line(title, '5', 'C', 'B'),
     line(`MID: ${identity.mid}`),
     line(`TID: ${identity.tid}`),
     line(`SERIAL: ${identity.serialNumber}`),
     line(`${date} ${time}`),
-    line(TITLES[tx.transType], '5', 'C', 'B'),
+    line(up(t(`title.${tx.transType}`)), '5', 'C', 'B'),
   ];
-  lines.push(line(`AMOUNT: ${formatAmount(tx.amount, tx.currency)}`, '4', 'L', 'B'), ...moneyReceiptLines(tx));
+  if (order.description !== undefined) lines.push(line(order.description));
+  if (order.lineItems !== undefined) lines.push(...itemLines(order.lineItems, tx.currency, up(t('receipt.tax'))));
+  lines.push(line(`${up(t('receipt.amount'))}: ${formatAmount(tx.amount, tx.currency)}`, '4', 'L', 'B'), ...moneyReceiptLines(tx, (key) => up(t(key))));
   lines.push(line(outcome, '4', 'C', 'B'));
-  if (tx.maskedPan) lines.push(line(`CARD: ${tx.maskedPan}`));
-  if (tx.cvm) lines.push(line(CVM_LINES[tx.cvm] ?? tx.cvm));
-  if (tx.appName) lines.push(line(`${tx.appName} ${ENTRY_MODES[tx.entryMode ?? ''] ?? ''}`.trim()));
+  if (tx.maskedPan) lines.push(line(`${up(t('receipt.card'))}: ${tx.maskedPan}`));
+  if (tx.cvm) lines.push(line(up(translate(locale, `cvm.${tx.cvm}`, tx.cvm))));
+  if (tx.appName) lines.push(line(`${tx.appName} ${tx.entryMode && tx.entryMode !== 'NONE' ? up(translate(locale, `entry.${tx.entryMode}`, '')) : ''}`.trim()));
   if (tx.aid) lines.push(line(`AID: ${tx.aid}`));
-  if (tx.originalUti) lines.push(line(`ORIGINAL: ${tx.originalUti}`, '2'));
-  lines.push(line(`RECEIPT NO: ${String(tx.id).padStart(6, '0')}`), line(`UTI: ${tx.uti}`, '2'));
-  if (tx.cvm === 'SIGNATURE' && copy === 'MERCHANT COPY') lines.push(line(' '), line('SIGNATURE: ____________________'));
-  lines.push(line(copy === 'CARDHOLDER COPY' ? 'PLEASE RETAIN FOR YOUR RECORDS' : 'THANK YOU', '3', 'C'), line('*** END OF RECEIPT ***', '3', 'C'));
+  if (emv) lines.push(line(`TVR: ${emv.tvr} TSI: ${emv.tsi}`), line(`${emv.cryptogramType}: ${emv.cryptogram}`));
+  if (tx.originalUti) lines.push(line(`${up(t('receipt.original'))}: ${tx.originalUti}`, '2'));
+  lines.push(line(`${up(t('receipt.receiptNo'))}: ${String(tx.id).padStart(6, '0')}`), line(`UTI: ${tx.uti}`, '2'));
+  if (tx.cvm === 'SIGNATURE' && copy === 'merchant') lines.push(line(' '), line(`${up(t('receipt.signature'))}: ____________________`));
+  lines.push(line(up(copy === 'cardholder' ? t('receipt.retain') : t('receipt.thankYou')), '3', 'C'), line(up(t('receipt.end')), '3', 'C'));
   return lines;
 }

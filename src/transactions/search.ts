@@ -10,6 +10,8 @@ export interface SearchFilters {
   to?: number;
   limit: number;
   cursor?: string;
+  /** Metadata pairs that must all be present (order.ts). */
+  metadata?: [string, string][];
 }
 
 // The cursor is the (created_at, id) of the last row of the page, opaque to the client.
@@ -43,12 +45,26 @@ export class TransactionSearch {
       where.push(clause);
       params[key] = f[key];
     }
+    // By metadata: the first pair's index (key, value, at) drives, newest first; any other pair is checked per row.
+    const [first, ...others] = f.metadata ?? [];
+    let from = 'transactions';
+    let keyset = ['created_at', 'id'];
+    if (first) {
+      from = 'transaction_metadata m JOIN transactions ON transactions.id = m.transaction_id';
+      keyset = ['m.at', 'm.transaction_id'];
+      where.push('m.key = @mk0 AND m.value = @mv0');
+      Object.assign(params, { mk0: first[0], mv0: first[1] });
+      others.forEach(([k, v], i) => {
+        where.push(`EXISTS (SELECT 1 FROM transaction_metadata x WHERE x.transaction_id = transactions.id AND x.key = @mk${i + 1} AND x.value = @mv${i + 1})`);
+        Object.assign(params, { [`mk${i + 1}`]: k, [`mv${i + 1}`]: v });
+      });
+    }
     if (f.cursor !== undefined) {
       const c = decodeCursor(f.cursor);
-      where.push('(created_at, id) < (@cursorAt, @cursorId)');
+      where.push(`(${keyset.join(', ')}) < (@cursorAt, @cursorId)`);
       Object.assign(params, { cursorAt: c.at, cursorId: c.id });
     }
-    const sql = `SELECT ${COLUMNS} FROM transactions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`;
+    const sql = `SELECT ${COLUMNS} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${keyset.map((k) => `${k} DESC`).join(', ')} LIMIT @limit`;
     let stmt = this.statements.get(sql);
     if (!stmt) this.statements.set(sql, (stmt = this.db.prepare(sql)));
     const rows = stmt.all(params) as TransactionRow[];

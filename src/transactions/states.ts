@@ -1,5 +1,8 @@
+import type { CardBrand, EmvData } from '../reader/card-data';
 import type { CardRead } from '../reader/card-reader';
+import type { Locale } from '../i18n';
 import type { FinalStatusName, TransType } from './model';
+import type { LineItem } from './order';
 
 /*
  * The terminal's payment state machine. One transaction at a time; every move goes through
@@ -43,6 +46,9 @@ export interface ActiveTransaction {
   allowPartial?: boolean;
   /** The tip percentages the cardholder is offered: the payment starts at AWAITING_TIP. */
   tipOptions?: readonly number[] | null;
+  /** The cardholder's language and the order's lines, for the screen (when the POS sent them). */
+  locale?: Locale;
+  lineItems?: LineItem[];
 }
 
 export type ReaderState =
@@ -80,4 +86,8 @@ export interface Outcome {
   amountAuthorised?: number;
   /** The host may hold an authorisation whose answer never arrived: reverse it. */
   reversal?: 'PENDING';
+  /** Chip and contactless: the card's EMV data once it knows the outcome (card-outcome.ts). */
+  emv?: EmvData;
+  /** The brand, when the host's driver named it. */
+  cardBrand?: CardBrand;
 }

@@ -1,5 +1,7 @@
 import type { TerminalIdentity } from '../identity/identity';
 import { javaDateString } from './java-date';
+import { decodeEmv } from './card-outcome';
+import { decodeOrder } from './order';
 import { buildReceipts } from './receipts';
 import { moneyAnswer } from './money';
 import type { TransactionRow } from './transactions.repository';
@@ -18,7 +20,20 @@ export function inProgressBody(tx: TransactionRow): InProgressStatus {
     stage: tx.stage === 'PRINTING' || tx.stage === null ? 'AUTHORIZING' : tx.stage,
     reference: tx.reference,
     createdAt: iso(tx.createdAt),
+    ...orderFields(tx),
   };
+}
+
+/** Order data and language, as the POS sent them: no key at all for what it did not send. */
+function orderFields(tx: TransactionRow): Pick<FinalStatus, 'description' | 'metadata' | 'lineItems' | 'locale'> {
+  const out: Pick<FinalStatus, 'description' | 'metadata' | 'lineItems' | 'locale'> = tx.orderData === null ? {} : decodeOrder(tx.orderData);
+  if (tx.locale !== null) out.locale = tx.locale as FinalStatus['locale'];
+  return out;
+}
+
+function cardFields(tx: TransactionRow): Pick<FinalStatus, 'cardBrand' | 'emv'> {
+  const emv = decodeEmv(tx.emv);
+  return { ...(tx.cardBrand !== null ? { cardBrand: tx.cardBrand as FinalStatus['cardBrand'] } : {}), ...(emv ? { emv } : {}) };
 }
 
 /** 200 once final: every field of Paynt's model, and eposd's own beside them. */
@@ -58,5 +73,7 @@ export function summaryBody(tx: TransactionRow, identity: TerminalIdentity): Omi
     createdAt: iso(tx.createdAt),
     completedAt: tx.completedAt === null ? null : iso(tx.completedAt),
     ...moneyAnswer(tx, identity.currency),
+    ...orderFields(tx),
+    ...cardFields(tx),
   };
 }

@@ -37,19 +37,43 @@ export interface TransactionRow {
   allowPartial: number | null;
   /** JSON: the tip percentages offered on the terminal. */
   tipOptions: string | null;
+  /** Order data, compact (order.ts); null when the POS sent none. */
+  orderData: string | null;
+  locale: string | null;
+  cardBrand: string | null;
+  /** EMV data, compact (card-outcome.ts). */
+  emv: string | null;
 }
 
 export type NewTransaction = Pick<
   TransactionRow,
   'uti' | 'transType' | 'amount' | 'currency' | 'reference' | 'originalUti' | 'registerId' | 'requestHash' | 'disablePrinting' | 'stage' | 'createdAt'
 > &
-  Partial<Pick<TransactionRow, 'maskedPan' | 'entryMode' | 'aid' | 'appName' | 'cvm' | 'tipAmount' | 'cashbackAmount' | 'allowPartial' | 'tipOptions'>>;
+  Partial<Pick<TransactionRow, 'maskedPan' | 'entryMode' | 'aid' | 'appName' | 'cvm' | 'tipAmount' | 'cashbackAmount' | 'allowPartial' | 'tipOptions' | 'orderData' | 'locale' | 'cardBrand'>> & {
+    /** Written beside the row, for the search by metadata. */
+    metadata?: Record<string, string>;
+  };
 
 /** The columns a transition may change. */
 export type TransactionChange = Partial<
   Pick<
     TransactionRow,
-    'status' | 'stage' | 'statusReason' | 'responseCode' | 'authCode' | 'maskedPan' | 'entryMode' | 'aid' | 'appName' | 'cvm' | 'completedAt' | 'reversal' | 'tipAmount' | 'amountAuthorised'
+    | 'status'
+    | 'stage'
+    | 'statusReason'
+    | 'responseCode'
+    | 'authCode'
+    | 'maskedPan'
+    | 'entryMode'
+    | 'aid'
+    | 'appName'
+    | 'cvm'
+    | 'completedAt'
+    | 'reversal'
+    | 'tipAmount'
+    | 'amountAuthorised'
+    | 'cardBrand'
+    | 'emv'
   >
 >;
 
@@ -59,7 +83,8 @@ export const COLUMNS = `id, uti, trans_type AS transType, amount, currency, refe
   status_reason AS statusReason, response_code AS responseCode, auth_code AS authCode, masked_pan AS maskedPan,
   entry_mode AS entryMode, aid, app_name AS appName, cvm, voided_by AS voidedBy, completed_by AS completedBy,
   reversal, batch_id AS batchId, created_at AS createdAt, completed_at AS completedAt,
-  tip_amount AS tipAmount, cashback_amount AS cashbackAmount, amount_authorised AS amountAuthorised, allow_partial AS allowPartial, tip_options AS tipOptions`;
+  tip_amount AS tipAmount, cashback_amount AS cashbackAmount, amount_authorised AS amountAuthorised, allow_partial AS allowPartial, tip_options AS tipOptions,
+  order_data AS orderData, locale, card_brand AS cardBrand, emv`;
 
 /** A final transaction of the open batch, as settlement totals it. */
 export interface UnsettledRow {
@@ -78,6 +103,7 @@ const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 export class TransactionsRepository {
   private readonly insertStmt;
+  private readonly insertMetadataStmt;
   private readonly byUtiStmt;
   private readonly inProgressStmt;
   private readonly pendingReversalsStmt;
@@ -97,10 +123,11 @@ export class TransactionsRepository {
     this.insertStmt = db.prepare(`
       INSERT INTO transactions (uti, trans_type, amount, currency, reference, original_uti, register_id, request_hash,
         disable_printing, status, stage, masked_pan, entry_mode, aid, app_name, cvm, created_at,
-        tip_amount, cashback_amount, allow_partial, tip_options)
+        tip_amount, cashback_amount, allow_partial, tip_options, order_data, locale, card_brand)
       VALUES (@uti, @transType, @amount, @currency, @reference, @originalUti, @registerId, @requestHash,
         @disablePrinting, 'IN_PROGRESS', @stage, @maskedPan, @entryMode, @aid, @appName, @cvm, @createdAt,
-        @tipAmount, @cashbackAmount, @allowPartial, @tipOptions)`);
+        @tipAmount, @cashbackAmount, @allowPartial, @tipOptions, @orderData, @locale, @cardBrand)`);
+    this.insertMetadataStmt = db.prepare(`INSERT INTO transaction_metadata (transaction_id, key, value, at) VALUES (?, ?, ?, ?)`);
     this.byUtiStmt = db.prepare<[string], TransactionRow>(`SELECT ${COLUMNS} FROM transactions WHERE uti = ?`);
     this.inProgressStmt = db.prepare<[], TransactionRow>(`SELECT ${COLUMNS} FROM transactions WHERE status = 'IN_PROGRESS'`);
     this.pendingReversalsStmt = db.prepare<[], TransactionRow>(`SELECT ${COLUMNS} FROM transactions WHERE reversal = 'PENDING'`);
@@ -143,9 +170,27 @@ export class TransactionsRepository {
     return Object.fromEntries(this.countsStmt.all().map((r) => [r.status, r.n]));
   }
 
+  /** Inserts the row and its metadata pairs; the caller's db transaction holds them together (ledger.ts). */
   insert(tx: NewTransaction): number {
-    const row = { maskedPan: null, entryMode: null, aid: null, appName: null, cvm: null, tipAmount: null, cashbackAmount: null, allowPartial: null, tipOptions: null, ...tx };
-    return Number(this.insertStmt.run(row).lastInsertRowid);
+    const { metadata, ...rest } = tx;
+    const row = {
+      maskedPan: null,
+      entryMode: null,
+      aid: null,
+      appName: null,
+      cvm: null,
+      tipAmount: null,
+      cashbackAmount: null,
+      allowPartial: null,
+      tipOptions: null,
+      orderData: null,
+      locale: null,
+      cardBrand: null,
+      ...rest,
+    };
+    const id = Number(this.insertStmt.run(row).lastInsertRowid);
+    for (const [key, value] of Object.entries(metadata ?? {})) this.insertMetadataStmt.run(id, key, value, tx.createdAt);
+    return id;
   }
 
   findByUti(uti: string): TransactionRow | undefined {

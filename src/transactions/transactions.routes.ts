@@ -2,6 +2,10 @@ import { ApiError, ValidationError } from '../shared/errors';
 import { endpoint, type AnyEndpoint } from '../http/endpoint';
 import type { PairingService } from '../pairing/pairing.service';
 import type { EventFeed, FeedEvent } from './event-feed';
+import { Type } from '@sinclair/typebox';
+import { CustomPrintAnswer, PrintBody } from '../printer/custom-print';
+import type { Notice, Notices } from '../webhooks/notices';
+import { metadataFilters } from './order';
 import type { TransactionService } from './transactions.service';
 import type { OutcomeWaiters } from './waiters';
 import {
@@ -25,6 +29,8 @@ export interface TransactionRoutesDeps {
   waiters: OutcomeWaiters;
   feed: EventFeed;
   pairing: Pick<PairingService, 'onRevoked'>;
+  /** settlement.closed, register.paired, register.unpaired: frames of their own on the stream. */
+  notices?: Pick<Notices, 'on' | 'off'>;
 }
 
 function instant(value: string | undefined, field: string): number | undefined {
@@ -36,7 +42,7 @@ function instant(value: string | undefined, field: string): number | undefined {
 
 const notFound = (uti: string) => new ApiError('NOT_FOUND', 'No transaction with that UTI exists on this terminal.', { uti });
 
-export function transactionEndpoints({ transactions, waiters, feed, pairing }: TransactionRoutesDeps): AnyEndpoint[] {
+export function transactionEndpoints({ transactions, waiters, feed, pairing, notices }: TransactionRoutesDeps): AnyEndpoint[] {
   return [
     endpoint({
       method: 'POST',
@@ -125,6 +131,7 @@ export function transactionEndpoints({ transactions, waiters, feed, pairing }: T
           to: instant(query.to, 'to'),
           limit: query.limit === undefined ? 20 : Number(query.limit),
           cursor: query.cursor,
+          metadata: metadataFilters(query),
         }),
       }),
     }),
@@ -133,12 +140,23 @@ export function transactionEndpoints({ transactions, waiters, feed, pairing }: T
       path: '/print',
       auth: 'pos',
       tid: true,
-      audit: 'receipt.reprint',
-      summary: 'Print a receipt again',
-      responses: { 200: { description: 'Printed', schema: PrintAnswer } },
-      errors: ['TID_MISMATCH', 'NOT_FOUND', 'NOTHING_TO_PRINT'],
+      audit: ({ body }) => (body?.lines ? 'print.custom' : 'receipt.reprint'),
+      summary: "Print a receipt again (?uti=), or the POS's own lines (a body of lines)",
+      description:
+        'With ?uti= (and no body, or {}): a copy of that receipt, marked as a duplicate. With {"lines": [[text, LEFT|CENTER|RIGHT, NORMAL|BOLD|LARGE], …]} and no uti: those lines, e.g. a kitchen ticket; 409 TERMINAL_BUSY while a payment prints.',
+      responses: { 200: { description: 'Printed', schema: Type.Union([PrintAnswer, CustomPrintAnswer]) } },
+      errors: ['TID_MISMATCH', 'NOT_FOUND', 'NOTHING_TO_PRINT', 'TERMINAL_BUSY'],
       query: PrintQuery,
-      handle: async ({ query }) => {
+      body: PrintBody,
+      bodyOptional: true,
+      handle: async ({ query, body }) => {
+        if (body?.lines) {
+          if (query.uti !== undefined || query.copy !== undefined)
+            throw new ValidationError([{ field: query.uti !== undefined ? 'uti' : 'copy', message: 'must not be sent with lines: they print a receipt again' }]);
+          await transactions.printLines(body.lines);
+          return { body: { printed: true, lines: body.lines.length } };
+        }
+        if (query.uti === undefined) throw new ValidationError([{ field: 'uti', message: 'is required: the UTI of the receipt to print again (or send lines to print your own)' }]);
         const copy = query.copy ?? 'cardholder';
         await transactions.reprint(query.uti, copy);
         return { body: { uti: query.uti, copy, printed: true } };
@@ -164,10 +182,14 @@ export function transactionEndpoints({ transactions, waiters, feed, pairing }: T
             missed.events.forEach(send);
           }
           feed.on('event', send);
+          // Live only: they are not in the replay of Last-Event-ID (read GET /settlement after a gap).
+          const tell = (n: Notice) => stream.send({ event: n.event, data: n.data });
+          notices?.on('notice', tell);
           // @NOTE The token is checked when the stream opens; a register unpaired or re-paired since must stop hearing.
           const stopWatching = pairing.onRevoked((id) => (id === '*' || id === caller.registerId) && stream.end());
           stream.onClose(() => {
             feed.off('event', send);
+            notices?.off('notice', tell);
             stopWatching();
           });
         },

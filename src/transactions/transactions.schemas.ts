@@ -3,6 +3,8 @@ import { ReceiptLine } from '../printer/receipt-line';
 import { CVMS, ENTRY_MODES, FINAL_STATUSES, STAGES, STATUSES, TRANS_TYPES } from './model';
 import { QueryBoolean, StringEnum } from '../shared/schema-types';
 import { MoneyAnswerFields, MoneyRequestFields } from './money.schemas';
+import { CardAnswerFields } from './card-outcome';
+import { METADATA_QUERY, OrderAnswerFields, OrderFields } from './order';
 
 export const Uti = Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', description: 'must be 1-64 of A-Z a-z 0-9 -', example: 'b3f1c2d4-uti-0001' });
 export const Reference = Type.String({ pattern: '^[A-Za-z0-9-]{1,36}$', description: 'must be 1-36 of A-Z a-z 0-9 -', example: 'your-reference' });
@@ -16,6 +18,7 @@ export const TransactionRequest = Type.Object(
     reference: Type.Optional(Reference),
     uti: Type.Optional(Uti),
     ...MoneyRequestFields,
+    ...OrderFields,
   },
   { additionalProperties: false, examples: [{ transType: 'SALE', reference: 'your-reference', amountTrans: 1000 }] },
 );
@@ -27,7 +30,7 @@ export const StatusQuery = Type.Object(
   { additionalProperties: false },
 );
 export const CancelQuery = Type.Object({ tid: Type.Optional(Tid), uti: Uti }, { additionalProperties: false });
-export const PrintQuery = Type.Object({ tid: Type.Optional(Tid), uti: Uti, copy: Type.Optional(StringEnum(['cardholder', 'merchant'] as const)) }, { additionalProperties: false });
+export const PrintQuery = Type.Object({ tid: Type.Optional(Tid), uti: Type.Optional(Uti), copy: Type.Optional(StringEnum(['cardholder', 'merchant'] as const)) }, { additionalProperties: false });
 export const EventsQuery = Type.Object({ tid: Type.Optional(Tid) }, { additionalProperties: false });
 
 const IsoDateTime = Type.String({
@@ -45,7 +48,7 @@ export const SearchQuery = Type.Object(
     limit: Type.Optional(Type.String({ pattern: '^([1-9]|[1-9][0-9]|100)$', description: 'must be a whole number from 1 to 100' })),
     cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$', description: 'must be a cursor from a previous page' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, patternProperties: METADATA_QUERY },
 );
 
 export const Acknowledgement = Type.Object({
@@ -69,6 +72,7 @@ export const InProgressStatus = Type.Object(
     stage: StringEnum(STAGES),
     reference: NullableString,
     createdAt: Type.String(),
+    ...OrderAnswerFields,
   },
   { description: '202: the transaction is still running. There is no transApproved yet.' },
 );
@@ -106,6 +110,8 @@ export const FinalStatus = Type.Object(
     createdAt: Type.String(),
     completedAt: NullableString,
     ...MoneyAnswerFields,
+    ...OrderAnswerFields,
+    ...CardAnswerFields,
   },
   { description: '200: the final outcome. Check both the HTTP status and transApproved.' },
 );

@@ -5,11 +5,13 @@ import type { Clock } from '../shared/clock';
 import type { IdGenerator } from '../shared/ids';
 import type { PaymentEngine } from './engine';
 import type { Printer } from '../printer/printer';
-import { buildReceipts } from './receipts';
+import { toReceiptLines, type PrintLines } from '../printer/custom-print';
+import { buildReceipts, duplicateLine } from './receipts';
 import { checkCompletion, checkIncrement, checkReversal } from './rules';
 import { moneyShapeErrors, preauthCap, type Money } from './money';
 import { maxCustomTip, tipFor } from './tips';
 import { needsCard } from './model';
+import { checkLineItems, encodeOrder } from './order';
 import { finalBody, inProgressBody, summaryBody } from './status';
 import type { SearchFilters, TransactionSearch } from './search';
 import type { Acknowledgement, TransactionRequest } from './transactions.schemas';
@@ -36,12 +38,18 @@ interface Deps {
 export type StatusAnswer = { final: false; body: ReturnType<typeof inProgressBody> } | { final: true; body: ReturnType<typeof finalBody> };
 
 const MONEY_FIELDS = ['currency', 'tipAmount', 'tipOnTerminal', 'tipPercentages', 'cashbackAmount', 'originalUti', 'allowPartialApproval'] as const;
+const ORDER_FIELDS = ['description', 'metadata', 'lineItems', 'locale'] as const;
 
-/** A Paynt request hashes as it always did (a replay across an upgrade is still a replay); payment breadth's fields join it when sent. */
+/**
+ * A Paynt request hashes as it always did (a replay across an upgrade is still a replay); payment
+ * breadth's fields join it when sent.
+ */
 const requestHash = (r: TransactionRequest) => {
   const money = MONEY_FIELDS.filter((k) => r[k] !== undefined).map((k) => [k, r[k]]);
+  const order = ORDER_FIELDS.some((k) => r[k] !== undefined) ? [r.description ?? null, r.metadata ?? null, r.lineItems ?? null, r.locale ?? null] : [];
+  const base = [r.transType, r.amountTrans ?? null, r.reference ?? null];
   return createHash('sha256')
-    .update(JSON.stringify(money.length > 0 ? [r.transType, r.amountTrans ?? null, r.reference ?? null, money] : [r.transType, r.amountTrans ?? null, r.reference ?? null]))
+    .update(JSON.stringify(money.length > 0 || order.length > 0 ? [...base, money, ...order] : base))
     .digest()
     .subarray(0, 16);
 };
@@ -85,6 +93,7 @@ export class TransactionService {
    */
   start(r: TransactionRequest, registerId: string, disablePrinting: boolean): Acknowledgement {
     checkShape(r);
+    if (r.amountTrans !== undefined) checkLineItems(r.lineItems, r.amountTrans);
     const { transactions, engine, clock, ids } = this.deps;
     // An INCREMENT names its pre-authorisation in originalUti: its own uti, like a SALE's, makes a retry safe.
     const clientUti = needsCard(r.transType) || r.transType === 'INCREMENT' ? r.uti : undefined;
@@ -117,7 +126,12 @@ export class TransactionService {
     const extras = { tipAmount: money.tipAmount, cashbackAmount: money.cashbackAmount, allowPartial: money.allowPartial, tipOptions: money.tipOptions };
     const uti = clientUti ?? ids.uti();
     const amount = r.transType === 'REVERSAL' ? original!.amount : r.amountTrans!;
-    const card = original && r.transType !== 'INCREMENT' ? { maskedPan: original.maskedPan, entryMode: original.entryMode, aid: original.aid, appName: original.appName, cvm: original.cvm } : {};
+    if (r.transType === 'REVERSAL') checkLineItems(r.lineItems, amount);
+    const card =
+      original && r.transType !== 'INCREMENT'
+        ? { maskedPan: original.maskedPan, entryMode: original.entryMode, aid: original.aid, appName: original.appName, cvm: original.cvm, cardBrand: original.cardBrand }
+        : {};
+    const order = { orderData: encodeOrder(r), locale: r.locale ?? null, ...(r.metadata ? { metadata: r.metadata } : {}) };
     const answer = ack({ transType: r.transType, amount, uti });
     engine.begin(
       {
@@ -135,6 +149,7 @@ export class TransactionService {
         ...extras,
         allowPartial: money.allowPartial ? 1 : null,
         tipOptions: money.tipOptions && JSON.stringify(money.tipOptions),
+        ...order,
       },
       {
         uti,
@@ -146,6 +161,8 @@ export class TransactionService {
         disablePrinting,
         originalAuthCode: original?.authCode ?? null,
         ...extras,
+        ...(r.locale ? { locale: r.locale } : {}),
+        ...(r.lineItems ? { lineItems: r.lineItems } : {}),
       },
       money.check,
     );
@@ -223,6 +240,13 @@ export class TransactionService {
     return { transactions, nextCursor };
   }
 
+  /** Prints the POS's own lines; not while a payment's receipts are printing (they would come out between them). */
+  async printLines(lines: PrintLines): Promise<void> {
+    const s = this.deps.engine.current;
+    if (s.name === 'PRINTING') throw new ApiError('TERMINAL_BUSY', 'A payment is printing its receipts; print again once it is done.', { uti: s.tx.uti, stage: s.name });
+    await this.deps.printer.print(toReceiptLines(lines), `custom print of ${lines.length} lines`);
+  }
+
   /** Prints a copy of a receipt again, marked as a duplicate. */
   async reprint(uti: string, copy: 'cardholder' | 'merchant'): Promise<void> {
     const tx = this.deps.transactions.findByUti(uti);
@@ -230,7 +254,7 @@ export class TransactionService {
     const receipts = buildReceipts(tx, this.deps.identity);
     if (!receipts) throw new ApiError('NOTHING_TO_PRINT', tx.status === 'IN_PROGRESS' ? 'The transaction is still in progress.' : `A ${tx.status} transaction has no receipt.`, { uti });
     const lines = [...receipts[copy]];
-    lines.splice(2, 0, ['*** DUPLICATE ***', '4', 'C', 'B']);
+    lines.splice(2, 0, duplicateLine(tx, this.deps.identity, copy));
     await this.deps.printer.print(lines, `${copy} copy ${uti} (duplicate)`);
   }
 }

@@ -9,7 +9,14 @@ export interface DueDelivery {
   attempts: number;
   url: string;
   secret: string;
+  /** Null: transaction.final. */
+  event: string | null;
+  /** The body as it was when queued, for an event of no transaction; null: the transaction's status now. */
+  payload: string | null;
 }
+
+// A register's webhook gets the types it chose at pairing; none chosen (NULL) is transaction.final only.
+const WANTS = `((callback_events IS NULL AND @event = 'transaction.final') OR EXISTS (SELECT 1 FROM json_each(callback_events) WHERE value = @event))`;
 
 // A register unpaired, or re-paired without a callback URL, is no longer sent anything.
 const STILL_WANTED = 'AND r.revoked_at IS NULL AND r.callback_url IS NOT NULL';
@@ -24,6 +31,8 @@ export class DeliveriesRepository {
   private readonly failedStmt;
   private readonly countsStmt;
   private readonly purgeStmt;
+  private readonly enqueueEventStmt;
+  private readonly broadcastStmt;
 
   constructor(
     db: Db,
@@ -33,9 +42,19 @@ export class DeliveriesRepository {
     this.enqueueStmt = db.prepare(`
       INSERT INTO webhook_deliveries (delivery_id, register_id, uti, created_at, next_attempt_at)
       SELECT @deliveryId, register_id, @uti, @at, @at FROM registers
-      WHERE register_id = @registerId AND callback_url IS NOT NULL AND revoked_at IS NULL`);
+      WHERE register_id = @registerId AND callback_url IS NOT NULL AND revoked_at IS NULL AND ${WANTS}`);
+    this.enqueueEventStmt = db.prepare(`
+      INSERT INTO webhook_deliveries (delivery_id, register_id, uti, created_at, next_attempt_at, event)
+      SELECT @deliveryId, register_id, @uti, @at, @at, @event FROM registers
+      WHERE register_id = @registerId AND callback_url IS NOT NULL AND revoked_at IS NULL AND ${WANTS}`);
+    // Events of no transaction go to every paired register that chose them: one delivery id each.
+    this.broadcastStmt = db.prepare(`
+      INSERT INTO webhook_deliveries (delivery_id, register_id, uti, created_at, next_attempt_at, event, payload)
+      SELECT @deliveryId || '-' || register_id, register_id, '', @at, @at, @event, @payload FROM registers
+      WHERE callback_url IS NOT NULL AND revoked_at IS NULL AND ${WANTS}`);
     this.dueStmt = db.prepare<[number, number], DueDelivery>(`
-      SELECT d.id, d.delivery_id AS deliveryId, d.uti, d.created_at AS createdAt, d.attempts, r.callback_url AS url, r.webhook_secret AS secret
+      SELECT d.id, d.delivery_id AS deliveryId, d.uti, d.created_at AS createdAt, d.attempts, r.callback_url AS url, r.webhook_secret AS secret,
+        d.event, d.payload
       FROM webhook_deliveries d JOIN registers r ON r.register_id = d.register_id
       WHERE d.delivered_at IS NULL AND d.failed_at IS NULL AND d.next_attempt_at <= ? ${STILL_WANTED} ORDER BY d.next_attempt_at, d.id LIMIT ?`);
     this.nextStmt = db.prepare<[], { at: number | null }>(`
@@ -52,7 +71,17 @@ export class DeliveriesRepository {
 
   /** Queues the outcome of `uti` for the register that started it, if it wants webhooks. */
   enqueue(uti: string, registerId: string, at: number): void {
-    this.enqueueStmt.run({ deliveryId: this.ids.deliveryId(), uti, registerId, at });
+    this.enqueueStmt.run({ deliveryId: this.ids.deliveryId(), uti, registerId, at, event: 'transaction.final' });
+  }
+
+  /** Queues a stage of `uti` (transaction.updated) for the register that started it, if it chose them. */
+  enqueueUpdated(uti: string, registerId: string, at: number): void {
+    this.enqueueEventStmt.run({ deliveryId: this.ids.deliveryId(), uti, registerId, at, event: 'transaction.updated' });
+  }
+
+  /** Queues an event of no transaction (settlement.closed, register.paired, register.unpaired) for every register that chose it. */
+  broadcast(event: string, payload: unknown, at: number): number {
+    return this.broadcastStmt.run({ deliveryId: this.ids.deliveryId(), event, payload: JSON.stringify(payload), at }).changes;
   }
   due(now: number, limit: number): DueDelivery[] {
     return this.dueStmt.all(now, limit);

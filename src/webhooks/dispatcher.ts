@@ -80,7 +80,7 @@ export class WebhookDispatcher {
 
   private async send(d: DueDelivery): Promise<void> {
     const { deliveries, clock, logger } = this.deps;
-    const body = JSON.stringify(this.deps.bodyFor(d.uti) ?? { uti: d.uti, status: 'PURGED' });
+    const body = d.payload ?? JSON.stringify(this.deps.bodyFor(d.uti) ?? { uti: d.uti, status: 'PURGED' });
     const timestamp = String(Math.floor(clock.now().getTime() / 1000));
     let error: string;
     try {
@@ -90,7 +90,7 @@ export class WebhookDispatcher {
           'Content-Type': 'application/json',
           'User-Agent': 'eposd-webhooks',
           'X-Eposd-Delivery': d.deliveryId,
-          'X-Eposd-Event': 'transaction.final',
+          'X-Eposd-Event': d.event ?? 'transaction.final',
           'X-Eposd-Timestamp': timestamp,
           'X-Eposd-Signature': sign(d.secret, timestamp, body),
         },

@@ -38,6 +38,10 @@ export function transactionRow(over: Partial<TransactionRow> = {}): TransactionR
     amountAuthorised: null,
     allowPartial: null,
     tipOptions: null,
+    orderData: null,
+    locale: null,
+    cardBrand: null,
+    emv: null,
     ...over,
   };
 }

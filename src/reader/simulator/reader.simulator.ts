@@ -2,6 +2,8 @@ import { ApiError } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import { maskPan, type CardRead, type CardReader, type ReaderEvents, type ReaderSession, type TipRequest } from '../card-reader';
 import { tipFor } from '../../transactions/tips';
+import { brandOfBin } from '../card-data';
+import { SimulatedCardChips } from './emv.simulator';
 import { behaviourFor } from './test-amounts';
 import { autoCardFor, cvmFor, hostDataFor, TEST_CARDS, type TestCard, type TestCardId } from './test-cards';
 
@@ -32,6 +34,8 @@ export class SimulatedCardReader implements CardReader {
   readonly kind = 'simulator';
   private session: Session | undefined;
   private tipTimer: NodeJS.Timeout | undefined;
+
+  private readonly chips = new SimulatedCardChips();
 
   constructor(private readonly opts: SimulatorOptions) {}
 
@@ -100,13 +104,23 @@ export class SimulatedCardReader implements CardReader {
     s.timer = this.later(this.opts.readDelayMs ?? 0, () => {
       if (s.phase !== 'reading') return;
       if (behaviourFor(s.amount).kind === 'READ_ERROR') return s.events.cardReadFailed(s.uti);
-      s.events.cardRead(s.uti, this.read(card, s.amount));
+      s.events.cardRead(s.uti, this.read(card, s.amount, s.uti));
     });
   }
 
-  private read(card: TestCard, amount: number): CardRead {
+  private read(card: TestCard, amount: number, uti: string): CardRead {
     const cvm = behaviourFor(amount).kind === 'DECLINE_AFTER_PIN' ? 'PIN' : cvmFor(card, amount);
-    return { maskedPan: maskPan(card.pan), entryMode: card.entryMode, aid: card.aid, appName: card.appName, cvm, hostData: hostDataFor(card) };
+    const emv = this.chips.emvFor(card, cvm, uti, amount);
+    return {
+      maskedPan: maskPan(card.pan),
+      entryMode: card.entryMode,
+      aid: card.aid,
+      appName: card.appName,
+      cvm,
+      hostData: hostDataFor(card),
+      cardBrand: brandOfBin(card.pan),
+      ...(emv ? { emv } : {}),
+    };
   }
 
   private pinOk(s: Session): void {

@@ -150,13 +150,14 @@
   }
 
   function renderPayment(p) {
+    const labels = p.labels || {};
     const type = $('pay-type');
-    type.textContent = TYPES[p.transType] || p.transType;
+    type.textContent = labels.type || TYPES[p.transType] || p.transType;
     type.className = `pay-type ${String(p.transType).toLowerCase()}`;
     $('pay-uti').textContent = p.uti ? `UTI ${p.uti}` : '';
     $('pay-amount').textContent = typeof p.amount === 'number' ? formatAmount(p.amount, p.currency || 'EUR') : '';
 
-    const title = (p.tip && p.tip.text.title) || PROMPTS[p.prompt] || p.prompt;
+    const title = labels.title || (p.tip && p.tip.text.title) || PROMPTS[p.prompt] || p.prompt;
     $('prompt-title').textContent = title;
     const plain = (t) =>
       String(t)
@@ -164,7 +165,9 @@
         .replace(/[\s.…!]+$/u, '');
     const message = p.message && plain(p.message) !== plain(title) ? p.message : '';
     $('prompt-message').textContent = message;
-    $('pay-foot').textContent = FOOTS[p.prompt] || (p.tip ? p.tip.text.foot : '');
+    $('pay-foot').textContent = p.labels ? labels.foot : FOOTS[p.prompt] || (p.tip ? p.tip.text.foot : '');
+    if (p.locale) display.lang = p.locale;
+    renderItems(p, labels);
 
     const owner = `${p.uti}|${p.prompt}`;
     if (owner !== pinOwner) {
@@ -237,6 +240,25 @@
       act({ action: 'chooseTip', amount: Math.round(value * 10 ** digits) });
     });
     box.replaceChildren(...choices, button(tip.text.noTip, '', { amount: 0 }, 'tip-none'), custom);
+  }
+
+  // The order's lines, when the POS sent them, in the cardholder's language.
+  function renderItems(p, labels) {
+    const box = $('pay-items');
+    const items = Array.isArray(p.lineItems) ? p.lineItems : [];
+    box.hidden = items.length === 0;
+    $('pay-items-title').textContent = labels.items || '';
+    $('pay-items-list').replaceChildren(
+      ...items.map((i) => {
+        const li = document.createElement('li');
+        const name = document.createElement('span');
+        name.textContent = `${i.quantity} × ${i.name}`;
+        const total = document.createElement('span');
+        total.textContent = formatAmount(i.total, p.currency || 'EUR');
+        li.append(name, total);
+        return li;
+      }),
+    );
   }
 
   function renderPin() {
