@@ -72,6 +72,8 @@ function openEventStream(req: IncomingMessage, res: ServerResponse, headers: Hea
   req.on('close', () => closers.forEach((fn) => fn()));
   return {
     send({ id, event, data }) {
+      // An event published in the same turn as the stream's end (a register unpaired and told so) is dropped.
+      if (res.writableEnded) return;
       let frame = '';
       if (id !== undefined) frame += `id: ${id}\n`;
       if (event !== undefined) frame += `event: ${event}\n`;
