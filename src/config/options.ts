@@ -15,6 +15,12 @@ function option<T>(o: Option<T>): Option<T> {
   return o;
 }
 
+/** A secret is checked like any setting, but a wrong one is never echoed in the message. */
+const secret: Parser<string> = (raw) => {
+  if (!/^[\x21-\x7e]{16,256}$/.test(raw)) throw new Error('must be 16 to 256 printable ASCII characters without spaces (the value is not shown)');
+  return raw;
+};
+
 /** Every setting, once: its variable, its flag, how it is read and its default (SPEC §7). */
 export const OPTIONS = {
   port: option({ env: 'EPOSD_PORT', flag: 'port', description: 'HTTPS API port', parse: port, default: 8443 }),
@@ -59,7 +65,7 @@ export const OPTIONS = {
     env: 'EPOSD_BRIDGE_SECRET',
     flag: 'bridge-secret',
     description: 'bridge driver over TCP: the shared secret (16 to 256 characters)',
-    parse: pattern(/^[\x21-\x7e]{16,256}$/, '16 to 256 printable characters'),
+    parse: secret,
   }),
   bridgeGraceMs: option({
     env: 'EPOSD_BRIDGE_GRACE_MS',

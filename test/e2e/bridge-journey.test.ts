@@ -107,6 +107,30 @@ describe('eposd driving eposd-bridge-sim over a Unix domain socket', () => {
   });
 });
 
+describe('eposd and a payment app of another protocol version', () => {
+  afterAll(async () => {
+    await stopBridgeSims();
+    await cleanupEposd();
+  });
+
+  it('never connects: diagnostics say INCOMPATIBLE with the reason, and payments answer 503', async () => {
+    const socket = join(makeTempDir('eposd-bridge-v2-'), 'bridge.sock');
+    await startBridgeSim(['--socket', socket, '--protocol', 'eposd-bridge/2']);
+    const eposd = await startEposd({ env: { EPOSD_DRIVER: 'bridge', EPOSD_BRIDGE_SOCKET: socket } });
+    const token = (await pairWithScreenCode(eposd, { registerId: 'till-1' })).authToken;
+    const tech = (await pairWithScreenCode(eposd, { registerId: 'tech', role: 'technician' })).authToken;
+    const diag = await until(
+      'the mismatch in diagnostics',
+      () => httpsJson<{ paymentApp: { state: string; lastError: string | null } }>(`${eposd.apiUrl}/diagnostics`, { headers: auth(tech) }),
+      (d) => /UNSUPPORTED_VERSION/.test(d.body.paymentApp.lastError ?? ''),
+    );
+    expect(diag.body.paymentApp.state).not.toBe('CONNECTED');
+    const refused = await httpsJson(`${eposd.apiUrl}/transaction`, { method: 'POST', headers: auth(token), body: { transType: 'SALE', amountTrans: 1000 } });
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ code: 'PAYMENT_APP_UNAVAILABLE' });
+  });
+});
+
 describe('eposd driving eposd-bridge-sim over loopback TCP with a shared secret', () => {
   afterAll(async () => {
     await stopBridgeSims();

@@ -4,6 +4,8 @@ import { sameSecret } from '../../src/bridge/client';
 import { frame, LineDecoder, TooLarge } from '../../src/bridge/framing';
 import { checkFromBridge, checkToBridge, MAX_MESSAGE_BYTES } from '../../src/bridge/protocol';
 import { bridgeTransactionOf } from '../../src/bridge/transaction-fields';
+import { loadConfig } from '../../src/config/config';
+import { testContext } from '../helpers/context';
 
 describe('The bridge protocol', () => {
   it('is a valid JSON Schema 2020-12 document', () => {
@@ -68,5 +70,17 @@ describe('The bridge protocol', () => {
     expect(checkFromBridge(JSON.stringify({ type: 'payment.status', re: 'e1', uti: 'u-1', state: 'FINAL' })).ok).toBe(false);
     expect(checkFromBridge(JSON.stringify({ type: 'payment.status', re: 'e1', uti: 'u-1', state: 'UNKNOWN' })).ok).toBe(true);
     expect(checkFromBridge('not json')).toMatchObject({ ok: false, problem: 'not JSON' });
+  });
+});
+
+describe('The bridge settings', () => {
+  it('refuses a short secret without showing it', () => {
+    expect(() => loadConfig({ EPOSD_BRIDGE_SECRET: 'tiny-secret' })).toThrow(/EPOSD_BRIDGE_SECRET must be 16 to 256/);
+    expect(() => loadConfig({ EPOSD_BRIDGE_SECRET: 'tiny-secret' })).not.toThrow(/tiny-secret/);
+  });
+
+  it('stops the start when the bridge driver has no way to reach the app, or a TCP port without a secret', () => {
+    expect(() => testContext({ env: { EPOSD_DRIVER: 'bridge' } })).toThrow(/EPOSD_BRIDGE_SOCKET, or EPOSD_BRIDGE_PORT/);
+    expect(() => testContext({ env: { EPOSD_DRIVER: 'bridge', EPOSD_BRIDGE_PORT: '7400' } })).toThrow(/needs EPOSD_BRIDGE_SECRET/);
   });
 });
