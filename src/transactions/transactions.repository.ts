@@ -43,7 +43,7 @@ export type NewTransaction = Pick<
   TransactionRow,
   'uti' | 'transType' | 'amount' | 'currency' | 'reference' | 'originalUti' | 'registerId' | 'requestHash' | 'disablePrinting' | 'stage' | 'createdAt'
 > &
-  Partial<Pick<TransactionRow, 'maskedPan' | 'entryMode' | 'aid' | 'appName' | 'cvm' | 'tipAmount' | 'cashbackAmount' | 'allowPartial' | 'tipOptions'>>;
+  Partial<Pick<TransactionRow, 'maskedPan' | 'entryMode' | 'aid' | 'appName' | 'cvm' | 'tipAmount' | 'cashbackAmount' | 'allowPartial' | 'tipOptions' | 'amountAuthorised'>>;
 
 /** The columns a transition may change. */
 export type TransactionChange = Partial<
@@ -97,10 +97,10 @@ export class TransactionsRepository {
     this.insertStmt = db.prepare(`
       INSERT INTO transactions (uti, trans_type, amount, currency, reference, original_uti, register_id, request_hash,
         disable_printing, status, stage, masked_pan, entry_mode, aid, app_name, cvm, created_at,
-        tip_amount, cashback_amount, allow_partial, tip_options)
+        tip_amount, cashback_amount, allow_partial, tip_options, amount_authorised)
       VALUES (@uti, @transType, @amount, @currency, @reference, @originalUti, @registerId, @requestHash,
         @disablePrinting, 'IN_PROGRESS', @stage, @maskedPan, @entryMode, @aid, @appName, @cvm, @createdAt,
-        @tipAmount, @cashbackAmount, @allowPartial, @tipOptions)`);
+        @tipAmount, @cashbackAmount, @allowPartial, @tipOptions, @amountAuthorised)`);
     this.byUtiStmt = db.prepare<[string], TransactionRow>(`SELECT ${COLUMNS} FROM transactions WHERE uti = ?`);
     this.inProgressStmt = db.prepare<[], TransactionRow>(`SELECT ${COLUMNS} FROM transactions WHERE status = 'IN_PROGRESS'`);
     this.pendingReversalsStmt = db.prepare<[], TransactionRow>(`SELECT ${COLUMNS} FROM transactions WHERE reversal = 'PENDING'`);
@@ -144,7 +144,7 @@ export class TransactionsRepository {
   }
 
   insert(tx: NewTransaction): number {
-    const row = { maskedPan: null, entryMode: null, aid: null, appName: null, cvm: null, tipAmount: null, cashbackAmount: null, allowPartial: null, tipOptions: null, ...tx };
+    const row = { maskedPan: null, entryMode: null, aid: null, appName: null, cvm: null, tipAmount: null, cashbackAmount: null, allowPartial: null, tipOptions: null, amountAuthorised: null, ...tx };
     return Number(this.insertStmt.run(row).lastInsertRowid);
   }
 

@@ -112,6 +112,8 @@ export class TransactionService {
     }
     const money = this.deps.money.terms(r, original);
     const extras = { tipAmount: money.tipAmount, cashbackAmount: money.cashbackAmount, allowPartial: money.allowPartial, tipOptions: money.tipOptions };
+    // A void takes back all the original charged: it carries the original's tip, cashback and partial amount.
+    const voids = r.transType === 'REVERSAL' && original ? { tipAmount: original.tipAmount, cashbackAmount: original.cashbackAmount } : {};
     const uti = clientUti ?? ids.uti();
     const amount = r.transType === 'REVERSAL' ? original!.amount : r.amountTrans!;
     const card = original && r.transType !== 'INCREMENT' ? { maskedPan: original.maskedPan, entryMode: original.entryMode, aid: original.aid, appName: original.appName, cvm: original.cvm } : {};
@@ -130,6 +132,8 @@ export class TransactionService {
         createdAt: clock.now().getTime(),
         ...card,
         ...extras,
+        ...voids,
+        amountAuthorised: r.transType === 'REVERSAL' ? (original?.amountAuthorised ?? null) : null,
         allowPartial: money.allowPartial ? 1 : null,
         tipOptions: money.tipOptions && JSON.stringify(money.tipOptions),
       },
@@ -143,6 +147,7 @@ export class TransactionService {
         disablePrinting,
         originalAuthCode: original?.authCode ?? null,
         ...extras,
+        ...voids,
       },
       money.check,
     );

@@ -206,6 +206,18 @@ describe('POST /payntpos/1.0.0/transaction: payment breadth (money)', () => {
       expect(sale.cardholderReceipt.map((l) => l[0])).toEqual(expect.arrayContaining(['PARTIAL APPROVAL', 'AUTHORISED: EUR 12.55', 'NOT PAID: EUR 12.56']));
     });
 
+    it('voids what was charged: the void of a partial approval carries the authorised amount, of a tipped sale its tip and total', async () => {
+      const { pay } = using(t);
+      const partial = await pay({ transType: 'SALE', amountTrans: 2510, allowPartialApproval: true });
+      expect(await pay({ transType: 'REVERSAL', uti: partial.uti })).toMatchObject({ status: 'APPROVED', transAmount: 2510, amountAuthorised: 1255, partialApproval: true });
+      const tipped = await pay({ transType: 'SALE', amountTrans: 1250, tipAmount: 200 });
+      const voided = await pay({ transType: 'REVERSAL', uti: tipped.uti });
+      expect(voided).toMatchObject({ tipAmount: 200, totalAmount: 1450 });
+      expect(voided.merchantReceipt.map((l) => l[0])).toEqual(expect.arrayContaining(['VOID', 'TIP: EUR 2.00', 'TOTAL: EUR 14.50']));
+      const plainVoid = await pay({ transType: 'REVERSAL', uti: (await pay({ transType: 'SALE', amountTrans: 700 })).uti });
+      for (const key of MONEY_KEYS) expect(plainVoid).not.toHaveProperty(key);
+    });
+
     it('declines 51 INSUFFICIENT_FUNDS without allowPartialApproval', async () => {
       const sale = await using(t).pay({ transType: 'SALE', amountTrans: 2510 });
       expect(sale).toMatchObject({ status: 'DECLINED', transactionResponse: '51', statusReason: 'INSUFFICIENT_FUNDS' });
