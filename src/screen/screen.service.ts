@@ -96,7 +96,7 @@ function describeView(s: ScreenState): string {
       return `[screen] pairing: code ${s.pairingCode} valid until ${s.pairingExpiresAt}, fingerprint ${s.fingerprint}`;
     case 'payment': {
       const p = s.payment!;
-      return `[screen] ${p.transType} ${formatAmount(p.amount, p.currency)}: ${p.message}${p.card ? ` (${p.card})` : ''} [${p.uti}]`;
+      return `[screen] ${p.transType} ${formatAmount(p.total ?? p.amount, p.currency)}: ${p.message}${p.card ? ` (${p.card})` : ''} [${p.uti}]`;
     }
   }
 }

@@ -49,7 +49,7 @@ export type NewTransaction = Pick<
   TransactionRow,
   'uti' | 'transType' | 'amount' | 'currency' | 'reference' | 'originalUti' | 'registerId' | 'requestHash' | 'disablePrinting' | 'stage' | 'createdAt'
 > &
-  Partial<Pick<TransactionRow, 'maskedPan' | 'entryMode' | 'aid' | 'appName' | 'cvm' | 'tipAmount' | 'cashbackAmount' | 'allowPartial' | 'tipOptions' | 'orderData' | 'locale' | 'cardBrand'>> & {
+  Partial<Pick<TransactionRow, 'maskedPan' | 'entryMode' | 'aid' | 'appName' | 'cvm' | 'tipAmount' | 'cashbackAmount' | 'allowPartial' | 'tipOptions' | 'amountAuthorised' | 'orderData' | 'locale' | 'cardBrand'>> & {
     /** Written beside the row, for the search by metadata. */
     metadata?: Record<string, string>;
   };
@@ -123,10 +123,10 @@ export class TransactionsRepository {
     this.insertStmt = db.prepare(`
       INSERT INTO transactions (uti, trans_type, amount, currency, reference, original_uti, register_id, request_hash,
         disable_printing, status, stage, masked_pan, entry_mode, aid, app_name, cvm, created_at,
-        tip_amount, cashback_amount, allow_partial, tip_options, order_data, locale, card_brand)
+        tip_amount, cashback_amount, allow_partial, tip_options, amount_authorised, order_data, locale, card_brand)
       VALUES (@uti, @transType, @amount, @currency, @reference, @originalUti, @registerId, @requestHash,
         @disablePrinting, 'IN_PROGRESS', @stage, @maskedPan, @entryMode, @aid, @appName, @cvm, @createdAt,
-        @tipAmount, @cashbackAmount, @allowPartial, @tipOptions, @orderData, @locale, @cardBrand)`);
+        @tipAmount, @cashbackAmount, @allowPartial, @tipOptions, @amountAuthorised, @orderData, @locale, @cardBrand)`);
     this.insertMetadataStmt = db.prepare(`INSERT INTO transaction_metadata (transaction_id, key, value, at) VALUES (?, ?, ?, ?)`);
     this.byUtiStmt = db.prepare<[string], TransactionRow>(`SELECT ${COLUMNS} FROM transactions WHERE uti = ?`);
     this.inProgressStmt = db.prepare<[], TransactionRow>(`SELECT ${COLUMNS} FROM transactions WHERE status = 'IN_PROGRESS'`);
@@ -183,6 +183,7 @@ export class TransactionsRepository {
       cashbackAmount: null,
       allowPartial: null,
       tipOptions: null,
+      amountAuthorised: null,
       orderData: null,
       locale: null,
       cardBrand: null,

@@ -124,6 +124,8 @@ export class TransactionService {
     }
     const money = this.deps.money.terms(r, original);
     const extras = { tipAmount: money.tipAmount, cashbackAmount: money.cashbackAmount, allowPartial: money.allowPartial, tipOptions: money.tipOptions };
+    // A void takes back all the original charged: it carries the original's tip, cashback and partial amount.
+    const voids = r.transType === 'REVERSAL' && original ? { tipAmount: original.tipAmount, cashbackAmount: original.cashbackAmount } : {};
     const uti = clientUti ?? ids.uti();
     const amount = r.transType === 'REVERSAL' ? original!.amount : r.amountTrans!;
     if (r.transType === 'REVERSAL') checkLineItems(r.lineItems, amount);
@@ -147,6 +149,8 @@ export class TransactionService {
         createdAt: clock.now().getTime(),
         ...card,
         ...extras,
+        ...voids,
+        amountAuthorised: r.transType === 'REVERSAL' ? (original?.amountAuthorised ?? null) : null,
         allowPartial: money.allowPartial ? 1 : null,
         tipOptions: money.tipOptions && JSON.stringify(money.tipOptions),
         ...order,
@@ -163,6 +167,7 @@ export class TransactionService {
         ...extras,
         ...(r.locale ? { locale: r.locale } : {}),
         ...(r.lineItems ? { lineItems: r.lineItems } : {}),
+        ...voids,
       },
       money.check,
     );

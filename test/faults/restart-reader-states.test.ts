@@ -20,7 +20,7 @@ const EACH = scaled(2, 20);
 const HOLD_MS = '600000';
 const MANUAL = { EPOSD_SIM_MODE: 'manual', EPOSD_SIM_READ_DELAY_MS: '0', EPOSD_SIM_AUTH_DELAY_MS: '0', EPOSD_SIM_PRINT_DELAY_MS: '0', EPOSD_LOG_LEVEL: 'info' };
 
-type State = 'AWAITING_CARD' | 'READING_CARD' | 'AWAITING_PIN' | 'AUTHORIZING' | 'PRINTING';
+type State = 'AWAITING_TIP' | 'AWAITING_CARD' | 'READING_CARD' | 'AWAITING_PIN' | 'AUTHORIZING' | 'PRINTING';
 
 interface Case {
   state: State;
@@ -29,6 +29,8 @@ interface Case {
   /** What the cardholder does at the screen to bring the payment to `state`. */
   drive(eposd: EposdProcess, i: number): Promise<void>;
   expected: { status: string; statusReason: string; reversed: boolean; transApproved: boolean };
+  /** More of the POST's body (the tip step takes a SALE with tipOnTerminal). */
+  body?: Record<string, unknown>;
 }
 
 const restarted = { status: 'FAILED', statusReason: 'TERMINAL_RESTARTED', transApproved: false };
@@ -44,6 +46,7 @@ async function act(eposd: EposdProcess, body: Record<string, unknown>): Promise<
 }
 
 const CASES: Case[] = [
+  { state: 'AWAITING_TIP', hold: {}, printing: false, body: { tipOnTerminal: true }, drive: () => Promise.resolve(), expected: { ...restarted, reversed: false } },
   { state: 'AWAITING_CARD', hold: {}, printing: false, drive: () => Promise.resolve(), expected: { ...restarted, reversed: false } },
   {
     state: 'READING_CARD',
@@ -124,8 +127,9 @@ describe('Restart in every reader state', () => {
         }
         const api = apiClient(device.eposd, pos);
         const diag = apiClient(device.eposd, tech);
-        const transType = c.state === 'PRINTING' ? 'SALE' : types[i % types.length]!;
-        const posted = await api.call<AnyAnswer>(`/transaction?disablePrinting=${!c.printing}`, { method: 'POST', body: { transType, amountTrans: 2000 + i * 100 } }); // ends in 00: approved
+        const transType = c.state === 'PRINTING' || c.body ? 'SALE' : types[i % types.length]!;
+        const body = { transType, amountTrans: 2000 + i * 100, ...c.body }; // ends in 00: approved
+        const posted = await api.call<AnyAnswer>(`/transaction?disablePrinting=${!c.printing}`, { method: 'POST', body });
         expect(posted.status).toBe(200);
         const uti = posted.body.uti!;
         await c.drive(device.eposd, i);

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { useApi, type Api } from '../../helpers/api';
 import { dbSnapshot } from '../../helpers/db';
 import { expectProblem } from '../../helpers/problem';
-import { INSTANT_SIMULATOR_ENV, TX_PATH, getStatus, payAndWait, untilIdleAfter } from '../../helpers/payments';
+import { INSTANT_SIMULATOR_ENV, TX_PATH, getStatus, payAndWait, simulatedPrinter, untilIdleAfter } from '../../helpers/payments';
 import { bodyOf, type FinalStatus } from '../../helpers/bodies';
 
 // Payment breadth's money (docs/payments.md): currencies, tips, cashback, linked refunds, partial
@@ -89,6 +89,29 @@ describe('POST /payntpos/1.0.0/transaction: payment breadth (money)', () => {
         expect.objectContaining({ currency: 'EUR', net: 1000 }),
         expect.objectContaining({ currency: 'JPY', net: 1000, sales: { count: 2, amount: 1000 } }),
       ]);
+    });
+  });
+
+  describe('settlement per currency', () => {
+    const t = useApi({ env: MULTI_CURRENCY_ENV, paired: true });
+
+    it('closes a batch with each currency totalled apart (kept with the closed batch), and a Z report section per currency', async () => {
+      const { pay } = using(t);
+      await pay({ transType: 'SALE', amountTrans: 1000, tipAmount: 100 });
+      await pay({ transType: 'SALE', amountTrans: 1250, currency: 'KWD', cashbackAmount: 500 });
+      await pay({ transType: 'REFUND', amountTrans: 250, currency: 'KWD' });
+      const closed = await request(t.app).post('/payntpos/1.0.0/settlement').set('Authorization', t.token);
+      expect(closed.status).toBe(200);
+      const body = closed.body as { totals: Record<string, unknown>; totalsByCurrency: Record<string, unknown>[] };
+      expect(body.totals).toMatchObject({ currency: 'EUR', net: 1100, tips: { count: 1, amount: 100 } });
+      expect(body.totalsByCurrency[1]).toMatchObject({ currency: 'KWD', sales: { count: 1, amount: 1750 }, refunds: { count: 1, amount: 250 }, cashback: { count: 1, amount: 500 }, net: 1500 });
+      const report = simulatedPrinter(t.ctx)
+        .jobs.find((j) => j.what.startsWith('Z report'))!
+        .lines.map((l) => l[0]);
+      expect(report).toEqual(expect.arrayContaining(['NET EUR 11.00', 'OF WHICH TIPS 1  EUR 1.00', '--- KWD ---', 'SALES 1  KWD 1.750', 'OF WHICH CASHBACK 1  KWD 0.500', 'NET KWD 1.500']));
+      expect(report.at(-1)).toBe('*** END OF REPORT ***');
+      const next = await request(t.app).get('/payntpos/1.0.0/settlement').set('Authorization', t.token);
+      expect(next.body).not.toHaveProperty('totalsByCurrency');
     });
   });
 
@@ -204,6 +227,18 @@ describe('POST /payntpos/1.0.0/transaction: payment breadth (money)', () => {
       const sale = await using(t).pay({ transType: 'SALE', amountTrans: 2510, tipAmount: 1, allowPartialApproval: true });
       expect(sale).toMatchObject({ status: 'APPROVED', transApproved: true, totalAmount: 2511, amountAuthorised: 1255, partialApproval: true });
       expect(sale.cardholderReceipt.map((l) => l[0])).toEqual(expect.arrayContaining(['PARTIAL APPROVAL', 'AUTHORISED: EUR 12.55', 'NOT PAID: EUR 12.56']));
+    });
+
+    it('voids what was charged: the void of a partial approval carries the authorised amount, of a tipped sale its tip and total', async () => {
+      const { pay } = using(t);
+      const partial = await pay({ transType: 'SALE', amountTrans: 2510, allowPartialApproval: true });
+      expect(await pay({ transType: 'REVERSAL', uti: partial.uti })).toMatchObject({ status: 'APPROVED', transAmount: 2510, amountAuthorised: 1255, partialApproval: true });
+      const tipped = await pay({ transType: 'SALE', amountTrans: 1250, tipAmount: 200 });
+      const voided = await pay({ transType: 'REVERSAL', uti: tipped.uti });
+      expect(voided).toMatchObject({ tipAmount: 200, totalAmount: 1450 });
+      expect(voided.merchantReceipt.map((l) => l[0])).toEqual(expect.arrayContaining(['VOID', 'TIP: EUR 2.00', 'TOTAL: EUR 14.50']));
+      const plainVoid = await pay({ transType: 'REVERSAL', uti: (await pay({ transType: 'SALE', amountTrans: 700 })).uti });
+      for (const key of MONEY_KEYS) expect(plainVoid).not.toHaveProperty(key);
     });
 
     it('declines 51 INSUFFICIENT_FUNDS without allowPartialApproval', async () => {
