@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { EposdClient, addressOf, isFinal, newUti, type Acknowledgement, type FinalStatus, type ListFilters, type StatusName } from '../client';
+import { EposdClient, addressOf, isFinal, newUti, type Acknowledgement, type FinalStatus, type ListFilters, type PrintLine, type StatusName } from '../client';
+import { metaArg, orderFrom, orderOptions, type OrderFlags } from './order-options';
 import { MDNS_PORT } from '../discovery/mdns-network';
 import { VERSION } from '../shared/version';
 import { parseAmount } from './amount';
@@ -16,7 +17,7 @@ interface Globals {
   json?: boolean;
 }
 
-interface PaymentFlags extends MoneyFlags {
+interface PaymentFlags extends MoneyFlags, OrderFlags {
   minor?: boolean;
   reference?: string;
   print: boolean;
@@ -71,7 +72,7 @@ export function buildProgram(exit: (code: number) => void): Command {
   };
 
   const paymentOptions = (cmd: Command) =>
-    cmd
+    orderOptions(cmd)
       .option('--minor', 'the amount is in minor units (1250 for 12.50)')
       .option('-r, --reference <reference>', 'your reference, 1-36 of A-Z a-z 0-9 -')
       .option('--no-print', 'do not print receipts on the terminal')
@@ -131,7 +132,7 @@ export function buildProgram(exit: (code: number) => void): Command {
       const amount = parseAmount(amountText, o.minor, o.currency);
       const client = clientFor(cmd);
       const uti = newUti();
-      const options = { uti, reference: o.reference, disablePrinting: !o.print, ...moneyFields(o) };
+      const options = { uti, reference: o.reference, disablePrinting: !o.print, ...moneyFields(o), ...orderFrom(o) };
       const begin = () => (type === 'SALE' ? client.sale(amount, options) : type === 'REFUND' ? client.refund(amount, options) : client.preauth(amount, options));
       await pay(cmd, client, uti, begin, o);
     });
@@ -151,7 +152,7 @@ export function buildProgram(exit: (code: number) => void): Command {
       const amount = parseAmount(amountText, o.minor, o.currency);
       const client = clientFor(cmd);
       const uti = newUti();
-      await pay(cmd, client, uti, () => client.increment(preauthUti, amount, { uti, reference: o.reference, disablePrinting: !o.print, ...moneyFields(o) }), o);
+      await pay(cmd, client, uti, () => client.increment(preauthUti, amount, { uti, reference: o.reference, disablePrinting: !o.print, ...moneyFields(o), ...orderFrom(o) }), o);
     },
   );
 
@@ -197,8 +198,10 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--from <iso>', 'created at or after (ISO 8601)')
     .option('--to <iso>', 'created before (ISO 8601)')
     .option('--limit <n>', 'at most this many', integerArg(1, 100), 20)
-    .action(async (o: { reference?: string; status?: StatusName; type?: ListFilters['type']; from?: string; to?: string; limit: number }, cmd: Command) => {
-      const page = await clientFor(cmd).list(o);
+    .option('--meta <key=value>', 'whose metadata has this pair (repeat: all of them)', metaArg)
+    .action(async (o: { reference?: string; status?: StatusName; type?: ListFilters['type']; from?: string; to?: string; limit: number; meta?: Record<string, string> }, cmd: Command) => {
+      const { meta, ...filters } = o;
+      const page = await clientFor(cmd).list({ ...filters, ...(meta ? { metadata: meta } : {}) });
       if (globals(cmd).json) json(page);
       else out(renderList(page.transactions));
       exit(EXIT.OK);
@@ -236,6 +239,18 @@ export function buildProgram(exit: (code: number) => void): Command {
         out(lines.length > 0 ? renderReceipt(lines, process.stdout.isTTY) : `A ${s.status} transaction has no receipt.`);
         if (printed) out(`Printed a ${o.copy} copy on the terminal.`);
       }
+      exit(EXIT.OK);
+    });
+
+  program
+    .command('print <lines...>')
+    .description('print your own lines on the terminal (a kitchen ticket, a voucher): one argument a line, at most 48 characters')
+    .addOption(new Option('--align <align>', 'alignment of every line').choices(['LEFT', 'CENTER', 'RIGHT']).default('LEFT'))
+    .addOption(new Option('--style <style>', 'style of every line').choices(['NORMAL', 'BOLD', 'LARGE']).default('NORMAL'))
+    .action(async (lines: string[], o: { align: PrintLine[1]; style: PrintLine[2] }, cmd: Command) => {
+      const answer = await clientFor(cmd).printLines(lines.map((text): PrintLine => [text, o.align, o.style]));
+      if (globals(cmd).json) json(answer);
+      else out(`Printed ${answer.lines} line${answer.lines === 1 ? '' : 's'} on the terminal.`);
       exit(EXIT.OK);
     });
 

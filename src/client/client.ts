@@ -12,6 +12,9 @@ import {
   type InProgressStatus,
   type ListFilters,
   type MoneyFields,
+  type OrderData,
+  type PrintLine,
+  type PrintLinesAnswer,
   type ReprintAnswer,
   type StreamEvent,
   type TransactionList,
@@ -33,7 +36,7 @@ export interface EposdClientOptions {
   transport?: TransportOptions;
 }
 
-export interface PaymentOptions extends MoneyFields {
+export interface PaymentOptions extends MoneyFields, OrderData {
   /** Your own reference, 1-36 of A-Z a-z 0-9 -; find the payment by it with `list({ reference })`. */
   reference?: string;
   /** The UTI to use (SALE, REFUND, PREAUTH); default a new random one. Reuse it only to retry the same payment. */
@@ -49,6 +52,16 @@ export interface WaitOptions {
   /** Give up after this long (the payment goes on on the terminal). Default: wait as long as it takes. */
   timeoutMs?: number;
 }
+
+/** The order fields that were given, as the body carries them. */
+const orderOf = (o: OrderData): OrderData => {
+  const out: OrderData = {};
+  if (o.description !== undefined) out.description = o.description;
+  if (o.metadata !== undefined) out.metadata = o.metadata;
+  if (o.lineItems !== undefined) out.lineItems = o.lineItems;
+  if (o.locale !== undefined) out.locale = o.locale;
+  return out;
+};
 
 /** A new UTI: 32 random hex digits, within the contract's 1-64 of [A-Za-z0-9-]. */
 export const newUti = (): string => randomUUID().replace(/-/g, '');
@@ -170,7 +183,9 @@ export class EposdClient {
 
   /** Finds transactions, newest first, without their receipts. */
   async list(filters: ListFilters = {}): Promise<TransactionList> {
-    return (await this.call('GET', `/transactions${query({ ...filters })}`)) as TransactionList;
+    const { metadata, ...rest } = filters;
+    const pairs = Object.fromEntries(Object.entries(metadata ?? {}).map(([k, v]) => [`metadata.${k}`, v]));
+    return (await this.call('GET', `/transactions${query({ ...rest, ...pairs })}`)) as TransactionList;
   }
 
   /** Closes the batch (end of day) and answers its totals. */
@@ -186,6 +201,11 @@ export class EposdClient {
   /** Prints a copy of a receipt again on the terminal. */
   async reprint(uti: string, copy: 'cardholder' | 'merchant' = 'cardholder'): Promise<ReprintAnswer> {
     return (await this.call('POST', `/print${query({ tid: this.terminal.tid, uti, copy })}`)) as ReprintAnswer;
+  }
+
+  /** Prints your own lines on the terminal (a kitchen ticket, a voucher): at most 200 of 48 characters. */
+  async printLines(lines: PrintLine[]): Promise<PrintLinesAnswer> {
+    return (await this.call('POST', `/print${query({ tid: this.terminal.tid })}`, { body: { lines } })) as PrintLinesAnswer;
   }
 
   /**
@@ -258,7 +278,7 @@ export class EposdClient {
    * as a replay of the first acknowledgement, so a lost answer can never charge twice.
    */
   private start(transType: 'SALE' | 'REFUND' | 'PREAUTH' | 'INCREMENT', amount: number, options: PaymentOptions): Promise<Acknowledgement> {
-    const body = { transType, amountTrans: amount, uti: options.uti ?? newUti(), ...(options.reference ? { reference: options.reference } : {}), ...moneyOf(options) };
+    const body = { transType, amountTrans: amount, uti: options.uti ?? newUti(), ...(options.reference ? { reference: options.reference } : {}), ...moneyOf(options), ...orderOf(options) };
     return this.post(body, options.disablePrinting);
   }
 
@@ -269,7 +289,14 @@ export class EposdClient {
    * is of the same type, on the same original, for the same amount.
    */
   private startOnOriginal(transType: Extract<TransType, 'COMPLETION' | 'REVERSAL'>, originalUti: string, amount: number | undefined, options: Omit<PaymentOptions, 'uti'>): Promise<Acknowledgement> {
-    const body = { transType, uti: originalUti, ...(amount === undefined ? {} : { amountTrans: amount }), ...(options.reference ? { reference: options.reference } : {}), ...moneyOf(options) };
+    const body = {
+      transType,
+      uti: originalUti,
+      ...(amount === undefined ? {} : { amountTrans: amount }),
+      ...(options.reference ? { reference: options.reference } : {}),
+      ...moneyOf(options),
+      ...orderOf(options),
+    };
     const expectedCode = transType === 'COMPLETION' ? 'ALREADY_COMPLETED' : 'ALREADY_VOIDED';
     return this.post(body, options.disablePrinting, async (err) => {
       const earlier = err.problem.uti;

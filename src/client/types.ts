@@ -53,6 +53,42 @@ export interface PairingAnswer {
   webhookSecret?: string;
 }
 
+export type Locale = 'en' | 'es' | 'ja' | 'de';
+export type CardBrand = 'VISA' | 'MASTERCARD' | 'AMEX' | 'DISCOVER' | 'JCB' | 'UNIONPAY' | 'MAESTRO' | 'OTHER';
+
+/** One line of the order; its total is totalAmount, else quantity × unitAmount (minor units). */
+export interface LineItem {
+  name: string;
+  quantity: number;
+  unitAmount: number;
+  totalAmount?: number;
+  taxAmount?: number;
+}
+
+/** Order data and the cardholder's language, on any POST /transaction, returned as sent. */
+export interface OrderData {
+  /** At most 255 characters. */
+  description?: string;
+  /** At most 20 keys of 1-40 characters, values of at most 500; searchable with `list({ metadata })`. */
+  metadata?: Record<string, string>;
+  /** At most 100; their totals must add up to the amount (else LINE_ITEMS_MISMATCH). */
+  lineItems?: LineItem[];
+  /** The cardholder's screen and receipt. */
+  locale?: Locale;
+}
+
+/** Chip and contactless reads: the EMV data receipts print. */
+export interface EmvData {
+  aid: string;
+  applicationLabel: string;
+  tvr: string;
+  tsi: string;
+  atc: string;
+  arc: string;
+  cryptogramType: 'ARQC' | 'TC' | 'AAC';
+  cryptogram: string;
+}
+
 /** The answer to POST /transaction. */
 export interface Acknowledgement {
   transType: TransType;
@@ -70,10 +106,14 @@ export interface InProgressStatus {
   stage: Stage;
   reference: string | null;
   createdAt: string | null;
+  description?: string;
+  metadata?: Record<string, string>;
+  lineItems?: LineItem[];
+  locale?: Locale;
 }
 
 /** GET /transaction once the outcome is final (HTTP 200). */
-export interface FinalStatus extends MoneyAnswer {
+export interface FinalStatus extends MoneyAnswer, OrderData {
   uti: string;
   originalUti: string | null;
   transApproved: boolean;
@@ -103,6 +143,8 @@ export interface FinalStatus extends MoneyAnswer {
   completedBy: string | null;
   createdAt: string | null;
   completedAt: string | null;
+  cardBrand?: CardBrand;
+  emv?: EmvData;
 }
 
 export type TransactionStatus = InProgressStatus | FinalStatus;
@@ -129,6 +171,8 @@ export interface ListFilters {
   to?: string;
   limit?: number;
   cursor?: string;
+  /** Transactions whose metadata has each of these pairs (sent as metadata.KEY=VALUE; up to 5). */
+  metadata?: Record<string, string>;
 }
 
 export interface TypeTotal {
@@ -168,6 +212,14 @@ export interface ReprintAnswer {
   uti: string;
   copy: 'cardholder' | 'merchant';
   printed: boolean;
+}
+
+/** One line of POST /print: text (≤ 48 characters), alignment, style. */
+export type PrintLine = [text: string, align: 'LEFT' | 'CENTER' | 'RIGHT', style: 'NORMAL' | 'BOLD' | 'LARGE'];
+
+export interface PrintLinesAnswer {
+  printed: true;
+  lines: number;
 }
 
 /** One `event: transaction` frame of GET /events: a transition of one transaction. */

@@ -42,8 +42,12 @@ export function duplicateLine(tx: TransactionRow, identity: TerminalIdentity, co
   return line(`*** ${messagesFor(locale)('receipt.DUPLICATE').toUpperCase()} ***`, '4', 'C', 'B');
 }
 
+/** Columns a text takes on the printer: CJK and other wide characters take two. */
+const widthOf = (text: string) =>
+  [...text].reduce((w, c) => w + (c.codePointAt(0)! >= 0x1100 && /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(c) ? 2 : 1), 0);
+
 /** Text on the left, amount on the right, in RECEIPT_WIDTH when both fit. */
-const columns = (left: string, right: string) => `${left} ${right.padStart(Math.max(right.length, RECEIPT_WIDTH - left.length - 1))}`;
+const columns = (left: string, right: string) => `${left} ${' '.repeat(Math.max(0, RECEIPT_WIDTH - widthOf(left) - 1 - right.length))}${right}`;
 
 function itemLines(items: LineItem[], currency: string, tax: string): ReceiptLine[] {
   return items.flatMap((i) => {

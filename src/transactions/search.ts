@@ -55,7 +55,8 @@ export class TransactionSearch {
       where.push('m.key = @mk0 AND m.value = @mv0');
       Object.assign(params, { mk0: first[0], mv0: first[1] });
       others.forEach(([k, v], i) => {
-        where.push(`EXISTS (SELECT 1 FROM transaction_metadata x WHERE x.transaction_id = transactions.id AND x.key = @mk${i + 1} AND x.value = @mv${i + 1})`);
+        // A lookup by the primary key (transaction_id, key): written so, SQLite would otherwise walk the pair index.
+        where.push(`(SELECT x.value FROM transaction_metadata x WHERE x.transaction_id = transactions.id AND x.key = @mk${i + 1}) = @mv${i + 1}`);
         Object.assign(params, { [`mk${i + 1}`]: k, [`mv${i + 1}`]: v });
       });
     }

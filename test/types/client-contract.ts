@@ -4,10 +4,14 @@
 import type { Static } from '@sinclair/typebox';
 import type * as Client from '../../src/client/types';
 import type { ReceiptLine } from '../../src/printer/receipt-line';
+import type { CustomPrintAnswer, PrintLine } from '../../src/printer/custom-print';
+import type { Locale } from '../../src/i18n';
+import type { CardBrand, EmvData } from '../../src/reader/card-data';
+import type { LineItem } from '../../src/transactions/order';
 import type { PairingAnswer } from '../../src/pairing/pairing.schemas';
 import type { Batch } from '../../src/settlement/settlement.schemas';
 import type { FinalStatusName, Stage, Status, TransType } from '../../src/transactions/model';
-import type { Acknowledgement, FeedEventSchema, FinalStatus, InProgressStatus, PrintAnswer, SearchPage } from '../../src/transactions/transactions.schemas';
+import type { Acknowledgement, FeedEventSchema, FinalStatus, InProgressStatus, PrintAnswer, SearchPage, TransactionRequest } from '../../src/transactions/transactions.schemas';
 
 /** True when A and B are the same type, property by property (optional and required alike). */
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -28,4 +32,11 @@ export const contract: [
   Accepts<Client.Batch, Static<typeof Batch>>,
   Accepts<Client.ReprintAnswer, Static<typeof PrintAnswer>>,
   Accepts<Client.TransactionEvent, Static<typeof FeedEventSchema>>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true];
+  Accepts<Client.PrintLinesAnswer, Static<typeof CustomPrintAnswer>>,
+  Same<Client.LineItem, Static<typeof LineItem>>,
+  Same<Client.Locale, Locale>,
+  Same<Client.CardBrand, CardBrand>,
+  Accepts<Client.EmvData, EmvData>,
+  Accepts<Client.PrintLine, Static<typeof PrintLine>>,
+  Accepts<Required<Client.OrderData>, Required<Pick<Static<typeof TransactionRequest>, 'description' | 'metadata' | 'lineItems' | 'locale'>>>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
