@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sameSecret } from '../bridge/client';
 import type { Link } from '../bridge/link';
 import { assertFromBridge, checkToBridge, PROTOCOL, type BridgeCard, type BridgeTransaction, type FromBridge, type PaymentResult, type ToBridge } from '../bridge/protocol';
+import { brandOfBin } from '../reader/card-data';
 import { maskPan } from '../reader/card-reader';
 import { behaviourFor } from '../reader/simulator/test-amounts';
 import { autoCardFor, cvmFor, TEST_CARDS, type TestCard, type TestCardId } from '../reader/simulator/test-cards';
@@ -30,8 +31,6 @@ interface Payment {
   card?: TestCard;
   timer?: NodeJS.Timeout;
 }
-
-const BRANDS: Record<string, string> = { '4': 'VISA', '5': 'MASTERCARD', '3': 'AMEX' };
 
 /**
  * The reference payment app (eposd-bridge-sim): the built-in simulator's test amounts and cards behind
@@ -201,14 +200,20 @@ export class SimulatedPaymentApp {
 
   private verdict(p: Payment): PaymentResult {
     const card = p.card;
-    const b = behaviourFor(p.tx.amountTrans);
-    if (['COMPLETION', 'REVERSAL', 'INCREMENT'].includes(p.tx.transType))
-      return { outcome: 'APPROVED', reason: 'APPROVED', responseCode: '00', authCode: p.tx.originalAuthCode ?? this.authCode(), amountAuthorised: p.tx.amountTrans };
+    const tx = p.tx;
+    const b = behaviourFor(tx.amountTrans);
+    // What is charged: the amount with the tip and the cashback, as the host is asked for it.
+    const charged = tx.amountTrans + (typeof tx.tipAmount === 'number' ? tx.tipAmount : 0) + (typeof tx.cashbackAmount === 'number' ? tx.cashbackAmount : 0);
+    if (tx.transType === 'INCREMENT' && b.kind === 'INCREMENT_DECLINE') return this.decline('05', undefined);
+    if (['COMPLETION', 'REVERSAL', 'INCREMENT'].includes(tx.transType))
+      return { outcome: 'APPROVED', reason: 'APPROVED', responseCode: '00', authCode: tx.originalAuthCode ?? this.authCode(), amountAuthorised: charged };
     if (card?.declines) return this.decline('05', card);
     if (b.kind === 'DECLINE') return this.decline(b.responseCode, card);
     if (b.kind === 'DECLINE_AFTER_PIN') return this.decline('55', card);
     if (b.kind === 'HOST_TIMEOUT') return this.decline('91', card);
-    return this.approval(p.tx.amountTrans, card);
+    if (b.kind === 'PARTIAL' && (tx.transType === 'SALE' || tx.transType === 'PREAUTH'))
+      return tx.allowPartialApproval === true ? this.approval(Math.floor(charged / 2), card) : this.decline('51', card);
+    return this.approval(charged, card);
   }
 
   private approval(amount: number, card: TestCard | undefined): PaymentResult {
@@ -239,7 +244,7 @@ export class SimulatedPaymentApp {
   }
 
   private cardOf(card: TestCard): BridgeCard {
-    return { maskedPan: maskPan(card.pan), entryMode: card.entryMode, cvm: card.cvm, aid: card.aid, applicationLabel: card.appName, cardBrand: BRANDS[card.pan[0]!] ?? 'OTHER' };
+    return { maskedPan: maskPan(card.pan), entryMode: card.entryMode, cvm: card.cvm, aid: card.aid, applicationLabel: card.appName, cardBrand: brandOfBin(card.pan) };
   }
 
   /** Remembered first, then told: a result eposd never heard of can still be asked for. */

@@ -1,3 +1,4 @@
+import { resultExtras } from './transaction-fields';
 import { HostOutcome, type AuthorizationRequest, type HostAnswer, type PaymentHost } from '../host/payment-host';
 import type { CardRead, CardReader, EndedOutcome, ReaderEvents, ReaderSession } from '../reader/card-reader';
 import { ApiError } from '../shared/errors';
@@ -193,7 +194,7 @@ export class BridgeDriver implements CardReader, PaymentHost {
     const r = p.result;
     if (!r) return;
     p.waiting = undefined;
-    if (r.outcome === 'APPROVED' || r.outcome === 'DECLINED') w.resolve({ responseCode: r.responseCode ?? '06', authCode: r.outcome === 'APPROVED' ? (r.authCode ?? null) : null });
+    if (r.outcome === 'APPROVED' || r.outcome === 'DECLINED') w.resolve({ responseCode: r.responseCode ?? '06', authCode: r.outcome === 'APPROVED' ? (r.authCode ?? null) : null, ...resultExtras(r) });
     else w.reject(new HostOutcome({ status: r.outcome, statusReason: r.reason }));
   }
 

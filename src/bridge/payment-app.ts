@@ -8,7 +8,7 @@ import { BridgeClient } from './client';
 import { BridgeDriver, unavailable } from './driver';
 import type { Connector } from './link';
 import type { PaymentResult } from './protocol';
-import { bridgeTransactionOf } from './transaction-fields';
+import { bridgeTransactionOf, resultColumns } from './transaction-fields';
 
 export interface PaymentAppDeps {
   connect: Connector;
@@ -28,7 +28,9 @@ const REASK_MS = 250;
 
 /** The outcome to record for a payment app's result. */
 export function recordOf(r: PaymentResult): Extract<AppAnswer, { state: 'FINAL' }>['record'] {
-  const card = r.card ? { maskedPan: r.card.maskedPan, entryMode: r.card.entryMode, aid: r.card.aid ?? null, appName: r.card.applicationLabel ?? null, cvm: r.card.cvm } : null;
+  const read = r.card ? { maskedPan: r.card.maskedPan, entryMode: r.card.entryMode, aid: r.card.aid ?? null, appName: r.card.applicationLabel ?? null, cvm: r.card.cvm } : null;
+  const columns = { ...read, ...resultColumns(r) };
+  const card = Object.keys(columns).length > 0 ? columns : null;
   const statusReason = r.outcome === 'APPROVED' ? 'APPROVED' : r.outcome === 'DECLINED' ? (RESPONSE_REASONS[r.responseCode ?? ''] ?? r.reason) : r.reason;
   return { status: r.outcome, statusReason, responseCode: r.responseCode ?? null, authCode: r.outcome === 'APPROVED' ? (r.authCode ?? null) : null, card };
 }

@@ -1,37 +1,45 @@
-import type { BridgeTransaction } from './protocol';
+import { CARD_BRANDS, type CardBrand, type EmvData } from '../reader/card-data';
+import { encodeEmv } from '../transactions/card-outcome';
+import { decodeOrder } from '../transactions/order';
+import type { TransactionChange, TransactionRow } from '../transactions/transactions.repository';
+import type { BridgeTransaction, PaymentResult } from './protocol';
+
+export type RequestRow = Pick<
+  TransactionRow,
+  'uti' | 'transType' | 'amount' | 'currency' | 'reference' | 'originalUti' | 'registerId' | 'disablePrinting' | 'tipAmount' | 'cashbackAmount' | 'allowPartial' | 'tipOptions' | 'orderData' | 'locale'
+>;
 
 /**
- * payment.start's `transaction`: the request fields of a transaction row. The §8 fields are picked up
- * by name once the row has them (other work adds their columns), so the payment app gets every field
- * the POS sent without a change here; JSON kept as text is sent as JSON, 0/1 flags as booleans.
+ * payment.start's `transaction`: every request field the POS sent, as the POS named it (tips, cashback,
+ * partial approval, order data, locale), read back from the committed row.
  */
-const OPTIONAL_FIELDS = ['tipAmount', 'cashbackAmount', 'allowPartialApproval', 'tipOnTerminal', 'tipPercentages', 'description', 'metadata', 'lineItems', 'locale'] as const;
-const JSON_FIELDS = new Set(['metadata', 'lineItems', 'tipPercentages']);
-const FLAGS = new Set(['allowPartialApproval', 'tipOnTerminal']);
-
-export interface RequestRow {
-  uti: string;
-  transType: string;
-  amount: number;
-  currency: string;
-  reference: string | null;
-  originalUti: string | null;
-  registerId: string;
-  disablePrinting: number;
-}
-
 export function bridgeTransactionOf(row: RequestRow, originalAuthCode: string | null): BridgeTransaction {
   const tx: BridgeTransaction = { uti: row.uti, transType: row.transType, amountTrans: row.amount, currency: row.currency, registerId: row.registerId, disablePrinting: row.disablePrinting === 1 };
   if (row.reference !== null) tx.reference = row.reference;
   if (row.originalUti !== null) tx.originalUti = row.originalUti;
   if (originalAuthCode !== null) tx.originalAuthCode = originalAuthCode;
-  const extra = row as unknown as Record<string, unknown>;
-  for (const field of OPTIONAL_FIELDS) {
-    const value = extra[field];
-    if (value === null || value === undefined) continue;
-    if (FLAGS.has(field)) tx[field] = value === true || value === 1;
-    else if (JSON_FIELDS.has(field) && typeof value === 'string') tx[field] = JSON.parse(value) as unknown;
-    else tx[field] = value;
-  }
-  return tx;
+  if (row.tipAmount !== null) tx.tipAmount = row.tipAmount;
+  if (row.cashbackAmount !== null) tx.cashbackAmount = row.cashbackAmount;
+  if (row.allowPartial === 1) tx.allowPartialApproval = true;
+  if (row.tipOptions !== null) Object.assign(tx, { tipOnTerminal: true, tipPercentages: JSON.parse(row.tipOptions) as number[] });
+  if (row.locale !== null) tx.locale = row.locale;
+  return Object.assign(tx, decodeOrder(row.orderData));
+}
+
+/** What a result adds beyond the outcome, as the host port and the row take it: the brand, the EMV data (when whole), a partial amount. */
+export function resultExtras(r: PaymentResult): { cardBrand?: CardBrand; emv?: EmvData; amountAuthorised?: number } {
+  const brand = r.cardBrand ?? r.card?.cardBrand;
+  const e = r.emv;
+  const emv = e?.aid && e.applicationLabel && e.tvr && e.tsi && e.atc && e.arc && e.cryptogramType && e.cryptogram ? (e as EmvData) : undefined;
+  return {
+    ...(brand !== undefined ? { cardBrand: (CARD_BRANDS as readonly string[]).includes(brand) ? (brand as CardBrand) : 'OTHER' } : {}),
+    ...(emv ? { emv } : {}),
+    ...(r.amountAuthorised !== undefined && r.outcome === 'APPROVED' ? { amountAuthorised: r.amountAuthorised } : {}),
+  };
+}
+
+/** The same, as columns of the row (a result recorded by reconciliation). */
+export function resultColumns(r: PaymentResult): TransactionChange {
+  const { cardBrand, emv, amountAuthorised } = resultExtras(r);
+  return { ...(cardBrand ? { cardBrand } : {}), ...(emv ? { emv: encodeEmv(emv) } : {}), ...(amountAuthorised !== undefined ? { amountAuthorised } : {}) };
 }

@@ -133,7 +133,11 @@ function copyByScans(source: Db, target: Db, table: string, columns: string[]): 
   target.transaction(() => {
     for (const from of ['NOT INDEXED', ...indexes.map((i) => `INDEXED BY ${quote(i)}`)]) {
       try {
-        for (const row of source.prepare(`SELECT ${list} FROM ${quote(table)} ${from}`).raw().iterate() as IterableIterator<unknown[]>) copied += write.run(...row).changes;
+        for (const row of source
+          .prepare(`SELECT ${list} FROM ${quote(table)} ${from}`)
+          .raw()
+          .iterate() as IterableIterator<unknown[]>)
+          copied += write.run(...row).changes;
       } catch {
         unreadable += 1;
       }
@@ -146,8 +150,7 @@ function copyByScans(source: Db, target: Db, table: string, columns: string[]): 
 function dropOrphans(db: Db, table: string): number {
   const keys = db.pragma(`foreign_key_list(${quote(table)})`) as { table: string; from: string; to: string }[];
   return keys.reduce(
-    (dropped, k) =>
-      dropped + db.prepare(`DELETE FROM ${quote(table)} WHERE NOT EXISTS (SELECT 1 FROM ${quote(k.table)} p WHERE p.${quote(k.to)} = ${quote(table)}.${quote(k.from)})`).run().changes,
+    (dropped, k) => dropped + db.prepare(`DELETE FROM ${quote(table)} WHERE NOT EXISTS (SELECT 1 FROM ${quote(k.table)} p WHERE p.${quote(k.to)} = ${quote(table)}.${quote(k.from)})`).run().changes,
     0,
   );
 }

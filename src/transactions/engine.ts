@@ -294,17 +294,33 @@ export class PaymentEngine extends EventEmitter {
     Promise.resolve()
       .then(() => host.authorize(request))
       .then(
-        (answer: HostAnswer) =>
+        (answer: HostAnswer) => {
+          const approved = answer.responseCode === '00';
+          const partial = approved && answer.amountAuthorised !== undefined && answer.amountAuthorised < request.amount;
+          // @NOTE A host (or payment app) that approves less than the POS allowed has not approved this payment:
+          // it is declined as a balance too low would be, and the part it took is reversed.
+          if (partial && !tx.allowPartial) {
+            const outcome: Outcome = {
+              status: 'DECLINED',
+              statusReason: RESPONSE_REASONS['51']!,
+              responseCode: '51',
+              reversal: 'PENDING',
+              emv: emvAtOutcome(card, false, undefined),
+              cardBrand: answer.cardBrand,
+            };
+            if (this.finish(tx.uti, ['AUTHORIZING'], outcome)) this.deps.reverseLater();
+            return;
+          }
           this.finish(tx.uti, ['AUTHORIZING'], {
-            status: answer.responseCode === '00' ? 'APPROVED' : 'DECLINED',
+            status: approved ? 'APPROVED' : 'DECLINED',
             statusReason: RESPONSE_REASONS[answer.responseCode] ?? 'DECLINED',
             responseCode: answer.responseCode,
             authCode: answer.authCode,
-            // A partial amount is recorded only where the POS allowed one.
-            ...(answer.amountAuthorised !== undefined && answer.responseCode === '00' && tx.allowPartial ? { amountAuthorised: answer.amountAuthorised } : {}),
-            emv: emvAtOutcome(card, answer.responseCode === '00', answer),
+            ...(partial ? { amountAuthorised: answer.amountAuthorised } : {}),
+            emv: emvAtOutcome(card, approved, answer),
             cardBrand: answer.cardBrand,
-          }),
+          });
+        },
         (err: unknown) => {
           if (err instanceof HostOutcome) {
             if (this.finish(tx.uti, ['AUTHORIZING'], err.outcome) && err.outcome.reversal) this.deps.reverseLater();

@@ -49,7 +49,12 @@ export type NewTransaction = Pick<
   TransactionRow,
   'uti' | 'transType' | 'amount' | 'currency' | 'reference' | 'originalUti' | 'registerId' | 'requestHash' | 'disablePrinting' | 'stage' | 'createdAt'
 > &
-  Partial<Pick<TransactionRow, 'maskedPan' | 'entryMode' | 'aid' | 'appName' | 'cvm' | 'tipAmount' | 'cashbackAmount' | 'allowPartial' | 'tipOptions' | 'amountAuthorised' | 'orderData' | 'locale' | 'cardBrand'>> & {
+  Partial<
+    Pick<
+      TransactionRow,
+      'maskedPan' | 'entryMode' | 'aid' | 'appName' | 'cvm' | 'tipAmount' | 'cashbackAmount' | 'allowPartial' | 'tipOptions' | 'amountAuthorised' | 'orderData' | 'locale' | 'cardBrand'
+    >
+  > & {
     /** Written beside the row, for the search by metadata. */
     metadata?: Record<string, string>;
   };

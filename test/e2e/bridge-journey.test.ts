@@ -79,6 +79,19 @@ describe('eposd driving eposd-bridge-sim over a Unix domain socket', () => {
     expect(cancelled).toMatchObject({ status: 'CANCELLED', statusReason: 'CUSTOMER_CANCELLED' });
   });
 
+  it('carries the payment-breadth fields to the app and records its brand, EMV data and partial approval', async () => {
+    const body = { transType: 'SALE', amountTrans: 2010, tipAmount: 190, allowPartialApproval: true, metadata: { order: '42' }, description: 'Table 7', locale: 'de' };
+    const res = await httpsJson<{ uti: string }>(`${eposd.apiUrl}/transaction`, { method: 'POST', headers: auth(token), body });
+    expect(res.status).toBe(200);
+    const final = (await finalStatus(eposd, token, res.body.uti)) as FinalStatus & Record<string, unknown>;
+    // Test amount ending 10: the app approves half of what is charged (2010 + 190), as the built-in host does.
+    expect(final).toMatchObject({ status: 'APPROVED', tipAmount: 190, totalAmount: 2200, amountAuthorised: 1100, partialApproval: true, cardBrand: 'VISA', metadata: { order: '42' }, locale: 'de' });
+    expect(final.emv).toMatchObject({ cryptogramType: 'TC', tvr: expect.stringMatching(/^[0-9A-F]{10}$/) });
+    // Without allowPartialApproval the same amount is declined 51.
+    const refusedPartial = await finalStatus(eposd, token, await startSale(eposd, token, 2010));
+    expect(refusedPartial).toMatchObject({ status: 'DECLINED', transactionResponse: '51' });
+  });
+
   it('voids an approved sale through the app (REVERSAL carries no card)', async () => {
     const sale = await startSale(eposd, token, 1200);
     await finalStatus(eposd, token, sale);

@@ -3,7 +3,9 @@ import schema from '../../src/bridge/protocol.schema.json';
 import { sameSecret } from '../../src/bridge/client';
 import { frame, LineDecoder, TooLarge } from '../../src/bridge/framing';
 import { checkFromBridge, checkToBridge, MAX_MESSAGE_BYTES } from '../../src/bridge/protocol';
-import { bridgeTransactionOf } from '../../src/bridge/transaction-fields';
+import { bridgeTransactionOf, resultColumns } from '../../src/bridge/transaction-fields';
+import { encodeOrder } from '../../src/transactions/order';
+import { transactionRow } from '../helpers/rows';
 import { loadConfig } from '../../src/config/config';
 import { testContext } from '../helpers/context';
 
@@ -30,20 +32,8 @@ describe('The bridge protocol', () => {
   });
 
   it('lets new optional request fields through payment.start, typed where known', () => {
-    const tx = bridgeTransactionOf(
-      {
-        uti: 'u-1',
-        transType: 'SALE',
-        amount: 1000,
-        currency: 'EUR',
-        reference: null,
-        originalUti: null,
-        registerId: 'till-1',
-        disablePrinting: 0,
-        ...{ tipAmount: 150, allowPartialApproval: 1, metadata: '{"table":"7"}' },
-      },
-      null,
-    );
+    const order = encodeOrder({ description: 'Table 7', metadata: { table: '7' }, lineItems: [{ name: 'Soup', quantity: 2, unitAmount: 500 }] });
+    const tx = bridgeTransactionOf(transactionRow({ uti: 'u-1', amount: 1000, reference: null, tipAmount: 150, allowPartial: 1, tipOptions: '[10,15]', orderData: order, locale: 'ja' }), null);
     expect(tx).toEqual({
       uti: 'u-1',
       transType: 'SALE',
@@ -53,7 +43,12 @@ describe('The bridge protocol', () => {
       disablePrinting: false,
       tipAmount: 150,
       allowPartialApproval: true,
+      tipOnTerminal: true,
+      tipPercentages: [10, 15],
+      locale: 'ja',
+      description: 'Table 7',
       metadata: { table: '7' },
+      lineItems: [{ name: 'Soup', quantity: 2, unitAmount: 500 }],
     });
     expect(checkToBridge(JSON.stringify({ type: 'payment.start', id: 'e1', transaction: { ...tx, someFutureField: { any: ['json'] } } })).ok).toBe(true);
     expect(checkToBridge(JSON.stringify({ type: 'payment.start', id: 'e1', transaction: { ...tx, tipAmount: -1 } })).ok).toBe(false);
@@ -82,5 +77,22 @@ describe('The bridge settings', () => {
   it('stops the start when the bridge driver has no way to reach the app, or a TCP port without a secret', () => {
     expect(() => testContext({ env: { EPOSD_DRIVER: 'bridge' } })).toThrow(/EPOSD_BRIDGE_SOCKET, or EPOSD_BRIDGE_PORT/);
     expect(() => testContext({ env: { EPOSD_DRIVER: 'bridge', EPOSD_BRIDGE_PORT: '7400' } })).toThrow(/needs EPOSD_BRIDGE_SECRET/);
+  });
+});
+
+describe('a payment result as eposd records it', () => {
+  const emv = { aid: 'A0000000031010', applicationLabel: 'VISA CREDIT', tvr: '0000008000', tsi: 'E800', atc: '001F', arc: '00', cryptogramType: 'TC' as const, cryptogram: '1A2B3C4D5E6F7A8B' };
+
+  it('When an approval carries a brand, whole EMV data and an authorised amount, then all three are recorded', () => {
+    expect(resultColumns({ outcome: 'APPROVED', reason: 'APPROVED', responseCode: '00', cardBrand: 'VISA', emv, amountAuthorised: 500 })).toEqual({
+      cardBrand: 'VISA',
+      emv: JSON.stringify(['A0000000031010', 'VISA CREDIT', '0000008000', 'E800', '001F', '00', 'TC', '1A2B3C4D5E6F7A8B']),
+      amountAuthorised: 500,
+    });
+  });
+
+  it('When the brand is unknown, EMV data partial, or a decline names an amount, then the brand is OTHER and the rest is left out', () => {
+    const { tvr: _tvr, ...partial } = emv;
+    expect(resultColumns({ outcome: 'DECLINED', reason: 'DECLINED', responseCode: '05', cardBrand: 'ACME', emv: partial, amountAuthorised: 500 })).toEqual({ cardBrand: 'OTHER' });
   });
 });

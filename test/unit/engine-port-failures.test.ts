@@ -1,3 +1,4 @@
+import type { PaymentHost } from '../../src/host/payment-host';
 import type { CardReader } from '../../src/reader/card-reader';
 import type { Printer } from '../../src/printer/printer';
 import { useApi } from '../helpers/api';
@@ -47,6 +48,31 @@ describe('ports that throw', () => {
       expect(t.ctx.settlement.close('POS').status).toBe('CLOSED'); // the Z report's print failure does not undo the close
       await new Promise((resolve) => setImmediate(resolve));
       expect(unhandled).toEqual([]);
+    });
+  });
+
+  describe('a host that approves less than the POS allowed', () => {
+    const reversed: string[] = [];
+    const stingy: PaymentHost = {
+      authorize: (req) => Promise.resolve({ responseCode: '00', authCode: 'A1B2C3', amountAuthorised: Math.floor(req.amount / 3) }),
+      reverse: (uti) => {
+        reversed.push(uti);
+        return Promise.resolve();
+      },
+    };
+    const t = useApi({ env: INSTANT_SIMULATOR_ENV, host: stingy, paired: true });
+
+    it('when a partial approval comes for a sale that did not allow one, then it is declined 51 and reversed, never approved', async () => {
+      const { uti } = await payAndWait(t.app, t.ctx, t.token, { transType: 'SALE', amountTrans: 900 });
+      expect(rowOf(t.ctx, uti)).toMatchObject({ status: 'DECLINED', responseCode: '51', amountAuthorised: null });
+      // The reversal goes out after the outcome is committed: wait for it (bounded).
+      for (let i = 0; i < 100 && !reversed.includes(uti); i += 1) await new Promise((r) => setTimeout(r, 20));
+      expect(reversed).toContain(uti);
+    });
+
+    it('when the sale allowed one, then the partial amount is recorded as approved', async () => {
+      const { uti } = await payAndWait(t.app, t.ctx, t.token, { transType: 'SALE', amountTrans: 900, allowPartialApproval: true });
+      expect(rowOf(t.ctx, uti)).toMatchObject({ status: 'APPROVED', amountAuthorised: 300 });
     });
   });
 });
