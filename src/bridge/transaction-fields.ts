@@ -6,12 +6,13 @@ import type { BridgeTransaction, PaymentResult } from './protocol';
 
 export type RequestRow = Pick<
   TransactionRow,
-  'uti' | 'transType' | 'amount' | 'currency' | 'reference' | 'originalUti' | 'registerId' | 'disablePrinting' | 'tipAmount' | 'cashbackAmount' | 'allowPartial' | 'tipOptions' | 'orderData' | 'locale'
+  'uti' | 'transType' | 'amount' | 'currency' | 'reference' | 'originalUti' | 'registerId' | 'disablePrinting' | 'tipAmount' | 'cashbackAmount' | 'allowPartial' | 'orderData' | 'locale'
 >;
 
 /**
  * payment.start's `transaction`: every request field the POS sent, as the POS named it (tips, cashback,
- * partial approval, order data, locale), read back from the committed row.
+ * partial approval, order data, locale), read back from the committed row. A tip asked on the terminal
+ * was chosen on eposd's screen before the card: the app gets the chosen `tipAmount`, never `tipOnTerminal`.
  */
 export function bridgeTransactionOf(row: RequestRow, originalAuthCode: string | null): BridgeTransaction {
   const tx: BridgeTransaction = { uti: row.uti, transType: row.transType, amountTrans: row.amount, currency: row.currency, registerId: row.registerId, disablePrinting: row.disablePrinting === 1 };
@@ -21,7 +22,6 @@ export function bridgeTransactionOf(row: RequestRow, originalAuthCode: string | 
   if (row.tipAmount !== null) tx.tipAmount = row.tipAmount;
   if (row.cashbackAmount !== null) tx.cashbackAmount = row.cashbackAmount;
   if (row.allowPartial === 1) tx.allowPartialApproval = true;
-  if (row.tipOptions !== null) Object.assign(tx, { tipOnTerminal: true, tipPercentages: JSON.parse(row.tipOptions) as number[] });
   if (row.locale !== null) tx.locale = row.locale;
   return Object.assign(tx, decodeOrder(row.orderData));
 }

@@ -31,7 +31,7 @@ describe('The bridge protocol', () => {
     expect(sameSecret(undefined, '0123456789abcdef')).toBe(false);
   });
 
-  it('lets new optional request fields through payment.start, typed where known', () => {
+  it('sends every field the POS sent in payment.start (a tip chosen on the terminal as its amount), and lets later optional fields through', () => {
     const order = encodeOrder({ description: 'Table 7', metadata: { table: '7' }, lineItems: [{ name: 'Soup', quantity: 2, unitAmount: 500 }] });
     const tx = bridgeTransactionOf(transactionRow({ uti: 'u-1', amount: 1000, reference: null, tipAmount: 150, allowPartial: 1, tipOptions: '[10,15]', orderData: order, locale: 'ja' }), null);
     expect(tx).toEqual({
@@ -43,8 +43,6 @@ describe('The bridge protocol', () => {
       disablePrinting: false,
       tipAmount: 150,
       allowPartialApproval: true,
-      tipOnTerminal: true,
-      tipPercentages: [10, 15],
       locale: 'ja',
       description: 'Table 7',
       metadata: { table: '7' },
