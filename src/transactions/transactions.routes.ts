@@ -170,7 +170,12 @@ export function transactionEndpoints({ transactions, waiters, feed, pairing, not
           const tell = (n: Notice) => stream.send({ event: n.event, data: n.data });
           notices?.on('notice', tell);
           // @NOTE The token is checked when the stream opens; a register unpaired or re-paired since must stop hearing.
-          const stopWatching = pairing.onRevoked((id) => (id === '*' || id === caller.registerId) && stream.end());
+          const stopWatching = pairing.onRevoked((id) => {
+            if (id !== '*' && id !== caller.registerId) return;
+            // The unpairing's own notice comes next: an ended stream must not be written to.
+            notices?.off('notice', tell);
+            stream.end();
+          });
           stream.onClose(() => {
             feed.off('event', send);
             notices?.off('notice', tell);

@@ -21,7 +21,7 @@ describe('loadIdentity', () => {
     const settings = new SettingsRepository(db);
     loadIdentity(loadConfig({}), settings, ids);
     const configured = loadIdentity(loadConfig({ EPOSD_TID: '87654321', EPOSD_MID: 'M1', EPOSD_SERIAL: 'S-1', EPOSD_CURRENCY: 'GBP' }), settings, ids);
-    expect(configured).toEqual({ tid: '87654321', mid: 'M1', serialNumber: 'S-1', merchantName: 'EPOSD TEST MERCHANT', currency: 'GBP' });
+    expect(configured).toEqual({ tid: '87654321', mid: 'M1', serialNumber: 'S-1', merchantName: 'EPOSD TEST MERCHANT', currency: 'GBP', locale: 'en' });
     expect(Object.isFrozen(configured)).toBe(true);
     db.close();
   });
