@@ -187,7 +187,7 @@ export const MIGRATIONS: { name: string; sql: string; /** Runs before `sql`, in 
         value          TEXT NOT NULL,
         at             INTEGER NOT NULL, -- the transaction's created_at
         PRIMARY KEY (transaction_id, key)
-      ) STRICT, WITHOUT ROWID;
+      ) STRICT;
       CREATE INDEX transaction_metadata_pair ON transaction_metadata (key, value, at);
     `,
   },

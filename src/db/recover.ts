@@ -52,12 +52,10 @@ export function recoverDatabase(dataDir: string, options: { install?: boolean; n
     const tables = target.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[];
     const report = tables.map((table) => copyTable(source, target, table));
     copySequences(source, target);
-    for (const row of target.pragma('foreign_key_check') as { table: string; rowid: number | null }[]) {
-      if (row.rowid === null) continue; // a WITHOUT ROWID table's: below
+    for (const row of target.pragma('foreign_key_check') as { table: string; rowid: number }[]) {
       target.prepare(`DELETE FROM ${quote(row.table)} WHERE rowid = ?`).run(row.rowid);
       orphansDropped += 1;
     }
-    for (const table of tables.filter((t) => !hasRowid(target, t))) orphansDropped += dropOrphans(target, table);
     target.pragma('foreign_keys = ON');
     const integrity = (target.pragma('integrity_check', { simple: false }) as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ');
     target.pragma('wal_checkpoint(TRUNCATE)');
@@ -81,7 +79,6 @@ function copyTable(source: Db, target: Db, table: string): TableRecovery {
   if (!exists) return { table, copied: 0, unreadable: 0 };
   const sourceColumns = new Set((source.pragma(`table_info(${quote(table)})`) as { name: string }[]).map((c) => c.name));
   const columns = (target.pragma(`table_info(${quote(table)})`) as { name: string }[]).map((c) => c.name).filter((c) => sourceColumns.has(c));
-  if (!hasRowid(source, table)) return copyByScans(source, target, table, columns);
   const rowids = new Set<number>();
   const collect = (sql: string) => {
     try {
@@ -109,50 +106,6 @@ function copyTable(source: Db, target: Db, table: string): TableRecovery {
     }
   })();
   return { table, copied, unreadable };
-}
-
-const hasRowid = (db: Db, table: string): boolean => {
-  try {
-    db.prepare(`SELECT rowid FROM ${quote(table)} LIMIT 0`);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/**
- * A WITHOUT ROWID table (the metadata index): every row each scan reaches (the table's own order, then
- * each index's), kept once by its primary key. `unreadable` counts the scans a damaged page cut short.
- */
-function copyByScans(source: Db, target: Db, table: string, columns: string[]): TableRecovery {
-  const list = columns.map(quote).join(', ');
-  const write = target.prepare(`INSERT OR IGNORE INTO ${quote(table)} (${list}) VALUES (${columns.map(() => '?').join(', ')})`);
-  const indexes = source.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?`).pluck().all(table) as string[];
-  let copied = 0;
-  let unreadable = 0;
-  target.transaction(() => {
-    for (const from of ['NOT INDEXED', ...indexes.map((i) => `INDEXED BY ${quote(i)}`)]) {
-      try {
-        for (const row of source
-          .prepare(`SELECT ${list} FROM ${quote(table)} ${from}`)
-          .raw()
-          .iterate() as IterableIterator<unknown[]>)
-          copied += write.run(...row).changes;
-      } catch {
-        unreadable += 1;
-      }
-    }
-  })();
-  return { table, copied, unreadable };
-}
-
-/** The rows of a WITHOUT ROWID table whose parent row was not recovered (foreign_key_check cannot name them). */
-function dropOrphans(db: Db, table: string): number {
-  const keys = db.pragma(`foreign_key_list(${quote(table)})`) as { table: string; from: string; to: string }[];
-  return keys.reduce(
-    (dropped, k) => dropped + db.prepare(`DELETE FROM ${quote(table)} WHERE NOT EXISTS (SELECT 1 FROM ${quote(k.table)} p WHERE p.${quote(k.to)} = ${quote(table)}.${quote(k.from)})`).run().changes,
-    0,
-  );
 }
 
 /** Ids (receipt numbers, event-stream ids) never start again below where they were. */
