@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, FINITE_ANIMATIONS_DONE, openScreenPage } from '../helpers/browser';
 import { httpsJson } from '../helpers/http';
 import { cleanupEposd, ROOT, startEposd, type EposdProcess } from '../helpers/process';
 import { auth, pairWithScreenCode } from '../helpers/terminal';
@@ -9,14 +10,10 @@ import { auth, pairWithScreenCode } from '../helpers/terminal';
 // locale "ja" and line items, the reader in manual mode. The screenshots show the glyphs when a CJK
 // font is installed (fonts-noto-cjk); the text is checked either way.
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENS = join(ROOT, 'test-output', 'screens');
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`\n!!! ${CHROMIUM} is missing: the browser test of the Japanese screen is SKIPPED.\n`);
 
-const FINITE_ANIMATIONS_DONE = `Promise.all(document.getAnimations()
-  .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
-  .map((a) => a.finished.catch(() => undefined)))`;
 const on = (prompt: string) => `[data-testid="screen"][data-prompt="${prompt}"]`;
 
 const LINE_ITEMS = [
@@ -30,7 +27,7 @@ const LINE_ITEMS = [
   let page: Page;
   let token: string;
   let uti: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   const text = async (testId: string) => (await page.getByTestId(testId).innerText()).replace(/\s+/g, ' ').trim();
   const shot = async (name: string) => {
     await page.evaluate(FINITE_ANIMATIONS_DONE);
@@ -41,15 +38,7 @@ const LINE_ITEMS = [
     mkdirSync(SCREENS, { recursive: true });
     eposd = await startEposd({ env: { EPOSD_SIM_MODE: 'manual', EPOSD_SIM_AUTH_DELAY_MS: '300', EPOSD_CURRENCY: 'JPY' } });
     token = (await pairWithScreenCode(eposd, { registerId: 'till-ja' })).authToken;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 }, reducedMotion: 'reduce' });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => msg.type() === 'error' && pageErrors.push(msg.text()));
-    await page.goto(eposd.screenUrl);
+    ({ browser, page, pageErrors } = await openScreenPage(eposd.screenUrl));
   }, 60_000);
 
   afterAll(async () => {

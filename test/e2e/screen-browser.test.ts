@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { TEST_CARDS } from '../../src/reader/simulator/test-cards';
-import { CHROMIUM, openScreenPage } from '../helpers/browser';
+import { CHROMIUM, openScreenPage, FINITE_ANIMATIONS_DONE } from '../helpers/browser';
 import { httpsJson } from '../helpers/http';
 import { cleanupEposd, ROOT, startEposd, type EposdProcess } from '../helpers/process';
 import { auth, startSale } from '../helpers/terminal';
@@ -15,11 +15,6 @@ const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
   console.warn(`\n!!! ${CHROMIUM} is missing: the browser test of the terminal screen is SKIPPED.\n!!! Install it with: apt-get update && apt-get install -y chromium (.ci/run does this in CI).\n`);
 }
-
-// Run in the page (a string: this project's TypeScript has no DOM types).
-const FINITE_ANIMATIONS_DONE = `Promise.all(document.getAnimations()
-  .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
-  .map((a) => a.finished.catch(() => undefined)))`;
 
 const on = (prompt: string) => `[data-testid="screen"][data-prompt="${prompt}"]`;
 

@@ -4,6 +4,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
+/** Run in the page (a string: this project's TypeScript has no DOM types); resolves once every finite animation has ended. */
+export const FINITE_ANIMATIONS_DONE = `Promise.all(document.getAnimations()
+  .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+  .map((a) => a.finished.catch(() => undefined)))`;
+
 export interface ScreenBrowser {
   browser: Browser;
   page: Page;
