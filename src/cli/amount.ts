@@ -13,24 +13,27 @@ const MAX_MINOR = 99_999_999;
  * decimal separator; there are no thousands separators. Without a currency, two decimals.
  */
 export function parseAmount(text: string, minor = false, currency?: string): number {
-  const exp = currency ? currencyOf(currency).exponent : 2;
-  let value: number;
-  if (minor) {
-    if (!/^\d+$/.test(text)) throw new UsageError(`"${text}" is not a whole number of minor units (like 1250 for 12.50)`);
-    value = Number(text);
-  } else {
-    const m = exp > 0 ? new RegExp(`^(\\d+)(?:\\.(\\d{1,${exp}}))?$`).exec(text) : /^(\d+)()$/.exec(text);
-    if (!m) {
-      const how = exp === 0 ? `whole ${currency} without decimals, like 1250` : `major units with at most ${exp} decimals after a dot, like ${majorUnits(1250, currency ?? 'EUR')}`;
-      throw new UsageError(`"${text}" is not an amount${currency ? ` in ${currency}` : ''}: write ${how} (or pass --minor and 1250)`);
-    }
-    value = Number(m[1]) * 10 ** exp + Number((m[2] ?? '').padEnd(exp, '0') || '0');
-  }
+  const value = readMinorUnits(text, minor, currency);
   if (value < 1 || value > MAX_MINOR) {
     const code = currency ?? 'EUR';
     throw new UsageError(`the amount must be from ${majorUnits(1, code)} to ${majorUnits(MAX_MINOR, code)} (1 to ${MAX_MINOR} minor units)`);
   }
   return value;
+}
+
+/** parseAmount's reading without its range: `0` and `0.00` are 0 (a line item may be free). */
+export function readMinorUnits(text: string, minor = false, currency?: string): number {
+  const exp = currency ? currencyOf(currency).exponent : 2;
+  if (minor) {
+    if (!/^\d+$/.test(text)) throw new UsageError(`"${text}" is not a whole number of minor units (like 1250 for 12.50)`);
+    return Number(text);
+  }
+  const m = exp > 0 ? new RegExp(`^(\\d+)(?:\\.(\\d{1,${exp}}))?$`).exec(text) : /^(\d+)()$/.exec(text);
+  if (!m) {
+    const how = exp === 0 ? `whole ${currency} without decimals, like 1250` : `major units with at most ${exp} decimals after a dot, like ${majorUnits(1250, currency ?? 'EUR')}`;
+    throw new UsageError(`"${text}" is not an amount${currency ? ` in ${currency}` : ''}: write ${how} (or pass --minor and 1250)`);
+  }
+  return Number(m[1]) * 10 ** exp + Number((m[2] ?? '').padEnd(exp, '0') || '0');
 }
 
 /** 1250, "EUR" → "EUR 12.50"; 1250, "JPY" → "JPY 1250" (the currency's decimals: what parseAmount reads). */

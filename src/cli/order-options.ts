@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Locale, OrderData } from '../client';
+import { itemOption } from './line-items';
 
 const LOCALES: Locale[] = ['en', 'es', 'ja', 'de'];
 
@@ -7,6 +8,7 @@ export interface OrderFlags {
   description?: string;
   meta?: Record<string, string>;
   locale?: Locale;
+  item?: string[];
 }
 
 /** `--meta key=value`, repeatable: collected into one object. */
@@ -18,10 +20,12 @@ export const metaArg = (value: string, previous: Record<string, string> | undefi
 
 /** The order data options of a payment command. */
 export const orderOptions = (cmd: Command): Command =>
-  cmd
-    .option('--description <text>', 'what the payment is for, printed on the receipts (at most 255 characters)')
-    .option('--meta <key=value>', 'your own data, searchable with list --meta (repeat for more keys)', metaArg)
-    .addOption(new Option('--locale <locale>', "the cardholder's language on the screen and receipt").choices(LOCALES));
+  itemOption(
+    cmd
+      .option('--description <text>', 'what the payment is for, printed on the receipts (at most 255 characters)')
+      .option('--meta <key=value>', 'your own data, searchable with list --meta (repeat for more keys)', metaArg)
+      .addOption(new Option('--locale <locale>', "the cardholder's language on the screen and receipt").choices(LOCALES)),
+  );
 
 export const orderFrom = (o: OrderFlags): OrderData => ({
   ...(o.description !== undefined ? { description: o.description } : {}),

@@ -3,7 +3,7 @@ import { EposdClient, addressOf, isFinal, newUti, type Acknowledgement, type Fin
 import { metaArg, orderFrom, orderOptions, type OrderFlags } from './order-options';
 import { MDNS_PORT } from '../discovery/mdns-network';
 import { VERSION } from '../shared/version';
-import { parseAmount } from './amount';
+import { amountWithItems, voidItems } from './line-items';
 import { MONEY_FLAGS_OF, moneyFields, withMoneyFlags, type MoneyFlags } from './money-flags';
 import { discover } from './discover';
 import { EXIT, outcomeExitCode } from './exit-codes';
@@ -45,7 +45,8 @@ export function buildProgram(exit: (code: number) => void): Command {
     .showHelpAfterError()
     .addHelpText(
       'after',
-      '\nAmounts are in major units with a dot, like 12.50; with --minor, in minor units, like 1250.\n' +
+      '\nAmounts are in major units with a dot, like 12.50; with --minor, in minor units, like 1250;\n' +
+        '"auto" charges the total of the --item lines (see a payment\'s --help, e.g. eposd-pos sale --help).\n' +
         'Exit codes: 0 approved (or done), 1 usage or other error, 2 declined, 3 cancelled or timed out,\n' +
         '4 failed, 5 the terminal presented a different key from the one pinned at pairing (nothing was sent).',
     );
@@ -129,10 +130,10 @@ export function buildProgram(exit: (code: number) => void): Command {
   ] as const) {
     const command = withMoneyFlags(paymentOptions(program.command(`${name} <amount>`).description(`take a ${type} on the terminal and wait for its outcome`)), MONEY_FLAGS_OF[name]!);
     command.action(async (amountText: string, o: PaymentFlags, cmd: Command) => {
-      const amount = parseAmount(amountText, o.minor, o.currency);
+      const { amount, lineItems } = amountWithItems(amountText, o);
       const client = clientFor(cmd);
       const uti = newUti();
-      const options = { uti, reference: o.reference, disablePrinting: !o.print, ...moneyFields(o), ...orderFrom(o) };
+      const options = { uti, reference: o.reference, disablePrinting: !o.print, ...moneyFields(o), ...orderFrom(o), lineItems };
       const begin = () => (type === 'SALE' ? client.sale(amount, options) : type === 'REFUND' ? client.refund(amount, options) : client.preauth(amount, options));
       await pay(cmd, client, uti, begin, o);
     });
@@ -142,29 +143,30 @@ export function buildProgram(exit: (code: number) => void): Command {
     paymentOptions(program.command('complete <uti> <amount>').description('complete a pre-authorisation (at most its amount, raised by its increments)')),
     MONEY_FLAGS_OF.complete!,
   ).action(async (uti: string, amountText: string, o: PaymentFlags, cmd: Command) => {
-    const amount = parseAmount(amountText, o.minor, o.currency);
+    const { amount, lineItems } = amountWithItems(amountText, o);
     const client = clientFor(cmd);
-    await pay(cmd, client, undefined, () => client.complete(uti, amount, { reference: o.reference, disablePrinting: !o.print, ...moneyFields(o) }), o);
+    await pay(cmd, client, undefined, () => client.complete(uti, amount, { reference: o.reference, disablePrinting: !o.print, ...moneyFields(o), ...orderFrom(o), lineItems }), o);
   });
 
   withMoneyFlags(paymentOptions(program.command('increment <uti> <amount>').description('raise an open pre-authorisation by the amount (no card)')), MONEY_FLAGS_OF.increment!).action(
     async (preauthUti: string, amountText: string, o: PaymentFlags, cmd: Command) => {
-      const amount = parseAmount(amountText, o.minor, o.currency);
+      const { amount, lineItems } = amountWithItems(amountText, o);
       const client = clientFor(cmd);
       const uti = newUti();
-      await pay(cmd, client, uti, () => client.increment(preauthUti, amount, { uti, reference: o.reference, disablePrinting: !o.print, ...moneyFields(o), ...orderFrom(o) }), o);
+      await pay(cmd, client, uti, () => client.increment(preauthUti, amount, { uti, reference: o.reference, disablePrinting: !o.print, ...moneyFields(o), ...orderFrom(o), lineItems }), o);
     },
   );
 
-  program
-    .command('void <uti>')
-    .description('void (reverse) an unsettled transaction')
+  orderOptions(program.command('void <uti>').description('void (reverse) an unsettled transaction; --item lines add up to its amount, in its currency'))
+    .option('--minor', 'the --item amounts are in minor units')
     .option('-r, --reference <reference>', 'your reference')
     .option('--no-print', 'do not print receipts on the terminal')
     .addOption(new Option('--receipt <copy>', 'which receipt to show here').choices(['cardholder', 'merchant', 'none']).default('cardholder'))
     .action(async (uti: string, o: PaymentFlags, cmd: Command) => {
       const client = clientFor(cmd);
-      await pay(cmd, client, undefined, () => client.void(uti, { reference: o.reference, disablePrinting: !o.print }), o);
+      // The void takes back the original's amount in its currency: the items are read and checked against it.
+      const lineItems = o.item ? voidItems(o.item, o.minor, await client.status(uti)) : undefined;
+      await pay(cmd, client, undefined, () => client.void(uti, { reference: o.reference, disablePrinting: !o.print, ...orderFrom(o), lineItems }), o);
     });
 
   program
