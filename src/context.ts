@@ -15,6 +15,7 @@ import type { Printer } from './printer/printer';
 import { SimulatedPrinter } from './printer/printer.simulator';
 import { PrintQueue } from './printer/print-queue';
 import type { CardReader } from './reader/card-reader';
+import { BridgeSimulatorActions } from './bridge/simulator-actions';
 import { SimulatedCardReader } from './reader/simulator/reader.simulator';
 import { ScreenService } from './screen/screen.service';
 import { systemClock, type Clock } from './shared/clock';
@@ -228,6 +229,8 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     auditRepo,
     /** The simulator, when the reader is simulated: the screen's test-card buttons drive it. */
     simulator: reader === simulator ? simulator : undefined,
+    /** EPOSD_DRIVER=bridge: the same buttons, forwarded to a test payment app that offers them. */
+    bridgeSimulator: paymentApp ? new BridgeSimulatorActions(paymentApp.client) : undefined,
     reader,
     host,
     printer,

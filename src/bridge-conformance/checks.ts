@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Connector, Link } from '../bridge/link';
-import { checkFromBridge, PROTOCOL, type FromBridge, type PaymentResult, type ToBridge } from '../bridge/protocol';
+import { checkFromBridge, PROTOCOL, SIMULATOR_CAPABILITY, type FromBridge, type PaymentResult, type ToBridge } from '../bridge/protocol';
 
 /*
  * The conformance kit: checks a payment app's bridge (any implementation) against eposd-bridge/1, as
@@ -12,6 +12,8 @@ export interface CheckResult {
   name: string;
   ok: boolean;
   detail: string;
+  /** An optional check the bridge does not offer (it advertises no capability for it): neither passed nor failed. */
+  skipped?: boolean;
 }
 
 export interface ConformanceOptions {
@@ -19,6 +21,8 @@ export interface ConformanceOptions {
   secret?: string;
   /** How long each answer may take. */
   timeoutMs?: number;
+  /** Runs only the checks whose name it accepts (a manual-mode app, which would leave the others' payments waiting). */
+  only?: (name: string) => boolean;
 }
 
 class Session {
@@ -102,12 +106,14 @@ export async function runConformance(opts: ConformanceOptions): Promise<CheckRes
     s.send({ type: 'hello', id, protocols, client: { name: 'eposd-conformance', version: '1' }, ...(opts.secret ? { secret: opts.secret } : {}) });
     return s.reply(id, 'an answer to hello');
   };
-  const check = async (name: string, body: (s: Session) => Promise<string>) => {
+  const SKIPPED = Symbol('skipped');
+  const check = async (name: string, body: (s: Session) => Promise<string | typeof SKIPPED>) => {
+    if (opts.only && !opts.only(name)) return;
     let s: Session | undefined;
     try {
       s = await open();
       const detail = await body(s);
-      results.push({ name, ok: true, detail });
+      results.push(detail === SKIPPED ? { name, ok: true, detail: 'not offered (optional)', skipped: true } : { name, ok: true, detail });
     } catch (err) {
       results.push({ name, ok: false, detail: (err as Error).message });
     } finally {
@@ -226,11 +232,31 @@ export async function runConformance(opts: ConformanceOptions): Promise<CheckRes
     expect(r.type === 'error', `ping before hello answered ${r.type}`);
     return 'refused';
   });
+  // Optional: only a test payment app that lists the capability "simulator" takes the screen page's buttons.
+  await check('simulator.action (optional, capability "simulator"): refused when nothing waits, a presented card approves 1098', async (s) => {
+    const h = await hello(s);
+    expect(h.type === 'hello.ok', `hello answered ${h.type}`);
+    if (h.type !== 'hello.ok' || !h.capabilities.includes(SIMULATOR_CAPABILITY)) return SKIPPED;
+    const early = s.id();
+    s.send({ type: 'simulator.action', id: early, action: 'enterPin' });
+    const refused = await s.reply(early, 'an answer to simulator.action');
+    expect(refused.type === 'error', `enterPin with no payment answered ${refused.type}`);
+    // 1098: the amount whose card never comes by itself, in manual mode and in auto mode alike.
+    const u = uti();
+    await start(s, u, 1098);
+    const id = s.id();
+    s.send({ type: 'simulator.action', id, action: 'presentCard', card: 'visa-contactless' });
+    const a = await s.reply(id, 'an answer to simulator.action presentCard');
+    expect(a.type === 'ack', `presentCard answered ${a.type}${a.type === 'error' ? ` ${a.code}` : ''}`);
+    const r = await s.result(u);
+    expect(r.outcome === 'APPROVED', `outcome ${r.outcome}`);
+    return 'refused, then approved';
+  });
   return results;
 }
 
 /** The checks as a table, one a line. */
 export function table(results: CheckResult[]): string {
   const width = Math.max(...results.map((r) => r.name.length));
-  return results.map((r) => `${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(width)}  ${r.detail}`).join('\n');
+  return results.map((r) => `${r.skipped ? 'SKIP' : r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(width)}  ${r.detail}`).join('\n');
 }

@@ -14,7 +14,8 @@ import type { TestCardId } from '../reader/simulator/test-cards';
 //   eposd-bridge-sim --socket /run/eposd/bridge.sock --store ./bridge-sim.json
 //   eposd-bridge-sim --port 7400 --secret <16+ characters>
 // Settings from the built-in simulator's variables: EPOSD_SIM_MODE, EPOSD_SIM_CARD_DELAY_MS,
-// EPOSD_SIM_AUTH_DELAY_MS. Manual mode takes the cardholder's actions on standard input, one a line:
+// EPOSD_SIM_AUTH_DELAY_MS. Manual mode takes the cardholder's actions from eposd's screen page
+// (simulator.action, capability "simulator") and on standard input, one a line:
 //   card [visa-contactless|mastercard-chip|amex-swipe|visa-declined]   pin   cancel
 // Test hooks on the same input: settle approved|declined|forget, release (with --hold-results).
 

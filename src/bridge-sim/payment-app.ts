@@ -1,7 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { sameSecret } from '../bridge/client';
 import type { Link } from '../bridge/link';
-import { assertFromBridge, checkToBridge, PROTOCOL, type BridgeCard, type BridgeTransaction, type FromBridge, type PaymentResult, type ToBridge } from '../bridge/protocol';
+import {
+  assertFromBridge,
+  checkToBridge,
+  PROTOCOL,
+  SIMULATOR_CAPABILITY,
+  type BridgeCard,
+  type BridgeTransaction,
+  type FromBridge,
+  type PaymentResult,
+  type SimulatorAction,
+  type ToBridge,
+} from '../bridge/protocol';
 import { brandOfBin } from '../reader/card-data';
 import { maskPan } from '../reader/card-reader';
 import { behaviourFor } from '../reader/simulator/test-amounts';
@@ -24,6 +35,13 @@ export interface SimOptions {
 }
 
 type Phase = 'CARD_AWAITED' | 'CARD_READ' | 'PIN_AWAITED' | 'AUTHORISING' | 'DECIDED';
+
+/** When each of the cardholder's actions can be taken (the same rules as the stdin commands). */
+const CARDHOLDER_PHASES: Record<SimulatorAction, Phase[]> = {
+  presentCard: ['CARD_AWAITED'],
+  enterPin: ['PIN_AWAITED'],
+  cancel: ['CARD_AWAITED', 'CARD_READ', 'PIN_AWAITED'],
+};
 
 interface Payment {
   tx: BridgeTransaction;
@@ -128,7 +146,9 @@ export class SimulatedPaymentApp {
       return false;
     }
     this.link = link;
-    this.send(link, { type: 'hello.ok', re: m.id, protocol: this.opts.protocol, bridge: { name: 'eposd-bridge-sim', version: '1' }, capabilities: ['payment', 'query', 'reversal', 'print', 'ping'] });
+    // Manual mode takes the cardholder's actions from eposd's screen page too (simulator.action).
+    const capabilities = ['payment', 'query', 'reversal', 'print', 'ping', ...(this.opts.mode === 'manual' ? [SIMULATOR_CAPABILITY] : [])];
+    this.send(link, { type: 'hello.ok', re: m.id, protocol: this.opts.protocol, bridge: { name: 'eposd-bridge-sim', version: '1' }, capabilities });
     this.opts.log('eposd connected');
     return true;
   }
@@ -155,12 +175,29 @@ export class SimulatedPaymentApp {
         const inProgress = this.current?.tx.uti === m.uti;
         return this.send(link, { type: 'payment.status', re: m.id, uti: m.uti, state: inProgress ? 'IN_PROGRESS' : 'UNKNOWN' });
       }
+      case 'simulator.action':
+        return this.cardholder(link, m);
       case 'reversal': {
         const reversed = this.opts.store.reverse(m.uti);
         this.opts.log(`reversal ${m.uti} ${reversed ? 'reversed' : 'nothing to reverse'}`);
         return this.send(link, { type: 'reversal.ok', re: m.id, uti: m.uti, reversed });
       }
     }
+  }
+
+  /** simulator.action (manual mode): the screen page's buttons, as `card`, `pin` and `cancel` on standard input. */
+  private cardholder(link: Link, m: Extract<ToBridge, { type: 'simulator.action' }>): void {
+    const refuse = (code: string, message: string) => this.send(link, { type: 'error', re: m.id, code, message });
+    if (this.opts.mode !== 'manual') return refuse('NOT_SUPPORTED', 'simulator actions are taken in manual mode only');
+    const card = m.card ?? 'visa-contactless';
+    if (m.action === 'presentCard' && !Object.hasOwn(TEST_CARDS, card)) return refuse('UNKNOWN_CARD', 'no such test card');
+    const waiting = CARDHOLDER_PHASES[m.action];
+    if (!this.current || !waiting.includes(this.current.phase)) return refuse('NOT_POSSIBLE', `no payment is waiting for ${m.action}`);
+    this.send(link, { type: 'ack', re: m.id });
+    this.opts.log(`cardholder ${m.action}${m.action === 'presentCard' ? ` ${card}` : ''}`);
+    if (m.action === 'presentCard') this.presentCard(card as TestCardId);
+    else if (m.action === 'enterPin') this.enterPin();
+    else this.customerCancel();
   }
 
   private start(link: Link, id: string, tx: BridgeTransaction): void {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../shared/logger';
 import type { Connector, Link } from './link';
-import { assertToBridge, checkFromBridge, PROTOCOL, type FromBridge, type Reply, type Request } from './protocol';
+import { assertToBridge, checkFromBridge, PROTOCOL, SIMULATOR_CAPABILITY, type FromBridge, type Reply, type Request } from './protocol';
 import { timingSafeEqual } from 'node:crypto';
 
 export type BridgeState = 'CONNECTING' | 'CONNECTED' | 'DISCONNECTED' | 'INCOMPATIBLE' | 'STOPPED';
@@ -128,7 +128,7 @@ export class BridgeClient extends EventEmitter {
         type: 'hello',
         protocols: [PROTOCOL],
         client: { name: 'eposd', version: this.opts.version },
-        capabilities: ['payment', 'query', 'reversal', 'print', 'ping'],
+        capabilities: ['payment', 'query', 'reversal', 'print', 'ping', SIMULATOR_CAPABILITY],
         ...(this.opts.secret ? { secret: this.opts.secret } : {}),
       });
       if (hello.protocol !== PROTOCOL) throw new BridgeError('UNSUPPORTED_VERSION', `the payment app speaks ${hello.protocol}`);

@@ -71,7 +71,13 @@ export type ToBridge =
   | { type: 'payment.query'; id: string; uti: string }
   | { type: 'reversal'; id: string; uti: string; reason: string }
   | { type: 'print'; id: string; lines: string[][]; what?: string }
-  | { type: 'ping'; id: string };
+  | { type: 'ping'; id: string }
+  | { type: 'simulator.action'; id: string; action: SimulatorAction; card?: string };
+
+/** The cardholder's actions a test payment app takes from eposd's screen page (capability `simulator`). */
+export type SimulatorAction = 'presentCard' | 'enterPin' | 'cancel';
+/** What a bridge lists in hello.ok when it takes simulator.action: eposd sends that message to no other. */
+export const SIMULATOR_CAPABILITY = 'simulator';
 
 export type QueryState = 'FINAL' | 'IN_PROGRESS' | 'UNKNOWN';
 
@@ -105,6 +111,7 @@ const TO_BRIDGE: Record<ToBridge['type'], string> = {
   reversal: 'reversal',
   print: 'print',
   ping: 'ping',
+  'simulator.action': 'simulatorAction',
 };
 const FROM_BRIDGE: Record<FromBridge['type'], string> = {
   'hello.ok': 'helloOk',

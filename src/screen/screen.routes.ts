@@ -53,10 +53,20 @@ export interface ScreenRoutesDeps {
   settlement: SettlementService;
   /** The simulator, when the reader is simulated: the test-card buttons drive it. */
   simulator: SimulatedCardReader | undefined;
+  /** EPOSD_DRIVER=bridge: a test payment app that takes those buttons' actions (capability `simulator`). */
+  bridgeSimulator?: ManualCardholder;
+}
+
+/** A test payment app's cardholder, played from this page (src/bridge/simulator-actions.ts). */
+export interface ManualCardholder {
+  readonly available: boolean;
+  act(action: 'presentCard' | 'enterPin' | 'cancel', card?: string): Promise<void>;
 }
 
 /** The screen channel's endpoints: only the terminal itself (a loopback Host) may use them. */
-export function screenEndpoints({ screen, pairing, transactions, settlement, simulator }: ScreenRoutesDeps): AnyEndpoint[] {
+export function screenEndpoints({ screen, pairing, transactions, settlement, simulator, bridgeSimulator }: ScreenRoutesDeps): AnyEndpoint[] {
+  // With the bridge, the buttons go to the payment app only when it offers them; otherwise the refusal below.
+  const forwarded = () => (bridgeSimulator?.available ? bridgeSimulator : undefined);
   const reader = () => {
     if (!simulator) throw new ApiError('ACTION_NOT_POSSIBLE', 'This terminal has a real card reader: present a real card.');
     return simulator;
@@ -82,7 +92,8 @@ export function screenEndpoints({ screen, pairing, transactions, settlement, sim
       auth: 'screen',
       body: ScreenAction,
       audit: ({ body }) => AUDITED_ACTIONS[body.action],
-      handle: ({ body }) => {
+      handle: async ({ body }) => {
+        const app = forwarded();
         switch (body.action) {
           case 'openPairing':
             pairing.openWindow();
@@ -92,19 +103,30 @@ export function screenEndpoints({ screen, pairing, transactions, settlement, sim
             pairing.unpairAll();
             break;
           case 'cancel':
-            transactions.cancel('screen');
+            // The cardholder cancels at the payment app when it can; otherwise (a tip being chosen) eposd cancels.
+            if (
+              !app ||
+              !(await app.act('cancel').then(
+                () => true,
+                () => false,
+              ))
+            )
+              transactions.cancel('screen');
             break;
           case 'settle':
             settlement.close('SCREEN');
             break;
           case 'presentCard':
-            reader().presentCard(body.card ?? 'visa-contactless');
+            if (app) await app.act('presentCard', body.card ?? 'visa-contactless');
+            else reader().presentCard(body.card ?? 'visa-contactless');
             break;
           case 'chooseTip':
             transactions.chooseTip(body);
             break;
           case 'enterPin':
-            reader().enterPin(body.pin);
+            // The digits stay here: the payment app is told only that a PIN was entered.
+            if (app) await app.act('enterPin');
+            else reader().enterPin(body.pin);
             break;
         }
         return { body: screen.state() };

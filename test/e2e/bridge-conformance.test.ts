@@ -61,7 +61,20 @@ describe('npm run bridge:conformance', () => {
     const { code, out } = await runKit(['--connect', socket, '--timeout-ms', '5000']);
     expect(out).not.toMatch(/^FAIL/m);
     expect(out).toMatch(/all 10 checks passed/);
+    // In auto mode the sim does not offer simulator.action: the optional check is skipped, not failed.
+    expect(out).toMatch(/^SKIP {2}simulator\.action \(optional/m);
     expect(code).toBe(0);
+  });
+
+  it('runs the optional simulator.action check against eposd-bridge-sim in manual mode, and passes it', async () => {
+    const socket = join(makeTempDir('eposd-conf-'), 'manual.sock');
+    await startBridgeSim(['--socket', socket, '--mode', 'manual']);
+    // The other checks expect the app to play the cardholder itself (auto mode): only this one runs.
+    const results = await runConformance({ connect: unixConnector(socket), timeoutMs: 2000, only: (name) => name.startsWith('simulator.action') });
+    expect(results).toHaveLength(1);
+    const optional = results[0];
+    expect(optional).toMatchObject({ ok: true, detail: 'refused, then approved' });
+    expect(optional?.skipped).toBeUndefined();
   });
 
   it('passes over loopback TCP with the shared secret', async () => {

@@ -10,7 +10,11 @@ export class FakeBridge {
   private link: Link | undefined;
   private readonly listeners = new Set<(m: ToBridge) => void>();
 
-  constructor(private readonly protocol = PROTOCOL) {
+  constructor(
+    private readonly protocol = PROTOCOL,
+    /** What it lists in hello.ok (e.g. `simulator`). */
+    private readonly capabilities: string[] = [],
+  ) {
     this.listen();
   }
 
@@ -19,7 +23,7 @@ export class FakeBridge {
       this.link = link;
       link.onLine((line) => {
         const m = JSON.parse(line) as ToBridge;
-        if (m.type === 'hello') return this.send({ type: 'hello.ok', re: m.id, protocol: this.protocol, bridge: { name: 'fake', version: '0' }, capabilities: [] });
+        if (m.type === 'hello') return this.send({ type: 'hello.ok', re: m.id, protocol: this.protocol, bridge: { name: 'fake', version: '0' }, capabilities: this.capabilities });
         this.received.push(m);
         this.listeners.forEach((l) => l(m));
       });

@@ -64,6 +64,18 @@ describe('The bridge protocol', () => {
     expect(checkFromBridge(JSON.stringify({ type: 'payment.status', re: 'e1', uti: 'u-1', state: 'UNKNOWN' })).ok).toBe(true);
     expect(checkFromBridge('not json')).toMatchObject({ ok: false, problem: 'not JSON' });
   });
+
+  it('takes simulator.action with a card only for presentCard, never a PIN, and no action it does not name', () => {
+    const action = (m: object) => checkToBridge(JSON.stringify({ type: 'simulator.action', id: 'e9', ...m })).ok;
+    expect(action({ action: 'presentCard', card: 'mastercard-chip' })).toBe(true);
+    expect(action({ action: 'presentCard' })).toBe(true);
+    expect(action({ action: 'enterPin' })).toBe(true);
+    expect(action({ action: 'cancel' })).toBe(true);
+    expect(action({ action: 'enterPin', pin: '1234' })).toBe(false);
+    expect(action({ action: 'enterPin', card: 'mastercard-chip' })).toBe(false);
+    expect(action({ action: 'presentCard', card: '5413330089010434 ' })).toBe(false);
+    expect(action({ action: 'teleport' })).toBe(false);
+  });
 });
 
 describe('The bridge settings', () => {
