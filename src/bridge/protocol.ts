@@ -99,10 +99,6 @@ export type BridgeEvent = Extract<FromBridge, { type: 'payment.stage' | 'payment
 /** Without the correlation id, which the sender adds. */
 export type Request = ToBridge extends infer M ? (M extends { id: string } ? Omit<M, 'id'> : never) : never;
 
-const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, validateSchema: false });
-ajv.addSchema(schema);
-const ref = (name: string) => ajv.getSchema(`${schema.$id}#/$defs/${name}`)!;
-
 const TO_BRIDGE: Record<ToBridge['type'], string> = {
   hello: 'hello',
   'payment.start': 'paymentStart',
@@ -124,11 +120,21 @@ const FROM_BRIDGE: Record<FromBridge['type'], string> = {
   'payment.result': 'paymentResult',
 };
 
-function validators<T extends string>(table: Record<T, string>): Map<string, ValidateFunction> {
-  return new Map(Object.entries<string>(table).map(([type, def]) => [type, ref(def)]));
+type Tables = { toBridge: Map<string, ValidateFunction>; fromBridge: Map<string, ValidateFunction> };
+let compiled: Tables | undefined;
+
+/**
+ * The validators, compiled on first use: a terminal on the built-in simulator never pays for them
+ * (compiling the schema took some 100 ms of every start).
+ */
+function tables(): Tables {
+  if (compiled) return compiled;
+  const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, validateSchema: false });
+  ajv.addSchema(schema);
+  const validators = (table: Record<string, string>) => new Map(Object.entries(table).map(([type, def]) => [type, ajv.getSchema(`${schema.$id}#/$defs/${def}`)!]));
+  compiled = { toBridge: validators(TO_BRIDGE), fromBridge: validators(FROM_BRIDGE) };
+  return compiled;
 }
-const toBridge = validators(TO_BRIDGE);
-const fromBridge = validators(FROM_BRIDGE);
 
 export type Checked<T> = { ok: true; message: T } | { ok: false; id?: string; problem: string };
 
@@ -151,13 +157,13 @@ function check<T>(table: Map<string, ValidateFunction>, line: string): Checked<T
 }
 
 /** A line that eposd received from the bridge. */
-export const checkFromBridge = (line: string): Checked<FromBridge> => check<FromBridge>(fromBridge, line);
+export const checkFromBridge = (line: string): Checked<FromBridge> => check<FromBridge>(tables().fromBridge, line);
 /** A line that the bridge received from eposd. */
-export const checkToBridge = (line: string): Checked<ToBridge> => check<ToBridge>(toBridge, line);
+export const checkToBridge = (line: string): Checked<ToBridge> => check<ToBridge>(tables().toBridge, line);
 /** Whether eposd is about to send what the schema allows: a bug of ours must not reach the payment app. */
-export const assertToBridge = (message: ToBridge): void => assertValid(toBridge, message.type, message);
+export const assertToBridge = (message: ToBridge): void => assertValid(tables().toBridge, message.type, message);
 /** The bridge's side (eposd-bridge-sim): the same check on what it sends. */
-export const assertFromBridge = (message: FromBridge): void => assertValid(fromBridge, message.type, message);
+export const assertFromBridge = (message: FromBridge): void => assertValid(tables().fromBridge, message.type, message);
 
 function assertValid(table: Map<string, ValidateFunction>, type: string, message: object): void {
   const validate = table.get(type)!;
