@@ -1,20 +1,16 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, FINITE_ANIMATIONS_DONE, openScreenPage } from '../helpers/browser';
+import { CHROMIUM, onPrompt as on, openScreenPage, settledScreenshot, textOf } from '../helpers/browser';
 import { httpsJson } from '../helpers/http';
-import { cleanupEposd, ROOT, startEposd, type EposdProcess } from '../helpers/process';
+import { cleanupEposd, startEposd, type EposdProcess } from '../helpers/process';
 import { auth, pairWithScreenCode } from '../helpers/terminal';
 
 // A Japanese cardholder's screen in a real browser (Debian's Chromium via playwright-core): a SALE with
 // locale "ja" and line items, the reader in manual mode. The screenshots show the glyphs when a CJK
 // font is installed (fonts-noto-cjk); the text is checked either way.
 
-const SCREENS = join(ROOT, 'test-output', 'screens');
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`\n!!! ${CHROMIUM} is missing: the browser test of the Japanese screen is SKIPPED.\n`);
-
-const on = (prompt: string) => `[data-testid="screen"][data-prompt="${prompt}"]`;
 
 const LINE_ITEMS = [
   { name: '抹茶ラテ', quantity: 2, unitAmount: 550 },
@@ -28,14 +24,10 @@ const LINE_ITEMS = [
   let token: string;
   let uti: string;
   let pageErrors: string[] = [];
-  const text = async (testId: string) => (await page.getByTestId(testId).innerText()).replace(/\s+/g, ' ').trim();
-  const shot = async (name: string) => {
-    await page.evaluate(FINITE_ANIMATIONS_DONE);
-    await page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true });
-  };
+  const text = (testId: string) => textOf(page, testId);
+  const shot = (name: string) => settledScreenshot(page, name);
 
   beforeAll(async () => {
-    mkdirSync(SCREENS, { recursive: true });
     eposd = await startEposd({ env: { EPOSD_SIM_MODE: 'manual', EPOSD_SIM_AUTH_DELAY_MS: '300', EPOSD_CURRENCY: 'JPY' } });
     token = (await pairWithScreenCode(eposd, { registerId: 'till-ja' })).authToken;
     ({ browser, page, pageErrors } = await openScreenPage(eposd.screenUrl));

@@ -1,22 +1,18 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { TEST_CARDS } from '../../src/reader/simulator/test-cards';
-import { CHROMIUM, openScreenPage, FINITE_ANIMATIONS_DONE } from '../helpers/browser';
+import { CHROMIUM, onPrompt as on, openScreenPage, settledScreenshot, textOf } from '../helpers/browser';
 import { httpsJson } from '../helpers/http';
-import { cleanupEposd, ROOT, startEposd, type EposdProcess } from '../helpers/process';
+import { cleanupEposd, startEposd, type EposdProcess } from '../helpers/process';
 import { auth, startSale } from '../helpers/terminal';
 
 // The terminal's screen in a real browser: Debian's Chromium driven by playwright-core, the reader in
 // manual mode. A POS sells over HTTPS; a person presents the chip card and types the PIN on the page.
 
-const SCREENS = join(ROOT, 'test-output', 'screens');
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
   console.warn(`\n!!! ${CHROMIUM} is missing: the browser test of the terminal screen is SKIPPED.\n!!! Install it with: apt-get update && apt-get install -y chromium (.ci/run does this in CI).\n`);
 }
-
-const on = (prompt: string) => `[data-testid="screen"][data-prompt="${prompt}"]`;
 
 (haveChromium ? describe : describe.skip)('the terminal screen in Chromium', () => {
   let eposd: EposdProcess;
@@ -26,15 +22,10 @@ const on = (prompt: string) => `[data-testid="screen"][data-prompt="${prompt}"]`
   let uti: string;
   let pageErrors: string[] = [];
 
-  const text = async (testId: string) => (await page.getByTestId(testId).innerText()).replace(/\s+/g, ' ').trim();
-  /** A screenshot once the screen has settled: the finite animations (receipt feed, tick) at their end. */
-  const shot = async (name: string) => {
-    await page.evaluate(FINITE_ANIMATIONS_DONE);
-    await page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true });
-  };
+  const text = (testId: string) => textOf(page, testId);
+  const shot = (name: string) => settledScreenshot(page, name);
 
   beforeAll(async () => {
-    mkdirSync(SCREENS, { recursive: true });
     eposd = await startEposd({ env: { EPOSD_SIM_MODE: 'manual', EPOSD_SIM_AUTH_DELAY_MS: '300' } });
     ({ browser, page, pageErrors } = await openScreenPage(eposd.screenUrl));
   }, 60_000);

@@ -1,18 +1,15 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, openScreenPage } from '../helpers/browser';
+import { CHROMIUM, onPrompt as on, openScreenPage, SCREENS, textOf } from '../helpers/browser';
 import { httpsJson } from '../helpers/http';
-import { cleanupEposd, ROOT, startEposd, type EposdProcess } from '../helpers/process';
+import { cleanupEposd, startEposd, type EposdProcess } from '../helpers/process';
 import { auth, finalStatus, pairWithScreenCode } from '../helpers/terminal';
 
 // Tipping on the terminal in a real browser (Debian's Chromium via playwright-core), the reader in
 // manual mode: the POS asks for tipOnTerminal, a person picks a tip on the page, then presents a card.
 
-const SCREENS = join(ROOT, 'test-output', 'screens');
 const haveChromium = existsSync(CHROMIUM);
-
-const on = (prompt: string) => `[data-testid="screen"][data-prompt="${prompt}"]`;
 
 (haveChromium ? describe : describe.skip)('tipping on the terminal screen in Chromium', () => {
   let eposd: EposdProcess;
@@ -20,7 +17,7 @@ const on = (prompt: string) => `[data-testid="screen"][data-prompt="${prompt}"]`
   let page: Page;
   let token: string;
   let pageErrors: string[] = [];
-  const text = async (testId: string) => (await page.getByTestId(testId).innerText()).replace(/\s+/g, ' ').trim();
+  const text = (testId: string) => textOf(page, testId);
   const startSale = async (body: Record<string, unknown>) => {
     const res = await httpsJson<{ uti: string }>(`${eposd.apiUrl}/transaction?tid=${eposd.tid}&disablePrinting=true`, { method: 'POST', headers: auth(token), body });
     expect(res.status).toBe(200);
@@ -28,7 +25,6 @@ const on = (prompt: string) => `[data-testid="screen"][data-prompt="${prompt}"]`
   };
 
   beforeAll(async () => {
-    mkdirSync(SCREENS, { recursive: true });
     eposd = await startEposd({ env: { EPOSD_SIM_MODE: 'manual', EPOSD_SIM_AUTH_DELAY_MS: '100' } });
     token = (await pairWithScreenCode(eposd, { registerId: 'till-1' })).authToken;
     ({ browser, page, pageErrors } = await openScreenPage(eposd.screenUrl));

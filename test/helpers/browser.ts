@@ -1,8 +1,20 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ROOT } from './process';
 
 // The terminal's screen page in Debian's Chromium, driven by playwright-core (the browser tests).
 
 export const CHROMIUM = '/usr/bin/chromium';
+
+/** Where the browser tests keep their screenshots (git-ignored). */
+export const SCREENS = join(ROOT, 'test-output', 'screens');
+
+/** The screen's root element while it shows `prompt`. */
+export const onPrompt = (prompt: string) => `[data-testid="screen"][data-prompt="${prompt}"]`;
+
+/** The text of the element with that test id, its white space collapsed. */
+export const textOf = async (page: Page, testId: string) => (await page.getByTestId(testId).innerText()).replace(/\s+/g, ' ').trim();
 
 /** Run in the page (a string: this project's TypeScript has no DOM types); resolves once every finite animation has ended. */
 export const FINITE_ANIMATIONS_DONE = `Promise.all(document.getAnimations()
@@ -18,6 +30,7 @@ export interface ScreenBrowser {
 
 /** Opens the screen at `url` headless, at the size the screenshots are taken at, with motion reduced. */
 export async function openScreenPage(url: string): Promise<ScreenBrowser> {
+  mkdirSync(SCREENS, { recursive: true });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -29,4 +42,10 @@ export async function openScreenPage(url: string): Promise<ScreenBrowser> {
   page.on('console', (msg) => msg.type() === 'error' && pageErrors.push(msg.text()));
   await page.goto(url);
   return { browser, page, pageErrors };
+}
+
+/** A screenshot into SCREENS once the screen has settled: its finite animations (receipt feed, tick) at their end. */
+export async function settledScreenshot(page: Page, name: string): Promise<void> {
+  await page.evaluate(FINITE_ANIMATIONS_DONE);
+  await page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true });
 }
