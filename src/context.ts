@@ -22,13 +22,14 @@ import { systemClock, type Clock } from './shared/clock';
 import { ids as defaultIds, type IdGenerator } from './shared/ids';
 import { silentLogger, type Logger } from './shared/logger';
 import { lanAddresses } from './shared/network';
-import { PaymentEngine, type EngineTimings } from './transactions/engine';
+import { PaymentEngine, type EngineTimings, type TransitionEvent } from './transactions/engine';
 import { TransactionEventsRepository } from './transactions/events.repository';
 import { Ledger } from './transactions/ledger';
 import { finalDetailsOf } from './transactions/receipts';
 import { followPayments } from './screen/payment-screen';
 import { recoverInterrupted } from './transactions/recovery';
 import { Retention } from './transactions/retention';
+import { Checkpoints } from './db/checkpoints';
 import { ClockGuard, type Monotonic } from './transactions/clock-guard';
 import { Reversals } from './transactions/reversals';
 import { TransactionService } from './transactions/transactions.service';
@@ -163,8 +164,11 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const clockGuard = new ClockGuard({ clock, logger, settings, newestCommitted: () => transactionsRepo.newestCreatedAt(), monotonic: overrides.monotonic });
   const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, alsoPurge: [auditRepo, deliveries], guard: clockGuard, frozen: () => storage.corrupt });
   const webhooks = new WebhookDispatcher({ deliveries, clock, logger, fetch: overrides.fetch, bodyFor: (uti) => transactions.status(uti)?.body });
-  // Every transition may have queued a webhook (transaction.updated for the registers that chose it).
-  engine.on('transition', () => webhooks.kick());
+  // A transition's commit may have queued a webhook (transaction.final, or transaction.updated for the
+  // registers that chose it); most queue nothing, and then the outbox is not even looked at.
+  engine.on('transition', () => deliveries.takeQueued() && webhooks.kick());
+  const checkpoints = new Checkpoints(db, logger);
+  engine.on('transition', (e: TransitionEvent) => e.to === 'IDLE' && checkpoints.paymentEnded());
   const notices = new Notices({ outbox: deliveries, kick: () => webhooks.kick(), clock, logger });
   pairing.on('paired', (r) => notices.publish('register.paired', r));
   pairing.on('unpaired', (r) => notices.publish('register.unpaired', r));
@@ -287,6 +291,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
       settlement.stop();
       webhooks.stop();
       retention.stop();
+      checkpoints.stop();
       pairing.close();
       try {
         // The time vouched for, kept for the next start: after a reboot it is the lower bound.

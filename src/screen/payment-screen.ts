@@ -1,6 +1,7 @@
 import type { Locale } from '../i18n';
 import type { ReceiptLine } from '../printer/printer';
 import type { PaymentEngine, TransitionEvent } from '../transactions/engine';
+import type { Outcome } from '../transactions/states';
 import { outcomeView, stageView } from './payment-view';
 import type { ScreenService } from './screen.service';
 
@@ -20,21 +21,32 @@ export interface PaymentScreenDeps {
 /**
  * The screen follows the payments: every committed transition of the engine is shown, and an outcome
  * stays up for RESULT_DISPLAY_MS once the terminal is idle again. The engine knows nothing of it.
+ *
+ * @NOTE An outcome is drawn a turn later (setImmediate): it reads the committed row and builds the
+ * cardholder's receipt, about half a millisecond, and the POS waiting for that outcome (a long-poll,
+ * the event stream) is answered first. A payment shown meanwhile (the next one's first step) wins.
  */
 export function followPayments({ engine, screen, finalOf, resultDisplayMs = RESULT_DISPLAY_MS, locale = 'en' }: PaymentScreenDeps): () => void {
   let clearing: NodeJS.Timeout | undefined;
+  let drawing: NodeJS.Immediate | undefined;
+  const showOutcome = ({ uti, tx }: TransitionEvent, outcome: Outcome) => {
+    const final = finalOf(uti);
+    screen.showPayment(outcomeView(tx, outcome, final?.maskedPan ?? null, final?.receipts?.cardholder, locale));
+  };
   const show = (e: TransitionEvent) => {
     clearTimeout(clearing);
-    if (e.to !== 'IDLE' && e.to !== 'PRINTING') return screen.showPayment(stageView(e.tx, e.to, e.card, locale));
-    if (e.outcome) {
-      const final = finalOf(e.uti);
-      screen.showPayment(outcomeView(e.tx, e.outcome, final?.maskedPan ?? null, final?.receipts?.cardholder, locale));
+    if (e.to !== 'IDLE' && e.to !== 'PRINTING') {
+      clearImmediate(drawing);
+      return screen.showPayment(stageView(e.tx, e.to, e.card, locale));
     }
+    const { outcome } = e;
+    if (outcome) drawing = setImmediate(() => showOutcome(e, outcome));
     if (e.to === 'IDLE') clearing = setTimeout(() => engine.current.name === 'IDLE' && screen.showPayment(undefined), resultDisplayMs).unref();
   };
   engine.on('transition', show);
   return () => {
     clearTimeout(clearing);
+    clearImmediate(drawing);
     engine.off('transition', show);
   };
 }

@@ -33,6 +33,8 @@ export class DeliveriesRepository {
   private readonly purgeStmt;
   private readonly enqueueEventStmt;
   private readonly broadcastStmt;
+  /** Whether a payment's commit queued a delivery since takeQueued() last asked: most queue nothing. */
+  private queued = false;
 
   constructor(
     db: Db,
@@ -71,12 +73,23 @@ export class DeliveriesRepository {
 
   /** Queues the outcome of `uti` for the register that started it, if it wants webhooks. */
   enqueue(uti: string, registerId: string, at: number): void {
-    this.enqueueStmt.run({ deliveryId: this.ids.deliveryId(), uti, registerId, at, event: 'transaction.final' });
+    this.queued ||= this.enqueueStmt.run({ deliveryId: this.ids.deliveryId(), uti, registerId, at, event: 'transaction.final' }).changes > 0;
   }
 
   /** Queues a stage of `uti` (transaction.updated) for the register that started it, if it chose them. */
   enqueueUpdated(uti: string, registerId: string, at: number): void {
-    this.enqueueEventStmt.run({ deliveryId: this.ids.deliveryId(), uti, registerId, at, event: 'transaction.updated' });
+    this.queued ||= this.enqueueEventStmt.run({ deliveryId: this.ids.deliveryId(), uti, registerId, at, event: 'transaction.updated' }).changes > 0;
+  }
+
+  /**
+   * True once after a payment's commit queued a delivery (enqueue, enqueueUpdated), then false until
+   * the next: the dispatcher is woken after a transition only when there is something to send. A
+   * commit rolled back after queuing costs one needless wake-up, never a lost delivery.
+   */
+  takeQueued(): boolean {
+    const queued = this.queued;
+    this.queued = false;
+    return queued;
   }
 
   /** Queues an event of no transaction (settlement.closed, register.paired, register.unpaired) for every register that chose it. */

@@ -1,3 +1,4 @@
+import { DeliveriesRepository } from '../../src/webhooks/deliveries.repository';
 import { useApi } from '../helpers/api';
 import { capturingLogger, INSTANT_SIMULATOR_ENV, rowOf, untilIdleAfter } from '../helpers/payments';
 import { until } from '../helpers/until';
@@ -37,5 +38,23 @@ describe('the webhook outbox', () => {
     await untilIdleAfter(t.ctx, uti);
     expect(rowOf(t.ctx, uti).status).toBe('APPROVED');
     expect(outbox()).toEqual([{ registerId: 'till-1', uti }]);
+  });
+
+  it('wakes the dispatcher only after a commit that queued a delivery: a payment nobody listens to never reads the outbox', async () => {
+    const due = jest.spyOn(DeliveriesRepository.prototype, 'due');
+    try {
+      pairWith('till-1', 'http://pos.example/hook');
+      pairWith('till-2');
+      await untilIdleAfter(t.ctx, sale('till-2'));
+      expect(due).not.toHaveBeenCalled();
+
+      const uti = sale('till-1');
+      await untilIdleAfter(t.ctx, uti);
+      const delivered = t.ctx.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM webhook_deliveries WHERE delivered_at IS NOT NULL');
+      await until('the delivery to be sent', () => delivered.get()!.n === 1);
+      expect(due).toHaveBeenCalled();
+    } finally {
+      due.mockRestore();
+    }
   });
 });
