@@ -112,7 +112,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     logger,
   });
   const transactionsRepo = new TransactionsRepository(db);
-  const deliveries = new DeliveriesRepository(db, ids);
+  const deliveries = new DeliveriesRepository(db, ids, (registerId) => registers.hasCallback(registerId));
   const ledger = new Ledger(db, transactionsRepo, events, deliveries, storage);
   // Late-bound: the payment app's reconciliation needs the engine's payment and the reversals, built below.
   const late = { busyWith: (): string | undefined => undefined, reverseLater: (): void => undefined };

@@ -30,6 +30,8 @@ export class RegistersRepository {
   private readonly pairedStmt;
   /** Every register holding a token, by selector: read on every request, so held in memory. */
   private bySelector: Map<string, RegisterRow> | undefined;
+  /** The paired registers that gave a callback URL, from the same rows. */
+  private withCallback: Set<string> | undefined;
 
   constructor(db: Db) {
     this.upsertStmt = db.prepare(`
@@ -56,8 +58,12 @@ export class RegistersRepository {
    * unknown selector cost the same Map lookup, as the equal-cost token check requires.
    */
   findBySelector(selector: string): RegisterRow | undefined {
-    this.bySelector ??= new Map(this.pairedStmt.all().map((r) => [r.tokenSelector!, r]));
-    return this.bySelector.get(selector);
+    return this.paired().get(selector);
+  }
+  /** Whether `registerId` is paired with a callback URL: whether a webhook could be queued for it at all. */
+  hasCallback(registerId: string): boolean {
+    this.withCallback ??= new Set([...this.paired().values()].filter((r) => r.callbackUrl !== null).map((r) => r.registerId));
+    return this.withCallback.has(registerId);
   }
   revoke(registerId: string, at: string): boolean {
     return this.written(() => this.revokeStmt.run(at, registerId)).changes > 0;
@@ -72,11 +78,16 @@ export class RegistersRepository {
     return this.listStmt.all();
   }
 
+  private paired(): Map<string, RegisterRow> {
+    return (this.bySelector ??= new Map(this.pairedStmt.all().map((r) => [r.tokenSelector!, r])));
+  }
+
   private written<T>(write: () => T): T {
     try {
       return write();
     } finally {
       this.bySelector = undefined;
+      this.withCallback = undefined;
     }
   }
 }

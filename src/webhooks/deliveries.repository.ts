@@ -36,9 +36,14 @@ export class DeliveriesRepository {
   /** Whether a payment's commit queued a delivery since takeQueued() last asked: most queue nothing. */
   private queued = false;
 
+  /**
+   * `listening`: whether a register could be sent anything at all (paired, with a callback URL), known
+   * in memory: a payment of a register without one (most POS long-poll) runs no outbox statement.
+   */
   constructor(
     db: Db,
     private readonly ids: IdGenerator,
+    private readonly listening: (registerId: string) => boolean = () => true,
   ) {
     // Only for a register that gave a callback URL and is still paired.
     this.enqueueStmt = db.prepare(`
@@ -73,11 +78,13 @@ export class DeliveriesRepository {
 
   /** Queues the outcome of `uti` for the register that started it, if it wants webhooks. */
   enqueue(uti: string, registerId: string, at: number): void {
+    if (!this.listening(registerId)) return;
     this.queued ||= this.enqueueStmt.run({ deliveryId: this.ids.deliveryId(), uti, registerId, at, event: 'transaction.final' }).changes > 0;
   }
 
   /** Queues a stage of `uti` (transaction.updated) for the register that started it, if it chose them. */
   enqueueUpdated(uti: string, registerId: string, at: number): void {
+    if (!this.listening(registerId)) return;
     this.queued ||= this.enqueueEventStmt.run({ deliveryId: this.ids.deliveryId(), uti, registerId, at, event: 'transaction.updated' }).changes > 0;
   }
 

@@ -40,6 +40,18 @@ describe('the webhook outbox', () => {
     expect(outbox()).toEqual([{ registerId: 'till-1', uti }]);
   });
 
+  it('follows a register re-paired with a callback URL, or without one, from its next payment', async () => {
+    pairWith('till-2');
+    const before = sale('till-2');
+    await untilIdleAfter(t.ctx, before);
+    pairWith('till-2', 'http://pos.example/hook');
+    const after = sale('till-2');
+    await untilIdleAfter(t.ctx, after);
+    pairWith('till-2');
+    await untilIdleAfter(t.ctx, sale('till-2'));
+    expect(outbox()).toEqual([{ registerId: 'till-2', uti: after }]);
+  });
+
   it('wakes the dispatcher only after a commit that queued a delivery: a payment nobody listens to never reads the outbox', async () => {
     const due = jest.spyOn(DeliveriesRepository.prototype, 'due');
     try {
