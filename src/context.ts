@@ -167,7 +167,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   // A transition's commit may have queued a webhook (transaction.final, or transaction.updated for the
   // registers that chose it); most queue nothing, and then the outbox is not even looked at.
   engine.on('transition', () => deliveries.takeQueued() && webhooks.kick());
-  const checkpoints = new Checkpoints(db, logger);
+  const checkpoints = new Checkpoints(db, { logger, idle: () => engine.current.name === 'IDLE' });
   engine.on('transition', (e: TransitionEvent) => e.to === 'IDLE' && checkpoints.paymentEnded());
   const notices = new Notices({ outbox: deliveries, kick: () => webhooks.kick(), clock, logger });
   pairing.on('paired', (r) => notices.publish('register.paired', r));

@@ -22,9 +22,11 @@ export interface PaymentScreenDeps {
  * The screen follows the payments: every committed transition of the engine is shown, and an outcome
  * stays up for RESULT_DISPLAY_MS once the terminal is idle again. The engine knows nothing of it.
  *
- * @NOTE An outcome is drawn a turn later (setImmediate): it reads the committed row and builds the
- * cardholder's receipt, about half a millisecond, and the POS waiting for that outcome (a long-poll,
- * the event stream) is answered first. A payment shown meanwhile (the next one's first step) wins.
+ * @NOTE An outcome is drawn a turn later (setImmediate): drawing it reads the committed row and
+ * builds the cardholder's receipt, about half a millisecond, and the POS waiting for that outcome (a
+ * long-poll, the event stream) is answered first. It is still drawn before eposd reads any later
+ * request, so whoever asks the screen after the POS was answered sees the outcome. A payment shown
+ * meanwhile (the next one's first step, in the same turn) wins.
  */
 export function followPayments({ engine, screen, finalOf, resultDisplayMs = RESULT_DISPLAY_MS, locale = 'en' }: PaymentScreenDeps): () => void {
   let clearing: NodeJS.Timeout | undefined;

@@ -5,6 +5,8 @@ import { followPayments } from '../../src/screen/payment-screen';
 import type { PaymentView } from '../../src/screen/display';
 import type { ScreenService } from '../../src/screen/screen.service';
 
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 // The screen as the engine's listener: what it draws, and when, for a payment's transitions.
 const tx = (uti: string): ActiveTransaction => ({
   id: 1,
@@ -17,7 +19,6 @@ const tx = (uti: string): ActiveTransaction => ({
   disablePrinting: true,
   originalAuthCode: null,
 });
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('the payment screen', () => {
   let engine: EventEmitter & { current: { name: string } };
@@ -25,12 +26,16 @@ describe('the payment screen', () => {
   let stop: () => void;
 
   beforeEach(() => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'clearImmediate'] });
     engine = Object.assign(new EventEmitter(), { current: { name: 'IDLE' } });
     shown = [];
     const screen = { showPayment: (view?: PaymentView) => shown.push(view && { uti: view.uti, prompt: view.prompt, card: view.card }) } as unknown as ScreenService;
     stop = followPayments({ engine: engine as unknown as PaymentEngine, screen, finalOf: () => ({ maskedPan: '47******0010' }), resultDisplayMs: 60_000 });
   });
-  afterEach(() => stop());
+  afterEach(() => {
+    stop();
+    jest.useRealTimers();
+  });
 
   const move = (uti: string, to: TransitionEvent['to'], outcome?: TransitionEvent['outcome']) => {
     const e: TransitionEvent = { eventId: 1, uti, tx: tx(uti), card: null, from: 'AUTHORIZING', to, stage: null, outcome };
@@ -61,5 +66,14 @@ describe('the payment screen', () => {
     stop();
     await nextTurn();
     expect(shown).toEqual([]);
+  });
+
+  it('keeps an outcome up for the display time once drawn, then shows the idle screen', async () => {
+    move('A', 'IDLE', { status: 'APPROVED', statusReason: 'APPROVED', responseCode: '00', authCode: '123456' });
+    await nextTurn();
+    jest.advanceTimersByTime(60_000 - 1);
+    expect(shown.at(-1)).toMatchObject({ uti: 'A', prompt: 'APPROVED' });
+    jest.advanceTimersByTime(1);
+    expect(shown.at(-1)).toBeUndefined();
   });
 });
