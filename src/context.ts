@@ -25,7 +25,6 @@ import { lanAddresses } from './shared/network';
 import { PaymentEngine, type EngineTimings, type TransitionEvent } from './transactions/engine';
 import { TransactionEventsRepository } from './transactions/events.repository';
 import { Ledger } from './transactions/ledger';
-import { finalDetailsOf } from './transactions/receipts';
 import { followPayments } from './screen/payment-screen';
 import { recoverInterrupted } from './transactions/recovery';
 import { Retention } from './transactions/retention';
@@ -125,7 +124,8 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const printer = overrides.printer ?? (paymentApp ? new BridgePrinter(paymentApp.client) : new SimulatedPrinter(logger, config.simPrintDelayMs));
   const printQueue = new PrintQueue(printer);
   const reversals = new Reversals({ transactions: transactionsRepo, host, logger });
-  const finalOf = finalDetailsOf(transactionsRepo, identity);
+  // An outcome's receipts, for the printer and the screen, from the status answer the service keeps.
+  const finalOf = (uti: string): ReturnType<TransactionService['finalDetails']> => transactions.finalDetails(uti);
   const engine = new PaymentEngine({
     ledger,
     reader,

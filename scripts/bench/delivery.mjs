@@ -56,6 +56,9 @@ async function run(label, fn, { eposd, token, count, log }) {
   return { p50: quantile(s, 0.5), p99: quantile(s, 0.99), max: s.at(-1), getsPerSale: results.reduce((n, r) => n + r.requests, 0) / results.length };
 }
 
+/** The long-polling half alone (side-by-side.mjs). */
+export const longPollDelivery = (opts) => run('long-poll', longPollSale, opts);
+
 export async function delivery({ count, pollCount, ...opts }) {
   const longPoll = await run('long-poll', longPollSale, { ...opts, count });
   const polling = await run('1 s polling', pollingSale, { ...opts, count: pollCount });

@@ -6,7 +6,7 @@ import { decodeEmv } from './card-outcome';
 import { receiptDateTime } from './java-date';
 import { moneyReceiptLines } from './receipt-money';
 import { decodeOrder, lineTotal, type LineItem } from './order';
-import type { TransactionRow, TransactionsRepository } from './transactions.repository';
+import type { TransactionRow } from './transactions.repository';
 
 export interface Receipts {
   merchant: ReceiptLine[];
@@ -23,13 +23,6 @@ export const merchantLocale = (identity: TerminalIdentity): Locale => identity.l
 export const cardholderLocale = (tx: Pick<TransactionRow, 'locale'>, identity: TerminalIdentity): Locale => (tx.locale !== null && isLocale(tx.locale) ? tx.locale : merchantLocale(identity));
 
 /** A committed transaction's masked PAN and receipts, read by its UTI: what printing and the screen's outcome need. */
-export function finalDetailsOf(transactions: Pick<TransactionsRepository, 'findByUti'>, identity: TerminalIdentity) {
-  return (uti: string): { maskedPan: string | null; receipts: Receipts | undefined } | undefined => {
-    const tx = transactions.findByUti(uti);
-    return tx && { maskedPan: tx.maskedPan, receipts: buildReceipts(tx, identity) };
-  };
-}
-
 /** Both copies, in Paynt's line format; only for outcomes that reached the host (approved or declined). */
 export function buildReceipts(tx: TransactionRow, identity: TerminalIdentity): Receipts | undefined {
   if (tx.status !== 'APPROVED' && tx.status !== 'DECLINED') return undefined;

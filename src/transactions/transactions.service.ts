@@ -6,7 +6,7 @@ import type { IdGenerator } from '../shared/ids';
 import type { PaymentEngine } from './engine';
 import type { Printer } from '../printer/printer';
 import { toReceiptLines, type PrintLines } from '../printer/custom-print';
-import { buildReceipts, duplicateLine } from './receipts';
+import { buildReceipts, duplicateLine, type Receipts } from './receipts';
 import { checkCompletion, checkIncrement, checkReversal } from './rules';
 import { moneyShapeErrors, preauthCap, type Money } from './money';
 import { maxCustomTip, tipFor } from './tips';
@@ -191,6 +191,18 @@ export class TransactionService {
     if (this.answers.size >= REMEMBERED_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
     this.answers.set(uti, { row: tx, answer });
     return answer;
+  }
+
+  /**
+   * A final transaction's masked PAN and receipts (undefined: none, it did not reach the host), for the
+   * screen and the printer, from its status answer: the receipts of an outcome are built once, whoever
+   * asks first (the POS waiting for it, the screen, the printer).
+   */
+  finalDetails(uti: string): { maskedPan: string | null; receipts: Receipts | undefined } | undefined {
+    const answer = this.status(uti);
+    if (!answer?.final) return undefined;
+    const { primaryAccountNumber, merchantReceipt, cardholderReceipt } = answer.body;
+    return { maskedPan: primaryAccountNumber, receipts: cardholderReceipt.length > 0 ? { merchant: merchantReceipt, cardholder: cardholderReceipt } : undefined };
   }
 
   /** The UTI of the payment the terminal is busy with, if any. */

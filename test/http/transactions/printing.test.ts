@@ -27,6 +27,19 @@ describe('POST /payntpos/1.0.0/transaction?disablePrinting=…', () => {
     ]);
   });
 
+  it("builds an outcome's receipts once: the printer and the screen get those of the status answer the POS reads", async () => {
+    const { uti } = await payAndWait(t.app, t.ctx, t.token, { transType: 'SALE', amountTrans: 1000 }, 'disablePrinting=false');
+    const answer = t.ctx.transactions.status(uti);
+    if (!answer?.final) throw new Error('the payment is not final');
+    const jobs = simulatedPrinter(t.ctx).jobs;
+    expect(jobs.map((j) => j.lines)).toEqual([answer.body.merchantReceipt, answer.body.cardholderReceipt]);
+    expect(jobs[0]!.lines).toBe(answer.body.merchantReceipt);
+    expect(jobs[1]!.lines).toBe(answer.body.cardholderReceipt);
+    // The screen draws an outcome a turn after the POS's answer (src/screen/payment-screen.ts).
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(t.ctx.screen.state().payment?.receipt).toBe(answer.body.cardholderReceipt);
+  });
+
   it('prints a declined payment too, and nothing for a cancelled one', async () => {
     const declined = await payAndWait(t.app, t.ctx, t.token, { transType: 'SALE', amountTrans: 1005 }, 'disablePrinting=false');
     await payAndWait(t.app, t.ctx, t.token, { transType: 'SALE', amountTrans: 1097 }, 'disablePrinting=false');
