@@ -26,6 +26,8 @@ const REDACT_PATHS = [
 ];
 
 const DIGIT_RUN = /\d(?:[ -]?\d)*/g;
+// A SHA-256 digest in hex, standing alone: no card number hides in one.
+const HEX_DIGEST = /(?<![0-9A-Za-z])[0-9a-f]{64}(?![0-9A-Za-z])/g;
 // A token as pairing issues it, "<selector>.<secret>", quoted in a string.
 const TOKEN_LIKE = /(?<![\w-])[\w-]{16}\.[\w-]{43}(?![\w-])/g;
 // The paths above reach two levels and match case exactly: these keys are censored at any depth, in any case.
@@ -42,8 +44,25 @@ function cardLikeRun(run: string): boolean {
   return digits.length > 19 || couldBePan(digits);
 }
 
+const scrubDigits = (text: string) => text.replace(DIGIT_RUN, (run) => (cardLikeRun(run) ? '[REDACTED]' : run));
+
+/**
+ * A string with its card-like digit runs masked. A SHA-256 in hex (the certificate's fingerprint, which
+ * installers compare with the screen's) is left whole: about one fingerprint in a hundred starts with
+ * a run of digits that would pass the Luhn check, or with more than 19 of them, and was shown cut.
+ */
+function scrubString(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(HEX_DIGEST)) {
+    out += scrubDigits(text.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  return (out + scrubDigits(text.slice(last))).replace(TOKEN_LIKE, '[REDACTED]');
+}
+
 export function scrubCardLike(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.replace(DIGIT_RUN, (run) => (cardLikeRun(run) ? '[REDACTED]' : run)).replace(TOKEN_LIKE, '[REDACTED]');
+  if (typeof value === 'string') return scrubString(value);
   if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) >= CARD_LIKE_NUMBER && (Math.abs(value) >= 1e19 || couldBePan(String(Math.abs(value))))) return '[REDACTED]';
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   // Left whole for the err serializer (which scrubs what it makes): copied key by key, an Error is {}.

@@ -23,7 +23,9 @@ export function luhnValid(digits: string): boolean {
  * still found by the PAN check).
  */
 export function cardLikeNumbers(text: string): string[] {
-  const runs = (text.match(/\d(?:[ -]?\d)*/g) ?? []).map((run) => run.replace(/\D/g, ''));
+  // A SHA-256 in hex standing alone (the certificate's fingerprint, which the logs and the screen show
+  // whole) is no card number, whatever digits it starts with: the logger's own rule (src/shared/logger.ts).
+  const runs = (text.replace(/(?<![0-9A-Za-z])[0-9a-f]{64}(?![0-9A-Za-z])/g, ' ').match(/\d(?:[ -]?\d)*/g) ?? []).map((run) => run.replace(/\D/g, ''));
   return [...new Set(runs.filter((d) => d.length >= 13 && d.length <= 19 && luhnValid(d)))];
 }
 

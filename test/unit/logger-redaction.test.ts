@@ -93,4 +93,13 @@ describe('the logger redacts secrets and card data by configuration', () => {
     logger.info({ at: 1745832445000 }, 'committed');
     expect(lines()[0]).toMatchObject({ at: 1745832445000, time: stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/) });
   });
+
+  it("When the certificate's fingerprint starts with a card-like run of digits, then it is logged whole; a card number beside it is still masked", () => {
+    const { logger, text, lines } = capture();
+    // A real one (a CI run's): its first 21 characters are digits, more than any identifier eposd logs.
+    const fingerprint = '489297385131331732601e8a61c8aacf84d503da1b71caa79312b155a9e8ae66';
+    logger.info({ fingerprint }, `pairing: code 017380, fingerprint ${fingerprint}; read ${pan}`);
+    expect(lines()[0]).toMatchObject({ fingerprint, msg: `pairing: code 017380, fingerprint ${fingerprint}; read [REDACTED]` });
+    expect(text()).toContain(fingerprint);
+  });
 });
