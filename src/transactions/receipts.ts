@@ -22,7 +22,6 @@ const line = (text: string, size = '3', align: ReceiptLine[2] = 'L', style: Rece
 export const merchantLocale = (identity: TerminalIdentity): Locale => identity.locale ?? 'en';
 export const cardholderLocale = (tx: Pick<TransactionRow, 'locale'>, identity: TerminalIdentity): Locale => (tx.locale !== null && isLocale(tx.locale) ? tx.locale : merchantLocale(identity));
 
-/** A committed transaction's masked PAN and receipts, read by its UTI: what printing and the screen's outcome need. */
 /** Both copies, in Paynt's line format; only for outcomes that reached the host (approved or declined). */
 export function buildReceipts(tx: TransactionRow, identity: TerminalIdentity): Receipts | undefined {
   if (tx.status !== 'APPROVED' && tx.status !== 'DECLINED') return undefined;
