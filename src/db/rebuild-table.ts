@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 /**
  * Rewrites part of a table's definition (a CHECK constraint, which SQLite cannot ALTER) by building
  * the table again from its own stored definition, inside the caller's transaction.
- * @NOTE Generic on purpose: the table is copied with every column and index it has now, whichever
+ * @NOTE Generic on purpose: the table is copied with every column, index and trigger it has now, whichever
  * migrations added them, so a migration before this one is never undone. foreign_keys stays ON (it
  * cannot change inside a transaction), so the tables that reference this one are rebuilt first to
  * point at the copy: dropping the old table then cascades into nothing. AUTOINCREMENT counters are
@@ -17,8 +17,8 @@ export function rebuildTable(db: Database.Database, table: string, rewrite: (cre
     (name) => (db.prepare(`SELECT count(*) FROM pragma_foreign_key_list(?) WHERE "table" = ?`).pluck().get(name, table) as number) > 0,
   );
   const tables = [table, ...children];
-  const indexes = db
-    .prepare(`SELECT sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables.map(() => '?').join(', ')})`)
+  const indexesAndTriggers = db
+    .prepare(`SELECT sql FROM sqlite_schema WHERE type IN ('index', 'trigger') AND sql IS NOT NULL AND tbl_name IN (${tables.map(() => '?').join(', ')})`)
     .pluck()
     .all(...tables) as string[];
   const sequences = db.prepare(`SELECT name, seq FROM sqlite_sequence WHERE name IN (${tables.map(() => '?').join(', ')})`).all(...tables) as { name: string; seq: number }[];
@@ -38,7 +38,7 @@ export function rebuildTable(db: Database.Database, table: string, rewrite: (cre
   db.exec(`DROP TABLE ${table}`);
   // With legacy_alter_table off (SQLite's default), renaming the copy also renames the children's references to it.
   for (const name of tables) db.exec(`ALTER TABLE ${copy(name)} RENAME TO ${name}`);
-  for (const sql of indexes) db.exec(sql);
+  for (const sql of indexesAndTriggers) db.exec(sql);
   const keep = db.prepare(`UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?`);
   const add = db.prepare(`INSERT INTO sqlite_sequence (name, seq) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?)`);
   for (const { name, seq } of sequences) {

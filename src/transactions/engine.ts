@@ -36,8 +36,8 @@ export interface EngineDeps {
 }
 
 export interface TransitionEvent {
-  /** The id of its row in transaction_events: also the event stream's id. */
-  eventId: number;
+  /** The id of its row in transaction_events: also the event stream's id. Undefined for a first step whose log entry could not be written yet. */
+  eventId: number | undefined;
   uti: string;
   tx: ActiveTransaction;
   /** The card read so far, while the payment waits for a PIN or is authorised. */
@@ -74,20 +74,27 @@ export class PaymentEngine extends EventEmitter {
   }
 
   /**
-   * Commits the new transaction and its first state, and returns: it acts on it (screen, reader,
-   * listeners) just after, once the caller has answered the POS. Throws (and changes nothing) if the
-   * commit fails.
+   * Commits the new transaction in its first state, and returns: it logs that step and acts on it
+   * (screen, reader, listeners) just after, once the caller has answered the POS. Throws (and changes
+   * nothing) if the commit fails.
    */
   begin(row: Omit<NewTransaction, 'stage'>, tx: Omit<ActiveTransaction, 'id'>, check?: () => void): ActiveTransaction {
     if (this.state.name !== 'IDLE') throw new Error('begin while busy');
     const first: StateName = !needsCard(tx.transType) ? 'AUTHORIZING' : tx.tipOptions ? 'AWAITING_TIP' : 'AWAITING_CARD';
-    const { id, eventId } = this.deps.ledger.open({ ...row, stage: first }, first, check);
+    const { id } = this.deps.ledger.open({ ...row, stage: first }, check);
     const active = { ...tx, id };
     const state: ReaderState = first === 'AUTHORIZING' ? { name: 'AUTHORIZING', tx: active, card: null, pinVerified: false } : { name: first, tx: active };
     this.state = state;
     const act = () => {
       if (this.entering !== act) return;
       this.entering = undefined;
+      let eventId: number | undefined;
+      try {
+        eventId = this.deps.ledger.logOpening(id);
+      } catch (err) {
+        // The step is committed in the row; its log entry is written with the payment's next commit.
+        this.deps.logger.error({ err, uti: active.uti }, 'could not log the first step yet');
+      }
       try {
         this.moved(eventId, 'IDLE', state);
       } catch (err) {
@@ -208,7 +215,7 @@ export class PaymentEngine extends EventEmitter {
     return true;
   }
 
-  private moved(eventId: number, from: StateName, to: ReaderState, prevTx?: ActiveTransaction, outcome?: Outcome): void {
+  private moved(eventId: number | undefined, from: StateName, to: ReaderState, prevTx?: ActiveTransaction, outcome?: Outcome): void {
     const tx = to.name === 'IDLE' ? prevTx! : to.tx;
     this.state = to;
     const stage = to.name === 'IDLE' || to.name === 'PRINTING' ? null : to.name;

@@ -70,7 +70,7 @@ export class EventFeed extends EventEmitter {
     this.sinceStmt = db.prepare<[number, number], Row>(`${SELECT} WHERE e.id > ? ORDER BY e.id LIMIT ?`);
     this.maxStmt = db.prepare<[], { id: number | null }>(`SELECT max(id) AS id FROM transaction_events`);
     engine.on('transition', (e: TransitionEvent) => {
-      if (this.listenerCount('event') === 0) return;
+      if (this.listenerCount('event') === 0 || e.eventId === undefined) return;
       const row = this.byIdStmt.get(e.eventId);
       if (row) this.emit('event', toFeedEvent(row));
     });

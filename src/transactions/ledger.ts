@@ -8,10 +8,16 @@ export type LedgerTransaction = Pick<ActiveTransaction, 'id' | 'uti' | 'transTyp
 /**
  * Commits each transition with its event, and what belongs with an outcome (the original marked voided
  * or completed, the webhook outbox row), in one SQLite transaction.
+ * @NOTE A new payment's first step is committed in its row (stage, created_at): that commit is all the
+ * POS waits for. Its entry in the event log (IDLE → the first state) follows in a commit of its own,
+ * once the POS has its answer (logOpening); should that one fail, or the terminal stop in between, the
+ * next commit of the payment writes it first (docs/reliability.md).
  */
 export class Ledger {
   /** `check` runs first inside the same SQLite transaction: a rule on what is written (a refund's cap) that nothing can slip past. */
-  readonly open: (tx: NewTransaction, to: StateName, check?: () => void) => { id: number; eventId: number };
+  readonly open: (tx: NewTransaction, check?: () => void) => { id: number };
+  /** Writes the first step's event of the transaction, if it is not written yet: its event id, or undefined. */
+  readonly logOpening: (transactionId: number) => number | undefined;
   readonly advance: (tx: LedgerTransaction, from: StateName, to: StateName, change: TransactionChange, at: number, detail?: string) => number;
 
   constructor(
@@ -33,16 +39,22 @@ export class Ledger {
         }
       };
     this.open = watched(
-      db.transaction((tx: NewTransaction, to: StateName, check?: () => void) => {
+      db.transaction((tx: NewTransaction, check?: () => void) => {
         check?.();
         const id = transactions.insert(tx);
-        const eventId = events.append({ transactionId: id, at: tx.createdAt, fromState: 'IDLE', toState: to, detail: null });
         outbox.enqueueUpdated?.(tx.uti, tx.registerId, tx.createdAt);
-        return { id, eventId };
+        return { id };
       }),
     );
+    // The row's stage is the first state as long as its log is empty: no other step has been committed.
+    const writeOpening = (transactionId: number): number | undefined => {
+      const first = events.unlogged(transactionId);
+      return first && events.append({ transactionId, at: first.createdAt, fromState: 'IDLE', toState: first.stage, detail: null });
+    };
+    this.logOpening = watched(db.transaction(writeOpening));
     this.advance = watched(
       db.transaction((tx: LedgerTransaction, from: StateName, to: StateName, change: TransactionChange, at: number, detail?: string) => {
+        writeOpening(tx.id);
         transactions.update(tx.id, change);
         const eventId = events.append({ transactionId: tx.id, at, fromState: from, toState: to, detail: detail ?? change.status ?? null });
         if (change.status === 'APPROVED' && tx.originalUti) {

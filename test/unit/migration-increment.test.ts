@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../../src/db/migrations';
 import { migrate } from '../../src/db/migrate';
+import { rebuildTable } from '../../src/db/rebuild-table';
 
 const BREADTH = MIGRATIONS.findIndex((m) => m.name.startsWith('payment breadth'));
 
@@ -21,17 +22,25 @@ function previousRelease(): Database.Database {
   return db;
 }
 
+const triggers = (db: Database.Database) => db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'trigger' ORDER BY name`).pluck().all() as string[];
+
 describe('the payment-breadth migration (a CHECK widened by rebuilding the table)', () => {
   it('When a database of the previous release is migrated, then its rows, events, indexes and counters are kept and INCREMENT is accepted', () => {
     const db = previousRelease();
-    const indexesBefore = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`).pluck().all() as string[];
+    const indexes = () => db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`).pluck().all() as string[];
+    const indexesBefore = indexes();
+    const breadth = MIGRATIONS[BREADTH]!;
+    db.transaction(() => (breadth.before?.(db), db.exec(breadth.sql)))();
+    db.pragma(`user_version = ${BREADTH + 1}`);
+    // The rebuilt table has every index it had, and payment breadth's.
+    expect(indexes()).toEqual([...indexesBefore, 'transactions_original'].sort());
     migrate(db);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(db.prepare(`SELECT count(*) FROM transactions`).pluck().get()).toBe(5);
     expect(db.prepare(`SELECT count(*) FROM transaction_events`).pluck().get()).toBe(5);
-    const indexesAfter = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`).pluck().all() as string[];
-    // Payment breadth's index, and the metadata search's (a later migration) on its own table.
-    expect(indexesAfter).toEqual([...indexesBefore, 'transactions_original', 'transaction_metadata_pair'].sort());
+    // Later migrations: the metadata search's index on its own table; one transaction in progress kept by triggers instead of an index.
+    expect(indexes()).toEqual([...indexesBefore.filter((name) => name !== 'transactions_one_in_progress'), 'transactions_original', 'transaction_metadata_pair'].sort());
+    expect(triggers(db)).toEqual(['transactions_one_in_progress', 'transactions_one_in_progress_again']);
     expect(db.prepare(`SELECT "table" FROM pragma_foreign_key_list('transaction_events')`).pluck().get()).toBe('transactions');
 
     const id = db
@@ -44,5 +53,19 @@ describe('the payment-breadth migration (a CHECK widened by rebuilding the table
     expect(db.prepare(`SELECT count(*) FROM transaction_events`).pluck().get()).toBe(4);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
+  it('When a table is rebuilt, then its triggers are kept: a second transaction in progress is still refused', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    rebuildTable(db, 'transactions', (sql) => sql.replace(/'INCREMENT'\)/, "'INCREMENT', 'TEST')"));
+    expect(triggers(db)).toEqual(['transactions_one_in_progress', 'transactions_one_in_progress_again']);
+    const insert = db.prepare(`INSERT INTO transactions (uti, trans_type, amount, currency, register_id, status, created_at) VALUES (?, 'SALE', 1000, 'EUR', 'till-1', ?, 1)`);
+    insert.run('done', 'APPROVED');
+    insert.run('running', 'IN_PROGRESS');
+    expect(() => insert.run('second', 'IN_PROGRESS')).toThrow('another transaction is in progress');
+    expect(() => db.prepare(`UPDATE transactions SET status = 'IN_PROGRESS' WHERE uti = 'done'`).run()).toThrow('another transaction is in progress');
+    expect(db.prepare(`SELECT uti || ':' || status FROM transactions ORDER BY id`).pluck().all()).toEqual(['done:APPROVED', 'running:IN_PROGRESS']);
   });
 });

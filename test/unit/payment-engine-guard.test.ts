@@ -158,6 +158,23 @@ describe('the engine guard: late and unexpected answers', () => {
     expect(rowOf(t.ctx, uti).status).not.toBe('IN_PROGRESS');
   });
 
+  it('When the first step cannot be logged after the answer, then the payment goes on and its next commit logs that step first', async () => {
+    start({ env: { EPOSD_SIM_MODE: 'manual' } });
+    t.ctx.db.exec(`CREATE TEMP TRIGGER refuse BEFORE INSERT ON transaction_events WHEN NEW.from_state = 'IDLE' BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    const uti = await sale(1000);
+    expect(log.lines.filter((l) => l.msg === 'could not log the first step yet')).toHaveLength(1);
+    expect(committedStates(t.ctx.db, uti)).toEqual([]);
+    // Committed in its row, the payment is acted on: the reader waits for a card.
+    expect(rowOf(t.ctx, uti)).toMatchObject({ status: 'IN_PROGRESS', stage: 'AWAITING_CARD' });
+    expect(t.ctx.engine.current.name).toBe('AWAITING_CARD');
+    t.ctx.db.exec('DROP TRIGGER refuse');
+    t.ctx.simulator!.presentCard('visa-contactless');
+    await jest.advanceTimersByTimeAsync(1);
+    expect(committedStates(t.ctx.db, uti).slice(0, 2)).toEqual(['IDLE→AWAITING_CARD', 'AWAITING_CARD→READING_CARD']);
+    const firstAt = t.ctx.db.prepare(`SELECT e.at FROM transaction_events e JOIN transactions t ON t.id = e.transaction_id WHERE t.uti = ? ORDER BY e.id LIMIT 1`).pluck().get(uti);
+    expect(firstAt).toBe(rowOf(t.ctx, uti).createdAt);
+  });
+
   it('When the reader detects a card and then never reads it, then the payment still ends and frees the terminal', async () => {
     start({ env: { EPOSD_SIM_MODE: 'manual' } });
     const uti = await sale(1000);

@@ -172,14 +172,16 @@ describe('the payment engine in auto mode, for each test amount of SPEC §4', ()
     expect(JSON.stringify(request)).not.toMatch(/\d{13,19}/);
   });
 
-  it('When a payment starts, then it is committed and acknowledged before the terminal acts on it; a replay returns the same acknowledgement', async () => {
+  it('When a payment starts, then it is committed and acknowledged before the terminal acts on it, and its first step logged before that; a replay returns the same acknowledgement', async () => {
     const order: string[] = [];
-    t.ctx.engine.on('transition', (e: { to: string }) => order.push(`transition ${e.to}`));
+    const logged = (uti: string) => committedStates(t.ctx.db, uti).join(', ');
+    t.ctx.engine.on('transition', (e: { to: string; uti: string }) => order.push(`transition ${e.to}, logged: ${logged(e.uti)}`));
     const request = { transType: 'SALE', amountTrans: 1000, uti: 'my-own-uti-1' } as const;
     const ack = t.ctx.transactions.start(request, 'till-1', true);
-    order.push(`acknowledged, ${committedStates(t.ctx.db, ack.uti).length} state committed, screen: ${t.screenLines.length} lines`);
+    const row = rowOf(t.ctx, ack.uti);
+    order.push(`acknowledged, committed: ${row.status} ${row.stage}, logged: ${logged(ack.uti)}, screen: ${t.screenLines.length} lines`);
     await Promise.resolve();
-    expect(order).toEqual(['acknowledged, 1 state committed, screen: 0 lines', 'transition AWAITING_CARD']);
+    expect(order).toEqual(['acknowledged, committed: IN_PROGRESS AWAITING_CARD, logged: , screen: 0 lines', 'transition AWAITING_CARD, logged: IDLE→AWAITING_CARD']);
     expect(t.screenLines.at(-1)).toMatch(/Present card/);
     expect(t.ctx.transactions.start(request, 'till-1', true)).toEqual(ack);
   });

@@ -47,6 +47,15 @@ describe('recovery after a crash or power loss (SPEC §4)', () => {
     expect(inProgress()).toBe(0);
   });
 
+  it('When the terminal stops between the answer and the log entry of the first step, then recovery logs that step before the end', () => {
+    // No promise's turn: the process dies right after the POS has its UTI.
+    const { uti } = before.ctx.transactions.start({ transType: 'SALE', amountTrans: 1000 }, 'till-1', true);
+    expect(committedStates(before.ctx.db, uti)).toEqual([]);
+    const ctx = restart();
+    expect(rowOf(ctx, uti)).toMatchObject({ status: 'FAILED', statusReason: 'TERMINAL_RESTARTED' });
+    expect(committedStates(ctx.db, uti)).toEqual(['IDLE→AWAITING_CARD', 'AWAITING_CARD→IDLE']);
+  });
+
   it('ends a payment that waited for a PIN the same way: the host never had it', async () => {
     const uti = await sale(6000);
     before.ctx.simulator!.presentCard('mastercard-chip');
