@@ -11,7 +11,7 @@ export type LedgerTransaction = Pick<ActiveTransaction, 'id' | 'uti' | 'transTyp
  * @NOTE A new payment's first step is committed in its row (stage, created_at): that commit is all the
  * POS waits for. Its entry in the event log (IDLE → the first state) follows in a commit of its own,
  * once the POS has its answer (logOpening); should that one fail, or the terminal stop in between, the
- * next commit of the payment writes it first (docs/reliability.md).
+ * next commit of the payment writes it first (docs/payments.md).
  */
 export class Ledger {
   /** `check` runs first inside the same SQLite transaction: a rule on what is written (a refund's cap) that nothing can slip past. */

@@ -9,11 +9,7 @@ const BREADTH = MIGRATIONS.findIndex((m) => m.name.startsWith('payment breadth')
 function previousRelease(): Database.Database {
   const db = new Database(':memory:');
   db.pragma('foreign_keys = ON');
-  MIGRATIONS.slice(0, BREADTH).forEach((m, i) => {
-    m.before?.(db);
-    db.exec(m.sql);
-    db.pragma(`user_version = ${i + 1}`);
-  });
+  migrate(db, BREADTH);
   const insert = db.prepare(`INSERT INTO transactions (uti, trans_type, amount, currency, register_id, status, created_at) VALUES (?, ?, 1000, 'EUR', 'till-1', 'APPROVED', 1)`);
   for (let i = 1; i <= 5; i += 1) insert.run(`t-${i}`, i % 2 ? 'SALE' : 'PREAUTH');
   db.prepare(`INSERT INTO transaction_events (transaction_id, at, from_state, to_state) SELECT id, 1, 'IDLE', 'AWAITING_CARD' FROM transactions`).run();
@@ -29,9 +25,7 @@ describe('the payment-breadth migration (a CHECK widened by rebuilding the table
     const db = previousRelease();
     const indexes = () => db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`).pluck().all() as string[];
     const indexesBefore = indexes();
-    const breadth = MIGRATIONS[BREADTH]!;
-    db.transaction(() => (breadth.before?.(db), db.exec(breadth.sql)))();
-    db.pragma(`user_version = ${BREADTH + 1}`);
+    migrate(db, BREADTH + 1);
     // The rebuilt table has every index it had, and payment breadth's.
     expect(indexes()).toEqual([...indexesBefore, 'transactions_original'].sort());
     migrate(db);
