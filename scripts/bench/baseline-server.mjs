@@ -18,7 +18,7 @@ import { ROOT } from './lib/paths.mjs';
 
 const require = createRequire(import.meta.url);
 const { tlsOptions } = require(join(ROOT, 'dist', 'tls', 'options.js'));
-const { MIGRATIONS } = require(join(ROOT, 'dist', 'db', 'migrations.js'));
+const { migrate } = require(join(ROOT, 'dist', 'db', 'migrate.js'));
 
 const options = JSON.parse(process.argv[2]);
 const PATH = '/payntpos/1.0.0/transaction';
@@ -29,12 +29,8 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('foreign_keys = ON');
 db.pragma('busy_timeout = 5000');
-if (db.pragma('user_version', { simple: true }) === 0) {
-  db.transaction(() => {
-    for (const m of MIGRATIONS) (m.before?.(db), db.exec(m.sql));
-    db.pragma(`user_version = ${MIGRATIONS.length}`);
-  })();
-}
+// eposd's schema, so that the baseline's INSERT updates the same indexes and triggers.
+migrate(db);
 
 const insert = db.prepare(
   `INSERT INTO transactions (uti, trans_type, amount, currency, reference, register_id, status, stage, created_at)
