@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Memory of an embedded eposd (src/embedded.ts) with npm start's V8 flag given three ways: on Node's
-// command line (as a host app passes it to nodejs-mobile's startNodeWithArguments), set in-process
-// by start() (v8.setFlagsFromString, its default), and not at all (`v8Flags: false`). Each run: a host process that loads
+// Memory of an embedded eposd (src/embedded.ts) with V8's heap flags given in the ways a host app can:
+// npm start's as Node's arguments (as a host passes them to nodejs-mobile's startNodeWithArguments),
+// with and without start()'s in-process --optimize-for-size (v8.setFlagsFromString, its default), the
+// older --optimize-for-size as Node's argument, in-process alone, and none (VARIANTS). Each run: a host process that loads
 // dist/bundle/embedded.js (certificate made beforehand, as on every start but the first), one POS
 // paired and one payment made, the RSS after `--idle` seconds; then the bench's load (50 long-polling
 // POS, 10 sales a second, card 30 ms, host 20 ms) for `--load` seconds, its highest RSS. The variants
@@ -46,10 +47,15 @@ async function host(dir, v8Flags) {
 }
 
 const VARIANTS = {
-  'command-line': { nodeArgs: NODE_ARGS, v8Flags: true, env: RUNTIME_ENV },
+  // npm start's heap flags as Node's arguments, and nothing set in-process.
+  'command-line': { nodeArgs: NODE_ARGS, v8Flags: false, env: RUNTIME_ENV },
+  // The same, with start()'s default on: what an embedded start adds to them.
+  'command-line+in-process': { nodeArgs: NODE_ARGS, v8Flags: true, env: RUNTIME_ENV },
+  // --optimize-for-size (npm start's flag until session 6) with a 128 MB cap, as Node's arguments.
+  'optimize-for-size': { nodeArgs: ['--optimize-for-size', '--max-old-space-size=128'], v8Flags: true, env: RUNTIME_ENV },
   'in-process': { nodeArgs: [], v8Flags: true, env: RUNTIME_ENV },
   none: { nodeArgs: [], v8Flags: false, env: RUNTIME_ENV },
-  'no-malloc-env': { nodeArgs: NODE_ARGS, v8Flags: true, env: {} },
+  'no-malloc-env': { nodeArgs: NODE_ARGS, v8Flags: false, env: {} },
 };
 
 function launch(dir, variant) {

@@ -27,7 +27,7 @@ export interface EmbeddedOptions extends Settings {
   log?: LogDestination;
   /** Where the `[screen]` lines go (default: the log, at info). */
   screenOut?: (line: string) => void;
-  /** Set npm start's V8 flags in-process when Node was not started with them (default true). */
+  /** Set `--optimize-for-size` in-process when Node was started without heap flags (default true; `inProcessV8Flags`). */
   v8Flags?: boolean;
   /**
    * With `driver: 'bridge'`: the host app's payment app in this same process (docs/bridge.md, "In-process
@@ -44,10 +44,16 @@ export interface Embedded {
 }
 
 /**
- * npm start's V8 flag (scripts/runtime.mjs). Given on Node's command line it does the most; set here,
- * in a process already running, it still does three quarters of it (docs/android.md, "Memory").
+ * The V8 flags an embedded start sets in-process, given Node's own arguments. A host that passed
+ * heap flags (npm start's `--max-semi-space-size=1 --max-old-space-size=256`, or `--optimize-for-size`)
+ * sized the heap itself: nothing is added. Otherwise `--optimize-for-size`: heap limits cannot be set
+ * once Node runs, and that flag, set in a process already running, still does three quarters of what
+ * it does as Node's argument (docs/android.md, "Memory").
  */
-const V8_FLAGS = ['--optimize-for-size'];
+export function inProcessV8Flags(execArgv: readonly string[]): string[] {
+  const sized = execArgv.some((a) => a === '--optimize-for-size' || a.startsWith('--max-semi-space-size'));
+  return sized ? [] : ['--optimize-for-size'];
+}
 
 const PATHS = ['dataDir', 'certDir', 'simHostJournal'] as const;
 /** Data directories of the terminals running in this process: two on one database would fight over it. */
@@ -69,7 +75,7 @@ export async function start(options: EmbeddedOptions): Promise<Embedded> {
   }
   if (!config || problems.length > 0) throw new ConfigError(problems);
   if (running.has(config.dataDir)) throw new ConfigError([`dataDir ${config.dataDir} is already in use by an eposd started in this process`]);
-  if (v8Flags) for (const flag of V8_FLAGS) if (!process.execArgv.includes(flag)) setFlagsFromString(flag);
+  if (v8Flags) for (const flag of inProcessV8Flags(process.execArgv)) setFlagsFromString(flag);
   const logger = createLogger(config.logLevel, false, log);
   running.add(config.dataDir);
   try {

@@ -5,6 +5,11 @@
 //   POST /payntpos/1.0.0/transaction   parses the JSON body, commits one INSERT, answers the acknowledgement
 //   GET  /payntpos/1.0.0/transaction   one prepared SELECT by uti, answers eposd's status JSON for that row
 //
+// With `outcomeAfterMs` (the result delivery's baseline), a POST's row is IN_PROGRESS and, that long
+// after, one UPDATE commits its outcome (completed_at stamped just before it, as eposd stamps
+// completedAt), then the GETs held for it (`wait=N`) are answered: the least a server can do between
+// an outcome and the POS hearing of it, one commit and one answer.
+//
 // No token check, no validation, no framework. Started by the bench:
 //   node baseline-server.mjs '{"certDir":…,"dbFile":…,"statusBody":…}'
 // prints `baseline ready port=N` once it listens on 127.0.0.1.
@@ -36,6 +41,13 @@ const insert = db.prepare(
   `INSERT INTO transactions (uti, trans_type, amount, currency, reference, register_id, status, stage, created_at)
    VALUES (?, ?, ?, 'EUR', ?, 'baseline', 'APPROVED', NULL, ?)`,
 );
+const insertRunning = db.prepare(
+  `INSERT INTO transactions (uti, trans_type, amount, currency, reference, register_id, status, stage, created_at)
+   VALUES (?, ?, ?, 'EUR', ?, 'baseline', 'IN_PROGRESS', 'AWAITING_CARD', ?)`,
+);
+const finish = db.prepare(`UPDATE transactions SET status = 'APPROVED', stage = NULL, completed_at = ? WHERE uti = ?`);
+/** uti → the answers of the GETs waiting for its outcome. */
+const held = new Map();
 // The same columns as eposd's lookup by UTI.
 const byUti = db.prepare(`SELECT id, uti, trans_type AS transType, amount, currency, reference, original_uti AS originalUti,
   register_id AS registerId, request_hash AS requestHash, disable_printing AS disablePrinting, status, stage,
@@ -60,14 +72,38 @@ function send(res, status, body) {
   res.end(text);
 }
 
+const final = (row) => ({ ...statusBody, uti: row.uti, ...(row.completedAt ? { completedAt: new Date(row.completedAt).toISOString() } : {}) });
+
+function settle(uti) {
+  const completedAt = Date.now();
+  finish.run(completedAt, uti);
+  const waiting = held.get(uti) ?? [];
+  held.delete(uti);
+  if (waiting.length > 0) {
+    const body = final(byUti.get(uti));
+    for (const answer of waiting) answer(body);
+  }
+}
+
+function hold(res, uti, waitS) {
+  const waiting = held.get(uti) ?? [];
+  held.set(uti, waiting);
+  const timer = setTimeout(() => (waiting.splice(waiting.indexOf(answer), 1), send(res, 202, { uti, transactionStatus: 'IN_PROGRESS' })), waitS * 1000);
+  const answer = (body) => (clearTimeout(timer), send(res, 200, body));
+  waiting.push(answer);
+}
+
 const server = createServer(tlsOptions(readFileSync(join(options.certDir, 'key.pem'), 'utf8'), readFileSync(join(options.certDir, 'cert.pem'), 'utf8')), (req, res) => {
   const q = req.url.indexOf('?');
   const path = q < 0 ? req.url : req.url.slice(0, q);
   if (path !== PATH) return send(res, 404, { status: 404 });
   if (req.method === 'GET') {
-    const uti = new URLSearchParams(req.url.slice(q + 1)).get('uti');
+    const query = new URLSearchParams(req.url.slice(q + 1));
+    const uti = query.get('uti');
     const row = uti ? byUti.get(uti) : undefined;
-    return row ? send(res, 200, { ...statusBody, uti: row.uti }) : send(res, 404, { status: 404 });
+    if (!row) return send(res, 404, { status: 404 });
+    if (row.status !== 'IN_PROGRESS') return send(res, 200, final(row));
+    return query.has('wait') ? hold(res, uti, Number(query.get('wait'))) : send(res, 202, { uti, transactionStatus: 'IN_PROGRESS' });
   }
   let text = '';
   req.setEncoding('utf8');
@@ -75,7 +111,11 @@ const server = createServer(tlsOptions(readFileSync(join(options.certDir, 'key.p
   req.on('end', () => {
     const body = JSON.parse(text);
     const uti = randomBytes(18).toString('base64url');
-    insert.run(uti, body.transType, body.amountTrans, body.reference ?? null, Date.now());
+    if (options.outcomeAfterMs === undefined) insert.run(uti, body.transType, body.amountTrans, body.reference ?? null, Date.now());
+    else {
+      insertRunning.run(uti, body.transType, body.amountTrans, body.reference ?? null, Date.now());
+      setTimeout(() => settle(uti), options.outcomeAfterMs);
+    }
     send(res, 200, { transType: body.transType, amountTrans: body.amountTrans, uti });
   });
 });

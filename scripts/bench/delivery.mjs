@@ -2,6 +2,9 @@
 // the payment) to the POS having parsed it (Date.now(): the same clock, at millisecond precision).
 // The card comes after CARD_DELAY_MS and the host answers after AUTH_DELAY_MS (set on this eposd), so
 // that the outcome comes well after the POST. The polling POS polls every second from a random phase.
+// The long-polled sales alternate with the same sales on the baseline server, whose outcome is one
+// commit CARD_DELAY_MS + AUTH_DELAY_MS after the POST and whose answer is the same JSON: the disk's and
+// the machine's share of the figure, measured in the same minutes.
 import { call, httpsAgent } from './lib/client.mjs';
 import { quantile, sorted } from './lib/stats.mjs';
 
@@ -41,26 +44,37 @@ async function pollingSale(eposd, agent, token, i) {
   throw new Error(`${uti}: no outcome after 1000 polls`);
 }
 
-async function run(label, fn, { eposd, token, count, log }) {
-  const agent = httpsAgent();
-  const results = [];
+function summary(results) {
+  const s = sorted(results.map((r) => r.latencyMs));
+  return { p50: quantile(s, 0.5), p99: quantile(s, 0.99), max: s.at(-1), getsPerSale: results.reduce((n, r) => n + r.requests, 0) / results.length };
+}
+
+/**
+ * `count` sales on eposd, one after the other; with a `baseline` (baseline-server.mjs started with
+ * `outcomeAfterMs`), as many on it, alternating sale by sale, so that both see the same minutes of the
+ * machine. Its summary is the result's `baseline`.
+ */
+async function run(label, fn, { eposd, token, baseline, count, log }) {
+  const targets = [{ server: eposd, token, results: [] }, ...(baseline ? [{ server: { apiUrl: baseline.url }, results: [] }] : [])];
+  for (const t of targets) t.agent = httpsAgent();
   try {
     for (let i = 0; i < count; i++) {
-      results.push(await fn(eposd, agent, token, i));
+      for (const t of targets) t.results.push(await fn(t.server, t.agent, t.token, i));
       if ((i + 1) % 50 === 0) log(`delivery ${label}: ${i + 1}/${count}`);
     }
   } finally {
-    agent.destroy();
+    for (const t of targets) t.agent.destroy();
   }
-  const s = sorted(results.map((r) => r.latencyMs));
-  return { p50: quantile(s, 0.5), p99: quantile(s, 0.99), max: s.at(-1), getsPerSale: results.reduce((n, r) => n + r.requests, 0) / results.length };
+  const [own, base] = targets.map((t) => summary(t.results));
+  return base ? { ...own, baseline: base } : own;
 }
 
 /** The long-polling half alone (side-by-side.mjs). */
 export const longPollDelivery = (opts) => run('long-poll', longPollSale, opts);
 
-export async function delivery({ count, pollCount, ...opts }) {
-  const longPoll = await run('long-poll', longPollSale, { ...opts, count });
+/** Long-polled sales (beside the baseline, if given), then sales polled every second (eposd alone). */
+export async function delivery({ count, pollCount, baseline, ...opts }) {
+  const longPoll = await run('long-poll', longPollSale, { ...opts, baseline, count });
   const polling = await run('1 s polling', pollingSale, { ...opts, count: pollCount });
   return { longPoll, polling };
 }

@@ -178,7 +178,14 @@ async function main() {
     const a = httpsAgent();
     const t = await pair(e, a, 'delivery-pos');
     a.destroy();
-    r.delivery = await delivery({ eposd: e, token: t, count: COUNTS.longPoll, pollCount: COUNTS.polling, log });
+    const b = await startBaseline({
+      certDir: join(root, 'delivery', 'certs'),
+      dbFile: join(root, 'delivery-baseline', 'baseline.db'),
+      statusBody,
+      outcomeAfterMs: CARD_DELAY_MS + AUTH_DELAY_MS,
+    });
+    r.delivery = await delivery({ eposd: e, token: t, baseline: b, count: COUNTS.longPoll, pollCount: COUNTS.polling, log });
+    await b.stop();
     await e.stop();
   }
 

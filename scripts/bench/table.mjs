@@ -28,7 +28,7 @@ export function renderTable(f, r, { counts, quick, smoke, soak, statusConnection
       f2(f.delivery.longPollP99Ms, ' ms'),
       '<= 5 ms',
       f.delivery.longPollP99Ms <= 5,
-      `max ${n(r.delivery.longPoll.max, 0)} ms; GETs/sale ${n(r.delivery.longPoll.getsPerSale)}`,
+      `max ${n(r.delivery.longPoll.max, 0)} ms; GETs/sale ${n(r.delivery.longPoll.getsPerSale)}; baseline (one commit, one answer) p50 ${n(r.delivery.longPoll.baseline.p50, 0)} / p99 ${n(r.delivery.longPoll.baseline.p99, 0)} ms`,
     ),
     row(
       'delivery 1 s polling p50',

@@ -11,9 +11,9 @@ export function killAllBaselines() {
 }
 
 /** Resolves with the baseline's URL, pid and spawn-to-listening time. */
-export function startBaseline({ certDir, dbFile, statusBody }) {
+export function startBaseline({ certDir, dbFile, statusBody, outcomeAfterMs }) {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [join(BENCH_DIR, 'baseline-server.mjs'), JSON.stringify({ certDir, dbFile, statusBody })], {
+  const child = spawn(process.execPath, [join(BENCH_DIR, 'baseline-server.mjs'), JSON.stringify({ certDir, dbFile, statusBody, outcomeAfterMs })], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
