@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { httpsJson } from '../helpers/http';
 import { cleanupEposd, makeTempDir, startEposd, type EposdProcess } from '../helpers/process';
-import { auth, finalStatus, pairWithScreenCode, startSale } from '../helpers/terminal';
+import { auth, finalStatus, pairWithScreenCode, startSale, startTransaction } from '../helpers/terminal';
 import { startBridgeSim, stopBridgeSims, type BridgeSimProcess } from '../helpers/bridge-sim';
 import type { DiagnosticsReport, FinalStatus } from '../helpers/bodies';
 
@@ -81,9 +81,7 @@ describe('eposd driving eposd-bridge-sim over a Unix domain socket', () => {
 
   it('carries the payment-breadth fields to the app and records its brand, EMV data and partial approval', async () => {
     const body = { transType: 'SALE', amountTrans: 2010, tipAmount: 190, allowPartialApproval: true, metadata: { order: '42' }, description: 'Table 7', locale: 'de' };
-    const res = await httpsJson<{ uti: string }>(`${eposd.apiUrl}/transaction`, { method: 'POST', headers: auth(token), body });
-    expect(res.status).toBe(200);
-    const final = (await finalStatus(eposd, token, res.body.uti)) as FinalStatus & Record<string, unknown>;
+    const final = (await finalStatus(eposd, token, await startTransaction(eposd, token, body))) as FinalStatus & Record<string, unknown>;
     // Test amount ending 10: the app approves half of what is charged (2010 + 190), as the built-in host does.
     expect(final).toMatchObject({ status: 'APPROVED', tipAmount: 190, totalAmount: 2200, amountAuthorised: 1100, partialApproval: true, cardBrand: 'VISA', metadata: { order: '42' }, locale: 'de' });
     expect(final.emv).toMatchObject({ cryptogramType: 'TC' });
@@ -96,9 +94,8 @@ describe('eposd driving eposd-bridge-sim over a Unix domain socket', () => {
   it('voids an approved sale through the app (REVERSAL carries no card)', async () => {
     const sale = await startSale(eposd, token, 1200);
     await finalStatus(eposd, token, sale);
-    const res = await httpsJson<{ uti: string }>(`${eposd.apiUrl}/transaction`, { method: 'POST', headers: auth(token), body: { transType: 'REVERSAL', uti: sale } });
-    expect(res.status).toBe(200);
-    expect(await finalStatus(eposd, token, res.body.uti)).toMatchObject({ status: 'APPROVED', transactionType: 'REVERSAL' });
+    const reversal = await startTransaction(eposd, token, { transType: 'REVERSAL', uti: sale });
+    expect(await finalStatus(eposd, token, reversal)).toMatchObject({ status: 'APPROVED', transactionType: 'REVERSAL' });
   });
 
   it('answers 503 PAYMENT_APP_UNAVAILABLE with Retry-After while the app is gone, creates nothing, and takes payments again once it is back', async () => {

@@ -48,16 +48,31 @@ export async function pairWithScreenCode(eposd: EposdProcess, query: Record<stri
 
 export const auth = (token: string) => ({ authorization: token });
 
-/** POSTs a SALE and answers its UTI. */
-export async function startSale(eposd: EposdProcess, token: string, amountTrans: number): Promise<string> {
-  const res = await httpsJson<{ uti: string }>(`${eposd.apiUrl}/transaction?tid=${eposd.tid}&disablePrinting=false`, {
-    method: 'POST',
-    headers: auth(token),
-    body: { transType: 'SALE', amountTrans },
-  });
-  if (res.status !== 200) throw new Error(`POST /transaction answered ${res.status}: ${res.text}`);
-  return res.body.uti;
+/** How long startSale waits for the previous payment's receipts to print (the terminal's own bound is 30 s). */
+const PRINTING_WAIT_MS = 30_000;
+
+/**
+ * POSTs a transaction (query `disablePrinting=false`) and answers its UTI. As a POS does, it tries
+ * again while the terminal answers `409 TERMINAL_BUSY` with `stage: PRINTING`: the previous payment is
+ * final but its receipts are still printing (docs/api.md). Any other refusal throws.
+ */
+export async function startTransaction(eposd: EposdProcess, token: string, body: Record<string, unknown>): Promise<string> {
+  const deadline = Date.now() + PRINTING_WAIT_MS;
+  for (;;) {
+    const res = await httpsJson<{ uti: string; code?: string; stage?: string }>(`${eposd.apiUrl}/transaction?tid=${eposd.tid}&disablePrinting=false`, {
+      method: 'POST',
+      headers: auth(token),
+      body,
+    });
+    if (res.status === 200) return res.body.uti;
+    const printing = res.status === 409 && res.body.code === 'TERMINAL_BUSY' && res.body.stage === 'PRINTING';
+    if (!printing || Date.now() > deadline) throw new Error(`POST /transaction answered ${res.status}: ${res.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
+
+/** POSTs a SALE of `amountTrans` (startTransaction) and answers its UTI. */
+export const startSale = (eposd: EposdProcess, token: string, amountTrans: number): Promise<string> => startTransaction(eposd, token, { transType: 'SALE', amountTrans });
 
 /** GET /transaction, held by the terminal until the outcome is final. */
 export async function finalStatus(eposd: EposdProcess, token: string, uti: string): Promise<FinalStatus> {
