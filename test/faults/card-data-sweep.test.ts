@@ -26,9 +26,17 @@ interface Seen {
 
 /**
  * Epoch milliseconds (pino's `time`, the clock guard's anchor `t` in settings: 13 digits pass the Luhn
- * check one time in ten) and a certificate fingerprint (64 hex digits) are not data: left out of the number search.
+ * check one time in ten), a certificate fingerprint (64 hex digits) and an EMV application cryptogram
+ * (16 random hex digits: a run of 13 or more decimal digits in one, Luhn-valid, about once in a few
+ * hundred payments) are not card data: left out of the number search. The cryptogram is known by where
+ * it stands: its JSON key in an answer, its type before it in the stored EMV data (`"TC","…"`) and on a
+ * receipt line (`TC: …`).
  */
-const withoutNoise = (text: string) => text.replace(/"(?:time|t)":\d{13}/g, '').replace(/\b[0-9a-f]{64}\b/g, '<sha256>');
+const withoutNoise = (text: string) =>
+  text
+    .replace(/"(?:time|t)":\d{13}/g, '')
+    .replace(/\b[0-9a-f]{64}\b/g, '<sha256>')
+    .replace(/("cryptogram":"|\b(?:ARQC|TC|AAC)(?:","|: ))[0-9A-F]{16}(?![0-9A-Za-z])/g, '$1<cryptogram>');
 
 function leaks(where: string, text: string, tokens: string[]): string[] {
   const found: string[] = [];
