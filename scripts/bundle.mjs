@@ -5,6 +5,9 @@
 // by its own file-system walk: on the benchmark machine that is 40 % of the time to `eposd ready`
 // (docs/performance.md). The tests run tsc's dist/main.js, and test/e2e/bundle.test.ts runs this one.
 //
+// Each is written as <name>.code.js, and <name>.js is a loader that runs it with V8's code cache
+// (src/code-cache.ts): a start after the first reads back what the first compiled, in a file beside it.
+//
 // The bundle sits two directories below the project, as every compiled module does, so the paths
 // they take from __dirname (the screen's page in src/screen/public) lead to the same place.
 //
@@ -20,6 +23,7 @@
 //
 //   node scripts/bundle.mjs        (npm run build and npm start run it after tsc)
 import { build, stop } from 'esbuild';
+import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,9 +73,16 @@ const lazy = {
   },
 };
 
+const OUT = join(ROOT, 'dist', 'bundle');
+/** The two bundles, each started by a loader of its own name that runs it with V8's code cache (src/code-cache.ts). */
+const BUNDLES = { main: 'main.ts', embedded: 'embedded.ts' };
+
 await build({
-  entryPoints: [join(ROOT, 'src', 'main.ts'), join(ROOT, 'src', 'embedded.ts')],
-  outdir: join(ROOT, 'dist', 'bundle'),
+  entryPoints: {
+    ...Object.fromEntries(Object.entries(BUNDLES).map(([name, src]) => [`${name}.code`, join(ROOT, 'src', src)])),
+    'code-cache': join(ROOT, 'src', 'code-cache.ts'),
+  },
+  outdir: OUT,
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -90,3 +101,6 @@ await build({
 });
 // esbuild's service process would otherwise live on beside eposd under npm start.
 await stop();
+for (const name of Object.keys(BUNDLES)) {
+  writeFileSync(join(OUT, `${name}.js`), `"use strict";\nrequire("./code-cache.js").runBundle(require("node:path").join(__dirname, "${name}.code.js"), module, require);\n`);
+}

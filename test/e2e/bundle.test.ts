@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -9,6 +10,7 @@ import { type Acknowledgement, type PairingAnswer, type ScreenState } from '../h
 
 // `npm start` runs dist/bundle/main.js (scripts/bundle.mjs; built with dist/ by global-setup.ts).
 // The other end-to-end tests run the unbundled dist/main.js: here the bundle does a terminal's work.
+// main.js is the loader that runs main.code.js with V8's code cache (src/code-cache.ts).
 
 const BUNDLE = join(ROOT, 'dist', 'bundle', 'main.js');
 const READY = /^eposd ready api=(\S+) screen=(\S+) tid=(\S+) fingerprint=(\S+)/;
@@ -70,6 +72,13 @@ describe('When eposd runs from the bundle that npm start runs', () => {
     expect(ack.status).toBe(200);
     const outcome = await httpsJson(`${api}/transaction?uti=${ack.body.uti}&wait=10`, { headers });
     expect(outcome.body).toMatchObject({ uti: ack.body.uti, status: 'APPROVED', transApproved: true });
+  });
+
+  it("then what V8 compiled as it started is cached beside the bundle, under the bundle's own text", () => {
+    const text = readFileSync(join(ROOT, 'dist', 'bundle', 'main.code.js'), 'utf8');
+    const digest = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
+    // This Node, this processor, and no arguments (other starts, with other arguments, keep caches of their own).
+    expect(readdirSync(join(ROOT, 'dist', 'bundle'))).toContain(`main.code.js.${digest(text)}-${digest(`${process.version} ${process.arch} `)}.cache`);
   });
 
   it('then it stops on SIGTERM with exit code 0', async () => {
