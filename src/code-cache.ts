@@ -11,8 +11,7 @@ import { Script } from 'node:vm';
 // back instead of compiling again: the cache is made once, right after the bundle's own code has run
 // (a start has then read its configuration and opened its database), and every later
 // start of the same bundle on the same Node reads it back. Node 22 has this built in
-// (module.enableCompileCache); this works on every Node eposd runs on, and keeps what a start compiles
-// after its first turn too.
+// (module.enableCompileCache); this works on every Node eposd runs on (docs/decisions.md).
 
 /** How a bundle's code was compiled. */
 export type CacheUse = 'used' | 'made' | 'rejected' | 'unwritable';
@@ -20,7 +19,7 @@ export type CacheUse = 'used' | 'made' | 'rejected' | 'unwritable';
 /**
  * Runs `file` (a CommonJS bundle) as the code of `mod`, the loader's module, with the loader's `req`:
  * `require.main === module` is true in it when the loader is the main module, and what it exports is
- * what the loader exports. Resolves with how its code was compiled.
+ * what the loader exports. Answers how its code was compiled.
  * @NOTE The cache's name carries a hash of the bundle's text: V8 checks only the length of the source a
  * cache was made from, and would run a stale cache's code for a rebuilt bundle of the same length. It
  * also carries Node's version, the processor and Node's arguments, which V8 checks (a cache made under
