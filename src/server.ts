@@ -131,7 +131,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   }
   ctx.screen.listeningOn(apiPort, config.host);
   ctx.listening();
-  const relay = startRelay(ctx, config);
+  const relay = startRelay(ctx, config, certificate.key);
   const ready: Ready = Object.freeze({
     apiUrl: `https://${urlHost(config.host)}:${apiPort}${BASE_PATH}`,
     screenUrl: `http://127.0.0.1:${screenPort}/`,

@@ -67,8 +67,10 @@ export async function pairCommand(client: EposdClient, o: PairCommandOptions): P
 }
 
 /**
- * Through a gateway the code is still read on the terminal's screen; the key pinned is the gateway's
- * (its operator publishes its fingerprint: give it with --fingerprint), first seen otherwise.
+ * Through a gateway the code is still read on the terminal's screen, and never crosses in a form the
+ * gateway can use (CPace): the terminal's key is proved by the code, then shown and confirmed, or
+ * compared with --fingerprint, before the pairing is finished. Without a terminal to ask on it refuses,
+ * unless --fingerprint or --yes, as on the LAN.
  */
 function pairThroughRelay(client: EposdClient, o: PairCommandOptions): Promise<PairedTerminal> {
   if (o.tid === undefined || !/^\d{8}$/.test(o.tid)) throw new UsageError("--relay needs --tid <the terminal's 8-digit TID>");
@@ -79,6 +81,8 @@ function pairThroughRelay(client: EposdClient, o: PairCommandOptions): Promise<P
     throw new UsageError(`--relay must be the gateway's URL, such as https://relay.example.com:9443 (got "${o.relay}")`);
   }
   if (url.protocol !== 'https:') throw new UsageError('--relay must be an https:// URL');
+  if (!o.fingerprint && !o.yes && !interactive()) throw new UsageError(NOT_CONFIRMABLE);
+  const ask = !o.fingerprint && !o.yes;
   return client.pair({
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port: url.port ? Number(url.port) : 443,
@@ -89,13 +93,19 @@ function pairThroughRelay(client: EposdClient, o: PairCommandOptions): Promise<P
     expectedFingerprint: o.fingerprint,
     acceptNewKey: o.acceptNewKey,
     relay: { tid: o.tid, apiKey: o.apiKey ?? process.env.EPOSD_RELAY_API_KEY },
+    confirmKey: ask
+      ? async (fingerprint) => {
+          process.stderr.write(`Terminal ${o.tid} proved with the code that its key is (SHA-256 fingerprint):\n${fingerprintBlock(fingerprint)}\n`);
+          return confirm("Does the terminal's screen show the same fingerprint? [y/N] ");
+        }
+      : undefined,
   });
 }
 
 export function pairedMessage(t: PairedTerminal, confirmed: boolean): string {
   return [
     `Paired with terminal ${t.tid} (serial ${t.serialNumber}) at ${addressOf(t)} as register ${t.registerId}.`,
-    t.relay ? "Through the relay gateway; pinned the gateway's certificate key, SHA-256 fingerprint:" : 'Pinned certificate key, SHA-256 fingerprint:',
+    t.relay ? "Through the relay gateway, end to end: pinned the terminal's key (proved by the code), SHA-256 fingerprint:" : 'Pinned certificate key, SHA-256 fingerprint:',
     fingerprintBlock(t.fingerprint),
     confirmed
       ? 'Every later connection must present this key.'

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { CertificateChangedError, EposdApiError, EposdNetworkError, isNetworkError, isRelayLost } from './errors';
+import { CertificateChangedError, EposdApiError, EposdClientError, EposdNetworkError, NotPairedError, isNetworkError, isRelayLost } from './errors';
 import { BASE_PATH, pairWith, problemOf, type PairOptions } from './pairing';
 import { eventStream, sleep, type EventsOptions } from './events';
-import { addressOf, apiPathOf, relayHeadersOf, TerminalStore, type PairedTerminal } from './store';
+import { addressOf, apiPathOf, connectionPinOf, relayHeadersOf, TerminalStore, type PairedTerminal } from './store';
+import { RelaySigner } from './relay';
 import { openStream, send, type HttpRequest, type KeyCheck, type TransportOptions } from './transport';
 import {
   isFinal,
@@ -89,6 +90,7 @@ const moneyOf = (options: MoneyFields): MoneyFields => Object.fromEntries(MONEY_
 export class EposdClient {
   readonly store: TerminalStore;
   private selected: PairedTerminal | undefined;
+  private relaySigner: RelaySigner | undefined;
   private readonly retries: number;
   private readonly retryDelayMs: number;
   private readonly requestTimeoutMs: number;
@@ -107,6 +109,7 @@ export class EposdClient {
 
   /** Pairs with a terminal, pins its key, stores the token, and makes it this client's terminal. */
   async pair(options: PairOptions): Promise<PairedTerminal> {
+    this.relaySigner = undefined;
     this.selected = await pairWith(this.store, options, this.options.transport);
     return this.selected;
   }
@@ -215,6 +218,7 @@ export class EposdClient {
    * each time the stream is (re)opened.
    */
   events(options: EventsOptions = {}): AsyncGenerator<StreamEvent> {
+    if (this.terminal.relay) throw new EposdClientError('Event streams are not carried by the relay: wait for an outcome with waitForOutcome() (a long poll) instead.');
     return eventStream((lastId) => {
       const headers = { ...this.auth(), accept: 'text/event-stream', ...(lastId ? { 'last-event-id': lastId } : {}) };
       const req = { method: 'GET' as const, path: `${apiPathOf(this.terminal, BASE_PATH)}/events`, headers, timeoutMs: this.requestTimeoutMs, signal: options.signal };
@@ -222,12 +226,21 @@ export class EposdClient {
     }, options);
   }
 
+  /** The token on the LAN; through a relay the token never crosses (each request is signed instead). */
   private auth(): Record<string, string> {
-    return { authorization: this.terminal.authToken, ...relayHeadersOf(this.terminal) };
+    return this.terminal.relay ? relayHeadersOf(this.terminal) : { authorization: this.terminal.authToken };
+  }
+
+  private get signer(): RelaySigner | undefined {
+    const t = this.terminal;
+    if (!t.relay) return undefined;
+    if (!t.relay.posKey || !t.relay.terminalKey)
+      throw new NotPairedError(`The pairing with terminal ${t.tid} through the relay was made before requests were signed: pair again (eposd-pos pair --relay …).`);
+    return (this.relaySigner ??= new RelaySigner(t.tid, t.registerId, t.relay));
   }
 
   private keyCheck(): KeyCheck {
-    const { fingerprint } = this.terminal;
+    const fingerprint = connectionPinOf(this.terminal);
     const address = addressOf(this.terminal);
     return (presented) => {
       if (presented !== fingerprint) throw new CertificateChangedError(address, fingerprint, presented);
@@ -235,6 +248,9 @@ export class EposdClient {
   }
 
   private async call(method: HttpRequest['method'], path: string, options: { body?: unknown; ok?: number[]; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<unknown> {
+    const signer = this.signer;
+    const uti = method === 'POST' && path.startsWith('/transaction') ? (options.body as { uti?: unknown } | undefined)?.uti : undefined;
+    const what = `${method} ${path.split('?')[0]}`;
     const req: HttpRequest = {
       method,
       path: `${apiPathOf(this.terminal, BASE_PATH)}${path}`,
@@ -242,8 +258,15 @@ export class EposdClient {
       body: options.body,
       timeoutMs: options.timeoutMs ?? this.requestTimeoutMs,
       signal: options.signal,
+      sign: signer && ((contentType, payload) => signer.sign(method, `${BASE_PATH}${path}`, contentType, payload, what, typeof uti === 'string' ? uti : undefined)),
     };
-    const res = await send(this.terminal, this.keyCheck(), req, this.options.transport);
+    let res = await send(this.terminal, this.keyCheck(), req, this.options.transport);
+    const skew = (res.body as { code?: unknown; terminalTime?: unknown } | undefined) ?? {};
+    if (signer && skew.code === 'RELAY_CLOCK_SKEW' && typeof skew.terminalTime === 'number') {
+      // The terminal's signed word for its time: sign again once with its clock.
+      signer.offsetMs = skew.terminalTime - Date.now();
+      res = await send(this.terminal, this.keyCheck(), req, this.options.transport);
+    }
     if (!(options.ok ?? [200]).includes(res.status)) throw new EposdApiError(problemOf(res.status, res.body));
     return res.body;
   }

@@ -10,4 +10,5 @@ export { TerminalStore, addressOf, defaultStorePath, type PairedTerminal } from 
 export { CertificateChangedError, EposdApiError, EposdClientError, EposdNetworkError, NotPairedError, isNetworkError } from './errors';
 export { displayFingerprint, normalizeFingerprint, spkiFingerprint } from './fingerprint';
 export type { TransportOptions } from './transport';
+export { RelayAnswerRefusedError } from './relay';
 export * from './types';

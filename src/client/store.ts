@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DEFAULT_PORT, parseAddress } from './address';
 import { NotPairedError } from './errors';
+import type { RelayPairing } from './relay';
 
 /** What the POS keeps of one pairing: the token, and the key fingerprint pinned on first use. */
 export interface PairedTerminal {
@@ -18,9 +19,10 @@ export interface PairedTerminal {
   webhookSecret?: string;
   /**
    * Reached through an eposd-relay gateway (docs/relay.md): `host` and `port` are the gateway's, and
-   * `fingerprint` is the gateway's key. The token still goes to the terminal, which checks it.
+   * `fingerprint` is still the terminal's key, proved at pairing by the code. Requests are signed with
+   * this POS's relay key and answers checked against the terminal's; the token never crosses the relay.
    */
-  relay?: { apiKey?: string };
+  relay?: RelayPairing;
 }
 
 interface StoreFile {
@@ -39,6 +41,9 @@ export const apiPathOf = (t: { tid: string; relay?: unknown }, basePath: string)
 
 /** The headers a relayed request needs besides the token: the POS platform's key at the gateway. */
 export const relayHeadersOf = (t: { relay?: { apiKey?: string } }): Record<string, string> => (t.relay?.apiKey ? { 'x-api-key': t.relay.apiKey } : {});
+
+/** The key the TLS connection must present: the gateway's through a relay, else the terminal's own. */
+export const connectionPinOf = (t: Pick<PairedTerminal, 'fingerprint' | 'relay'>): string => t.relay?.gatewayFingerprint ?? t.fingerprint;
 
 /** The terminal at `text` (`host:port`, or a host alone: port 8443, or the only terminal paired on that host). */
 function byAddress(terminals: PairedTerminal[], text: string): PairedTerminal | undefined {
@@ -108,7 +113,7 @@ export class TerminalStore {
   /** The pin kept for an address, if any: a new pairing there must present the same key. */
   pinFor(host: string, port: number, relayedTid?: string): string | undefined {
     // A gateway has one key for every terminal behind it.
-    if (relayedTid !== undefined) return this.read().terminals.find((t) => t.relay && t.host === host && t.port === port)?.fingerprint;
+    if (relayedTid !== undefined) return this.read().terminals.find((t) => t.relay && t.host === host && t.port === port)?.relay?.gatewayFingerprint;
     return this.read().terminals.find((t) => addressOf(t) === addressOf({ host, port }))?.fingerprint;
   }
 

@@ -6,6 +6,7 @@ import { connect, type TLSSocket } from 'node:tls';
 import { asNetworkError } from './errors';
 import { spkiFingerprint } from './fingerprint';
 import { addressOf } from './store';
+import type { SignedExchange } from './relay';
 
 export interface Endpoint {
   host: string;
@@ -34,6 +35,8 @@ export interface HttpRequest {
   /** The whole exchange, headers and body. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Through a relay: signs the request as it will be sent (its Content-Type and body), and checks its answer. */
+  sign?: (contentType: string, payload: string) => SignedExchange;
 }
 
 export interface HttpAnswer {
@@ -41,6 +44,8 @@ export interface HttpAnswer {
   headers: IncomingHttpHeaders;
   /** Parsed JSON, or the text of a body that is not JSON. */
   body: unknown;
+  /** The body's bytes as received. */
+  raw: Buffer;
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -89,13 +94,15 @@ export function connectPinned(endpoint: Endpoint, check: KeyCheck, timeoutMs = C
   });
 }
 
-function startRequest(endpoint: Endpoint, check: KeyCheck, req: HttpRequest, options: TransportOptions): ClientRequest {
+function startRequest(endpoint: Endpoint, check: KeyCheck, req: HttpRequest, options: TransportOptions): { outgoing: ClientRequest; signed?: SignedExchange } {
   const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
   const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
   if (payload !== undefined) {
     headers['content-type'] = 'application/json';
     headers['content-length'] = String(Buffer.byteLength(payload));
   }
+  const signed = req.sign?.(headers['content-type'] ?? '', payload ?? '');
+  Object.assign(headers, signed?.headers);
   // No agent: each request gets a connection of its own, checked before it is used. Node accepts a
   // createConnection that answers through its callback later (the types only know the synchronous form).
   const createConnection = (_opts: unknown, done: (err: Error | null, socket?: Duplex) => void): undefined => {
@@ -118,7 +125,7 @@ function startRequest(endpoint: Endpoint, check: KeyCheck, req: HttpRequest, opt
   req.signal?.addEventListener('abort', abort, { once: true });
   outgoing.once('close', () => req.signal?.removeEventListener('abort', abort));
   outgoing.end(payload);
-  return outgoing;
+  return { outgoing, signed };
 }
 
 function parse(text: string, contentType: string | undefined): unknown {
@@ -133,7 +140,7 @@ function parse(text: string, contentType: string | undefined): unknown {
 /** One request and its whole answer. */
 export function send(endpoint: Endpoint, check: KeyCheck, req: HttpRequest, options: TransportOptions = {}): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const outgoing = startRequest(endpoint, check, req, options);
+    const { outgoing, signed } = startRequest(endpoint, check, req, options);
     const timer = setTimeout(() => outgoing.destroy(timeoutError(`${req.method} ${req.path}`, req.timeoutMs)), req.timeoutMs);
     const fail = (err: unknown) => {
       clearTimeout(timer);
@@ -146,7 +153,14 @@ export function send(endpoint: Endpoint, check: KeyCheck, req: HttpRequest, opti
       res.on('error', fail);
       res.on('end', () => {
         clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parse(Buffer.concat(chunks).toString('utf8'), res.headers['content-type']) });
+        const raw = Buffer.concat(chunks);
+        const answer = { status: res.statusCode ?? 0, headers: res.headers, body: parse(raw.toString('utf8'), res.headers['content-type']), raw };
+        try {
+          signed?.check(answer);
+          resolve(answer);
+        } catch (err) {
+          fail(err);
+        }
       });
     });
   });
@@ -158,7 +172,7 @@ export function send(endpoint: Endpoint, check: KeyCheck, req: HttpRequest, opti
  */
 export function openStream(endpoint: Endpoint, check: KeyCheck, req: HttpRequest, options: TransportOptions = {}): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const outgoing = startRequest(endpoint, check, req, options);
+    const { outgoing } = startRequest(endpoint, check, req, options);
     const timer = setTimeout(() => outgoing.destroy(timeoutError(`${req.method} ${req.path}`, req.timeoutMs)), req.timeoutMs);
     outgoing.on('error', (err) => {
       clearTimeout(timer);

@@ -106,6 +106,13 @@ export const OPTIONS = {
   relayCert: option({ env: 'EPOSD_RELAY_CERT', flag: 'relay-cert', description: 'client certificate (PEM file) for the broker, instead of a password', parse: text(4096) }),
   relayKey: option({ env: 'EPOSD_RELAY_KEY', flag: 'relay-key', description: "the client certificate's private key (PEM file)", parse: text(4096) }),
   relayCa: option({ env: 'EPOSD_RELAY_CA', flag: 'relay-ca', description: "CA certificate (PEM file) that signed the broker's certificate, when not a public one", parse: text(4096) }),
+  relayPlainTokens: option({
+    env: 'EPOSD_RELAY_PLAIN_TOKENS',
+    flag: 'relay-plain-tokens',
+    description: 'through the relay, also serve unsigned requests with their token, and plain pairing: the gateway can then read tokens (docs/relay.md)',
+    parse: boolean,
+    default: false,
+  }),
   logLevel: option<'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'>({
     env: 'EPOSD_LOG_LEVEL',
     flag: 'log-level',

@@ -217,4 +217,12 @@ export const MIGRATIONS: { name: string; sql: string; /** Runs before `sql`, in 
         BEGIN SELECT RAISE(ABORT, 'another transaction is in progress'); END;
     `,
   },
+  {
+    name: "a register's relay key",
+    sql: `
+      -- The public half of the key a POS paired through the relay signs its requests with (Ed25519, SPKI
+      -- DER, base64url; docs/relay.md). Public: nothing secret is stored. NULL for a POS paired on the LAN.
+      ALTER TABLE registers ADD COLUMN relay_key TEXT;
+    `,
+  },
 ];

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { AuditLog } from '../audit/audit.service';
-import type { PairingService } from '../pairing/pairing.service';
+import type { PairingService, Principal } from '../pairing/pairing.service';
 import { tokenFromHeader } from '../pairing/tokens';
 import { ApiError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
@@ -17,6 +17,11 @@ export interface Call {
   headers: Readonly<Record<string, string | string[] | undefined>>;
   origin: string | null;
   signal: AbortSignal;
+  /**
+   * Who is calling, when the transport proved it by other means than a token: a relayed request signed
+   * by a register's relay key (src/relay/trust.ts). Never taken from the request itself.
+   */
+  principal?: Principal;
 }
 
 export interface DispatchDeps {
@@ -56,8 +61,8 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
       if (!isLoopbackHost(call.headers.host)) throw notLoopback();
       return { registerId: null, role: 'screen', origin: 'screen' };
     }
-    const token = tokenFromHeader(call.headers.authorization as string | undefined);
-    const principal = deps.pairing.authenticate(token);
+    const token = call.principal ? undefined : tokenFromHeader(call.headers.authorization as string | undefined);
+    const principal = call.principal ?? deps.pairing.authenticate(token);
     if (!principal) {
       deps.audit.authFailure(token ? 'INVALID_TOKEN' : 'MISSING_TOKEN', { origin: call.origin });
       throw new ApiError('UNAUTHORIZED', token ? 'The token is unknown, revoked or expired. Pair again.' : 'Send the token from pairing in the Authorization header.');

@@ -6,6 +6,7 @@ import { ApiError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { readBody, type Body } from './body';
 import type { Dispatch } from './dispatch';
+import type { Principal } from '../pairing/pairing.service';
 import { problemAnswer } from './problems';
 import type { Answer, AnyEndpoint, EventStream, Method } from './endpoint';
 
@@ -101,6 +102,8 @@ export interface ServeOptions {
   notFound: string;
   /** What Express serves besides the endpoints (the screen's page and files), after the headers are set. */
   rest?: RequestHandler[];
+  /** The caller a transport proved by other means than a token (the relay's signed requests): Call.principal. */
+  principalOf?: (req: IncomingMessage) => Principal | undefined;
 }
 
 /** An app as the servers and supertest take it: a request listener, with the Express app's locals. */
@@ -178,6 +181,7 @@ export function serveEndpoints(endpoints: AnyEndpoint[], options: ServeOptions):
         body,
         headers: req.headers,
         origin: req.socket.remoteAddress ?? null,
+        principal: options.principalOf?.(req),
         get signal() {
           return signal();
         },

@@ -8,7 +8,7 @@ import type { TerminalIdentity } from '../identity/identity';
 import type { RegistersRepository, Role } from './registers.repository';
 import { storedCallbackEvents } from '../webhooks/events';
 import { checkCallbackUrl, type OwnEndpoints } from './callback-url';
-import { issueToken, secretMatches, splitToken } from './tokens';
+import { hashSecret, issueToken, secretMatches, splitToken } from './tokens';
 
 export const MAX_WRONG_CODES = 5;
 export const TECHNICIAN_TOKEN_TTL_MS = 8 * 3600_000;
@@ -119,6 +119,37 @@ export class PairingService extends EventEmitter<{ window: [PairingWindowView | 
     }
     this.setWindow(undefined);
     return this.register(req);
+  }
+
+  /**
+   * The open window's code, for a pairing through the relay (CPace over the code, docs/relay.md). Each
+   * session started takes one of the window's tries, as a wrong code does: whether the other side knew
+   * the code shows only at its end. A window whose tries are used up is closed.
+   */
+  relayAttempt(): string | undefined {
+    const window = this.currentWindow() && this.window;
+    if (!window) return undefined;
+    if (window.wrongTries >= MAX_WRONG_CODES) {
+      this.deps.logger.warn('pairing code disabled after too many relay pairing sessions');
+      this.setWindow(undefined);
+      return undefined;
+    }
+    window.wrongTries += 1;
+    return window.code;
+  }
+
+  /** Keeps the relay key of the register just paired with `authToken`; false if that pairing was replaced since. */
+  keepRelayKey(registerId: string, authToken: string, relayKey: string): boolean {
+    const parts = splitToken(authToken);
+    return parts !== undefined && this.deps.registers.setRelayKey(registerId, hashSecret(parts.secret), relayKey);
+  }
+
+  /** A register that may sign relayed requests, with its public key: paired through the relay, not revoked, not expired. */
+  relayPrincipal(registerId: string): { principal: Principal; relayKey: string } | undefined {
+    const row = this.deps.registers.findByRegisterId(registerId);
+    if (!row?.relayKey || row.revokedAt) return undefined;
+    if (row.expiresAt && new Date(row.expiresAt) <= this.deps.clock.now()) return undefined;
+    return { principal: { registerId: row.registerId, registerName: row.registerName, role: row.role }, relayKey: row.relayKey };
   }
 
   private register(req: PairingRequest): Paired {

@@ -1,41 +1,44 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * The answers of recent requests by correlation id, so that a request delivered twice (MQTT QoS 1 may)
  * runs once: a copy that arrives while the first runs is dropped, one that arrives after is given the
- * same answer again. Bounded in count and in age.
+ * same answer again. The answers are bounded in bytes and in age (lru-cache); a request still running
+ * is held apart from them and so is never evicted: its copy can never run a second time.
  */
-export class RecentAnswers<A> {
-  private readonly entries = new Map<string, { at: number; answer?: A }>();
+export class RecentAnswers {
+  private readonly running = new Set<string>();
+  private readonly answers: LRUCache<string, Buffer>;
 
-  constructor(
-    private readonly ttlMs: number,
-    private readonly max: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(ttlMs: number, maxBytes: number) {
+    this.answers = new LRUCache<string, Buffer>({ ttl: ttlMs, maxSize: maxBytes, sizeCalculation: (answer, id) => answer.length + id.length });
+  }
 
   /** 'new' (and now running), 'running', or the answer already given. */
-  begin(id: string): 'new' | 'running' | { answer: A } {
-    this.sweep();
-    const seen = this.entries.get(id);
-    if (seen) return seen.answer === undefined ? 'running' : { answer: seen.answer };
-    this.entries.set(id, { at: this.now() });
+  begin(id: string): 'new' | 'running' | { answer: Buffer } {
+    if (this.running.has(id)) return 'running';
+    const answer = this.answers.get(id);
+    if (answer) return { answer };
+    this.running.add(id);
     return 'new';
   }
 
-  finish(id: string, answer: A): void {
-    const entry = this.entries.get(id);
-    if (entry) entry.answer = answer;
+  finish(id: string, answer: Buffer): void {
+    if (!this.running.delete(id)) return;
+    this.answers.set(id, answer);
+  }
+
+  /** A request that never ran, or that has no answer to give again: a copy of it may run. */
+  forget(id: string): void {
+    this.running.delete(id);
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.running.size + this.answers.size;
   }
 
-  private sweep(): void {
-    const oldest = this.now() - this.ttlMs;
-    // A Map iterates in insertion order: the oldest first.
-    for (const [id, entry] of this.entries) {
-      if (entry.at >= oldest && this.entries.size < this.max) break;
-      this.entries.delete(id);
-    }
+  /** The bytes of the answers kept. */
+  get bytes(): number {
+    return this.answers.calculatedSize;
   }
 }

@@ -1,11 +1,13 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { api, BASE_PATH, everyAnswer } from '../app';
 import type { Config } from '../config/config';
 import type { AppContext } from '../context';
 import { recordHeaders } from '../http/serve';
 import { StartupError } from '../shared/startup-error';
-import { relayHandler, type RelayHandler } from './relay-handler';
+import { relayHandler, type AnswerWriter, type RelayHandler } from './relay-handler';
 import { TerminalRelay, type BrokerSettings } from './terminal-relay';
+import { trustedRelay } from './trust';
 
 function pem(path: string | undefined, what: string): string | undefined {
   if (path === undefined) return undefined;
@@ -28,8 +30,8 @@ export function brokerSettings(config: Config): BrokerSettings | undefined {
   };
 }
 
-/** The terminal's API as the relay serves it: the same endpoints, dispatch and headers as createApp's. */
-export function apiRelayHandler(ctx: AppContext): RelayHandler {
+/** The terminal's API as the relay serves it, before the relay's trust: the same endpoints, dispatch and headers as createApp's. */
+export function apiRelay(ctx: AppContext): { handle: RelayHandler; write: AnswerWriter } {
   return relayHandler({
     endpoints: api(ctx).endpoints,
     dispatch: ctx.dispatch,
@@ -40,11 +42,27 @@ export function apiRelayHandler(ctx: AppContext): RelayHandler {
   });
 }
 
+/** What the broker's requests are served by: the API behind the relay's trust (signed requests and answers, pairing by CPace). */
+export function terminalRelayHandler(ctx: AppContext, config: Pick<Config, 'relayPlainTokens'>, certificateKey: string): RelayHandler {
+  const terminalKey = createPrivateKey(certificateKey);
+  return trustedRelay({
+    tid: ctx.identity.tid,
+    api: apiRelay(ctx),
+    pairing: ctx.pairing,
+    audit: ctx.audit,
+    terminalKey,
+    terminalSpki: createPublicKey(terminalKey).export({ type: 'spki', format: 'der' }),
+    plainTokens: config.relayPlainTokens,
+    basePath: BASE_PATH,
+    now: () => ctx.clock.now().getTime(),
+  });
+}
+
 /** The relay, when EPOSD_RELAY_URL is set: the API's own endpoints, served to the broker's requests. */
-export function startRelay(ctx: AppContext, config: Config, overrides: Partial<ConstructorParameters<typeof TerminalRelay>[0]> = {}): TerminalRelay | undefined {
+export function startRelay(ctx: AppContext, config: Config, certificateKey: string, overrides: Partial<ConstructorParameters<typeof TerminalRelay>[0]> = {}): TerminalRelay | undefined {
   const broker = brokerSettings(config);
   if (!broker) return undefined;
-  const relay = new TerminalRelay({ tid: ctx.identity.tid, broker, handle: apiRelayHandler(ctx), logger: ctx.logger, ...overrides });
+  const relay = new TerminalRelay({ tid: ctx.identity.tid, broker, handle: terminalRelayHandler(ctx, config, certificateKey), logger: ctx.logger, ...overrides });
   relay.start();
   return relay;
 }

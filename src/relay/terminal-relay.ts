@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
 import type { Logger } from '../shared/logger';
-import { readRequest, type Presence, type RelayAnswer, type RelayRequest } from './protocol';
+import { readRequest, RELAY_ANSWER_LIMIT_BYTES, type Presence, type RelayAnswer, type RelayRequest } from './protocol';
 import { RecentAnswers } from './recent-answers';
 import type { RelayHandler } from './relay-handler';
-import { presenceTopic, requestTopic, seenTopic, TOPIC_ROOT } from './topics';
+import { presenceTopic, requestTopic, seenTopic, TID, TOPIC_ROOT } from './topics';
 
 /** How the terminal reaches its broker (src/config/options.ts: EPOSD_RELAY_*). */
 export interface BrokerSettings {
@@ -32,7 +33,8 @@ const RECONNECT = { firstMs: 1_000, maxMs: 30_000 };
 const KEEPALIVE_S = 30;
 // A redelivered request comes within a reconnect or two: ten minutes of answers is far more than enough.
 const RECENT_TTL_MS = 10 * 60_000;
-const RECENT_MAX = 5_000;
+/** The recent answers' bytes: a few hundred status answers, or eight of the largest an answer may be. */
+const RECENT_MAX_BYTES = 8 * RELAY_ANSWER_LIMIT_BYTES;
 /** Requests started in one turn of the event loop: payment work (reader, host, HTTPS) runs between batches. */
 const STARTS_PER_TURN = 4;
 /** Waiting requests beyond this are dropped (the gateway answers 504): the terminal is a till's, not a server farm's. */
@@ -56,7 +58,7 @@ interface Pending {
  */
 export class TerminalRelay {
   private client?: MqttClient;
-  private readonly recent = new RecentAnswers<Buffer>(RECENT_TTL_MS, RECENT_MAX);
+  private readonly recent = new RecentAnswers(RECENT_TTL_MS, RECENT_MAX_BYTES);
   private readonly queue: Pending[] = [];
   private draining = false;
   private heartbeat?: NodeJS.Timeout;
@@ -67,6 +69,8 @@ export class TerminalRelay {
   executed = 0;
 
   constructor(private readonly options: TerminalRelayOptions) {
+    // The TID goes into topic names: never a wildcard or a level separator.
+    if (!TID.test(options.tid)) throw new Error(`The relay needs an 8-digit TID, not "${options.tid}"`);
     this.reconnect = options.reconnect ?? RECONNECT;
   }
 
@@ -86,7 +90,9 @@ export class TerminalRelay {
     const { tid, broker, logger } = this.options;
     const settings: IClientOptions = {
       protocolVersion: 5,
-      clientId: `eposd-${tid}`,
+      // Not guessable: another client that knew it could take this connection over on a broker that does
+      // not tie client ids to users (deploy/mosquitto does: use_username_as_clientid).
+      clientId: `eposd-${tid}-${randomBytes(8).toString('hex')}`,
       username: broker.username,
       password: broker.password,
       cert: broker.cert,
@@ -145,6 +151,8 @@ export class TerminalRelay {
     if (seen === 'running') return;
     if (seen !== 'new') return this.publishAnswer(responseTopic, correlation, seen.answer);
     if (this.queue.length >= QUEUE_MAX) {
+      // Not remembered: a redelivery of it may run once there is room.
+      this.recent.forget(key);
       this.options.logger.warn('relay: too many requests waiting, one dropped');
       return;
     }
@@ -170,10 +178,15 @@ export class TerminalRelay {
     answer
       .then((a: RelayAnswer) => {
         const payload = Buffer.from(JSON.stringify(a));
+        // The handler bounds its answers (src/relay/trust.ts answers a problem instead); this is the last line.
+        if (payload.length > RELAY_ANSWER_LIMIT_BYTES) throw new Error(`an answer of ${payload.length} bytes, over the relay's limit`);
         this.recent.finish(key, payload);
         this.publishAnswer(responseTopic, correlation, payload);
       })
-      .catch((err: unknown) => this.options.logger.error({ err }, 'relay: no answer'))
+      .catch((err: unknown) => {
+        this.recent.forget(key);
+        this.options.logger.error({ err }, 'relay: no answer');
+      })
       .finally(() => this.running.delete(abandon));
   }
 

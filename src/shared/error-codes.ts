@@ -40,6 +40,12 @@ export const ERROR_CODES = {
   TERMINAL_OFFLINE: { status: 503, title: 'The terminal is not connected to the relay' },
   RELAY_UNAVAILABLE: { status: 503, title: 'The relay cannot reach its broker' },
   RELAY_TIMEOUT: { status: 504, title: 'The terminal did not answer in time' },
+  RELAY_SIGNATURE_REQUIRED: { status: 401, title: 'A relayed request must be signed by a POS paired through the relay' },
+  RELAY_SIGNATURE_INVALID: { status: 401, title: "The relayed request's signature does not verify" },
+  RELAY_CLOCK_SKEW: { status: 401, title: "The relayed request's time is too far from the terminal's clock" },
+  RELAY_REPLAYED: { status: 401, title: 'The relayed request was already received' },
+  RELAY_ANSWER_TOO_LARGE: { status: 502, title: "The terminal's answer is larger than the relay carries" },
+  RELAY_BAD_ANSWER: { status: 502, title: 'The terminal sent an answer the relay cannot carry' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

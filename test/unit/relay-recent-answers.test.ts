@@ -1,25 +1,43 @@
 import { RecentAnswers } from '../../src/relay/recent-answers';
 import { PresenceBoard } from '../../src/relay-gateway/presence-board';
 
+const bytes = (n: number) => Buffer.alloc(n, 1);
+
 describe('RecentAnswers (a request delivered twice runs once)', () => {
   it('When a copy arrives while the first runs, then it is told so; once answered, a copy gets the same answer', () => {
-    const recent = new RecentAnswers<string>(60_000, 10, () => 0);
+    const recent = new RecentAnswers(60_000, 1_000_000);
     expect(recent.begin('a')).toBe('new');
     expect(recent.begin('a')).toBe('running');
-    recent.finish('a', 'answer');
-    expect(recent.begin('a')).toEqual({ answer: 'answer' });
+    recent.finish('a', bytes(10));
+    expect(recent.begin('a')).toEqual({ answer: bytes(10) });
   });
 
-  it('When an entry is older than its time to live or the cache is full, then it is forgotten, oldest first', () => {
-    let now = 0;
-    const recent = new RecentAnswers<string>(1_000, 2, () => now);
-    recent.begin('a');
-    now = 500;
-    recent.begin('b');
-    now = 1_200;
-    expect(recent.begin('c')).toBe('new');
-    expect(recent.begin('a')).toBe('new');
-    expect(recent.size).toBeLessThanOrEqual(2);
+  it('When the answers exceed their bytes, then the oldest are forgotten and the bytes stay under the bound', () => {
+    const recent = new RecentAnswers(60_000, 10_000);
+    for (let i = 0; i < 100; i++) {
+      recent.begin(`r${i}`);
+      recent.finish(`r${i}`, bytes(1_000));
+    }
+    expect(recent.bytes).toBeLessThanOrEqual(10_000);
+    expect(recent.begin('r0')).toBe('new');
+    expect(recent.begin('r99')).toEqual({ answer: bytes(1_000) });
+  });
+
+  it('When the answers fill the cache, then a request still running is never evicted: its copy is dropped, not run again', () => {
+    const recent = new RecentAnswers(60_000, 10_000);
+    recent.begin('running');
+    for (let i = 0; i < 100; i++) {
+      recent.begin(`r${i}`);
+      recent.finish(`r${i}`, bytes(1_000));
+    }
+    expect(recent.begin('running')).toBe('running');
+  });
+
+  it('When a request was dropped or failed, then forgetting it lets a redelivered copy run', () => {
+    const recent = new RecentAnswers(60_000, 10_000);
+    recent.begin('dropped');
+    recent.forget('dropped');
+    expect(recent.begin('dropped')).toBe('new');
   });
 });
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { BASE_PATH } from '../../../src/app';
-import { apiRelayHandler } from '../../../src/relay/start';
+import { apiRelay } from '../../../src/relay/start';
 import { TerminalRelay } from '../../../src/relay/terminal-relay';
 import { silentLogger } from '../../../src/shared/logger';
 import { loadOrCreateCertificate } from '../../../src/tls/certificate';
@@ -84,8 +84,8 @@ describe('The relay over TLS to the broker (mqtts://)', () => {
 
   it("connects a terminal that trusts the broker's CA and serves its API through a gateway; a terminal without that CA never connects", async () => {
     const { ctx } = testContext();
-    const trusting = new TerminalRelay({ tid: TEST_TID, broker: { url: broker.url, ca }, handle: apiRelayHandler(ctx), logger: silentLogger });
-    const untrusting = new TerminalRelay({ tid: '10000003', broker: { url: broker.url }, handle: apiRelayHandler(ctx), logger: silentLogger, reconnect: { firstMs: 200, maxMs: 200 } });
+    const trusting = new TerminalRelay({ tid: TEST_TID, broker: { url: broker.url, ca }, handle: apiRelay(ctx).handle, logger: silentLogger });
+    const untrusting = new TerminalRelay({ tid: '10000003', broker: { url: broker.url }, handle: apiRelay(ctx).handle, logger: silentLogger, reconnect: { firstMs: 200, maxMs: 200 } });
     trusting.start();
     untrusting.start();
     const gateway = await testGateway(broker, { brokerUsername: undefined, brokerPassword: undefined, brokerCa: ca, apiKeys: [] });

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { BASE_PATH } from '../../../src/app';
 import type { RelayAnswer, RelayRequest } from '../../../src/relay/protocol';
-import { apiRelayHandler } from '../../../src/relay/start';
+import { apiRelay } from '../../../src/relay/start';
 import { useApi } from '../../helpers/api';
 
 const header = (a: RelayAnswer, name: string) => {
@@ -9,11 +9,11 @@ const header = (a: RelayAnswer, name: string) => {
   return i < 0 ? undefined : a.h[i + 1];
 };
 
-/** Relayed requests to `t`'s terminal, through one handler a test (as the terminal has one: its rate limits are its own). */
+/** Relayed requests to `t`'s terminal's API behind the relay's trust, through one handler a test (as the terminal has one: its rate limits are its own). */
 function relayTo(t: ReturnType<typeof useApi>) {
-  let handler: ReturnType<typeof apiRelayHandler> | undefined;
+  let handler: ReturnType<typeof apiRelay>['handle'] | undefined;
   beforeEach(() => (handler = undefined));
-  return (r: Partial<RelayRequest> & { u: string }, origin = 'relay:192.0.2.44') => (handler ??= apiRelayHandler(t.ctx))({ m: 'GET', h: {}, ...r }, origin).answer;
+  return (r: Partial<RelayRequest> & { u: string }, origin = 'relay:192.0.2.44') => (handler ??= apiRelay(t.ctx).handle)({ m: 'GET', h: {}, ...r }, origin).answer;
 }
 
 describe('A request that comes through the relay', () => {
