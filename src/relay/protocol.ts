@@ -35,6 +35,33 @@ export const RELAY_REQUEST_LIMIT_BYTES = 32 * 1024;
 /** The terminal's answers are small (a status, a receipt, a page of search results); a generous ceiling. */
 export const RELAY_ANSWER_LIMIT_BYTES = 1024 * 1024;
 
+/**
+ * The headers of a terminal's answer that a gateway passes on: those eposd's HTTPS port sends (helmet's
+ * security headers, Cache-Control, the answer's own), and the relay's signature. Anything else a terminal
+ * might send (Set-Cookie, CORS) is dropped. test/unit/relay-answer-headers.test.ts holds it to eposd's.
+ */
+export const RELAYED_ANSWER_HEADERS: ReadonlySet<string> = new Set([
+  'content-security-policy',
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+  'origin-agent-cluster',
+  'referrer-policy',
+  'strict-transport-security',
+  'x-content-type-options',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-frame-options',
+  'x-permitted-cross-domain-policies',
+  'x-xss-protection',
+  'cache-control',
+  'content-type',
+  'allow',
+  'retry-after',
+  'ratelimit',
+  'ratelimit-policy',
+  'x-eposd-answer-signature',
+]);
+
 const isString = (v: unknown): v is string => typeof v === 'string';
 
 /** A request read from a payload, or undefined for anything that is not one (dropped, never answered). */

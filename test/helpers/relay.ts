@@ -1,7 +1,7 @@
 import { connect, type MqttClient } from 'mqtt';
 import { BASE_PATH } from '../../src/app';
 import { startGateway, type RunningGateway } from '../../src/relay-gateway/gateway';
-import type { GatewaySettings } from '../../src/relay-gateway/settings';
+import { readGatewaySettings, type GatewaySettings } from '../../src/relay-gateway/settings';
 import { loadOrCreateCertificate } from '../../src/tls/certificate';
 import { silentLogger } from '../../src/shared/logger';
 import { httpsJson, type HttpAnswer, type HttpOptions } from './http';
@@ -10,7 +10,7 @@ import { makeTempDir } from './process';
 
 // The relay's gateway in the test process, and requests through it as a POS platform sends them.
 
-export const API_KEY = 'test-platform-key-0123456789';
+export const API_KEY = 'test-platform-key-0123456789abcdefgh';
 export const GATEWAY_USER = { relay: 'gateway-secret' };
 
 let certificate: Promise<{ key: string; cert: string }> | undefined;
@@ -18,22 +18,9 @@ const gatewayCertificate = () => (certificate ??= loadOrCreateCertificate(makeTe
 
 export async function testGateway(broker: Broker, settings: Partial<GatewaySettings> = {}): Promise<RunningGateway> {
   const { key, cert } = await gatewayCertificate();
-  return startGateway(
-    {
-      port: 0,
-      host: '127.0.0.1',
-      brokerUrl: broker.url,
-      brokerUsername: 'relay',
-      brokerPassword: GATEWAY_USER.relay,
-      certDir: '',
-      apiKeys: [API_KEY],
-      timeoutMs: 20_000,
-      key,
-      cert,
-      ...settings,
-    },
-    silentLogger,
-  );
+  // The command's own defaults (its timeouts and limits), then the test's.
+  const defaults = readGatewaySettings({ RELAY_BROKER_URL: broker.url, RELAY_API_KEYS: API_KEY });
+  return startGateway({ ...defaults, port: 0, host: '127.0.0.1', brokerUsername: 'relay', brokerPassword: GATEWAY_USER.relay, certDir: '', timeoutMs: 20_000, key, cert, ...settings }, silentLogger);
 }
 
 /** A request to a terminal's API through the gateway, with the platform's API key. */

@@ -8,16 +8,16 @@ import { silentLogger } from '../../../src/shared/logger';
 import { loadOrCreateCertificate } from '../../../src/tls/certificate';
 import { testContext, TEST_TID } from '../../helpers/context';
 import { httpsJson } from '../../helpers/http';
-import { startMosquitto, type Broker } from '../../helpers/mosquitto';
+import { freePort, startMosquitto, type Broker } from '../../helpers/mosquitto';
 import { cleanupEposd, makeTempDir, ROOT } from '../../helpers/process';
-import { testGateway } from '../../helpers/relay';
+import { API_KEY, testGateway } from '../../helpers/relay';
 import { until } from '../../helpers/until';
 
 const GATEWAY = join(ROOT, 'dist', 'relay-gateway', 'main.js');
 
 /** Runs the built `eposd-relay` until `whileRunning` is done (or it exits), then stops it. */
-async function runGateway(env: NodeJS.ProcessEnv, whileRunning: (url: string) => Promise<void> = () => Promise.resolve()) {
-  const child = spawn(process.execPath, [GATEWAY], {
+async function runGateway(env: NodeJS.ProcessEnv, whileRunning: (url: string) => Promise<void> = () => Promise.resolve(), args: string[] = []) {
+  const child = spawn(process.execPath, [GATEWAY, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, RELAY_PORT: '0', RELAY_HOST: '127.0.0.1', RELAY_CERT_DIR: makeTempDir('eposd-relay-'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -50,16 +50,50 @@ describe('eposd-relay, the command', () => {
     await cleanupEposd();
   });
 
-  it('prints one ready line with its URL, warns that it is open without RELAY_API_KEYS, serves /terminals and stops on SIGTERM', async () => {
+  it("prints one ready line with its URL and its key's fingerprint, serves /terminals and stops on SIGTERM", async () => {
     let terminals: unknown;
-    const run = await runGateway({ RELAY_BROKER_URL: broker.url }, async (url) => {
-      terminals = (await httpsJson(`${url}/terminals`)).body;
+    const run = await runGateway({ RELAY_BROKER_URL: broker.url, RELAY_API_KEYS: API_KEY }, async (url) => {
+      terminals = (await httpsJson(`${url}/terminals`, { headers: { 'x-api-key': API_KEY } })).body;
     });
     expect(run.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    expect(run.stdout.filter((l) => l.startsWith('eposd-relay ready'))).toHaveLength(1);
-    expect(run.stderr).toContain('RELAY_API_KEYS is not set');
-    expect(terminals).toEqual({ terminals: [] });
+    const ready = run.stdout.filter((l) => l.startsWith('eposd-relay ready'));
+    expect(ready).toHaveLength(1);
+    expect(ready[0]).toMatch(/ fingerprint=[0-9a-f]{64}$/);
+    expect(terminals).toEqual({ terminals: [], nextCursor: null });
     expect(run.code).toBe(0);
+  });
+
+  it('refuses to start without RELAY_API_KEYS unless --open is given, and starts open with it, saying so (was: open with a warning)', async () => {
+    const closed = await runGateway({ RELAY_BROKER_URL: broker.url });
+    expect(closed.code).toBe(2);
+    expect(closed.stderr).toContain('RELAY_API_KEYS is not set');
+    expect(closed.stderr).toContain('--open');
+    const open = await runGateway({ RELAY_BROKER_URL: broker.url }, undefined, ['--open']);
+    expect(open.url).toBeDefined();
+    expect(open.stderr).toContain('open to anyone');
+  });
+
+  it('refuses an API key shorter than 32 characters (was: any key)', async () => {
+    const run = await runGateway({ RELAY_BROKER_URL: broker.url, RELAY_API_KEYS: 'short-key' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('at least 32 characters');
+  });
+
+  it('exits with a clear error when the broker cannot be reached within its time limit (was: waited for ever)', async () => {
+    const started = Date.now();
+    const run = await runGateway({ RELAY_BROKER_URL: `mqtt://127.0.0.1:${await freePort()}`, RELAY_API_KEYS: API_KEY, RELAY_BROKER_CONNECT_TIMEOUT_MS: '1500' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/could not start: the broker at mqtt:\/\/127\.0\.0\.1:\d+ did not accept a connection within 1\.5 s/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it("prints its key's fingerprint with --print-fingerprint, and nothing else", async () => {
+    const certDir = makeTempDir('eposd-relay-');
+    const first = await runGateway({ RELAY_CERT_DIR: certDir }, undefined, ['--print-fingerprint']);
+    const again = await runGateway({ RELAY_CERT_DIR: certDir }, undefined, ['--print-fingerprint']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/) as unknown]);
+    expect(again.stdout).toEqual(first.stdout);
   });
 
   it('refuses to start without a broker, saying which variable is missing (exit 2)', async () => {
@@ -88,7 +122,7 @@ describe('The relay over TLS to the broker (mqtts://)', () => {
     const untrusting = new TerminalRelay({ tid: '10000003', broker: { url: broker.url }, handle: apiRelay(ctx).handle, logger: silentLogger, reconnect: { firstMs: 200, maxMs: 200 } });
     trusting.start();
     untrusting.start();
-    const gateway = await testGateway(broker, { brokerUsername: undefined, brokerPassword: undefined, brokerCa: ca, apiKeys: [] });
+    const gateway = await testGateway(broker, { brokerUsername: undefined, brokerPassword: undefined, brokerCa: ca, apiKeys: [], open: true });
     try {
       await until('the terminal online at the gateway', () => gateway.board.isOnline(TEST_TID));
       const res = await httpsJson(`${gateway.url}/terminals/${TEST_TID}${BASE_PATH}/openapi.json`);
