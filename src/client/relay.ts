@@ -7,6 +7,7 @@ import {
   GATEWAY_CODES,
   newNonce,
   posPrivateKey,
+  refusalDigest,
   requestDigest,
   requestLines,
   signRequest,
@@ -85,7 +86,8 @@ export class RelaySigner {
     const time = String(Date.now() + this.offsetMs);
     const nonce = newNonce();
     const lines = requestLines({ tid: this.tid, registerId: this.registerId, method, url, contentType, body, time, nonce });
-    return { headers: signRequest(this.posKey, this.registerId, time, nonce, lines), check: answerCheck(this.terminalKey, this.tid, requestDigest(lines), what, uti) };
+    const refusal = refusalDigest({ tid: this.tid, registerId: this.registerId, time, nonce });
+    return { headers: signRequest(this.posKey, this.registerId, time, nonce, lines), check: answerCheck(this.terminalKey, this.tid, requestDigest(lines), what, uti, refusal) };
   }
 }
 
@@ -94,13 +96,17 @@ export class RelaySigner {
  * no signature at all, one of the gateway's own failures (an error that says nothing was done, or that
  * nobody knows). Anything else is refused.
  */
-export function answerCheck(terminalKey: KeyObject, tid: string, digest: string, what: string, uti?: string): SignedExchange['check'] {
+export function answerCheck(terminalKey: KeyObject, tid: string, digest: string, what: string, uti?: string, refusal?: string): SignedExchange['check'] {
   return ({ status, headers, raw }) => {
     const contentType = headers['content-type'] ?? '';
     const signature = headers[ANSWER_SIGNATURE_HEADER];
+    const signedFor = (d: string) => answerSignatureValid(terminalKey, answerLines({ tid, requestDigest: d, status, contentType, body: raw }), signature);
+    const code = problemCode(contentType, raw);
     if (signature !== undefined) {
-      if (answerSignatureValid(terminalKey, answerLines({ tid, requestDigest: digest, status, contentType, body: raw }), signature)) return;
-    } else if (status >= 400 && GATEWAY_CODES.has(problemCode(contentType, raw) ?? '')) return;
+      if (signedFor(digest)) return;
+      // The terminal's word that what reached it under this request's nonce was not what this POS signed.
+      if (refusal !== undefined && code === 'RELAY_SIGNATURE_INVALID' && signedFor(refusal)) return;
+    } else if (status >= 400 && GATEWAY_CODES.has(code ?? '')) return;
     throw new RelayAnswerRefusedError(what, uti);
   };
 }

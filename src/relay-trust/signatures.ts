@@ -36,6 +36,13 @@ export function requestLines(f: RequestFields): Buffer {
 /** What an answer is bound to: the digest of its request's lines. */
 export const requestDigest = (lines: Buffer): string => sha256(lines);
 
+/**
+ * What the terminal's refusal of a request whose signature does not verify is bound to: the fields it
+ * cannot doubt came with it (a request changed on its way has other lines than the POS signed). The POS
+ * that sent that nonce recognises the refusal as the answer to its request: it was changed on its way.
+ */
+export const refusalDigest = (f: Pick<RequestFields, 'tid' | 'registerId' | 'time' | 'nonce'>): string => sha256(['eposd-relay-refusal-v1', f.tid, f.registerId, f.time, f.nonce].join('\n'));
+
 export interface AnswerFields {
   tid: string;
   requestDigest: string;

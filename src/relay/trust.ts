@@ -5,7 +5,7 @@ import type { PairingService } from '../pairing/pairing.service';
 import { ApiError, problemBody } from '../shared/errors';
 import type { ErrorCode } from '../shared/error-codes';
 import { PAIR_FINISH_PATH, PAIR_START_PATH, TerminalPairing } from '../relay-trust/pairing';
-import { ANSWER_SIGNATURE_HEADER, answerLines, isNonce, posPublicKey, requestDigest, requestLines, requestSignatureValid, REQUEST_HEADERS, signAnswer } from '../relay-trust/signatures';
+import { ANSWER_SIGNATURE_HEADER, answerLines, isNonce, posPublicKey, refusalDigest, requestDigest, requestLines, requestSignatureValid, REQUEST_HEADERS, signAnswer } from '../relay-trust/signatures';
 import { RELAY_ANSWER_LIMIT_BYTES, type RelayAnswer, type RelayRequest } from './protocol';
 import { NonceGuard } from './nonces';
 import type { AnswerWriter, RelayExchange, RelayHandler } from './relay-handler';
@@ -44,6 +44,8 @@ const parsed = (text: string | undefined): unknown => {
   }
 };
 const done = (answer: Promise<RelayAnswer>): RelayExchange => ({ answer, abandon: () => undefined });
+/** A refusal of a request whose signature does not verify: bound to its register, time and nonce, not to lines the POS never signed. */
+const refused = (answer: Promise<RelayAnswer>): RelayExchange & { bindToRefusal: true } => ({ ...done(answer), bindToRefusal: true });
 
 /**
  * The terminal's side of the relay's end-to-end trust (docs/relay.md, "Trust"): pairing by CPace over
@@ -73,7 +75,7 @@ export function trustedRelay(o: TrustOptions): RelayHandler {
     if (granted && !key && (key = posPublicKey(granted.relayKey))) keys.set(granted.relayKey, key);
     if (!granted || !key || !requestSignatureValid(key, linesOf(request), h[REQUEST_HEADERS.signature] ?? '')) {
       o.audit.authFailure('INVALID_SIGNATURE', { origin });
-      return done(
+      return refused(
         refuse(
           'RELAY_SIGNATURE_INVALID',
           `The request's signature does not verify for register ${registerId.slice(0, 64)}: it was changed on its way to the terminal, or this register is not paired through the relay. Nothing was done.`,
@@ -172,8 +174,11 @@ export function trustedRelay(o: TrustOptions): RelayHandler {
   }
 
   return (request, origin) => {
-    const digest = requestDigest(linesOf(request));
-    const exchange = route(request, origin);
+    const exchange: RelayExchange & { bindToRefusal?: true } = route(request, origin);
+    const h = request.h;
+    const digest = exchange.bindToRefusal
+      ? refusalDigest({ tid: o.tid, registerId: h[REQUEST_HEADERS.register] ?? '', time: h[REQUEST_HEADERS.time] ?? '', nonce: h[REQUEST_HEADERS.nonce] ?? '' })
+      : requestDigest(linesOf(request));
     const answer = bounded(exchange.answer).then((a) => {
       const lines = answerLines({ tid: o.tid, requestDigest: digest, status: a.s, contentType: headerOf(a.h, 'content-type'), body: a.b });
       return { ...a, h: [...a.h, ANSWER_SIGNATURE_HEADER, signAnswer(o.terminalKey, lines)] };
