@@ -4,6 +4,8 @@ import { startGateway, type RunningGateway } from '../../src/relay-gateway/gatew
 import { readGatewaySettings, type GatewaySettings } from '../../src/relay-gateway/settings';
 import { loadOrCreateCertificate } from '../../src/tls/certificate';
 import { silentLogger } from '../../src/shared/logger';
+import { RelaySigner } from '../../src/client/relay';
+import type { PairedTerminal } from '../../src/client';
 import { httpsJson, type HttpAnswer, type HttpOptions } from './http';
 import type { Broker } from './mosquitto';
 import { makeTempDir } from './process';
@@ -35,4 +37,15 @@ export function mqttClient(broker: Broker, username?: string, password?: string)
     client.once('connect', () => resolve(client));
     client.once('error', reject);
   });
+}
+
+/**
+ * A request to a terminal's API through the gateway as the client library sends it: signed with the
+ * relay key of `paired` (a terminal paired through the relay), with no token.
+ */
+export function signedViaRelay<T = unknown>(gateway: RunningGateway, paired: PairedTerminal, path: string, options: HttpOptions = {}): Promise<HttpAnswer<T>> {
+  const signer = new RelaySigner(paired.tid, paired.registerId, paired.relay!);
+  const body = options.body === undefined ? '' : JSON.stringify(options.body);
+  const { headers } = signer.sign(options.method ?? 'GET', `${BASE_PATH}${path}`, body ? 'application/json' : '', body, path);
+  return viaRelay<T>(gateway, paired.tid, path, { ...options, headers: { ...headers, ...options.headers } });
 }

@@ -1,14 +1,17 @@
 import type { MqttClient } from 'mqtt';
 import type { RunningGateway } from '../../../src/relay-gateway/gateway';
 import { requestTopic, responseFilter, responseTopic } from '../../../src/relay/topics';
-import type { Acknowledgement, FinalStatus, PairingAnswer, SearchPage } from '../../helpers/bodies';
+import type { Acknowledgement, FinalStatus, SearchPage } from '../../helpers/bodies';
 import { httpsJson } from '../../helpers/http';
 import { startMosquitto, type Broker } from '../../helpers/mosquitto';
 import { pairingCode, runPos } from '../../helpers/pos';
 import { EposdClient } from '../../../src/client';
 import { join } from 'node:path';
 import { cleanupEposd, makeTempDir, startEposd, type EposdProcess } from '../../helpers/process';
-import { API_KEY, GATEWAY_USER, mqttClient, testGateway, viaRelay } from '../../helpers/relay';
+import { API_KEY, GATEWAY_USER, mqttClient, signedViaRelay, testGateway, viaRelay } from '../../helpers/relay';
+import type { HttpOptions } from '../../helpers/http';
+import { RelaySigner } from '../../../src/client/relay';
+import type { PairedTerminal } from '../../../src/client';
 import { until } from '../../helpers/until';
 
 const TID = '10000001';
@@ -24,21 +27,20 @@ const TERMINAL_ENV = (broker: Broker) => ({
   EPOSD_SIM_AUTH_DELAY_MS: '300',
 });
 
-const auth = (token: string) => ({ authorization: token });
-
 describe('The relay: a POS reaches a terminal through eposd-relay and a real Mosquitto', () => {
   let broker: Broker;
   let eposd: EposdProcess;
   let gateway: RunningGateway;
   let second: RunningGateway;
-  let token: string;
+  let terminal: PairedTerminal;
+  const signed = <T>(gw: RunningGateway, path: string, options: HttpOptions = {}) => signedViaRelay<T>(gw, terminal, path, options);
 
   const sale = async (gw: RunningGateway, amountTrans: number) => {
-    const res = await viaRelay<Acknowledgement>(gw, TID, `/transaction?tid=${TID}&disablePrinting=true`, { method: 'POST', headers: auth(token), body: { transType: 'SALE', amountTrans } });
+    const res = await signed<Acknowledgement>(gw, `/transaction?tid=${TID}&disablePrinting=true`, { method: 'POST', body: { transType: 'SALE', amountTrans } });
     expect(res.status).toBe(200);
     return res.body.uti;
   };
-  const outcome = (gw: RunningGateway, uti: string) => viaRelay<FinalStatus>(gw, TID, `/transaction?uti=${uti}&wait=20`, { headers: auth(token), timeoutMs: 60_000 });
+  const outcome = (gw: RunningGateway, uti: string) => signed<FinalStatus>(gw, `/transaction?uti=${uti}&wait=20`, { timeoutMs: 60_000 });
 
   beforeAll(async () => {
     broker = await startMosquitto({ users: USERS });
@@ -46,6 +48,9 @@ describe('The relay: a POS reaches a terminal through eposd-relay and a real Mos
     gateway = await testGateway(broker);
     second = await testGateway(broker);
     await until('the relay to settle', () => gateway.board.isOnline(TID) && second.board.isOnline(TID), 10_000);
+    const url = new URL(gateway.url);
+    const client = new EposdClient({ configPath: join(makeTempDir('eposd-pos-relay-'), 'terminals.json') });
+    terminal = await client.pair({ host: url.hostname, port: Number(url.port), code: await pairingCode(eposd), registerId: 'cloud-till', relay: { tid: TID, apiKey: API_KEY } });
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -71,25 +76,25 @@ describe('The relay: a POS reaches a terminal through eposd-relay and a real Mos
     }
   });
 
-  it('pairs through the gateway with the code read on the terminal screen', async () => {
+  it("refuses the plain POST /pair and a plain token through the gateway, in the terminal's signed words (EPOSD_RELAY_PLAIN_TOKENS is off)", async () => {
     const code = await pairingCode(eposd);
-    const res = await viaRelay<PairingAnswer>(gateway, TID, `/pair?pairingCode=${code}&registerId=cloud-till`);
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ registerId: 'cloud-till', tid: TID });
-    token = res.body.authToken;
+    const pair = await viaRelay(gateway, TID, '/pair', { method: 'POST', body: { pairingCode: code, registerId: 'gateway-till' } });
+    const token = await viaRelay(gateway, TID, '/transactions', { headers: { authorization: terminal.authToken } });
+    for (const res of [pair, token]) {
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ code: 'RELAY_SIGNATURE_REQUIRED' });
+      expect(res.headers['x-eposd-answer-signature']).toBeDefined();
+    }
   });
 
-  it('gives the same answer, byte for byte, as the terminal gives on its own HTTPS port', async () => {
+  it('gives the same answer, byte for byte, as the terminal gives on its own HTTPS port, with its signature beside it', async () => {
     const path = `/transaction?uti=${'0'.repeat(32)}&tid=${TID}`;
-    const direct = await httpsJson(`${eposd.apiUrl}${path}`, { headers: auth(token) });
-    const relayed = await viaRelay(gateway, TID, path, { headers: auth(token) });
+    const direct = await httpsJson(`${eposd.apiUrl}${path}`, { headers: { authorization: terminal.authToken } });
+    const relayed = await signed(gateway, path);
     expect(relayed.status).toBe(404);
     expect(relayed.text).toBe(direct.text);
     for (const h of ['content-type', 'content-length', 'cache-control', 'strict-transport-security', 'x-content-type-options']) expect(relayed.headers[h]).toBe(direct.headers[h]);
-    // A wrong token is the terminal's 401, not the gateway's: the gateway cannot act without the POS's token.
-    const unauthorized = await viaRelay(gateway, TID, path, { headers: auth('not-a-token') });
-    expect(unauthorized.status).toBe(401);
-    expect(unauthorized.body).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(direct.headers['x-eposd-answer-signature']).toBeUndefined();
   });
 
   it('takes a sale, and the long poll through the gateway brings it APPROVED', async () => {
@@ -106,7 +111,7 @@ describe('The relay: a POS reaches a terminal through eposd-relay and a real Mos
 
   it('cancels a payment that waits for its card', async () => {
     const uti = await sale(gateway, 2000);
-    const res = await viaRelay<FinalStatus>(gateway, TID, `/transaction?uti=${uti}&tid=${TID}`, { method: 'DELETE', headers: auth(token) });
+    const res = await signed<FinalStatus>(gateway, `/transaction?uti=${uti}&tid=${TID}`, { method: 'DELETE' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ uti, status: 'CANCELLED' });
   });
@@ -117,13 +122,13 @@ describe('The relay: a POS reaches a terminal through eposd-relay and a real Mos
   });
 
   it('refuses the event stream with 501 NOT_RELAYED (a long poll does the same job)', async () => {
-    const res = await viaRelay(gateway, TID, '/events', { headers: auth(token) });
+    const res = await signed(gateway, '/events');
     expect(res.status).toBe(501);
     expect(res.body).toMatchObject({ code: 'NOT_RELAYED' });
   });
 
   it('refuses a body over 16 KiB at the gateway with 413', async () => {
-    const res = await viaRelay(gateway, TID, `/transaction?tid=${TID}`, { method: 'POST', headers: auth(token), body: { transType: 'SALE', amountTrans: 1, reference: 'x'.repeat(17_000) } });
+    const res = await signed(gateway, `/transaction?tid=${TID}`, { method: 'POST', body: { transType: 'SALE', amountTrans: 1, reference: 'x'.repeat(17_000) } });
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
   });
@@ -137,10 +142,15 @@ describe('The relay: a POS reaches a terminal through eposd-relay and a real Mos
     expect(await client.waitForOutcome(ack.uti)).toMatchObject({ uti: ack.uti, status: 'APPROVED', transAmount: 1234 });
   });
 
-  it('lets eposd-pos pair with --relay --tid --api-key and take a sale through the gateway', async () => {
+  it("lets eposd-pos pair with --relay --tid --api-key, refusing without --fingerprint or --yes when nobody can be asked, pinning the terminal's key, and take a sale", async () => {
     const home = makeTempDir('eposd-pos-home-');
-    const pair = await runPos(['pair', '--relay', gateway.url, '--tid', TID, '--api-key', API_KEY, '--code', await pairingCode(eposd), '--register-id', 'cli-relay', '--json'], home);
+    const code = await pairingCode(eposd);
+    const unasked = await runPos(['pair', '--relay', gateway.url, '--tid', TID, '--api-key', API_KEY, '--code', code, '--register-id', 'cli-relay'], home);
+    expect(unasked.code).toBe(1);
+    expect(unasked.stderr).toContain('--fingerprint');
+    const pair = await runPos(['pair', '--relay', gateway.url, '--tid', TID, '--api-key', API_KEY, '--code', code, '--register-id', 'cli-relay', '--fingerprint', eposd.fingerprint, '--json'], home);
     expect(pair.code).toBe(0);
+    expect(JSON.parse(pair.stdout)).toMatchObject({ fingerprint: eposd.fingerprint });
     expect(JSON.parse(pair.stdout)).toMatchObject({ tid: TID, registerId: 'cli-relay' });
     const sold = await runPos(['sale', '12.50', '--json', '--no-print'], home, {}, 30_000);
     expect(sold.code).toBe(0);
@@ -156,7 +166,7 @@ describe('The relay: a POS reaches a terminal through eposd-relay and a real Mos
     });
 
     it('runs a request delivered twice once, and answers both copies alike; another terminal that subscribes to its topic gets nothing', async () => {
-      const before = (await viaRelay<SearchPage>(gateway, TID, '/transactions?limit=100', { headers: auth(token) })).body.transactions.length;
+      const before = (await signed<SearchPage>(gateway, '/transactions?limit=100')).body.transactions.length;
       raw = await mqttClient(broker, 'relay', GATEWAY_USER.relay);
       spy = await mqttClient(broker, OTHER, USERS[OTHER]);
       const peeked: string[] = [];
@@ -166,12 +176,10 @@ describe('The relay: a POS reaches a terminal through eposd-relay and a real Mos
       const answers: string[] = [];
       raw.on('message', (_topic, payload) => answers.push(payload.toString()));
       await raw.subscribeAsync(responseFilter('relay', 'dup-test'), { qos: 1 });
-      const request = {
-        m: 'POST',
-        u: `/payntpos/1.0.0/transaction?tid=${TID}&disablePrinting=true`,
-        h: { authorization: token, 'content-type': 'application/json' },
-        b: JSON.stringify({ transType: 'SALE', amountTrans: 700 }),
-      };
+      const u = `/payntpos/1.0.0/transaction?tid=${TID}&disablePrinting=true`;
+      const b = JSON.stringify({ transType: 'SALE', amountTrans: 700 });
+      const { headers } = new RelaySigner(TID, terminal.registerId, terminal.relay!).sign('POST', u, 'application/json', b, 'a sale');
+      const request = { m: 'POST', u, h: { ...headers, 'content-type': 'application/json' }, b };
       const properties = { responseTopic: responseTopic('relay', 'dup-test', TID), correlationData: Buffer.from('same-correlation-id') };
       await raw.publishAsync(requestTopic(TID), JSON.stringify(request), { qos: 1, properties });
       await until('the relay to settle', () => answers.length === 1, 10_000);
@@ -181,7 +189,7 @@ describe('The relay: a POS reaches a terminal through eposd-relay and a real Mos
       expect((JSON.parse(answers[0]!) as { s: number }).s).toBe(200);
       const uti = (JSON.parse((JSON.parse(answers[0]!) as { b: string }).b) as Acknowledgement).uti;
       await outcome(gateway, uti);
-      const after = (await viaRelay<SearchPage>(gateway, TID, '/transactions?limit=100', { headers: auth(token) })).body.transactions.length;
+      const after = (await signed<SearchPage>(gateway, '/transactions?limit=100')).body.transactions.length;
       expect(after).toBe(before + 1);
       expect(peeked).toEqual([]);
     });
@@ -192,18 +200,18 @@ describe('The relay: a POS reaches a terminal through eposd-relay and a real Mos
       const quick = await testGateway(broker, { timeoutMs: 1_000 });
       try {
         await until('the relay to settle', () => quick.board.isOnline(OTHER), 5_000);
-        const timedOut = await viaRelay(quick, OTHER, '/transaction?uti=x', { headers: auth(token) });
+        const timedOut = await viaRelay(quick, OTHER, '/transaction?uti=x');
         expect(timedOut.status).toBe(504);
         expect(timedOut.body).toMatchObject({ code: 'RELAY_TIMEOUT' });
         // Gone without a goodbye: the broker publishes the will that eposd would have set; here, the same by hand.
         silent.publish(`eposd/v1/terminals/${OTHER}/presence`, JSON.stringify({ tid: OTHER, online: false, lastSeen: null }), { qos: 1, retain: true });
         await until('the relay to settle', () => !quick.board.isOnline(OTHER), 5_000);
         const started = Date.now();
-        const offline = await viaRelay(quick, OTHER, '/transaction?uti=x', { headers: auth(token) });
+        const offline = await viaRelay(quick, OTHER, '/transaction?uti=x');
         expect(offline.status).toBe(503);
         expect(offline.body).toMatchObject({ code: 'TERMINAL_OFFLINE' });
         expect(Date.now() - started).toBeLessThan(1_000);
-        const unknown = await viaRelay(quick, '99999999', '/transaction?uti=x', { headers: auth(token) });
+        const unknown = await viaRelay(quick, '99999999', '/transaction?uti=x');
         expect(unknown.status).toBe(503);
       } finally {
         silent.publish(`eposd/v1/terminals/${OTHER}/presence`, '', { qos: 1, retain: true });
@@ -227,7 +235,7 @@ describe('The relay: a POS reaches a terminal through eposd-relay and a real Mos
     eposd.kill('SIGKILL');
     await eposd.waitForExit();
     await until('the relay to settle', () => !gateway.board.isOnline(TID), 10_000);
-    expect((await viaRelay(gateway, TID, `/transaction?uti=${uti}`, { headers: auth(token) })).body).toMatchObject({ code: 'TERMINAL_OFFLINE' });
+    expect((await signed(gateway, `/transaction?uti=${uti}`)).body).toMatchObject({ code: 'TERMINAL_OFFLINE' });
     eposd = await startEposd({ env: TERMINAL_ENV(broker), dataDir: eposd.dataDir, certDir: eposd.certDir });
     await until('the relay to settle', () => gateway.board.isOnline(TID), 10_000);
     const final = await outcome(gateway, uti);
