@@ -1,6 +1,7 @@
 /**
  * The eposd POS client: pair with a terminal (pinning its key), take payments with retry-safe UTIs,
- * wait for outcomes, read the event stream. Depends on nothing but Node.
+ * wait for outcomes, read the event stream; through a relay, end to end (src/relay-trust/). Depends on
+ * nothing but Node, and @noble/curves for the relay's pairing (CPace).
  */
 export { EposdClient, newUti, type EposdClientOptions, type PaymentOptions, type WaitOptions } from './client';
 export type { EventsOptions } from './events';
