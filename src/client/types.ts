@@ -1,7 +1,7 @@
 /*
  * The wire model of the eposd API as a POS sees it (SPEC §2, §3, §5). Hand-written rather than
  * imported from the server's schemas so that this library depends on nothing of the server: a POS project
- * takes src/client/ and nothing else. The end-to-end tests (test/e2e/pos-*.test.ts) hold the two together.
+ * takes src/client/ and src/relay-trust/, nothing else. The end-to-end tests (test/e2e/pos-*.test.ts) hold the two together.
  */
 
 export type TransType = 'SALE' | 'REFUND' | 'PREAUTH' | 'COMPLETION' | 'REVERSAL' | 'INCREMENT';

@@ -92,14 +92,19 @@ export function startEposd(dir, env = {}, { nodeArgs = [], main = BUNDLE, node =
   });
 }
 
-/** Pairs a POS: opens a pairing window on the screen if none is open, reads the code, pairs. Resolves with the token. */
-export async function pair(eposd, agent, registerId) {
+/** The pairing code on the terminal's screen, opening a pairing window first if none is open. */
+export async function pairingCode(eposd) {
   let screen = await getJson(`${eposd.screenUrl}screen`);
   if (!screen.pairingCode) {
     await postJson(`${eposd.screenUrl}screen/actions`, { action: 'openPairing' });
     screen = await getJson(`${eposd.screenUrl}screen`);
   }
-  const res = await call(agent, 'GET', `${eposd.apiUrl}/pair?pairingCode=${screen.pairingCode}&registerId=${registerId}`);
+  return screen.pairingCode;
+}
+
+/** Pairs a POS: opens a pairing window on the screen if none is open, reads the code, pairs. Resolves with the token. */
+export async function pair(eposd, agent, registerId) {
+  const res = await call(agent, 'GET', `${eposd.apiUrl}/pair?pairingCode=${await pairingCode(eposd)}&registerId=${registerId}`);
   if (res.status !== 200) throw new Error(`pairing failed: ${res.status} ${res.text}`);
   return res.body.authToken;
 }
