@@ -26,7 +26,12 @@ export interface TrustOptions {
 
 /** How far a signed request's time may be from the terminal's clock. */
 export const CLOCK_TOLERANCE_MS = 5 * 60_000;
-const NONCES_MAX = 100_000;
+/**
+ * Nonces kept: 10,000 in 10 minutes is some 17 signed requests a second, far beyond what a till sends;
+ * past it, the floor refuses rather than forgets (nonces.ts). lru-cache allocates its index for `max`
+ * up front (some 40 bytes an entry), so it is sized for a terminal, not a server farm.
+ */
+const NONCES_MAX = 10_000;
 /** Between a pairing's start and its finish: a person has already typed the code. */
 const PAIRING_SESSION_TTL_MS = 2 * 60_000;
 /** What the answer's signature header adds to its envelope. */
