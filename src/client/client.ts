@@ -3,6 +3,8 @@ import { CertificateChangedError, EposdApiError, EposdClientError, EposdNetworkE
 import { BASE_PATH, pairWith, problemOf, type PairOptions } from './pairing';
 import { eventStream, sleep, type EventsOptions } from './events';
 import { addressOf, apiPathOf, connectionPinOf, relayHeadersOf, TerminalStore, type PairedTerminal } from './store';
+import type { IncomingHttpHeaders } from 'node:http';
+import { ANSWER_SIGNATURE_HEADER } from '../relay-trust/signatures';
 import { RelaySigner } from './relay';
 import { openStream, send, type HttpRequest, type KeyCheck, type TransportOptions } from './transport';
 import {
@@ -16,6 +18,7 @@ import {
   type OrderData,
   type PrintLine,
   type PrintLinesAnswer,
+  type Problem,
   type ReprintAnswer,
   type StreamEvent,
   type TransactionList,
@@ -63,6 +66,16 @@ const orderOf = (o: OrderData): OrderData => {
   if (o.locale !== undefined) out.locale = o.locale;
   return out;
 };
+
+/**
+ * A relayed problem that the terminal did not sign is the gateway's own word (src/client/relay.ts lets
+ * through only the gateway's failures): said so, and for a payment, that it may have started all the same.
+ */
+function gatewayWord(problem: Problem, headers: IncomingHttpHeaders, uti: unknown): Problem {
+  if (headers[ANSWER_SIGNATURE_HEADER] !== undefined) return problem;
+  const payment = typeof uti === 'string' ? ` If the gateway passed it on all the same, the payment ${uti} may have started: ask for its status.` : '';
+  return { ...problem, fromGateway: true, detail: `${problem.detail ?? problem.title} (The relay gateway's word, not signed by the terminal.)${payment}` };
+}
 
 /** A new UTI: 32 random hex digits, within the contract's 1-64 of [A-Za-z0-9-]. */
 export const newUti = (): string => randomUUID().replace(/-/g, '');
@@ -267,7 +280,7 @@ export class EposdClient {
       signer.offsetMs = skew.terminalTime - Date.now();
       res = await send(this.terminal, this.keyCheck(), req, this.options.transport);
     }
-    if (!(options.ok ?? [200]).includes(res.status)) throw new EposdApiError(problemOf(res.status, res.body));
+    if (!(options.ok ?? [200]).includes(res.status)) throw new EposdApiError(signer ? gatewayWord(problemOf(res.status, res.body), res.headers, uti) : problemOf(res.status, res.body));
     return res.body;
   }
 

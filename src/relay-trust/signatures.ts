@@ -100,8 +100,9 @@ export const terminalPublicKey = (spki: string): KeyObject => createPublicKey({ 
 
 /**
  * The gateway's own answers, which carry no terminal signature: each says that nothing was done, or
- * that nobody knows. A client believes an unsigned answer only when it is one of these, and never as
- * the terminal's word.
+ * that nobody knows. A client believes an unsigned answer only when it is one of these, and only as the
+ * gateway's word, never as the terminal's (a dishonest gateway may say TERMINAL_OFFLINE of a request it
+ * passed on: the signed status by UTI tells the truth).
  */
 export const GATEWAY_CODES: ReadonlySet<string> = new Set([
   'API_KEY_INVALID',
@@ -112,7 +113,4 @@ export const GATEWAY_CODES: ReadonlySet<string> = new Set([
   'RELAY_BAD_ANSWER',
   'PAYLOAD_TOO_LARGE',
   'RATE_LIMITED',
-  'ROUTE_NOT_FOUND',
-  'METHOD_NOT_ALLOWED',
-  'INTERNAL_ERROR',
 ]);

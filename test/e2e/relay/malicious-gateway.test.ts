@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { EposdApiError, EposdClient, EposdClientError, RelayAnswerRefusedError } from '../../../src/client';
+import { EposdApiError, EposdClient, RelayAnswerRefusedError } from '../../../src/client';
 import { PAIR_START_PATH, PosPairing, TerminalPairing } from '../../../src/relay-trust/pairing';
 import type { RunningGateway } from '../../../src/relay-gateway/gateway';
 import { presenceTopic, requestTopic, responseFilter } from '../../../src/relay/topics';
@@ -185,6 +185,15 @@ describe('A malicious relay gateway', () => {
     await expect(pos.void('0'.repeat(32))).rejects.toThrow(RelayAnswerRefusedError);
     evil.answerInstead = () => ({ status: 504, headers: { 'content-type': 'application/problem+json' }, body: Buffer.from(JSON.stringify({ status: 504, code: 'RELAY_TIMEOUT', title: 'x' })) });
     await expect(pos.status('0'.repeat(32))).rejects.toMatchObject({ code: 'RELAY_TIMEOUT' });
-    expect(EposdClientError).toBeDefined();
+    // It may say a terminal is offline of a sale it passed on: the POS is told it is the gateway's word, and to ask by UTI.
+    evil.answerInstead = undefined;
+    evil.tamperAnswer = (a, r) =>
+      isSale(r) ? { status: 503, headers: { 'content-type': 'application/problem+json' }, body: Buffer.from(JSON.stringify({ status: 503, code: 'TERMINAL_OFFLINE', title: 'x' })) } : a;
+    const lie = (await pos.sale(1400, { uti: 'e'.repeat(32) }).catch((err: unknown) => err)) as EposdApiError;
+    expect(lie).toBeInstanceOf(EposdApiError);
+    expect(lie.message).toContain("The relay gateway's word, not signed by the terminal");
+    expect(lie.message).toContain(`the payment ${'e'.repeat(32)} may have started: ask for its status`);
+    evil.tamperAnswer = undefined;
+    expect(await pos.waitForOutcome('e'.repeat(32))).toMatchObject({ uti: 'e'.repeat(32), transAmount: 1400 });
   });
 });
