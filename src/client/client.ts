@@ -3,9 +3,8 @@ import { CertificateChangedError, EposdApiError, EposdClientError, EposdNetworkE
 import { BASE_PATH, pairWith, problemOf, type PairOptions } from './pairing';
 import { eventStream, sleep, type EventsOptions } from './events';
 import { addressOf, apiPathOf, connectionPinOf, relayHeadersOf, TerminalStore, type PairedTerminal } from './store';
-import type { IncomingHttpHeaders } from 'node:http';
-import { ANSWER_SIGNATURE_HEADER } from '../relay-trust/signatures';
-import { RelaySigner } from './relay';
+import { gatewayWord, RelaySigner } from './relay';
+import { moneyOf, orderOf, query } from './request-parts';
 import { openStream, send, type HttpRequest, type KeyCheck, type TransportOptions } from './transport';
 import {
   isFinal,
@@ -18,7 +17,6 @@ import {
   type OrderData,
   type PrintLine,
   type PrintLinesAnswer,
-  type Problem,
   type ReprintAnswer,
   type StreamEvent,
   type TransactionList,
@@ -57,44 +55,12 @@ export interface WaitOptions {
   timeoutMs?: number;
 }
 
-/** The order fields that were given, as the body carries them. */
-const orderOf = (o: OrderData): OrderData => {
-  const out: OrderData = {};
-  if (o.description !== undefined) out.description = o.description;
-  if (o.metadata !== undefined) out.metadata = o.metadata;
-  if (o.lineItems !== undefined) out.lineItems = o.lineItems;
-  if (o.locale !== undefined) out.locale = o.locale;
-  return out;
-};
-
-/**
- * A relayed problem that the terminal did not sign is the gateway's own word (src/client/relay.ts lets
- * through only the gateway's failures): said so, and for a payment, that it may have started all the same.
- */
-function gatewayWord(problem: Problem, headers: IncomingHttpHeaders, uti: unknown): Problem {
-  if (headers[ANSWER_SIGNATURE_HEADER] !== undefined) return problem;
-  const payment = typeof uti === 'string' ? ` If the gateway passed it on all the same, the payment ${uti} may have started: ask for its status.` : '';
-  return { ...problem, fromGateway: true, detail: `${problem.detail ?? problem.title} (The relay gateway's word, not signed by the terminal.)${payment}` };
-}
-
 /** A new UTI: 32 random hex digits, within the contract's 1-64 of [A-Za-z0-9-]. */
 export const newUti = (): string => randomUUID().replace(/-/g, '');
 
 const LONG_POLL_S = 30;
 /** While waiting for an outcome, how long the terminal may stay unreachable (a restart takes seconds). */
 const UNREACHABLE_FOR_MS = 60_000;
-
-const query = (params: Record<string, string | number | boolean | undefined>) => {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v));
-  const s = q.toString();
-  return s ? `?${s}` : '';
-};
-
-const MONEY_FIELDS = ['currency', 'tipAmount', 'tipOnTerminal', 'tipPercentages', 'cashbackAmount', 'originalUti', 'allowPartialApproval'] as const;
-
-/** The payment-breadth fields the POS set (docs/payments.md); a field left out is not sent. */
-const moneyOf = (options: MoneyFields): MoneyFields => Object.fromEntries(MONEY_FIELDS.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]));
 
 /**
  * A POS's connection to its paired terminals. Every request goes over a TLS connection whose key must

@@ -14,6 +14,7 @@ import {
   terminalPublicKey,
 } from '../relay-trust/signatures';
 import { EposdClientError } from './errors';
+import type { Problem } from './types';
 
 // The POS's side of the relay's end-to-end trust (docs/relay.md, "Trust"): each request signed with
 // the POS's relay key, each answer checked against the terminal's key pinned at pairing.
@@ -109,4 +110,14 @@ export function answerCheck(terminalKey: KeyObject, tid: string, digest: string,
     } else if (status >= 400 && GATEWAY_CODES.has(code ?? '')) return;
     throw new RelayAnswerRefusedError(what, uti);
   };
+}
+
+/**
+ * A relayed problem that the terminal did not sign is the gateway's own word (src/client/relay.ts lets
+ * through only the gateway's failures): said so, and for a payment, that it may have started all the same.
+ */
+export function gatewayWord(problem: Problem, headers: IncomingHttpHeaders, uti: unknown): Problem {
+  if (headers[ANSWER_SIGNATURE_HEADER] !== undefined) return problem;
+  const payment = typeof uti === 'string' ? ` If the gateway passed it on all the same, the payment ${uti} may have started: ask for its status.` : '';
+  return { ...problem, fromGateway: true, detail: `${problem.detail ?? problem.title} (The relay gateway's word, not signed by the terminal.)${payment}` };
 }

@@ -70,7 +70,7 @@ export function trustedRelay(o: TrustOptions): RelayHandler {
     return o.api.write({ status: problem.status, body: problemBody(problem) });
   };
 
-  function signed(request: RelayRequest, origin: string): RelayExchange {
+  function signed(request: RelayRequest, lines: Buffer, origin: string): RelayExchange {
     const h = request.h;
     const registerId = h[REQUEST_HEADERS.register] ?? '';
     const time = h[REQUEST_HEADERS.time] ?? '';
@@ -78,7 +78,7 @@ export function trustedRelay(o: TrustOptions): RelayHandler {
     const granted = /^\d{1,15}$/.test(time) && isNonce(nonce) ? o.pairing.relayPrincipal(registerId) : undefined;
     let key = granted && keys.get(granted.relayKey);
     if (granted && !key && (key = posPublicKey(granted.relayKey))) keys.set(granted.relayKey, key);
-    if (!granted || !key || !requestSignatureValid(key, linesOf(request), h[REQUEST_HEADERS.signature] ?? '')) {
+    if (!granted || !key || !requestSignatureValid(key, lines, h[REQUEST_HEADERS.signature] ?? '')) {
       o.audit.authFailure('INVALID_SIGNATURE', { origin });
       return refused(
         refuse(
@@ -150,11 +150,11 @@ export function trustedRelay(o: TrustOptions): RelayHandler {
     });
   }
 
-  function route(request: RelayRequest, origin: string): RelayExchange {
+  function route(request: RelayRequest, lines: Buffer, origin: string): RelayExchange {
     const path = request.u.split('?')[0]!.toLowerCase();
     if (request.m.toUpperCase() === 'POST' && path === base + PAIR_START_PATH) return pairStart(request);
     if (request.m.toUpperCase() === 'POST' && path === base + PAIR_FINISH_PATH) return pairFinish(request, origin);
-    if (request.h[REQUEST_HEADERS.signature] !== undefined) return signed(request, origin);
+    if (request.h[REQUEST_HEADERS.signature] !== undefined) return signed(request, lines, origin);
     if (o.plainTokens) return o.api.handle(request, origin);
     return done(
       refuse(
@@ -179,14 +179,15 @@ export function trustedRelay(o: TrustOptions): RelayHandler {
   }
 
   return (request, origin) => {
-    const exchange: RelayExchange & { bindToRefusal?: true } = route(request, origin);
+    const lines = linesOf(request);
+    const exchange: RelayExchange & { bindToRefusal?: true } = route(request, lines, origin);
     const h = request.h;
     const digest = exchange.bindToRefusal
       ? refusalDigest({ tid: o.tid, registerId: h[REQUEST_HEADERS.register] ?? '', time: h[REQUEST_HEADERS.time] ?? '', nonce: h[REQUEST_HEADERS.nonce] ?? '' })
-      : requestDigest(linesOf(request));
+      : requestDigest(lines);
     const answer = bounded(exchange.answer).then((a) => {
-      const lines = answerLines({ tid: o.tid, requestDigest: digest, status: a.s, contentType: headerOf(a.h, 'content-type'), body: a.b });
-      return { ...a, h: [...a.h, ANSWER_SIGNATURE_HEADER, signAnswer(o.terminalKey, lines)] };
+      const signedLines = answerLines({ tid: o.tid, requestDigest: digest, status: a.s, contentType: headerOf(a.h, 'content-type'), body: a.b });
+      return { ...a, h: [...a.h, ANSWER_SIGNATURE_HEADER, signAnswer(o.terminalKey, signedLines)] };
     });
     return { answer, abandon: exchange.abandon };
   };
