@@ -109,7 +109,9 @@ function startTerminals(brokerUrl) {
 }
 
 async function fleetLoad(gateways) {
-  const agents = gateways.map(() => new Agent({ keepAlive: true, maxSockets: CLIENTS, rejectUnauthorized: false }));
+  // FIFO: every kept-alive socket is used in turn, so none idles past the gateway's idle timeout (5 s) to be
+  // closed by it just as a request is written on it (a "socket hang up" of the load generator's own making).
+  const agents = gateways.map(() => new Agent({ keepAlive: true, maxSockets: CLIENTS, rejectUnauthorized: false, scheduling: 'fifo' }));
   const latencies = [];
   let errors = 0;
   const firstError = [];
