@@ -96,6 +96,25 @@ describe('eposd-relay under abuse', () => {
     }
   });
 
+  it('holds no more connections from one address than its per-address cap: the one beyond is closed at once', async () => {
+    const gateway = await testGateway(broker, { brokerUsername: undefined, brokerPassword: undefined, maxConnectionsPerAddress: 2 });
+    try {
+      const held = await Promise.all([1, 2].map(() => hold(gateway, '')));
+      const beyond = hold(gateway, '').then(
+        ({ closedAfterMs }) => closedAfterMs,
+        () => 0,
+      );
+      expect(await beyond).toBeLessThan(2_000);
+      // Once one is gone, the address may connect again.
+      held[0]!.socket.destroy();
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await httpsJson(`${gateway.url}/terminals`, { headers: { 'x-api-key': API_KEY } })).status).toBe(200);
+      held[1]!.socket.destroy();
+    } finally {
+      await gateway.stop();
+    }
+  });
+
   it('passes on only the headers eposd sends, and refuses a status outside 200-599 or a malformed answer at once with 502 (was: Set-Cookie, CORS and 102 relayed; a malformed answer waited 30 s)', async () => {
     const gateway = await testGateway(broker, { brokerUsername: undefined, brokerPassword: undefined });
     const answers: Record<string, unknown> = {
