@@ -59,6 +59,8 @@ export interface TipRequest {
   amount: number;
   currency: string;
   percentages: readonly number[];
+  /** The largest tip the terminal takes (tips.ts, maxTip): a choice above it is refused. */
+  maxTip: number;
 }
 
 export interface CardReader {

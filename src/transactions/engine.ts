@@ -10,6 +10,7 @@ import { brandOfRead, emvAtOutcome, encodeEmv } from './card-outcome';
 import type { Ledger } from './ledger';
 import { CANCELLABLE, isLegal, type ActiveTransaction, type Outcome, type ReaderState, type StateName } from './states';
 import { needsCard, type Stage } from './model';
+import { maxTip } from './tips';
 import type { NewTransaction, TransactionChange } from './transactions.repository';
 
 export interface EngineTimings {
@@ -145,6 +146,12 @@ export class PaymentEngine extends EventEmitter {
 
   /** The tip is committed with the move to AWAITING_CARD: a crash after it keeps the tip the card is then asked for. False: refused or not committed. */
   chooseTip(uti: string, tipAmount: number): boolean {
+    const s = this.state;
+    // Whoever reports the choice (the screen, a reader with a display), a tip past the total's bound is not taken.
+    if (s.name === 'AWAITING_TIP' && s.tx.uti === uti && tipAmount > maxTip(s.tx.amount, s.tx.cashbackAmount)) {
+      this.deps.logger.warn({ uti, tipAmount }, 'tip beyond the bound refused');
+      return false;
+    }
     return this.transition(uti, ['AWAITING_TIP'], (tx) => ({
       state: { name: 'AWAITING_CARD', tx: { ...tx, tipAmount } },
       change: { stage: 'AWAITING_CARD', tipAmount },
@@ -232,7 +239,10 @@ export class PaymentEngine extends EventEmitter {
     switch (s.name) {
       case 'AWAITING_TIP':
         this.timer = this.after(timings.cardTimeoutMs, () => this.finish(tx.uti, ['AWAITING_TIP'], { status: 'TIMED_OUT', statusReason: 'TIP_TIMEOUT' }));
-        if (reader.requestTip) this.callReader(tx, s.name, () => reader.requestTip!({ uti: tx.uti, amount: tx.amount, currency: tx.currency, percentages: tx.tipOptions ?? [] }, this.readerEvents));
+        if (reader.requestTip)
+          this.callReader(tx, s.name, () =>
+            reader.requestTip!({ uti: tx.uti, amount: tx.amount, currency: tx.currency, percentages: tx.tipOptions ?? [], maxTip: maxTip(tx.amount, tx.cashbackAmount) }, this.readerEvents),
+          );
         return;
       case 'AWAITING_CARD':
         this.timer = this.after(timings.cardTimeoutMs, () => this.finish(tx.uti, ['AWAITING_CARD'], { status: 'TIMED_OUT', statusReason: 'CARD_TIMEOUT' }));

@@ -1,7 +1,7 @@
 import { ApiError, type FieldError } from '../shared/errors';
 import { majorUnits } from '../shared/currencies';
 import { DEFAULT_TIP_PERCENTAGES } from './tips';
-import type { TransType } from './model';
+import { MAX_TOTAL, type TransType } from './model';
 import type { TransactionRequest } from './transactions.schemas';
 import type { TransactionRow, TransactionsRepository } from './transactions.repository';
 
@@ -33,7 +33,6 @@ export interface MoneyTerms {
   check?: () => void;
 }
 
-const MAX_TOTAL = 99_999_999;
 const TIP_TYPES: readonly TransType[] = ['SALE', 'PREAUTH', 'COMPLETION'];
 const TERMINAL_TIP_TYPES: readonly TransType[] = ['SALE', 'PREAUTH'];
 

@@ -9,7 +9,7 @@ import { toReceiptLines, type PrintLines } from '../printer/custom-print';
 import { buildReceipts, duplicateLine, type Receipts } from './receipts';
 import { checkCompletion, checkIncrement, checkReversal } from './rules';
 import { moneyShapeErrors, preauthCap, type Money } from './money';
-import { maxCustomTip, tipFor } from './tips';
+import { maxTip, tipChoices } from './tips';
 import { needsCard } from './model';
 import { checkLineItems, encodeOrder } from './order';
 import { finalBody, inProgressBody, summaryBody } from './status';
@@ -119,7 +119,7 @@ export class TransactionService {
     if (originalUti !== undefined) {
       if (!original) throw new ApiError('ORIGINAL_NOT_FOUND', 'No transaction with that UTI exists on this terminal.', { uti: originalUti });
       if (r.transType === 'COMPLETION') checkCompletion(original, r.amountTrans! + (r.tipAmount ?? 0), preauthCap(original, transactions));
-      else if (r.transType === 'INCREMENT') checkIncrement(original);
+      else if (r.transType === 'INCREMENT') checkIncrement(original, r.amountTrans!, preauthCap(original, transactions));
       else checkReversal(original, registerId, this.deps.voidAnyRegister);
     }
     const money = this.deps.money.terms(r, original);
@@ -238,11 +238,13 @@ export class TransactionService {
     if (s.name !== 'AWAITING_TIP') throw new ApiError('ACTION_NOT_POSSIBLE', 'The terminal is not asking for a tip.');
     const { tx } = s;
     if ((choice.percent === undefined) === (choice.amount === undefined)) throw new ApiError('VALIDATION_FAILED', 'Choose either a percentage or an amount (0 for no tip).');
-    if (choice.percent !== undefined && !(tx.tipOptions ?? []).includes(choice.percent)) {
-      throw new ApiError('VALIDATION_FAILED', `The tips offered are ${(tx.tipOptions ?? []).join(', ')} percent.`);
-    }
-    if (choice.amount !== undefined && choice.amount > maxCustomTip(tx.amount)) throw new ApiError('VALIDATION_FAILED', 'A tip may be at most the amount itself.');
-    const tip = choice.amount ?? tipFor(tx.amount, choice.percent!);
+    // Only what the screen offered: a percentage whose tip would take the total past MAX_TOTAL is not.
+    const offered = tipChoices(tx.amount, tx.tipOptions ?? [], tx.cashbackAmount);
+    const chosen = offered.find((c) => c.percent === choice.percent);
+    if (choice.percent !== undefined && !chosen) throw new ApiError('VALIDATION_FAILED', `The tips offered are ${offered.map((c) => c.percent).join(', ') || 'none'} percent.`);
+    const most = maxTip(tx.amount, tx.cashbackAmount);
+    if (choice.amount !== undefined && choice.amount > most) throw new ApiError('VALIDATION_FAILED', `A tip may be at most ${most} minor units: the amount itself, within the total's bound.`);
+    const tip = choice.amount ?? chosen!.amount;
     if (!this.deps.engine.chooseTip(tx.uti, tip)) throw new ApiError('STORAGE_UNAVAILABLE', 'The terminal could not record the tip yet; it keeps trying.', { uti: tx.uti });
     return this.status(tx.uti)!;
   }

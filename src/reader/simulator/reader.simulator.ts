@@ -51,7 +51,7 @@ export class SimulatedCardReader implements CardReader {
     clearTimeout(this.tipTimer);
     if (this.opts.mode !== 'auto') return;
     const choice = this.opts.tip ?? 'none';
-    this.tipTimer = this.later(this.opts.pinDelayMs, () => events.tipChosen(request.uti, choice === 'none' ? 0 : tipFor(request.amount, choice)));
+    this.tipTimer = this.later(this.opts.pinDelayMs, () => events.tipChosen(request.uti, choice === 'none' ? 0 : Math.min(tipFor(request.amount, choice), request.maxTip)));
   }
 
   requestPin(uti: string): void {
