@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   ALREADY_COMPLETED: { status: 409, title: 'The pre-authorisation is already completed' },
   ALREADY_VOIDED: { status: 409, title: 'The transaction is already voided' },
   ALREADY_SETTLED: { status: 409, title: 'The transaction is already settled' },
+  ALREADY_REFUNDED: { status: 409, title: 'The transaction is refunded in part or in full' },
   UTI_CONFLICT: { status: 409, title: 'This UTI was already used for a different request' },
   CANNOT_CANCEL: { status: 409, title: 'The transaction can no longer be cancelled' },
   ACTION_NOT_POSSIBLE: { status: 409, title: 'The terminal cannot do that now' },

@@ -62,6 +62,7 @@ export function transactionEndpoints({ transactions, waiters, feed, pairing, not
         'ALREADY_COMPLETED',
         'ALREADY_VOIDED',
         'ALREADY_SETTLED',
+        'ALREADY_REFUNDED',
         'AMOUNT_EXCEEDS_PREAUTH',
         'UTI_CONFLICT',
         'CURRENCY_NOT_SUPPORTED',

@@ -10,6 +10,7 @@ import { buildReceipts, duplicateLine, type Receipts } from './receipts';
 import { checkCompletion, checkIncrement, checkReversal } from './rules';
 import { moneyShapeErrors, preauthCap, type Money } from './money';
 import { maxTip, tipChoices } from './tips';
+import { giveBackCheck, refundable } from './give-back';
 import { needsCard } from './model';
 import { checkLineItems, encodeOrder } from './order';
 import { finalBody, inProgressBody, summaryBody } from './status';
@@ -123,6 +124,10 @@ export class TransactionService {
       else checkReversal(original, registerId, this.deps.voidAnyRegister);
     }
     const money = this.deps.money.terms(r, original);
+    // What is given back from a sale: a linked refund, or a void. Checked now, and again in the insert's SQLite transaction.
+    const givenFrom = money.linked ?? (r.transType === 'REVERSAL' && original && refundable(original) ? original : undefined);
+    const check = givenFrom && giveBackCheck(givenFrom, transactions, r.transType === 'REFUND' ? { transType: 'REFUND', amount: r.amountTrans! } : { transType: 'REVERSAL' });
+    check?.();
     const extras = { tipAmount: money.tipAmount, cashbackAmount: money.cashbackAmount, allowPartial: money.allowPartial, tipOptions: money.tipOptions };
     // A void takes back all the original charged: it carries the original's tip, cashback and partial amount.
     const voids = r.transType === 'REVERSAL' && original ? { tipAmount: original.tipAmount, cashbackAmount: original.cashbackAmount } : {};
@@ -142,7 +147,7 @@ export class TransactionService {
         amount,
         currency: money.currency,
         reference: r.reference ?? null,
-        originalUti: original?.uti ?? money.linkedUti,
+        originalUti: original?.uti ?? money.linked?.uti ?? null,
         registerId,
         requestHash: hash,
         disablePrinting: disablePrinting ? 1 : 0,
@@ -160,7 +165,7 @@ export class TransactionService {
         transType: r.transType,
         amount,
         currency: money.currency,
-        originalUti: original?.uti ?? money.linkedUti,
+        originalUti: original?.uti ?? money.linked?.uti ?? null,
         registerId,
         disablePrinting,
         originalAuthCode: original?.authCode ?? null,
@@ -169,7 +174,7 @@ export class TransactionService {
         ...(r.lineItems ? { lineItems: r.lineItems } : {}),
         ...voids,
       },
-      money.check,
+      check,
     );
     return answer;
   }

@@ -42,6 +42,8 @@ export function transactionRow(over: Partial<TransactionRow> = {}): TransactionR
     locale: null,
     cardBrand: null,
     emv: null,
+    refundUtis: null,
+    amountRefunded: null,
     ...over,
   };
 }
