@@ -122,7 +122,8 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     paymentApp?.driver ??
     new SimulatedHost({ authDelayMs: config.simAuthDelayMs, lateAnswerMs: config.hostTimeoutMs + config.simAuthDelayMs + 1000, ids, logger, journal: config.simHostJournal });
   const printer = overrides.printer ?? (paymentApp ? new BridgePrinter(paymentApp.client) : new SimulatedPrinter(logger, config.simPrintDelayMs));
-  const printQueue = new PrintQueue(printer);
+  // A payment's receipts first: no job a POS asked for starts while a payment prints (engine: below).
+  const printQueue = new PrintQueue(printer, (): boolean => engine.current.name === 'PRINTING');
   const reversals = new Reversals({ transactions: transactionsRepo, host, logger });
   // An outcome's receipts, for the printer and the screen, from the status answer the service keeps.
   const finalOf = (uti: string): ReturnType<TransactionService['finalDetails']> => transactions.finalDetails(uti);
@@ -169,6 +170,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   engine.on('transition', () => deliveries.takeQueued() && webhooks.kick());
   const checkpoints = new Checkpoints(db, { logger, idle: () => engine.current.name === 'IDLE' });
   engine.on('transition', (e: TransitionEvent) => e.to === 'IDLE' && checkpoints.paymentEnded());
+  engine.on('transition', (e: TransitionEvent) => e.from === 'PRINTING' && printQueue.resume());
   const notices = new Notices({ outbox: deliveries, kick: () => webhooks.kick(), clock, logger });
   pairing.on('paired', (r) => notices.publish('register.paired', r));
   pairing.on('unpaired', (r) => notices.publish('register.unpaired', r));

@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   AMOUNT_EXCEEDS_ORIGINAL: { status: 422, title: 'The refunds would exceed the original transaction' },
   UNLINKED_REFUND_NOT_ALLOWED: { status: 422, title: 'A refund must name the transaction it refunds' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  PRINT_QUEUE_FULL: { status: 429, title: 'Too many print jobs are waiting' },
   INTERNAL_ERROR: { status: 500, title: 'The terminal could not complete the request' },
   STORAGE_UNAVAILABLE: { status: 503, title: 'The terminal cannot store transactions right now' },
   STORAGE_CORRUPT: { status: 503, title: "The terminal's database is damaged" },

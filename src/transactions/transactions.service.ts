@@ -4,7 +4,7 @@ import type { TerminalIdentity } from '../identity/identity';
 import type { Clock } from '../shared/clock';
 import type { IdGenerator } from '../shared/ids';
 import type { PaymentEngine } from './engine';
-import type { Printer } from '../printer/printer';
+import type { PrintQueue } from '../printer/print-queue';
 import { toReceiptLines, type PrintLines } from '../printer/custom-print';
 import { buildReceipts, duplicateLine, type Receipts } from './receipts';
 import { checkCompletion, checkIncrement, checkReversal } from './rules';
@@ -20,7 +20,8 @@ import type { TransactionRow, TransactionsRepository } from './transactions.repo
 
 interface Deps {
   transactions: TransactionsRepository;
-  printer: Printer;
+  /** The print queue's line for the jobs a POS asks for (bounded: PRINT_QUEUE_FULL). */
+  printer: Pick<PrintQueue, 'printForPos'>;
   engine: PaymentEngine;
   identity: TerminalIdentity;
   clock: Clock;
@@ -268,7 +269,7 @@ export class TransactionService {
   async printLines(lines: PrintLines): Promise<void> {
     const s = this.deps.engine.current;
     if (s.name === 'PRINTING') throw new ApiError('TERMINAL_BUSY', 'A payment is printing its receipts; print again once it is done.', { uti: s.tx.uti, stage: s.name });
-    await this.deps.printer.print(toReceiptLines(lines), `custom print of ${lines.length} lines`);
+    await this.deps.printer.printForPos(toReceiptLines(lines), `custom print of ${lines.length} lines`);
   }
 
   /** Prints a copy of a receipt again, marked as a duplicate. */
@@ -279,6 +280,6 @@ export class TransactionService {
     if (!receipts) throw new ApiError('NOTHING_TO_PRINT', tx.status === 'IN_PROGRESS' ? 'The transaction is still in progress.' : `A ${tx.status} transaction has no receipt.`, { uti });
     const lines = [...receipts[copy]];
     lines.splice(2, 0, duplicateLine(tx, this.deps.identity, copy));
-    await this.deps.printer.print(lines, `${copy} copy ${uti} (duplicate)`);
+    await this.deps.printer.printForPos(lines, `${copy} copy ${uti} (duplicate)`);
   }
 }
