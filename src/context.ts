@@ -22,6 +22,8 @@ import { systemClock, type Clock } from './shared/clock';
 import { ids as defaultIds, type IdGenerator } from './shared/ids';
 import { silentLogger, type Logger } from './shared/logger';
 import { lanAddresses } from './shared/network';
+import { systemResolve, type Resolve, type TargetPolicy } from './webhooks/target';
+import { checkedPost, type Post } from './webhooks/post';
 import { PaymentEngine, type EngineTimings, type TransitionEvent } from './transactions/engine';
 import { TransactionEventsRepository } from './transactions/events.repository';
 import { Ledger } from './transactions/ledger';
@@ -59,7 +61,10 @@ export interface ContextOverrides {
   host?: PaymentHost;
   printer?: Printer;
   timings?: Partial<EngineTimings>;
-  fetch?: typeof fetch;
+  /** The webhooks' POST, instead of post.ts's checkedPost (which sends only where target.ts allows). */
+  fetch?: Post;
+  /** How webhook hosts are resolved (tests give their own: no test asks real DNS). */
+  resolve?: Resolve;
   certificateNotAfter?: Date;
   /** The ports actually listened on, once known (main.ts). */
   ports?: () => { api: number; screen: number };
@@ -98,8 +103,13 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const auditRepo = new AuditRepository(db, (n) => events.latestSteps(n));
   const audit = new AuditLog({ audit: auditRepo, clock, logger });
   const ports = overrides.ports ?? (() => ({ api: config.port, screen: config.screenPort }));
-  const own = () => ({ ports: Object.values(ports()), addresses: screen.state().addresses });
-  const pairing = new PairingService({ registers, clock, ids, identity, fingerprint, logger, pairingTtlMs: config.pairingTtlS * 1000, own });
+  // Where webhooks may go: nowhere on this machine's own ports (the bridge's included), nor loopback unless allowed (webhooks/target.ts).
+  const webhookTargets: TargetPolicy = {
+    own: () => ({ ports: [...Object.values(ports()), ...(config.bridgePort !== undefined ? [config.bridgePort] : [])], addresses: screen.state().addresses }),
+    loopbackAllowed: config.webhookLoopback,
+    resolve: overrides.resolve ?? systemResolve,
+  };
+  const pairing = new PairingService({ registers, clock, ids, identity, fingerprint, logger, pairingTtlMs: config.pairingTtlS * 1000, targets: webhookTargets });
   pairing.on('window', (view) => screen.showPairing(view));
 
   const simulator = new SimulatedCardReader({
@@ -164,7 +174,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   late.reverseLater = () => void reversals.flush();
   const clockGuard = new ClockGuard({ clock, logger, settings, newestCommitted: () => transactionsRepo.newestCreatedAt(), monotonic: overrides.monotonic });
   const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, alsoPurge: [auditRepo, deliveries], guard: clockGuard, frozen: () => storage.corrupt });
-  const webhooks = new WebhookDispatcher({ deliveries, clock, logger, fetch: overrides.fetch, bodyFor: (uti) => transactions.status(uti)?.body });
+  const webhooks = new WebhookDispatcher({ deliveries, clock, logger, post: overrides.fetch ?? checkedPost(webhookTargets), bodyFor: (uti) => transactions.status(uti)?.body });
   // A transition's commit may have queued a webhook (transaction.final, or transaction.updated for the
   // registers that chose it); most queue nothing, and then the outbox is not even looked at.
   engine.on('transition', () => deliveries.takeQueued() && webhooks.kick());
