@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Config } from './config/config';
 import { openDatabase, type Db } from './db/open';
@@ -63,6 +64,8 @@ export interface ContextOverrides {
   timings?: Partial<EngineTimings>;
   /** The webhooks' POST, instead of post.ts's checkedPost (which sends only where target.ts allows). */
   fetch?: Post;
+  /** The key of the card identities the simulated reader makes (reader/card-identity.ts): from the terminal's key; a context without one (tests) makes one for its own life. */
+  cardKey?: Buffer;
   /** How webhook hosts are resolved (tests give their own: no test asks real DNS). */
   resolve?: Resolve;
   certificateNotAfter?: Date;
@@ -118,6 +121,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     pinDelayMs: Math.min(SIM_PIN_DELAY_MS, config.simCardDelayMs),
     readDelayMs: config.simReadDelayMs,
     tip: config.simTip,
+    cardKey: overrides.cardKey ?? randomBytes(32),
     logger,
   });
   const transactionsRepo = new TransactionsRepository(db);

@@ -217,4 +217,12 @@ export const MIGRATIONS: { name: string; sql: string; /** Runs before `sql`, in 
         BEGIN SELECT RAISE(ABORT, 'another transaction is in progress'); END;
     `,
   },
+  {
+    name: 'the card identity of a payment, for its linked refunds',
+    sql: `
+      -- A keyed hash of the card's number (HMAC-SHA256 under a key that is not in this database), made
+      -- where the card is read; never shown. A linked refund's card must have its original's.
+      ALTER TABLE transactions ADD COLUMN card_id TEXT;
+    `,
+  },
 ];

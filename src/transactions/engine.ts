@@ -11,6 +11,7 @@ import type { Ledger } from './ledger';
 import { CANCELLABLE, isLegal, type ActiveTransaction, type Outcome, type ReaderState, type StateName } from './states';
 import { needsCard, type Stage } from './model';
 import { maxTip } from './tips';
+import { isOtherCard, otherCardOutcome } from './refund-card';
 import type { NewTransaction, TransactionChange } from './transactions.repository';
 
 export interface EngineTimings {
@@ -124,12 +125,25 @@ export class PaymentEngine extends EventEmitter {
   /** The reader's answers, each checked by the guard against the transaction it names. */
   readonly readerEvents: ReaderEvents = {
     cardDetected: (uti) => this.transition(uti, ['AWAITING_CARD'], (tx) => ({ state: { name: 'READING_CARD', tx }, change: { stage: 'READING_CARD' } })),
-    cardRead: (uti, card) =>
+    cardRead: (uti, card) => {
+      const read: TransactionChange = {
+        maskedPan: card.maskedPan,
+        entryMode: card.entryMode,
+        aid: card.aid,
+        appName: card.appName,
+        cvm: card.cvm,
+        cardBrand: brandOfRead(card),
+        cardId: card.cardId ?? null,
+      };
+      // A linked refund to another card is declined here: before the PIN, and before the host.
+      const s = this.state;
+      if (s.name === 'READING_CARD' && s.tx.uti === uti && isOtherCard(s.tx, card.cardId)) return void this.finish(uti, ['READING_CARD'], otherCardOutcome(), read);
       this.transition(uti, ['READING_CARD'], (tx) => {
         const stage = card.cvm === 'PIN' ? 'AWAITING_PIN' : 'AUTHORIZING';
-        const change: TransactionChange = { stage, maskedPan: card.maskedPan, entryMode: card.entryMode, aid: card.aid, appName: card.appName, cvm: card.cvm, cardBrand: brandOfRead(card) };
+        const change: TransactionChange = { stage, ...read };
         return stage === 'AWAITING_PIN' ? { state: { name: 'AWAITING_PIN', tx, card }, change } : { state: { name: 'AUTHORIZING', tx, card, pinVerified: false }, change };
-      }),
+      });
+    },
     cardReadFailed: (uti) => this.finish(uti, ['READING_CARD'], { status: 'FAILED', statusReason: 'CARD_READ_ERROR' }),
     pinEntered: (uti) =>
       this.transition(uti, ['AWAITING_PIN'], (tx, s) => ({
@@ -174,9 +188,11 @@ export class PaymentEngine extends EventEmitter {
     this.retries.clear();
   }
 
-  private finish(uti: string, from: readonly StateName[], outcome: Outcome): boolean {
+  /** `read`: the card, when the outcome is decided as it is read. */
+  private finish(uti: string, from: readonly StateName[], outcome: Outcome, read: TransactionChange = {}): boolean {
     return this.transition(uti, from, (tx) => {
       const final: TransactionChange = {
+        ...read,
         status: outcome.status,
         statusReason: outcome.statusReason,
         responseCode: outcome.responseCode ?? null,
@@ -187,8 +203,10 @@ export class PaymentEngine extends EventEmitter {
         amountAuthorised: outcome.amountAuthorised,
         ...(outcome.emv ? { emv: encodeEmv(outcome.emv) } : {}),
         ...(outcome.cardBrand ? { cardBrand: outcome.cardBrand } : {}),
+        ...(outcome.cardId ? { cardId: outcome.cardId } : {}),
       };
-      const prints = !tx.disablePrinting && (outcome.status === 'APPROVED' || outcome.status === 'DECLINED');
+      // Receipts are for outcomes the host gave (a response code); a refund declined at the card has none.
+      const prints = !tx.disablePrinting && (outcome.status === 'APPROVED' || outcome.status === 'DECLINED') && outcome.responseCode != null;
       return { state: prints ? { name: 'PRINTING', tx } : { name: 'IDLE' }, change: final, outcome };
     });
   }
@@ -313,6 +331,11 @@ export class PaymentEngine extends EventEmitter {
       .then(
         (answer: HostAnswer) => {
           const approved = answer.responseCode === '00';
+          // A payment app that names another card only in its answer: declined, and undone if it approved.
+          if (isOtherCard(tx, answer.cardId)) {
+            if (this.finish(tx.uti, ['AUTHORIZING'], otherCardOutcome(approved ? 'PENDING' : undefined)) && approved) this.deps.reverseLater();
+            return;
+          }
           const partial = approved && answer.amountAuthorised !== undefined && answer.amountAuthorised < request.amount;
           // @NOTE A host (or payment app) that approves less than the POS allowed has not approved this payment:
           // it is declined as a balance too low would be, and the part it took is reversed.
@@ -336,6 +359,7 @@ export class PaymentEngine extends EventEmitter {
             ...(partial ? { amountAuthorised: answer.amountAuthorised } : {}),
             emv: emvAtOutcome(card, approved, answer),
             cardBrand: answer.cardBrand,
+            cardId: answer.cardId,
           });
         },
         (err: unknown) => {

@@ -23,6 +23,8 @@ export const cardholderLocale = (tx: Pick<TransactionRow, 'locale'>, identity: T
 /** Both copies, in Paynt's line format; only for outcomes that reached the host (approved or declined). */
 export function buildReceipts(tx: TransactionRow, identity: TerminalIdentity): Receipts | undefined {
   if (tx.status !== 'APPROVED' && tx.status !== 'DECLINED') return undefined;
+  // Declined before the host (a linked refund with another card): nothing the host said to print.
+  if (tx.status === 'DECLINED' && tx.responseCode === null) return undefined;
   return { merchant: receipt(tx, identity, 'merchant', merchantLocale(identity)), cardholder: receipt(tx, identity, 'cardholder', cardholderLocale(tx, identity)) };
 }
 

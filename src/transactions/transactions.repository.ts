@@ -43,6 +43,8 @@ export interface TransactionRow {
   cardBrand: string | null;
   /** EMV data, compact (card-outcome.ts). */
   emv: string | null;
+  /** The card's identity: a keyed hash of its number made where it was read (reader/card-identity.ts). Stored, never shown. */
+  cardId: string | null;
   /** Read, not stored: a SALE's or COMPLETION's approved linked REFUNDs that stand (not voided), as `id:uti` separated by spaces, and their sum; null when none. */
   refundUtis: string | null;
   amountRefunded: number | null;
@@ -82,6 +84,7 @@ export type TransactionChange = Partial<
     | 'amountAuthorised'
     | 'cardBrand'
     | 'emv'
+    | 'cardId'
   >
 >;
 
@@ -97,7 +100,7 @@ export const COLUMNS = `id, uti, trans_type AS transType, amount, currency, refe
   entry_mode AS entryMode, aid, app_name AS appName, cvm, voided_by AS voidedBy, completed_by AS completedBy,
   reversal, batch_id AS batchId, created_at AS createdAt, completed_at AS completedAt,
   tip_amount AS tipAmount, cashback_amount AS cashbackAmount, amount_authorised AS amountAuthorised, allow_partial AS allowPartial, tip_options AS tipOptions,
-  order_data AS orderData, locale, card_brand AS cardBrand, emv,
+  order_data AS orderData, locale, card_brand AS cardBrand, emv, card_id AS cardId,
   ${refunded("group_concat(r.id || ':' || r.uti, ' ')")} AS refundUtis, ${refunded('sum(coalesce(r.amount_authorised, r.amount))')} AS amountRefunded`;
 
 /** A final transaction of the open batch, as settlement totals it. */

@@ -170,6 +170,7 @@ export class TransactionService {
         registerId,
         disablePrinting,
         originalAuthCode: original?.authCode ?? null,
+        originalCardId: money.linked?.cardId ?? null,
         ...extras,
         ...(r.locale ? { locale: r.locale } : {}),
         ...(r.lineItems ? { lineItems: r.lineItems } : {}),
