@@ -6,7 +6,7 @@ import { HostOutcome, type HostAnswer, type PaymentHost } from '../host/payment-
 import type { Printer } from '../printer/printer';
 import type { ReceiptLine } from '../printer/printer';
 import { RESPONSE_REASONS } from '../host/response-codes';
-import { brandOfRead, emvAtOutcome, encodeEmv } from './card-outcome';
+import { emvAtOutcome, encodeEmv, readColumns } from './card-outcome';
 import type { Ledger } from './ledger';
 import { CANCELLABLE, isLegal, type ActiveTransaction, type Outcome, type ReaderState, type StateName } from './states';
 import { needsCard, type Stage } from './model';
@@ -126,15 +126,7 @@ export class PaymentEngine extends EventEmitter {
   readonly readerEvents: ReaderEvents = {
     cardDetected: (uti) => this.transition(uti, ['AWAITING_CARD'], (tx) => ({ state: { name: 'READING_CARD', tx }, change: { stage: 'READING_CARD' } })),
     cardRead: (uti, card) => {
-      const read: TransactionChange = {
-        maskedPan: card.maskedPan,
-        entryMode: card.entryMode,
-        aid: card.aid,
-        appName: card.appName,
-        cvm: card.cvm,
-        cardBrand: brandOfRead(card),
-        cardId: card.cardId ?? null,
-      };
+      const read = readColumns(card);
       // A linked refund to another card is declined here: before the PIN, and before the host.
       const s = this.state;
       if (s.name === 'READING_CARD' && s.tx.uti === uti && isOtherCard(s.tx, card.cardId)) return void this.finish(uti, ['READING_CARD'], otherCardOutcome(), read);
