@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Config } from './config/config';
 import { openDatabase, type Db } from './db/open';
@@ -22,6 +23,8 @@ import { systemClock, type Clock } from './shared/clock';
 import { ids as defaultIds, type IdGenerator } from './shared/ids';
 import { silentLogger, type Logger } from './shared/logger';
 import { lanAddresses } from './shared/network';
+import { systemResolve, type Resolve, type TargetPolicy } from './webhooks/target';
+import { checkedPost, type Post } from './webhooks/post';
 import { PaymentEngine, type EngineTimings, type TransitionEvent } from './transactions/engine';
 import { TransactionEventsRepository } from './transactions/events.repository';
 import { Ledger } from './transactions/ledger';
@@ -59,7 +62,12 @@ export interface ContextOverrides {
   host?: PaymentHost;
   printer?: Printer;
   timings?: Partial<EngineTimings>;
-  fetch?: typeof fetch;
+  /** The webhooks' POST, instead of post.ts's checkedPost (which sends only where target.ts allows). */
+  fetch?: Post;
+  /** The key of the card identities the simulated reader makes (reader/card-identity.ts): from the terminal's key; a context without one (tests) makes one for its own life. */
+  cardKey?: Buffer;
+  /** How webhook hosts are resolved (tests give their own: no test asks real DNS). */
+  resolve?: Resolve;
   certificateNotAfter?: Date;
   /** The ports actually listened on, once known (main.ts). */
   ports?: () => { api: number; screen: number };
@@ -98,8 +106,13 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const auditRepo = new AuditRepository(db, (n) => events.latestSteps(n));
   const audit = new AuditLog({ audit: auditRepo, clock, logger });
   const ports = overrides.ports ?? (() => ({ api: config.port, screen: config.screenPort }));
-  const own = () => ({ ports: Object.values(ports()), addresses: screen.state().addresses });
-  const pairing = new PairingService({ registers, clock, ids, identity, fingerprint, logger, pairingTtlMs: config.pairingTtlS * 1000, own });
+  // Where webhooks may go: nowhere on this machine's own ports (the bridge's included), nor loopback unless allowed (webhooks/target.ts).
+  const webhookTargets: TargetPolicy = {
+    own: () => ({ ports: [...Object.values(ports()), ...(config.bridgePort !== undefined ? [config.bridgePort] : [])], addresses: screen.state().addresses }),
+    loopbackAllowed: config.webhookLoopback,
+    resolve: overrides.resolve ?? systemResolve,
+  };
+  const pairing = new PairingService({ registers, clock, ids, identity, fingerprint, logger, pairingTtlMs: config.pairingTtlS * 1000, targets: webhookTargets });
   pairing.on('window', (view) => screen.showPairing(view));
 
   const simulator = new SimulatedCardReader({
@@ -108,6 +121,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     pinDelayMs: Math.min(SIM_PIN_DELAY_MS, config.simCardDelayMs),
     readDelayMs: config.simReadDelayMs,
     tip: config.simTip,
+    cardKey: overrides.cardKey ?? randomBytes(32),
     logger,
   });
   const transactionsRepo = new TransactionsRepository(db);
@@ -122,7 +136,8 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     paymentApp?.driver ??
     new SimulatedHost({ authDelayMs: config.simAuthDelayMs, lateAnswerMs: config.hostTimeoutMs + config.simAuthDelayMs + 1000, ids, logger, journal: config.simHostJournal });
   const printer = overrides.printer ?? (paymentApp ? new BridgePrinter(paymentApp.client) : new SimulatedPrinter(logger, config.simPrintDelayMs));
-  const printQueue = new PrintQueue(printer);
+  // A payment's receipts first: no job a POS asked for starts while a payment prints (engine: below).
+  const printQueue = new PrintQueue(printer, (): boolean => engine.current.name === 'PRINTING');
   const reversals = new Reversals({ transactions: transactionsRepo, host, logger });
   // An outcome's receipts, for the printer and the screen, from the status answer the service keeps.
   const finalOf = (uti: string): ReturnType<TransactionService['finalDetails']> => transactions.finalDetails(uti);
@@ -163,12 +178,13 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   late.reverseLater = () => void reversals.flush();
   const clockGuard = new ClockGuard({ clock, logger, settings, newestCommitted: () => transactionsRepo.newestCreatedAt(), monotonic: overrides.monotonic });
   const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, alsoPurge: [auditRepo, deliveries], guard: clockGuard, frozen: () => storage.corrupt });
-  const webhooks = new WebhookDispatcher({ deliveries, clock, logger, fetch: overrides.fetch, bodyFor: (uti) => transactions.status(uti)?.body });
+  const webhooks = new WebhookDispatcher({ deliveries, clock, logger, post: overrides.fetch ?? checkedPost(webhookTargets), bodyFor: (uti) => transactions.status(uti)?.body });
   // A transition's commit may have queued a webhook (transaction.final, or transaction.updated for the
   // registers that chose it); most queue nothing, and then the outbox is not even looked at.
   engine.on('transition', () => deliveries.takeQueued() && webhooks.kick());
   const checkpoints = new Checkpoints(db, { logger, idle: () => engine.current.name === 'IDLE' });
   engine.on('transition', (e: TransitionEvent) => e.to === 'IDLE' && checkpoints.paymentEnded());
+  engine.on('transition', (e: TransitionEvent) => e.from === 'PRINTING' && printQueue.resume());
   const notices = new Notices({ outbox: deliveries, kick: () => webhooks.kick(), clock, logger });
   pairing.on('paired', (r) => notices.publish('register.paired', r));
   pairing.on('unpaired', (r) => notices.publish('register.unpaired', r));

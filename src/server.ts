@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { BASE_PATH, createApp } from './app';
 import type { Config } from './config/config';
 import { createContext, type AppContext } from './context';
+import { cardIdentityKey } from './reader/card-identity';
 import type { Connector } from './bridge/link';
 import { createScreenApp } from './screen/screen.app';
 import { openDatabase } from './db/open';
@@ -99,6 +100,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
     ports: () => ports,
     notes: [...notes, ...certificate.notes],
     bridgeConnector: options.bridgeConnector,
+    cardKey: cardIdentityKey(certificate.key),
   });
 
   const api = createHttpsServer(

@@ -15,6 +15,7 @@ import {
 } from '../bridge/protocol';
 import { brandOfBin } from '../reader/card-data';
 import { maskPan } from '../reader/card-reader';
+import { cardIdentity } from '../reader/card-identity';
 import { behaviourFor } from '../reader/simulator/test-amounts';
 import { autoCardFor, cvmFor, TEST_CARDS, type TestCard, type TestCardId } from '../reader/simulator/test-cards';
 import type { SimStore } from './store';
@@ -33,6 +34,12 @@ export interface SimOptions {
   store: SimStore;
   log(line: string): void;
 }
+
+/**
+ * The key of the card identities it makes. A real payment app keeps its own in its secure storage; the
+ * reference app reads only the schemes' published test cards, so a key written here is enough.
+ */
+const SIM_CARD_KEY = Buffer.from('eposd-bridge-sim card identities of the test cards');
 
 type Phase = 'CARD_AWAITED' | 'CARD_READ' | 'PIN_AWAITED' | 'AUTHORISING' | 'DECIDED';
 
@@ -224,6 +231,8 @@ export class SimulatedPaymentApp {
     p.card = card;
     const cvm = behaviourFor(p.tx.amountTrans).kind === 'DECLINE_AFTER_PIN' ? 'PIN' : cvmFor(card, p.tx.amountTrans);
     this.stage(p, 'CARD_READ', { ...this.cardOf(card), cvm });
+    // A linked refund pays back the card that paid: another card is declined here, before the acquirer.
+    if (typeof p.tx.originalCardId === 'string' && p.tx.originalCardId !== this.cardOf(card).cardId) return this.decide(p, { outcome: 'DECLINED', reason: 'CARD_MISMATCH', card: this.cardOf(card) });
     if (cvm !== 'PIN') return this.authorise(p);
     this.stage(p, 'PIN_AWAITED');
     if (this.opts.mode === 'auto') p.timer = setTimeout(() => this.authorise(p), this.opts.pinDelayMs);
@@ -281,7 +290,15 @@ export class SimulatedPaymentApp {
   }
 
   private cardOf(card: TestCard): BridgeCard {
-    return { maskedPan: maskPan(card.pan), entryMode: card.entryMode, cvm: card.cvm, aid: card.aid, applicationLabel: card.appName, cardBrand: brandOfBin(card.pan) };
+    return {
+      maskedPan: maskPan(card.pan),
+      entryMode: card.entryMode,
+      cvm: card.cvm,
+      aid: card.aid,
+      applicationLabel: card.appName,
+      cardBrand: brandOfBin(card.pan),
+      cardId: cardIdentity(SIM_CARD_KEY, card.pan),
+    };
   }
 
   /** Remembered first, then told: a result eposd never heard of can still be asked for. */

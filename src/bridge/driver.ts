@@ -51,6 +51,7 @@ const cardReadOf = (card: BridgeCard | undefined): CardRead => ({
   cvm: card?.cvm ?? 'NO_CVM',
   // The payment app keeps the card: nothing opaque crosses to eposd.
   hostData: '',
+  ...(card?.cardId !== undefined ? { cardId: card.cardId } : {}),
 });
 
 /**
@@ -177,7 +178,8 @@ export class BridgeDriver implements CardReader, PaymentHost {
     const answered = result.outcome === 'APPROVED' || (result.outcome === 'DECLINED' && result.responseCode !== undefined);
     if (!p.authorizing && p.events) {
       if (!answered) return p.events.ended?.(p.uti, { status: result.outcome as EndedOutcome['status'], statusReason: result.reason, responseCode: result.responseCode ?? null });
-      this.cardRead(p, result.card);
+      // The app has answered: the card it names is judged with its answer (the engine's host answer), not as a read still to come.
+      this.cardRead(p, result.card && { ...result.card, cardId: undefined });
       this.pinEntered(p);
     }
     this.settle(p);

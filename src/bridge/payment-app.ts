@@ -57,7 +57,7 @@ export class PaymentApp {
       requestOf: (uti) => {
         const row = deps.transactions.findByUti(uti)!;
         const original = row.originalUti ? deps.transactions.findByUti(row.originalUti) : undefined;
-        return bridgeTransactionOf(row, original?.authCode ?? null);
+        return bridgeTransactionOf(row, original?.authCode ?? null, original?.cardId ?? null);
       },
       lateApproval: (uti) => this.lateApproval(uti),
     });

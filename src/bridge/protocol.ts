@@ -21,6 +21,8 @@ export interface BridgeCard {
   aid?: string;
   applicationLabel?: string;
   cardBrand?: string;
+  /** The card's identity, made by the app: a keyed hash of its number (docs/bridge.md). Never the number. */
+  cardId?: string;
 }
 
 export interface Emv {
@@ -56,6 +58,8 @@ export interface BridgeTransaction {
   originalAuthCode?: string;
   registerId?: string;
   disablePrinting?: boolean;
+  /** A linked REFUND: the cardId the app gave for the sale refunded. A card with another is declined, CARD_MISMATCH. */
+  originalCardId?: string;
   [field: string]: unknown;
 }
 

@@ -14,11 +14,13 @@ export type RequestRow = Pick<
  * partial approval, order data, locale), read back from the committed row. A tip asked on the terminal
  * was chosen on eposd's screen before the card: the app gets the chosen `tipAmount`, never `tipOnTerminal`.
  */
-export function bridgeTransactionOf(row: RequestRow, originalAuthCode: string | null): BridgeTransaction {
+export function bridgeTransactionOf(row: RequestRow, originalAuthCode: string | null, originalCardId: string | null = null): BridgeTransaction {
   const tx: BridgeTransaction = { uti: row.uti, transType: row.transType, amountTrans: row.amount, currency: row.currency, registerId: row.registerId, disablePrinting: row.disablePrinting === 1 };
   if (row.reference !== null) tx.reference = row.reference;
   if (row.originalUti !== null) tx.originalUti = row.originalUti;
   if (originalAuthCode !== null) tx.originalAuthCode = originalAuthCode;
+  // A linked refund: the app declines another card than the one that paid before it goes to the acquirer.
+  if (row.transType === 'REFUND' && originalCardId !== null) tx.originalCardId = originalCardId;
   if (row.tipAmount !== null) tx.tipAmount = row.tipAmount;
   if (row.cashbackAmount !== null) tx.cashbackAmount = row.cashbackAmount;
   if (row.allowPartial === 1) tx.allowPartialApproval = true;
@@ -27,7 +29,7 @@ export function bridgeTransactionOf(row: RequestRow, originalAuthCode: string | 
 }
 
 /** What a result adds beyond the outcome, as the host port and the row take it: the brand, the EMV data (when whole), a partial amount. */
-export function resultExtras(r: PaymentResult): { cardBrand?: CardBrand; emv?: EmvData; amountAuthorised?: number } {
+export function resultExtras(r: PaymentResult): { cardBrand?: CardBrand; emv?: EmvData; amountAuthorised?: number; cardId?: string } {
   const brand = r.cardBrand ?? r.card?.cardBrand;
   const e = r.emv;
   const emv = e?.aid && e.applicationLabel && e.tvr && e.tsi && e.atc && e.arc && e.cryptogramType && e.cryptogram ? (e as EmvData) : undefined;
@@ -35,11 +37,12 @@ export function resultExtras(r: PaymentResult): { cardBrand?: CardBrand; emv?: E
     ...(brand !== undefined ? { cardBrand: (CARD_BRANDS as readonly string[]).includes(brand) ? (brand as CardBrand) : 'OTHER' } : {}),
     ...(emv ? { emv } : {}),
     ...(r.amountAuthorised !== undefined && r.outcome === 'APPROVED' ? { amountAuthorised: r.amountAuthorised } : {}),
+    ...(r.card?.cardId !== undefined ? { cardId: r.card.cardId } : {}),
   };
 }
 
 /** The same, as columns of the row (a result recorded by reconciliation). */
 export function resultColumns(r: PaymentResult): TransactionChange {
-  const { cardBrand, emv, amountAuthorised } = resultExtras(r);
-  return { ...(cardBrand ? { cardBrand } : {}), ...(emv ? { emv: encodeEmv(emv) } : {}), ...(amountAuthorised !== undefined ? { amountAuthorised } : {}) };
+  const { cardBrand, emv, amountAuthorised, cardId } = resultExtras(r);
+  return { ...(cardBrand ? { cardBrand } : {}), ...(emv ? { emv: encodeEmv(emv) } : {}), ...(amountAuthorised !== undefined ? { amountAuthorised } : {}), ...(cardId ? { cardId } : {}) };
 }

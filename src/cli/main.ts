@@ -4,6 +4,7 @@ import { CertificateChangedError, EposdApiError, EposdClientError } from '../cli
 import { UsageError } from './amount';
 import { EXIT } from './exit-codes';
 import { buildProgram } from './program';
+import { say } from './output';
 
 function codeFor(err: unknown): number {
   if (err instanceof CertificateChangedError) return EXIT.KEY_CHANGED;
@@ -47,7 +48,7 @@ export async function run(argv: string[]): Promise<number> {
   } catch (err) {
     // Commander has already printed its own message (and the help, for --help and --version).
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.ERROR;
-    process.stderr.write(`eposd-pos: ${messageFor(err)}\n`);
+    say(process.stderr, `eposd-pos: ${messageFor(err)}`);
     return codeFor(err);
   }
 }
@@ -56,7 +57,7 @@ if (require.main === module) {
   run(process.argv).then(
     (code) => process.exit(code),
     (err: unknown) => {
-      process.stderr.write(`eposd-pos: ${String(err)}\n`);
+      say(process.stderr, `eposd-pos: ${String(err)}`);
       process.exit(EXIT.ERROR);
     },
   );

@@ -1,6 +1,7 @@
 import type { Acknowledgement, EposdClient, FinalStatus, StreamEvent } from '../client';
 import { EposdApiError } from '../client';
 import { Progress, outcomeMessage, stageMessage } from './progress';
+import { say } from './output';
 
 export interface PaymentRun {
   /** The UTI, when it is chosen before the POST (SALE, REFUND, PREAUTH). */
@@ -47,7 +48,7 @@ export async function runPayment(client: EposdClient, run: PaymentRun): Promise<
   const onSigint = () => {
     interrupts += 1;
     if (interrupts > 1 || uti === undefined) {
-      process.stderr.write(`\nStopped waiting.${uti ? ` The terminal decides the outcome: eposd-pos status ${uti}` : ''}\n`);
+      say(process.stderr, `\nStopped waiting.${uti ? ` The terminal decides the outcome: eposd-pos status ${uti}` : ''}`);
       process.exit(1);
     }
     process.stderr.write('\nCancelling…\n');
@@ -56,7 +57,7 @@ export async function runPayment(client: EposdClient, run: PaymentRun): Promise<
         err instanceof EposdApiError && err.code === 'CANNOT_CANCEL'
           ? 'The terminal can no longer cancel it (the card issuer has it); waiting for the outcome.'
           : `Could not cancel: ${(err as Error).message}`;
-      process.stderr.write(`${why}\n`);
+      say(process.stderr, why);
     });
   };
   process.on('SIGINT', onSigint);

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { EposdClient, addressOf, isFinal, newUti, type Acknowledgement, type FinalStatus, type ListFilters, type PrintLine, type StatusName } from '../client';
+import { EposdClient, addressOf, isFinal, newUti, type Acknowledgement, type FinalStatus, type ListFilters, type PrintLine, type ReceiptLine, type StatusName } from '../client';
 import { metaArg, orderFrom, orderOptions, type OrderFlags } from './order-options';
 import { MDNS_PORT } from '../discovery/mdns-network';
 import { VERSION } from '../shared/version';
@@ -10,6 +10,7 @@ import { EXIT, outcomeExitCode } from './exit-codes';
 import { pairCommand, pairedMessage, type PairCommandOptions } from './pair';
 import { runPayment } from './payment';
 import { outcomeLine, renderBatch, renderList, renderReceipt, renderStatus } from './render';
+import { say, sayJson } from './output';
 
 interface Globals {
   terminal?: string;
@@ -31,8 +32,10 @@ const integerArg = (min: number, max: number) => (value: string) => {
   return Number(value);
 };
 
-const out = (text: string) => process.stdout.write(`${text}\n`);
-const json = (value: unknown) => out(JSON.stringify(value, null, 2));
+const out = (text: string) => say(process.stdout, text);
+const json = (value: unknown) => sayJson(process.stdout, value);
+/** A receipt: renderReceipt makes its texts printable itself and adds its own bold on a terminal. */
+const outReceipt = (lines: ReceiptLine[]) => process.stdout.write(`${renderReceipt(lines, process.stdout.isTTY)}\n`);
 
 /** The command line. Each action answers its exit code through `exit`. */
 export function buildProgram(exit: (code: number) => void): Command {
@@ -60,14 +63,14 @@ export function buildProgram(exit: (code: number) => void): Command {
       out(outcomeLine(final));
       out(`UTI ${final.uti}`);
       const lines = receipt === 'merchant' ? final.merchantReceipt : receipt === 'cardholder' ? final.cardholderReceipt : [];
-      if (lines.length > 0) out(renderReceipt(lines, process.stdout.isTTY));
+      if (lines.length > 0) outReceipt(lines);
     }
     exit(outcomeExitCode(final.status));
   };
 
   const pay = async (cmd: Command, client: EposdClient, uti: string | undefined, begin: () => Promise<Acknowledgement>, flags: PaymentFlags) => {
     const quiet = Boolean(globals(cmd).json);
-    if (uti && !quiet) process.stderr.write(`${addressOf(client.terminal)} · UTI ${uti}\n`);
+    if (uti && !quiet) say(process.stderr, `${addressOf(client.terminal)} · UTI ${uti}`);
     const final = await runPayment(client, { uti, begin, showProgress: !quiet });
     finishPayment(cmd, final, flags.receipt);
   };
@@ -238,7 +241,8 @@ export function buildProgram(exit: (code: number) => void): Command {
       const printed = o.print ? await client.reprint(uti, o.copy) : undefined;
       if (globals(cmd).json) json({ uti, copy: o.copy, receipt: lines, ...(printed ? { printed: printed.printed } : {}) });
       else {
-        out(lines.length > 0 ? renderReceipt(lines, process.stdout.isTTY) : `A ${s.status} transaction has no receipt.`);
+        if (lines.length > 0) outReceipt(lines);
+        else out(`A ${s.status} transaction has no receipt.`);
         if (printed) out(`Printed a ${o.copy} copy on the terminal.`);
       }
       exit(EXIT.OK);

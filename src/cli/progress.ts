@@ -1,3 +1,4 @@
+import { printable } from './output';
 import type { FinalStatus, Stage } from '../client';
 
 const STAGE_MESSAGES: Record<string, string> = {
@@ -33,7 +34,9 @@ export class Progress {
     private readonly enabled = true,
   ) {}
 
-  show(message: string | undefined): void {
+  show(shown: string | undefined): void {
+    // The message may carry the terminal's words (a status reason): printable before the line's own escapes.
+    const message = shown && printable(shown);
     if (!this.enabled || !message || message === this.last) return;
     this.last = message;
     if (this.out.isTTY) this.out.write(`\r\x1b[2K${message}`);
@@ -41,7 +44,8 @@ export class Progress {
   }
 
   /** The final word, and the end of the rewritten line. */
-  finish(message: string): void {
+  finish(shown: string): void {
+    const message = printable(shown);
     if (!this.enabled) return;
     if (message !== this.last) {
       if (this.out.isTTY) this.out.write(`\r\x1b[2K${message}`);

@@ -1,5 +1,6 @@
 import { displayFingerprint, type Batch, type FinalStatus, type ReceiptLine, type TransactionStatus, type TransactionSummary } from '../client';
 import { formatAmount } from './amount';
+import { printable } from './output';
 
 export const RECEIPT_WIDTH = 40;
 
@@ -8,7 +9,9 @@ const bold = (text: string, tty: boolean) => (tty ? `\x1b[1m${text}\x1b[22m` : t
 /** A receipt as the printer would lay it out, on a 40-column roll; bold on a terminal. */
 export function renderReceipt(lines: ReceiptLine[], tty = false): string {
   const rule = '-'.repeat(RECEIPT_WIDTH);
-  const body = lines.map(([text, , align, style]) => {
+  const body = lines.map(([raw, , align, style]) => {
+    // The terminal's text, made printable before eposd-pos adds its own bold (output.ts).
+    const text = printable(raw);
     const t = text.length > RECEIPT_WIDTH ? text.slice(0, RECEIPT_WIDTH) : text;
     const pad = RECEIPT_WIDTH - t.length;
     const laid = align === 'R' ? ' '.repeat(pad) + t : align === 'C' ? ' '.repeat(Math.floor(pad / 2)) + t : t;

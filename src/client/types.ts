@@ -37,6 +37,9 @@ export interface MoneyAnswer {
   /** What the host approved: totalAmount unless partialApproval. */
   amountAuthorised?: number;
   partialApproval?: boolean;
+  /** A SALE or COMPLETION: what its approved linked refunds gave back (absent when none stands), and their UTIs. */
+  amountRefunded?: number;
+  refunds?: string[];
 }
 
 /** One receipt line: text, size "1".."9", align L|C|R, style N|B. */

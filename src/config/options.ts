@@ -88,6 +88,13 @@ export const OPTIONS = {
     parse: boolean,
     default: false,
   }),
+  webhookLoopback: option({
+    env: 'EPOSD_WEBHOOK_LOOPBACK',
+    flag: 'webhook-loopback',
+    description: "let webhooks go to this machine's loopback addresses (a laptop whose POS runs on it; never on a terminal)",
+    parse: boolean,
+    default: false,
+  }),
   acceptNewIdentity: option({
     env: 'EPOSD_ACCEPT_NEW_IDENTITY',
     flag: 'accept-new-identity',

@@ -223,6 +223,14 @@ export const MIGRATIONS: { name: string; sql: string; /** Runs before `sql`, in 
       -- The public half of the key a POS paired through the relay signs its requests with (Ed25519, SPKI
       -- DER, base64url; docs/relay.md). Public: nothing secret is stored. NULL for a POS paired on the LAN.
       ALTER TABLE registers ADD COLUMN relay_key TEXT;
+      `,
+  },
+  {
+    name: 'the card identity of a payment, for its linked refunds',
+    sql: `
+      -- A keyed hash of the card's number (HMAC-SHA256 under a key that is not in this database), made
+      -- where the card is read; never shown. A linked refund's card must have its original's.
+      ALTER TABLE transactions ADD COLUMN card_id TEXT;
     `,
   },
 ];

@@ -28,6 +28,8 @@ export interface HostAnswer {
   /** A driver that drives the card too (a payment app's bridge) may give the final EMV data and brand itself. */
   emv?: EmvData;
   cardBrand?: CardBrand;
+  /** The card's identity (reader/card-identity.ts), when a driver that holds the card names it in its answer. */
+  cardId?: string;
 }
 
 /**

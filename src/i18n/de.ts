@@ -46,6 +46,7 @@ export const de: Catalogue = {
   'receipt.declined': 'Abgelehnt',
   'receipt.card': 'Karte',
   'receipt.tax': 'MwSt.',
+  'receipt.for': 'Zweck',
   'receipt.original': 'Original',
   'receipt.receiptNo': 'Beleg-Nr.',
   'receipt.signature': 'Unterschrift',

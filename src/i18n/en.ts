@@ -51,6 +51,7 @@ export const en = {
   'receipt.declined': 'Declined',
   'receipt.card': 'Card',
   'receipt.tax': 'Tax',
+  'receipt.for': 'For',
   'receipt.original': 'Original',
   'receipt.receiptNo': 'Receipt no',
   'receipt.signature': 'Signature',

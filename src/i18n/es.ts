@@ -46,6 +46,7 @@ export const es: Catalogue = {
   'receipt.declined': 'Denegada',
   'receipt.card': 'Tarjeta',
   'receipt.tax': 'Impuestos',
+  'receipt.for': 'Concepto',
   'receipt.original': 'Original',
   'receipt.receiptNo': 'Recibo n.º',
   'receipt.signature': 'Firma',

@@ -46,6 +46,7 @@ export const ja: Catalogue = {
   'receipt.declined': '否認',
   'receipt.card': 'カード',
   'receipt.tax': '内消費税',
+  'receipt.for': '内容',
   'receipt.original': '元取引',
   'receipt.receiptNo': '伝票番号',
   'receipt.signature': 'ご署名',

@@ -3,8 +3,8 @@ import type { PairingService } from './pairing.service';
 import { PairingAnswer, PairingInput } from './pairing.schemas';
 
 export function pairingEndpoints({ pairing, pairRateLimit }: { pairing: PairingService; pairRateLimit: number }): AnyEndpoint[] {
-  const paired = (input: Parameters<PairingService['pair']>[0]) => {
-    const answer = pairing.pair(input);
+  const paired = async (input: Parameters<PairingService['resolveAndPair']>[0]) => {
+    const answer = await pairing.resolveAndPair(input);
     return { body: answer, audit: { actor: answer.registerId, role: answer.role } };
   };
   const pairs = { auth: 'none', audit: 'pairing', ratePerMinute: pairRateLimit, errors: ['PAIRING_FAILED', 'RATE_LIMITED'] } as const;

@@ -1,9 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CallbackEvents, CallbackEventsList } from '../webhooks/events';
+import { PrintableText } from '../shared/schema-types';
 
 export const PairingCode = Type.String({ pattern: '^[0-9]{6}$', description: 'must be the 6 digits shown on the terminal', example: '123456' });
 export const RegisterId = Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$', description: 'must be 1-64 of A-Z a-z 0-9 . _ -' });
-export const RegisterName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description: 'must be 1-64 printable characters' });
+export const RegisterName = PrintableText({ minLength: 1, maxLength: 64, description: 'must be 1-64 printable characters: no control characters' });
 
 export const CallbackUrl = Type.String({ maxLength: 2048, pattern: '^https?://[^\\s/?#]+[^\\s]*$', description: 'must be an http:// or https:// URL', example: 'https://pos.example/eposd-webhook' });
 

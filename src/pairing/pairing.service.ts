@@ -7,7 +7,8 @@ import { ApiError, ValidationError } from '../shared/errors';
 import type { TerminalIdentity } from '../identity/identity';
 import type { RegistersRepository, Role } from './registers.repository';
 import { storedCallbackEvents } from '../webhooks/events';
-import { checkCallbackUrl, type OwnEndpoints } from './callback-url';
+import { checkCallbackHost, checkCallbackUrl } from './callback-url';
+import type { TargetPolicy } from '../webhooks/target';
 import { hashSecret, issueToken, secretMatches, splitToken } from './tokens';
 
 export const MAX_WRONG_CODES = 5;
@@ -61,8 +62,8 @@ interface Deps {
   fingerprint: string;
   logger: Logger;
   pairingTtlMs: number;
-  /** eposd's own ports and addresses: no webhook may point there. */
-  own: () => OwnEndpoints;
+  /** Where a webhook may go (webhooks/target.ts). */
+  targets: TargetPolicy;
 }
 
 // @NOTE Wrong, expired and used codes fail in one place with one error, after the same work, so that
@@ -104,13 +105,30 @@ export class PairingService extends EventEmitter<{ window: [PairingWindowView | 
     return this.window && { code: this.window.code, expiresAt: this.window.expiresAt };
   }
 
+  /**
+   * The API's pairing (GET and POST /pair): `pair`, with the callback URL's host name resolved and
+   * every address it gives judged first (webhooks/target.ts); a refusal does not use up the code.
+   * @NOTE Only for the code of the open window: a wrong code fails as `pair` fails it, and so nobody
+   * without the code can make the terminal look a name up.
+   */
+  async resolveAndPair(req: PairingRequest): Promise<Paired> {
+    if (req.callbackUrl && this.codeMatches(req.pairingCode)) await checkCallbackHost(req.callbackUrl, this.deps.targets);
+    return this.pair(req);
+  }
+
+  /** Whether `code` is the open window's, compared in constant time. */
+  private codeMatches(code: string): boolean {
+    const window = this.currentWindow() && this.window;
+    return timingSafeEqual(Buffer.from(code.padEnd(6).slice(0, 6)), Buffer.from(window?.code ?? '------')) && window !== undefined;
+  }
+
+  /** Pairs with the code: every check but the resolution of a host name (resolveAndPair does that first). */
   pair(req: PairingRequest): Paired {
     if (req.role === 'technician' && req.callbackUrl) throw new ValidationError([{ field: 'callbackUrl', message: 'is only for POS registers' }]);
-    if (req.callbackUrl) checkCallbackUrl(req.callbackUrl, this.deps.own());
+    if (req.callbackUrl) checkCallbackUrl(req.callbackUrl, this.deps.targets);
     if (req.callbackEvents !== undefined && !req.callbackUrl) throw new ValidationError([{ field: 'callbackEvents', message: 'is only with a callbackUrl' }]);
     const window = this.currentWindow() && this.window;
-    const matches = timingSafeEqual(Buffer.from(req.pairingCode.padEnd(6).slice(0, 6)), Buffer.from(window?.code ?? '------'));
-    if (!window || !matches) {
+    if (!window || !this.codeMatches(req.pairingCode)) {
       if (window && ++window.wrongTries >= MAX_WRONG_CODES) {
         this.deps.logger.warn('pairing code disabled after too many wrong tries');
         this.setWindow(undefined);

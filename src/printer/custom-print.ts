@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { StringEnum, Tuple } from '../shared/schema-types';
+import { PrintableText, StringEnum, Tuple } from '../shared/schema-types';
 import type { ReceiptLine } from './receipt-line';
 
 /*
@@ -13,10 +13,20 @@ export const MAX_PRINT_LINE_CHARS = 48;
 const ALIGNMENTS = ['LEFT', 'CENTER', 'RIGHT'] as const;
 const STYLES = ['NORMAL', 'BOLD', 'LARGE'] as const;
 
-export const PrintLine = Tuple([Type.String({ maxLength: MAX_PRINT_LINE_CHARS, description: `at most ${MAX_PRINT_LINE_CHARS} characters` }), StringEnum(ALIGNMENTS), StringEnum(STYLES)], {
-  description: '[text, LEFT|CENTER|RIGHT, NORMAL|BOLD|LARGE]',
-  example: ['TABLE 7', 'CENTER', 'LARGE'],
-});
+export const PrintLine = Tuple(
+  [
+    PrintableText({
+      maxLength: MAX_PRINT_LINE_CHARS,
+      description: `must be at most ${MAX_PRINT_LINE_CHARS} printable characters: no control characters (printer commands, line breaks, tabs, escapes)`,
+    }),
+    StringEnum(ALIGNMENTS),
+    StringEnum(STYLES),
+  ],
+  {
+    description: '[text, LEFT|CENTER|RIGHT, NORMAL|BOLD|LARGE]',
+    example: ['TABLE 7', 'CENTER', 'LARGE'],
+  },
+);
 
 export const PrintBody = Type.Object(
   {

@@ -21,6 +21,8 @@ export interface CardRead {
   cardBrand?: CardBrand;
   /** Chip and contactless: the card's first GENERATE AC (docs/payments.md, "Card brand and EMV data"). */
   emv?: CardEmv;
+  /** The card's identity, a keyed hash of its number (card-identity.ts): what a linked refund's card is compared by. Never shown. */
+  cardId?: string;
 }
 
 export interface ReaderSession {
@@ -59,6 +61,8 @@ export interface TipRequest {
   amount: number;
   currency: string;
   percentages: readonly number[];
+  /** The largest tip the terminal takes (tips.ts, maxTip): a choice above it is refused. */
+  maxTip: number;
 }
 
 export interface CardReader {

@@ -3,7 +3,7 @@ import type { ReceiptLine } from '../printer/printer';
 import type { CardRead } from '../reader/card-reader';
 import { lineTotal } from '../transactions/order';
 import type { ActiveTransaction, Outcome, StateName } from '../transactions/states';
-import { maxCustomTip, tipChoices } from '../transactions/tips';
+import { maxTip, tipChoices } from '../transactions/tips';
 import type { PaymentView, Prompt } from './display';
 import { tipText } from './tip-text';
 
@@ -40,7 +40,7 @@ export function stageView(tx: ActiveTransaction, state: StateName, card: CardRea
   const lang = tx.locale ?? locale;
   if (state === 'AWAITING_TIP') {
     const text = tipText(lang);
-    const tip = { choices: tipChoices(tx.amount, tx.tipOptions ?? []), maxCustom: maxCustomTip(tx.amount), text };
+    const tip = { choices: tipChoices(tx.amount, tx.tipOptions ?? [], tx.cashbackAmount), maxCustom: maxTip(tx.amount, tx.cashbackAmount), text };
     return { ...common(tx, lang, 'CHOOSE_TIP', text.title), prompt: 'CHOOSE_TIP', message: text.title, tip };
   }
   const prompt = PROMPTS[state] ?? 'PRINTING';

@@ -4,9 +4,21 @@ import { Type } from '@sinclair/typebox';
 import { brandOfAid, CARD_BRANDS, CRYPTOGRAM_TYPES, type CardBrand, type CryptogramType, type EmvData } from '../reader/card-data';
 import { StringEnum } from '../shared/schema-types';
 import type { CardRead } from '../reader/card-reader';
+import type { TransactionChange } from './transactions.repository';
 
 /** The brand of a card read: what the reader said, else from the AID. */
 export const brandOfRead = (card: CardRead): CardBrand | null => card.cardBrand ?? brandOfAid(card.aid);
+
+/** The columns a card read fills in: what is shown of the card, and its identity (never shown). */
+export const readColumns = (card: CardRead): TransactionChange => ({
+  maskedPan: card.maskedPan,
+  entryMode: card.entryMode,
+  aid: card.aid,
+  appName: card.appName,
+  cvm: card.cvm,
+  cardBrand: brandOfRead(card),
+  cardId: card.cardId ?? null,
+});
 
 /**
  * The EMV data of an outcome, once the card has been told it. A driver that gives them on the host

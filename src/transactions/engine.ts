@@ -6,10 +6,12 @@ import { HostOutcome, type HostAnswer, type PaymentHost } from '../host/payment-
 import type { Printer } from '../printer/printer';
 import type { ReceiptLine } from '../printer/printer';
 import { RESPONSE_REASONS } from '../host/response-codes';
-import { brandOfRead, emvAtOutcome, encodeEmv } from './card-outcome';
+import { emvAtOutcome, encodeEmv, readColumns } from './card-outcome';
 import type { Ledger } from './ledger';
 import { CANCELLABLE, isLegal, type ActiveTransaction, type Outcome, type ReaderState, type StateName } from './states';
 import { needsCard, type Stage } from './model';
+import { maxTip } from './tips';
+import { isOtherCard, otherCardOutcome } from './refund-card';
 import type { NewTransaction, TransactionChange } from './transactions.repository';
 
 export interface EngineTimings {
@@ -123,12 +125,17 @@ export class PaymentEngine extends EventEmitter {
   /** The reader's answers, each checked by the guard against the transaction it names. */
   readonly readerEvents: ReaderEvents = {
     cardDetected: (uti) => this.transition(uti, ['AWAITING_CARD'], (tx) => ({ state: { name: 'READING_CARD', tx }, change: { stage: 'READING_CARD' } })),
-    cardRead: (uti, card) =>
+    cardRead: (uti, card) => {
+      const read = readColumns(card);
+      // A linked refund to another card is declined here: before the PIN, and before the host.
+      const s = this.state;
+      if (s.name === 'READING_CARD' && s.tx.uti === uti && isOtherCard(s.tx, card.cardId)) return void this.finish(uti, ['READING_CARD'], otherCardOutcome(), read);
       this.transition(uti, ['READING_CARD'], (tx) => {
         const stage = card.cvm === 'PIN' ? 'AWAITING_PIN' : 'AUTHORIZING';
-        const change: TransactionChange = { stage, maskedPan: card.maskedPan, entryMode: card.entryMode, aid: card.aid, appName: card.appName, cvm: card.cvm, cardBrand: brandOfRead(card) };
+        const change: TransactionChange = { stage, ...read };
         return stage === 'AWAITING_PIN' ? { state: { name: 'AWAITING_PIN', tx, card }, change } : { state: { name: 'AUTHORIZING', tx, card, pinVerified: false }, change };
-      }),
+      });
+    },
     cardReadFailed: (uti) => this.finish(uti, ['READING_CARD'], { status: 'FAILED', statusReason: 'CARD_READ_ERROR' }),
     pinEntered: (uti) =>
       this.transition(uti, ['AWAITING_PIN'], (tx, s) => ({
@@ -145,6 +152,12 @@ export class PaymentEngine extends EventEmitter {
 
   /** The tip is committed with the move to AWAITING_CARD: a crash after it keeps the tip the card is then asked for. False: refused or not committed. */
   chooseTip(uti: string, tipAmount: number): boolean {
+    const s = this.state;
+    // Whoever reports the choice (the screen, a reader with a display), a tip past the total's bound is not taken.
+    if (s.name === 'AWAITING_TIP' && s.tx.uti === uti && tipAmount > maxTip(s.tx.amount, s.tx.cashbackAmount)) {
+      this.deps.logger.warn({ uti, tipAmount }, 'tip beyond the bound refused');
+      return false;
+    }
     return this.transition(uti, ['AWAITING_TIP'], (tx) => ({
       state: { name: 'AWAITING_CARD', tx: { ...tx, tipAmount } },
       change: { stage: 'AWAITING_CARD', tipAmount },
@@ -167,9 +180,11 @@ export class PaymentEngine extends EventEmitter {
     this.retries.clear();
   }
 
-  private finish(uti: string, from: readonly StateName[], outcome: Outcome): boolean {
+  /** `read`: the card, when the outcome is decided as it is read. */
+  private finish(uti: string, from: readonly StateName[], outcome: Outcome, read: TransactionChange = {}): boolean {
     return this.transition(uti, from, (tx) => {
       const final: TransactionChange = {
+        ...read,
         status: outcome.status,
         statusReason: outcome.statusReason,
         responseCode: outcome.responseCode ?? null,
@@ -180,8 +195,10 @@ export class PaymentEngine extends EventEmitter {
         amountAuthorised: outcome.amountAuthorised,
         ...(outcome.emv ? { emv: encodeEmv(outcome.emv) } : {}),
         ...(outcome.cardBrand ? { cardBrand: outcome.cardBrand } : {}),
+        ...(outcome.cardId ? { cardId: outcome.cardId } : {}),
       };
-      const prints = !tx.disablePrinting && (outcome.status === 'APPROVED' || outcome.status === 'DECLINED');
+      // Receipts are for outcomes the host gave (a response code); a refund declined at the card has none.
+      const prints = !tx.disablePrinting && (outcome.status === 'APPROVED' || outcome.status === 'DECLINED') && outcome.responseCode != null;
       return { state: prints ? { name: 'PRINTING', tx } : { name: 'IDLE' }, change: final, outcome };
     });
   }
@@ -232,7 +249,10 @@ export class PaymentEngine extends EventEmitter {
     switch (s.name) {
       case 'AWAITING_TIP':
         this.timer = this.after(timings.cardTimeoutMs, () => this.finish(tx.uti, ['AWAITING_TIP'], { status: 'TIMED_OUT', statusReason: 'TIP_TIMEOUT' }));
-        if (reader.requestTip) this.callReader(tx, s.name, () => reader.requestTip!({ uti: tx.uti, amount: tx.amount, currency: tx.currency, percentages: tx.tipOptions ?? [] }, this.readerEvents));
+        if (reader.requestTip)
+          this.callReader(tx, s.name, () =>
+            reader.requestTip!({ uti: tx.uti, amount: tx.amount, currency: tx.currency, percentages: tx.tipOptions ?? [], maxTip: maxTip(tx.amount, tx.cashbackAmount) }, this.readerEvents),
+          );
         return;
       case 'AWAITING_CARD':
         this.timer = this.after(timings.cardTimeoutMs, () => this.finish(tx.uti, ['AWAITING_CARD'], { status: 'TIMED_OUT', statusReason: 'CARD_TIMEOUT' }));
@@ -303,6 +323,11 @@ export class PaymentEngine extends EventEmitter {
       .then(
         (answer: HostAnswer) => {
           const approved = answer.responseCode === '00';
+          // A payment app that names another card only in its answer: declined, and undone if it approved.
+          if (isOtherCard(tx, answer.cardId)) {
+            if (this.finish(tx.uti, ['AUTHORIZING'], otherCardOutcome(approved ? 'PENDING' : undefined)) && approved) this.deps.reverseLater();
+            return;
+          }
           const partial = approved && answer.amountAuthorised !== undefined && answer.amountAuthorised < request.amount;
           // @NOTE A host (or payment app) that approves less than the POS allowed has not approved this payment:
           // it is declined as a balance too low would be, and the part it took is reversed.
@@ -326,6 +351,7 @@ export class PaymentEngine extends EventEmitter {
             ...(partial ? { amountAuthorised: answer.amountAuthorised } : {}),
             emv: emvAtOutcome(card, approved, answer),
             cardBrand: answer.cardBrand,
+            cardId: answer.cardId,
           });
         },
         (err: unknown) => {

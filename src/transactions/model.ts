@@ -7,6 +7,9 @@
 export const TRANS_TYPES = ['SALE', 'REFUND', 'PREAUTH', 'COMPLETION', 'REVERSAL', 'INCREMENT'] as const;
 export type TransType = (typeof TRANS_TYPES)[number];
 
+/** The documented bound of every amount and every total (amount, tip, cashback; a pre-authorisation with its INCREMENTs), in minor units. */
+export const MAX_TOTAL = 99_999_999;
+
 /** How a transaction ends. */
 export const FINAL_STATUSES = ['APPROVED', 'DECLINED', 'CANCELLED', 'TIMED_OUT', 'FAILED'] as const;
 export type FinalStatusName = (typeof FINAL_STATUSES)[number];

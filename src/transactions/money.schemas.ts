@@ -24,3 +24,9 @@ export const MoneyAnswerFields = {
   amountAuthorised: Type.Optional(Type.Integer({ description: 'what the host approved: totalAmount unless partialApproval' })),
   partialApproval: Type.Optional(Type.Boolean({ description: 'the host approved less than totalAmount: take the rest another way' })),
 };
+
+/** A SALE's or COMPLETION's status once linked refunds have given money back from it (and only then). */
+export const RefundedAnswerFields = {
+  amountRefunded: Type.Optional(Type.Integer({ minimum: 1, description: 'minor units given back by the approved linked REFUNDs that stand (not voided)' })),
+  refunds: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }), { minItems: 1, description: 'the UTIs of those REFUNDs, oldest first' })),
+};

@@ -1,7 +1,7 @@
 import { ApiError, type FieldError } from '../shared/errors';
 import { majorUnits } from '../shared/currencies';
 import { DEFAULT_TIP_PERCENTAGES } from './tips';
-import type { TransType } from './model';
+import { MAX_TOTAL, type TransType } from './model';
 import type { TransactionRequest } from './transactions.schemas';
 import type { TransactionRow, TransactionsRepository } from './transactions.repository';
 
@@ -27,13 +27,10 @@ export interface MoneyTerms {
   cashbackAmount: number | null;
   allowPartial: boolean;
   tipOptions: number[] | null;
-  /** A linked REFUND's original. */
-  linkedUti: string | null;
-  /** Checked again inside the SQLite transaction that inserts the row (the refund cap). */
-  check?: () => void;
+  /** A linked REFUND's original: what it may give back is give-back.ts's rule. */
+  linked: TransactionRow | undefined;
 }
 
-const MAX_TOTAL = 99_999_999;
 const TIP_TYPES: readonly TransType[] = ['SALE', 'PREAUTH', 'COMPLETION'];
 const TERMINAL_TIP_TYPES: readonly TransType[] = ['SALE', 'PREAUTH'];
 
@@ -70,7 +67,7 @@ export function moneyShapeErrors(r: TransactionRequest): FieldError[] {
 export class Money {
   constructor(
     private readonly policy: MoneyPolicy,
-    private readonly transactions: Pick<TransactionsRepository, 'findByUti' | 'linkedTotal'>,
+    private readonly transactions: Pick<TransactionsRepository, 'findByUti'>,
   ) {}
 
   /** The rules on money, each a 422 (or the original's 404/409) that creates nothing. `original`: a COMPLETION's, REVERSAL's or INCREMENT's. */
@@ -93,16 +90,13 @@ export class Money {
       );
     }
     if (r.transType === 'REFUND' && !linked) this.checkUnlinked(r.amountTrans!, currency);
-    const check = linked ? () => this.checkRefundCap(linked, r.amountTrans!) : undefined;
-    check?.();
     return {
       currency,
       tipAmount: r.tipAmount ?? null,
       cashbackAmount: r.cashbackAmount ?? null,
       allowPartial: r.allowPartialApproval === true,
       tipOptions: r.tipOnTerminal === true ? [...(r.tipPercentages ?? DEFAULT_TIP_PERCENTAGES)] : null,
-      linkedUti: linked?.uti ?? null,
-      check,
+      linked,
     };
   }
 
@@ -112,25 +106,7 @@ export class Money {
     if ((original.transType !== 'SALE' && original.transType !== 'COMPLETION') || original.status !== 'APPROVED') {
       throw new ApiError('INVALID_ORIGINAL', 'Only an approved SALE or COMPLETION can be refunded against.', { uti });
     }
-    if (original.voidedBy) throw new ApiError('ALREADY_VOIDED', 'This transaction was voided: nothing was taken to refund.', { uti: original.voidedBy });
     return original;
-  }
-
-  /**
-   * @NOTE The refunds of one original never exceed what it charged. Run again inside the insert's SQLite
-   * transaction (Ledger.open), so that no other refund can be counted in between.
-   */
-  private checkRefundCap(original: TransactionRow, amount: number): void {
-    const charged = chargedTotal(original);
-    const refunded = this.transactions.linkedTotal(original.uti, 'REFUND');
-    if (refunded + amount > charged) {
-      const refundable = Math.max(0, charged - refunded);
-      throw new ApiError('AMOUNT_EXCEEDS_ORIGINAL', `At most ${majorUnits(refundable, original.currency)} ${original.currency} of this transaction is left to refund.`, {
-        originalAmount: charged,
-        refundedAmount: refunded,
-        refundableAmount: refundable,
-      });
-    }
   }
 
   private checkUnlinked(amount: number, currency: string): void {

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiError, ValidationError } from '../shared/errors';
 import { LOCALES, type Locale } from '../i18n';
-import { StringEnum } from '../shared/schema-types';
+import { PrintableText, StringEnum } from '../shared/schema-types';
 
 /*
  * Order data (SPEC §8): what the POS says of the order, carried with the payment. Optional, for every
@@ -13,7 +13,7 @@ const MinorUnits = Type.Integer({ minimum: 0, maximum: 99_999_999, description: 
 
 export const LineItem = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 60 }),
+    name: PrintableText({ minLength: 1, maxLength: 60, description: 'must be 1-60 printable characters: no control characters (line breaks, tabs, escapes)' }),
     quantity: Type.Integer({ minimum: 1, maximum: 9999, description: 'must be a whole number from 1 to 9999' }),
     unitAmount: MinorUnits,
     totalAmount: Type.Optional(Type.Integer({ ...MinorUnits, description: 'the line total; quantity × unitAmount when not sent' })),
@@ -34,7 +34,7 @@ export const Metadata = Type.Unsafe<Record<string, string>>({
 
 /** The request fields of order data and language, spread into TransactionRequest. */
 export const OrderFields = {
-  description: Type.Optional(Type.String({ maxLength: 255, description: 'what the payment is for, at most 255 characters' })),
+  description: Type.Optional(PrintableText({ maxLength: 255, description: 'must be at most 255 printable characters, what the payment is for: no control characters (line breaks, tabs, escapes)' })),
   metadata: Type.Optional(Metadata),
   lineItems: Type.Optional(Type.Array(LineItem, { maxItems: 100, description: 'at most 100; their totals add up to amountTrans' })),
   locale: Type.Optional(StringEnum(LOCALES, { description: `must be one of ${LOCALES.join(', ')}`, example: 'ja' })),

@@ -5,6 +5,7 @@ import { formatAmount } from '../shared/money';
 import { decodeEmv } from './card-outcome';
 import { receiptDateTime } from './java-date';
 import { moneyReceiptLines } from './receipt-money';
+import { RECEIPT_WIDTH, widthOf, wrapped } from './receipt-text';
 import { decodeOrder, lineTotal, type LineItem } from './order';
 import type { TransactionRow } from './transactions.repository';
 
@@ -12,9 +13,6 @@ export interface Receipts {
   merchant: ReceiptLine[];
   cardholder: ReceiptLine[];
 }
-
-/** The width a receipt line's text is laid out to (a 58 mm roll at the normal size). */
-const RECEIPT_WIDTH = 32;
 
 const line = (text: string, size = '3', align: ReceiptLine[2] = 'L', style: ReceiptLine[3] = 'N'): ReceiptLine => [text, size, align, style];
 
@@ -25,6 +23,8 @@ export const cardholderLocale = (tx: Pick<TransactionRow, 'locale'>, identity: T
 /** Both copies, in Paynt's line format; only for outcomes that reached the host (approved or declined). */
 export function buildReceipts(tx: TransactionRow, identity: TerminalIdentity): Receipts | undefined {
   if (tx.status !== 'APPROVED' && tx.status !== 'DECLINED') return undefined;
+  // Declined before the host (a linked refund with another card): nothing the host said to print.
+  if (tx.status === 'DECLINED' && tx.responseCode === null) return undefined;
   return { merchant: receipt(tx, identity, 'merchant', merchantLocale(identity)), cardholder: receipt(tx, identity, 'cardholder', cardholderLocale(tx, identity)) };
 }
 
@@ -34,16 +34,15 @@ export function duplicateLine(tx: TransactionRow, identity: TerminalIdentity, co
   return line(`*** ${messagesFor(locale)('receipt.DUPLICATE').toUpperCase()} ***`, '4', 'C', 'B');
 }
 
-/** Columns a text takes on the printer: CJK and other wide characters take two. */
-const widthOf = (text: string) =>
-  [...text].reduce((w, c) => w + (c.codePointAt(0)! >= 0x1100 && /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(c) ? 2 : 1), 0);
-
 /** Text on the left, amount on the right, in RECEIPT_WIDTH when both fit. */
 const columns = (left: string, right: string) => `${left} ${' '.repeat(Math.max(0, RECEIPT_WIDTH - widthOf(left) - 1 - right.length))}${right}`;
 
 function itemLines(items: LineItem[], currency: string, tax: string): ReceiptLine[] {
   return items.flatMap((i) => {
-    const lines = [line(columns(`${i.quantity} x ${i.name}`, formatAmount(lineTotal(i), currency)))];
+    const amount = formatAmount(lineTotal(i), currency);
+    // The name wraps under itself, left of the amount, which stays on the first line.
+    const [first, ...rest] = wrapped(`${i.quantity} x `, i.name, RECEIPT_WIDTH - widthOf(amount) - 1);
+    const lines = [line(columns(first!, amount)), ...rest.map((text) => line(text))];
     if (i.taxAmount !== undefined) lines.push(line(`  ${tax}: ${formatAmount(i.taxAmount, currency)}`, '2'));
     return lines;
   });
@@ -72,7 +71,7 @@ function receipt(tx: TransactionRow, identity: TerminalIdentity, copy: 'merchant
     line(`${date} ${time}`),
     line(up(t(`title.${tx.transType}`)), '5', 'C', 'B'),
   ];
-  if (order.description !== undefined) lines.push(line(order.description));
+  if (order.description !== undefined && order.description.trim() !== '') lines.push(...wrapped(`${up(t('receipt.for'))}: `, order.description).map((text) => line(text)));
   if (order.lineItems !== undefined) lines.push(...itemLines(order.lineItems, tx.currency, up(t('receipt.tax'))));
   lines.push(line(`${up(t('receipt.amount'))}: ${formatAmount(tx.amount, tx.currency)}`, '4', 'L', 'B'), ...moneyReceiptLines(tx, (key) => up(t(key))));
   lines.push(line(outcome, '4', 'C', 'B'));
@@ -81,8 +80,8 @@ function receipt(tx: TransactionRow, identity: TerminalIdentity, copy: 'merchant
   if (tx.appName) lines.push(line(`${tx.appName} ${tx.entryMode && tx.entryMode !== 'NONE' ? up(translate(locale, `entry.${tx.entryMode}`, '')) : ''}`.trim()));
   if (tx.aid) lines.push(line(`AID: ${tx.aid}`));
   if (emv) lines.push(line(`TVR: ${emv.tvr} TSI: ${emv.tsi}`), line(`${emv.cryptogramType}: ${emv.cryptogram}`));
-  if (tx.originalUti) lines.push(line(`${up(t('receipt.original'))}: ${tx.originalUti}`, '2'));
-  lines.push(line(`${up(t('receipt.receiptNo'))}: ${String(tx.id).padStart(6, '0')}`), line(`UTI: ${tx.uti}`, '2'));
+  if (tx.originalUti) lines.push(...wrapped(`${up(t('receipt.original'))}: `, tx.originalUti).map((text) => line(text, '2')));
+  lines.push(line(`${up(t('receipt.receiptNo'))}: ${String(tx.id).padStart(6, '0')}`), ...wrapped('UTI: ', tx.uti).map((text) => line(text, '2')));
   if (tx.cvm === 'SIGNATURE' && copy === 'merchant') lines.push(line(' '), line(`${up(t('receipt.signature'))}: ____________________`));
   lines.push(line(up(copy === 'cardholder' ? t('receipt.retain') : t('receipt.thankYou')), '3', 'C'), line(up(t('receipt.end')), '3', 'C'));
   return lines;

@@ -1,4 +1,5 @@
-import { ApiError } from '../shared/errors';
+import { ApiError, ValidationError } from '../shared/errors';
+import { MAX_TOTAL } from './model';
 import type { TransactionRow } from './transactions.repository';
 
 // The business rules checked before a UTI is given (SPEC §3). Each throws, and so creates nothing.
@@ -20,12 +21,16 @@ export function checkCompletion(original: TransactionRow, amount: number, cap = 
  * not money moved, and stays open across settlement (as for COMPLETION and void): a hotel raises its
  * hold night after night.
  */
-export function checkIncrement(original: TransactionRow): void {
+export function checkIncrement(original: TransactionRow, amount: number, cap: number): void {
   if (original.transType !== 'PREAUTH' || original.status !== 'APPROVED') {
     throw new ApiError('INVALID_ORIGINAL', 'Only an approved PREAUTH can be incremented.', { uti: original.uti });
   }
   if (original.voidedBy) throw new ApiError('ALREADY_VOIDED', 'This pre-authorisation was voided.', { uti: original.voidedBy });
   if (original.completedBy) throw new ApiError('ALREADY_COMPLETED', 'This pre-authorisation is already completed.', { uti: original.completedBy });
+  // The hold is a total like any other: within the documented bound.
+  if (cap + amount > MAX_TOTAL) {
+    throw new ValidationError([{ field: 'amountTrans', message: `would raise the pre-authorisation's total to ${cap + amount}: it must stay at most ${MAX_TOTAL} minor units` }]);
+  }
 }
 
 /**

@@ -40,6 +40,8 @@ export interface ActiveTransaction {
   disablePrinting: boolean;
   /** For COMPLETION: the pre-authorisation's auth code, sent to the host. */
   originalAuthCode: string | null;
+  /** A linked REFUND: the identity of the card that paid its original, which its card must have (refund-card.ts). */
+  originalCardId?: string | null;
   /** Payment breadth (money.ts): the tip (set by the POS, or chosen at AWAITING_TIP), the cashback, and whether the host may approve less. */
   tipAmount?: number | null;
   cashbackAmount?: number | null;
@@ -90,4 +92,6 @@ export interface Outcome {
   emv?: EmvData;
   /** The brand, when the host's driver named it. */
   cardBrand?: CardBrand;
+  /** The card's identity, when the host's driver (a payment app) named it in its answer. */
+  cardId?: string;
 }

@@ -4,6 +4,7 @@ import { decodeEmv } from './card-outcome';
 import { decodeOrder } from './order';
 import { buildReceipts } from './receipts';
 import { moneyAnswer } from './money';
+import { refundsAnswer } from './give-back';
 import type { TransactionRow } from './transactions.repository';
 import type { FinalStatus, InProgressStatus } from './transactions.schemas';
 
@@ -73,6 +74,7 @@ export function summaryBody(tx: TransactionRow, identity: TerminalIdentity): Omi
     createdAt: iso(tx.createdAt),
     completedAt: tx.completedAt === null ? null : iso(tx.completedAt),
     ...moneyAnswer(tx, identity.currency),
+    ...refundsAnswer(tx),
     ...orderFields(tx),
     ...cardFields(tx),
   };

@@ -43,6 +43,11 @@ export interface TransactionRow {
   cardBrand: string | null;
   /** EMV data, compact (card-outcome.ts). */
   emv: string | null;
+  /** The card's identity: a keyed hash of its number made where it was read (reader/card-identity.ts). Stored, never shown. */
+  cardId: string | null;
+  /** Read, not stored: a SALE's or COMPLETION's approved linked REFUNDs that stand (not voided), as `id:uti` separated by spaces, and their sum; null when none. */
+  refundUtis: string | null;
+  amountRefunded: number | null;
 }
 
 export type NewTransaction = Pick<
@@ -79,8 +84,14 @@ export type TransactionChange = Partial<
     | 'amountAuthorised'
     | 'cardBrand'
     | 'emv'
+    | 'cardId'
   >
 >;
+
+/** An aggregate of the linked refunds that gave money back from the row's transaction (through the index on original_uti). */
+const refunded = (aggregate: string) =>
+  `CASE WHEN transactions.trans_type IN ('SALE', 'COMPLETION') THEN (SELECT ${aggregate} FROM transactions r
+     WHERE r.original_uti = transactions.uti AND r.trans_type = 'REFUND' AND r.status = 'APPROVED' AND r.voided_by IS NULL) END`;
 
 /** Every column of a transaction row, as the row's fields: the one list every SELECT of the module uses. */
 export const COLUMNS = `id, uti, trans_type AS transType, amount, currency, reference, original_uti AS originalUti,
@@ -89,7 +100,8 @@ export const COLUMNS = `id, uti, trans_type AS transType, amount, currency, refe
   entry_mode AS entryMode, aid, app_name AS appName, cvm, voided_by AS voidedBy, completed_by AS completedBy,
   reversal, batch_id AS batchId, created_at AS createdAt, completed_at AS completedAt,
   tip_amount AS tipAmount, cashback_amount AS cashbackAmount, amount_authorised AS amountAuthorised, allow_partial AS allowPartial, tip_options AS tipOptions,
-  order_data AS orderData, locale, card_brand AS cardBrand, emv`;
+  order_data AS orderData, locale, card_brand AS cardBrand, emv, card_id AS cardId,
+  ${refunded("group_concat(r.id || ':' || r.uti, ' ')")} AS refundUtis, ${refunded('sum(coalesce(r.amount_authorised, r.amount))')} AS amountRefunded`;
 
 /** A final transaction of the open batch, as settlement totals it. */
 export interface UnsettledRow {
@@ -120,7 +132,7 @@ export class TransactionsRepository {
   private readonly assignBatchStmt;
   private readonly countsStmt;
   private readonly newestStmt;
-  private readonly linkedTotalStmt;
+  private readonly linkedStmt;
   private readonly markIncrementsVoidedStmt;
   private readonly updateStmts = new Map<string, ReturnType<Db['prepare']>>();
 
@@ -149,12 +161,10 @@ export class TransactionsRepository {
     this.newestStmt = db.prepare<[], number | null>(`SELECT max(created_at) FROM transactions`).pluck();
     this.markIncrementsVoidedStmt = db.prepare(`UPDATE transactions SET voided_by = ? WHERE original_uti = ? AND trans_type = 'INCREMENT' AND voided_by IS NULL`);
     // In progress counts: it may yet be approved. Declined, failed and voided ones do not.
-    this.linkedTotalStmt = db
-      .prepare<[string, string], number>(
-        `SELECT coalesce(sum(coalesce(amount_authorised, amount)), 0) FROM transactions
-         WHERE original_uti = ? AND trans_type = ? AND status IN ('APPROVED', 'IN_PROGRESS') AND voided_by IS NULL`,
-      )
-      .pluck();
+    this.linkedStmt = db.prepare<[string, string], { uti: string; amount: number }>(
+      `SELECT uti, coalesce(amount_authorised, amount) AS amount FROM transactions
+       WHERE original_uti = ? AND trans_type = ? AND status IN ('APPROVED', 'IN_PROGRESS') AND voided_by IS NULL ORDER BY id`,
+    );
   }
 
   /** The final transactions of the open batch. */
@@ -240,7 +250,12 @@ export class TransactionsRepository {
 
   /** The sum of the linked REFUNDs (or INCREMENTs) of one original that count: approved or running, not voided. */
   linkedTotal(originalUti: string, transType: 'REFUND' | 'INCREMENT'): number {
-    return this.linkedTotalStmt.get(originalUti, transType)!;
+    return this.linkedStmt.all(originalUti, transType).reduce((sum, r) => sum + r.amount, 0);
+  }
+
+  /** The linked REFUNDs of one original that count, in order: approved or running, not voided. */
+  linkedRefunds(originalUti: string): { uti: string; amount: number }[] {
+    return this.linkedStmt.all(originalUti, 'REFUND');
   }
 
   markIncrementsVoided(preauthUti: string, byUti: string): void {

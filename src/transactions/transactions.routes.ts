@@ -62,6 +62,7 @@ export function transactionEndpoints({ transactions, waiters, feed, pairing, not
         'ALREADY_COMPLETED',
         'ALREADY_VOIDED',
         'ALREADY_SETTLED',
+        'ALREADY_REFUNDED',
         'AMOUNT_EXCEEDS_PREAUTH',
         'UTI_CONFLICT',
         'CURRENCY_NOT_SUPPORTED',
@@ -145,7 +146,7 @@ export function transactionEndpoints({ transactions, waiters, feed, pairing, not
       description:
         'With ?uti= (and no body, or {}): a copy of that receipt, marked as a duplicate. With {"lines": [[text, LEFT|CENTER|RIGHT, NORMAL|BOLD|LARGE], …]} and no uti: those lines, e.g. a kitchen ticket; 409 TERMINAL_BUSY while a payment prints.',
       responses: { 200: { description: 'Printed', schema: Type.Union([PrintAnswer, CustomPrintAnswer]) } },
-      errors: ['TID_MISMATCH', 'NOT_FOUND', 'NOTHING_TO_PRINT', 'TERMINAL_BUSY'],
+      errors: ['TID_MISMATCH', 'NOT_FOUND', 'NOTHING_TO_PRINT', 'TERMINAL_BUSY', 'PRINT_QUEUE_FULL'],
       query: PrintQuery,
       body: PrintBody,
       bodyOptional: true,

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ReceiptLine } from '../printer/receipt-line';
 import { CVMS, ENTRY_MODES, FINAL_STATUSES, STAGES, STATUSES, TRANS_TYPES } from './model';
 import { QueryBoolean, StringEnum } from '../shared/schema-types';
-import { MoneyAnswerFields, MoneyRequestFields } from './money.schemas';
+import { MoneyAnswerFields, MoneyRequestFields, RefundedAnswerFields } from './money.schemas';
 import { CardAnswerFields } from './card-outcome';
 import { METADATA_QUERY, OrderAnswerFields, OrderFields } from './order';
 
@@ -110,6 +110,7 @@ export const FinalStatus = Type.Object(
     createdAt: Type.String(),
     completedAt: NullableString,
     ...MoneyAnswerFields,
+    ...RefundedAnswerFields,
     ...OrderAnswerFields,
     ...CardAnswerFields,
   },

@@ -4,12 +4,13 @@ import type { TerminalIdentity } from '../identity/identity';
 import type { Clock } from '../shared/clock';
 import type { IdGenerator } from '../shared/ids';
 import type { PaymentEngine } from './engine';
-import type { Printer } from '../printer/printer';
+import type { PrintQueue } from '../printer/print-queue';
 import { toReceiptLines, type PrintLines } from '../printer/custom-print';
 import { buildReceipts, duplicateLine, type Receipts } from './receipts';
 import { checkCompletion, checkIncrement, checkReversal } from './rules';
 import { moneyShapeErrors, preauthCap, type Money } from './money';
-import { maxCustomTip, tipFor } from './tips';
+import { maxTip, tipChoices } from './tips';
+import { giveBackCheck, refundable } from './give-back';
 import { needsCard } from './model';
 import { checkLineItems, encodeOrder } from './order';
 import { finalBody, inProgressBody, summaryBody } from './status';
@@ -19,7 +20,8 @@ import type { TransactionRow, TransactionsRepository } from './transactions.repo
 
 interface Deps {
   transactions: TransactionsRepository;
-  printer: Printer;
+  /** The print queue's line for the jobs a POS asks for (bounded: PRINT_QUEUE_FULL). */
+  printer: Pick<PrintQueue, 'printForPos'>;
   engine: PaymentEngine;
   identity: TerminalIdentity;
   clock: Clock;
@@ -119,10 +121,14 @@ export class TransactionService {
     if (originalUti !== undefined) {
       if (!original) throw new ApiError('ORIGINAL_NOT_FOUND', 'No transaction with that UTI exists on this terminal.', { uti: originalUti });
       if (r.transType === 'COMPLETION') checkCompletion(original, r.amountTrans! + (r.tipAmount ?? 0), preauthCap(original, transactions));
-      else if (r.transType === 'INCREMENT') checkIncrement(original);
+      else if (r.transType === 'INCREMENT') checkIncrement(original, r.amountTrans!, preauthCap(original, transactions));
       else checkReversal(original, registerId, this.deps.voidAnyRegister);
     }
     const money = this.deps.money.terms(r, original);
+    // What is given back from a sale: a linked refund, or a void. Checked now, and again in the insert's SQLite transaction.
+    const givenFrom = money.linked ?? (r.transType === 'REVERSAL' && original && refundable(original) ? original : undefined);
+    const check = givenFrom && giveBackCheck(givenFrom, transactions, r.transType === 'REFUND' ? { transType: 'REFUND', amount: r.amountTrans! } : { transType: 'REVERSAL' });
+    check?.();
     const extras = { tipAmount: money.tipAmount, cashbackAmount: money.cashbackAmount, allowPartial: money.allowPartial, tipOptions: money.tipOptions };
     // A void takes back all the original charged: it carries the original's tip, cashback and partial amount.
     const voids = r.transType === 'REVERSAL' && original ? { tipAmount: original.tipAmount, cashbackAmount: original.cashbackAmount } : {};
@@ -142,7 +148,7 @@ export class TransactionService {
         amount,
         currency: money.currency,
         reference: r.reference ?? null,
-        originalUti: original?.uti ?? money.linkedUti,
+        originalUti: original?.uti ?? money.linked?.uti ?? null,
         registerId,
         requestHash: hash,
         disablePrinting: disablePrinting ? 1 : 0,
@@ -160,16 +166,17 @@ export class TransactionService {
         transType: r.transType,
         amount,
         currency: money.currency,
-        originalUti: original?.uti ?? money.linkedUti,
+        originalUti: original?.uti ?? money.linked?.uti ?? null,
         registerId,
         disablePrinting,
         originalAuthCode: original?.authCode ?? null,
+        originalCardId: money.linked?.cardId ?? null,
         ...extras,
         ...(r.locale ? { locale: r.locale } : {}),
         ...(r.lineItems ? { lineItems: r.lineItems } : {}),
         ...voids,
       },
-      money.check,
+      check,
     );
     return answer;
   }
@@ -238,11 +245,13 @@ export class TransactionService {
     if (s.name !== 'AWAITING_TIP') throw new ApiError('ACTION_NOT_POSSIBLE', 'The terminal is not asking for a tip.');
     const { tx } = s;
     if ((choice.percent === undefined) === (choice.amount === undefined)) throw new ApiError('VALIDATION_FAILED', 'Choose either a percentage or an amount (0 for no tip).');
-    if (choice.percent !== undefined && !(tx.tipOptions ?? []).includes(choice.percent)) {
-      throw new ApiError('VALIDATION_FAILED', `The tips offered are ${(tx.tipOptions ?? []).join(', ')} percent.`);
-    }
-    if (choice.amount !== undefined && choice.amount > maxCustomTip(tx.amount)) throw new ApiError('VALIDATION_FAILED', 'A tip may be at most the amount itself.');
-    const tip = choice.amount ?? tipFor(tx.amount, choice.percent!);
+    // Only what the screen offered: a percentage whose tip would take the total past MAX_TOTAL is not.
+    const offered = tipChoices(tx.amount, tx.tipOptions ?? [], tx.cashbackAmount);
+    const chosen = offered.find((c) => c.percent === choice.percent);
+    if (choice.percent !== undefined && !chosen) throw new ApiError('VALIDATION_FAILED', `The tips offered are ${offered.map((c) => c.percent).join(', ') || 'none'} percent.`);
+    const most = maxTip(tx.amount, tx.cashbackAmount);
+    if (choice.amount !== undefined && choice.amount > most) throw new ApiError('VALIDATION_FAILED', `A tip may be at most ${most} minor units: the amount itself, within the total's bound.`);
+    const tip = choice.amount ?? chosen!.amount;
     if (!this.deps.engine.chooseTip(tx.uti, tip)) throw new ApiError('STORAGE_UNAVAILABLE', 'The terminal could not record the tip yet; it keeps trying.', { uti: tx.uti });
     return this.status(tx.uti)!;
   }
@@ -261,7 +270,7 @@ export class TransactionService {
   async printLines(lines: PrintLines): Promise<void> {
     const s = this.deps.engine.current;
     if (s.name === 'PRINTING') throw new ApiError('TERMINAL_BUSY', 'A payment is printing its receipts; print again once it is done.', { uti: s.tx.uti, stage: s.name });
-    await this.deps.printer.print(toReceiptLines(lines), `custom print of ${lines.length} lines`);
+    await this.deps.printer.printForPos(toReceiptLines(lines), `custom print of ${lines.length} lines`);
   }
 
   /** Prints a copy of a receipt again, marked as a duplicate. */
@@ -272,6 +281,6 @@ export class TransactionService {
     if (!receipts) throw new ApiError('NOTHING_TO_PRINT', tx.status === 'IN_PROGRESS' ? 'The transaction is still in progress.' : `A ${tx.status} transaction has no receipt.`, { uti });
     const lines = [...receipts[copy]];
     lines.splice(2, 0, duplicateLine(tx, this.deps.identity, copy));
-    await this.deps.printer.print(lines, `${copy} copy ${uti} (duplicate)`);
+    await this.deps.printer.printForPos(lines, `${copy} copy ${uti} (duplicate)`);
   }
 }

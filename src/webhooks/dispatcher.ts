@@ -2,6 +2,7 @@ import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { DeliveriesRepository, DueDelivery } from './deliveries.repository';
 import { sign } from './signature';
+import { TargetRefused, type Post } from './post';
 
 export const FIRST_RETRY_MS = 5_000;
 export const MAX_RETRY_MS = 3600_000;
@@ -18,7 +19,8 @@ interface Deps {
   logger: Logger;
   /** The body to send: the transaction's status as GET /transaction answers it now. */
   bodyFor: (uti: string) => unknown;
-  fetch?: typeof fetch;
+  /** The POST: post.ts's checkedPost, which sends only where target.ts allows (tests give their own). */
+  post: Post;
 }
 
 /**
@@ -84,7 +86,7 @@ export class WebhookDispatcher {
     const timestamp = String(Math.floor(clock.now().getTime() / 1000));
     let error: string;
     try {
-      const res = await (this.deps.fetch ?? fetch)(d.url, {
+      const res = await this.deps.post(d.url, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
@@ -106,7 +108,8 @@ export class WebhookDispatcher {
       }
       error = `HTTP ${res.status}`;
     } catch (err) {
-      error = err instanceof Error ? err.name : 'error';
+      // Where a webhook may not go is said in full (the register's URL is the POS's to fix); other errors by name.
+      error = err instanceof TargetRefused ? `TARGET_REFUSED: callbackUrl ${err.message}` : err instanceof Error ? err.name : 'error';
     }
     const now = clock.now().getTime();
     if (now - d.createdAt >= GIVE_UP_AFTER_MS) {

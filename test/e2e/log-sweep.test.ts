@@ -4,12 +4,12 @@ import { httpsJson } from '../helpers/http';
 import { cleanupEposd, makeTempDir, startEposd, type EposdProcess } from '../helpers/process';
 import { cardLikeNumbers, leaksIn, SIMULATOR_PANS } from '../helpers/secrets';
 import { auth, finalStatus, pairWithScreenCode, screenAction, startSale, untilScreen } from '../helpers/terminal';
-import { WebhookReceiver } from '../helpers/webhook-receiver';
+import { LOOPBACK_WEBHOOKS_ENV, WebhookReceiver } from '../helpers/webhook-receiver';
 import { type DiagnosticsReport } from '../helpers/bodies';
 
 // A generated MID is 15 random digits, Luhn-valid one time in ten: a fixed one that is not, so that
 // the card-number search below cannot mistake the terminal's identity for a card.
-const DEBUG = { EPOSD_LOG_LEVEL: 'debug', EPOSD_SIM_CARD_DELAY_MS: '0', EPOSD_SIM_AUTH_DELAY_MS: '0', EPOSD_MID: '000000000000001' };
+const DEBUG = { ...LOOPBACK_WEBHOOKS_ENV, EPOSD_LOG_LEVEL: 'debug', EPOSD_SIM_CARD_DELAY_MS: '0', EPOSD_SIM_AUTH_DELAY_MS: '0', EPOSD_MID: '000000000000001' };
 
 /** pino's own `time` (epoch milliseconds, 13 digits) is not data: it is left out of the card-number search. */
 function withoutLineTimes(lines: string[]): string {

@@ -2,11 +2,11 @@ import { createHmac } from 'node:crypto';
 import { verify } from '../../src/webhooks/signature';
 import { httpsJson } from '../helpers/http';
 import { cleanupEposd, startEposd, type EposdProcess } from '../helpers/process';
-import { WebhookReceiver, type ReceivedHook } from '../helpers/webhook-receiver';
+import { LOOPBACK_WEBHOOKS_ENV, WebhookReceiver, type ReceivedHook } from '../helpers/webhook-receiver';
 import { type Acknowledgement, type FinalStatus, type ScreenState } from '../helpers/bodies';
 
 // The simulator in manual mode, answering at once: the test decides when a card is presented.
-const ENV = { EPOSD_SIM_MODE: 'manual', EPOSD_SIM_CARD_DELAY_MS: '0', EPOSD_SIM_AUTH_DELAY_MS: '0', EPOSD_LOG_LEVEL: 'warn' };
+const ENV = { ...LOOPBACK_WEBHOOKS_ENV, EPOSD_SIM_MODE: 'manual', EPOSD_SIM_CARD_DELAY_MS: '0', EPOSD_SIM_AUTH_DELAY_MS: '0', EPOSD_LOG_LEVEL: 'warn' };
 // Retries back off from 5 s; one delivery here is refused twice and answered 500 once.
 const ALL_DELIVERED_WITHIN_MS = 90_000;
 

@@ -18,6 +18,12 @@ export const TEST_ENV: NodeJS.ProcessEnv = {
   EPOSD_PAIR_RATE_LIMIT: '100000',
 };
 
+/** A documentation address (RFC 5737) on no network: where every host name of a webhook resolves in tests. */
+export const TEST_RESOLVED_ADDRESS = '192.0.2.20';
+
+/** No test asks real DNS: localhost is loopback, every other name TEST_RESOLVED_ADDRESS (a test may give its own resolver). */
+export const testResolve = (hostname: string): Promise<string[]> => Promise.resolve(hostname === 'localhost' ? ['127.0.0.1'] : [TEST_RESOLVED_ADDRESS]);
+
 export interface TestContextOptions extends ContextOverrides {
   /** Extra or replaced EPOSD_* settings, read by the real loadConfig. */
   env?: NodeJS.ProcessEnv;
@@ -46,6 +52,7 @@ export function testContext(options: TestContextOptions = {}): TestContext {
     addresses: [TEST_ADDRESS],
     // Time the purge can vouch for moves with the manual clock (src/transactions/clock-guard.ts).
     monotonic: { nowMs: () => clock.now().getTime(), bootId: () => 'test-boot', uptimeMs: () => 0 },
+    resolve: testResolve,
     ...overrides,
   });
   return { ctx, clock, screenLines };

@@ -42,6 +42,9 @@ export function transactionRow(over: Partial<TransactionRow> = {}): TransactionR
     locale: null,
     cardBrand: null,
     emv: null,
+    cardId: null,
+    refundUtis: null,
+    amountRefunded: null,
     ...over,
   };
 }

@@ -10,6 +10,12 @@ export interface ReceivedHook {
 }
 
 /**
+ * The receiver listens on 127.0.0.1, where a terminal sends no webhook (src/webhooks/target.ts): the
+ * tests that use it run eposd as a laptop whose POS runs on the same machine does.
+ */
+export const LOOPBACK_WEBHOOKS_ENV: NodeJS.ProcessEnv = { EPOSD_WEBHOOK_LOOPBACK: 'true' };
+
+/**
  * A POS's webhook endpoint: a plain node:http server on 127.0.0.1 that records every request. It can
  * be stopped (connections refused) and started again on the same port, and told what to answer.
  */

@@ -3,6 +3,7 @@ import type { Logger } from '../../shared/logger';
 import { maskPan, type CardRead, type CardReader, type ReaderEvents, type ReaderSession, type TipRequest } from '../card-reader';
 import { tipFor } from '../../transactions/tips';
 import { brandOfBin } from '../card-data';
+import { cardIdentity } from '../card-identity';
 import { SimulatedCardChips } from './emv.simulator';
 import { behaviourFor } from './test-amounts';
 import { autoCardFor, cvmFor, hostDataFor, TEST_CARDS, type TestCard, type TestCardId } from './test-cards';
@@ -16,6 +17,8 @@ export interface SimulatorOptions {
   readDelayMs?: number;
   /** Auto mode: the tip the simulated cardholder picks when asked (EPOSD_SIM_TIP). */
   tip?: 'none' | number;
+  /** The key of the card identities it makes where it reads the number (card-identity.ts); without it, none is made. */
+  cardKey?: Buffer;
   logger: Logger;
 }
 
@@ -51,7 +54,7 @@ export class SimulatedCardReader implements CardReader {
     clearTimeout(this.tipTimer);
     if (this.opts.mode !== 'auto') return;
     const choice = this.opts.tip ?? 'none';
-    this.tipTimer = this.later(this.opts.pinDelayMs, () => events.tipChosen(request.uti, choice === 'none' ? 0 : tipFor(request.amount, choice)));
+    this.tipTimer = this.later(this.opts.pinDelayMs, () => events.tipChosen(request.uti, choice === 'none' ? 0 : Math.min(tipFor(request.amount, choice), request.maxTip)));
   }
 
   requestPin(uti: string): void {
@@ -119,6 +122,7 @@ export class SimulatedCardReader implements CardReader {
       cvm,
       hostData: hostDataFor(card),
       cardBrand: brandOfBin(card.pan),
+      ...(this.opts.cardKey ? { cardId: cardIdentity(this.opts.cardKey, card.pan) } : {}),
       ...(emv ? { emv } : {}),
     };
   }

@@ -1,31 +1,13 @@
 import request from 'supertest';
 import { BASE_PATH } from '../../../src/app';
-import type { Printer, ReceiptLine } from '../../../src/printer/printer';
 import { useApi } from '../../helpers/api';
+import { HeldPrinter } from '../../helpers/held-printer';
 import { dbSnapshot } from '../../helpers/db';
 import { arrayContaining, objectContaining } from '../../helpers/matchers';
 import { INSTANT_SIMULATOR_ENV, TX_PATH, untilIdleAfter, untilStage } from '../../helpers/payments';
 import { expectProblem } from '../../helpers/problem';
 
 const PRINT_PATH = `${BASE_PATH}/print`;
-
-/** A printer that records each job and, while `holding`, holds it until released. */
-class HeldPrinter implements Printer {
-  readonly jobs: { what: string; lines: ReceiptLine[] }[] = [];
-  holding = false;
-  private releases: (() => void)[] = [];
-  print(lines: ReceiptLine[], what: string): Promise<void> {
-    this.jobs.push({ what, lines });
-    return this.holding ? new Promise((resolve) => this.releases.push(resolve)) : Promise.resolve();
-  }
-  releaseAll(): void {
-    this.releases.splice(0).forEach((r) => r());
-  }
-  state() {
-    return { status: 'OK' as const, lastError: null, printed: this.jobs.length };
-  }
-  async ping(): Promise<void> {}
-}
 
 describe('POST /payntpos/1.0.0/print with the POS lines', () => {
   let printer: HeldPrinter;

@@ -5,11 +5,11 @@ import { useApi } from '../../helpers/api';
 import { dbSnapshot } from '../../helpers/db';
 import { INSTANT_SIMULATOR_ENV, payAndWait } from '../../helpers/payments';
 import { expectProblem } from '../../helpers/problem';
-import { WebhookReceiver, type ReceivedHook } from '../../helpers/webhook-receiver';
+import { LOOPBACK_WEBHOOKS_ENV, WebhookReceiver, type ReceivedHook } from '../../helpers/webhook-receiver';
 import { openSse, type SseClient } from '../../helpers/sse';
 
 describe('webhook event types chosen at pairing (callbackEvents)', () => {
-  const t = useApi({ env: INSTANT_SIMULATOR_ENV });
+  const t = useApi({ env: { ...INSTANT_SIMULATOR_ENV, ...LOOPBACK_WEBHOOKS_ENV } });
   let receiver: WebhookReceiver;
   beforeEach(async () => {
     receiver = new WebhookReceiver();

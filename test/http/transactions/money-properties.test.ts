@@ -26,7 +26,7 @@ const run = async (t: Api, body: TransactionRequest): Promise<{ uti: string } | 
 describe('the money rules, as properties', () => {
   const t = useApi({ env: { ...INSTANT_SIMULATOR_ENV, EPOSD_CURRENCIES: 'EUR,JPY,KWD' } });
 
-  it('never lets the refunds of one sale exceed what it charged, under any sequence of refunds and voids (declined and voided ones not counted)', async () => {
+  it('never lets the refunds and the void of one sale exceed what it charged, under any sequence of refunds and voids (declined and voided ones not counted)', async () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant('refund' as const), amount: fc.integer({ min: 1, max: 6000 }).filter(settled) }),
       fc.record({ kind: fc.constant('void' as const), which: fc.nat() }),
@@ -62,6 +62,10 @@ describe('the money rules, as properties', () => {
             expect(t.ctx.transactionsRepo.linkedTotal(sale.uti, 'REFUND')).toBe(live.reduce((sum, r) => sum + r.amount, 0));
             expect(t.ctx.transactionsRepo.linkedTotal(sale.uti, 'REFUND')).toBeLessThanOrEqual(charged);
           }
+          // A void gives back all of it: refused while any refund stands, taken once none does.
+          const voided = await run(t, { transType: 'REVERSAL', uti: sale.uti });
+          if (live.length > 0) expect((voided as ApiError).code).toBe('ALREADY_REFUNDED');
+          else expect(voided).not.toBeInstanceOf(ApiError);
         },
       ),
       { numRuns: 15 },

@@ -5,13 +5,13 @@ import { verify } from '../../../src/webhooks/signature';
 import { useApi } from '../../helpers/api';
 import { getStatus, INSTANT_SIMULATOR_ENV, payAndWait } from '../../helpers/payments';
 import { expectProblem } from '../../helpers/problem';
-import { WebhookReceiver, type ReceivedHook } from '../../helpers/webhook-receiver';
+import { LOOPBACK_WEBHOOKS_ENV, WebhookReceiver, type ReceivedHook } from '../../helpers/webhook-receiver';
 import { type FinalStatus } from '../../helpers/bodies';
 
 const FIRST_RETRY_MS = 5_000;
 
 describe('webhooks to a real local HTTP receiver', () => {
-  const t = useApi({ env: INSTANT_SIMULATOR_ENV });
+  const t = useApi({ env: { ...INSTANT_SIMULATOR_ENV, ...LOOPBACK_WEBHOOKS_ENV } });
   let receiver: WebhookReceiver;
   beforeEach(async () => {
     receiver = new WebhookReceiver();
