@@ -11,6 +11,7 @@ import { pairingCode } from '../../helpers/pos';
 import { cleanupEposd, makeTempDir, startEposd, type EposdProcess } from '../../helpers/process';
 import { API_KEY, GATEWAY_USER, mqttClient, testGateway } from '../../helpers/relay';
 import { until } from '../../helpers/until';
+import { LOOPBACK_WEBHOOKS_ENV } from '../../helpers/webhook-receiver';
 
 // A gateway run by an attacker (issue 27): it sees every byte, keeps it, replays requests, changes an
 // amount, swaps the TID, forges an APPROVED answer and tries to pair itself with the code it relays.
@@ -41,7 +42,15 @@ describe('A malicious relay gateway', () => {
   beforeAll(async () => {
     broker = await startMosquitto({ users: USERS });
     eposd = await startEposd({
-      env: { EPOSD_TID: TID, EPOSD_RELAY_URL: broker.url, EPOSD_RELAY_USERNAME: TID, EPOSD_RELAY_PASSWORD: USERS[TID], EPOSD_SIM_CARD_DELAY_MS: '200', EPOSD_SIM_AUTH_DELAY_MS: '50' },
+      env: {
+        ...LOOPBACK_WEBHOOKS_ENV,
+        EPOSD_TID: TID,
+        EPOSD_RELAY_URL: broker.url,
+        EPOSD_RELAY_USERNAME: TID,
+        EPOSD_RELAY_PASSWORD: USERS[TID],
+        EPOSD_SIM_CARD_DELAY_MS: '200',
+        EPOSD_SIM_AUTH_DELAY_MS: '50',
+      },
     });
     honest = await testGateway(broker);
     evil = await maliciousGateway(honest.url);
