@@ -12,7 +12,13 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // The long fault suite has its own config and command: npm run test:faults.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }],
+    // aedes 2 (the relay tests' broker, src/relay-gateway/embedded-broker.ts) is an ES module: Jest's
+    // own module loader requires CommonJS on Node 20 (it takes ES modules from Node 24.9 on).
+    '/node_modules/aedes/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'ecmascript', importAttributes: true } }, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!aedes/)'],
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   testTimeout: 30000,
   setupFilesAfterEnv: ['<rootDir>/test/helpers/openapi-conformance.ts'],

@@ -5,7 +5,7 @@ import type { GatewaySettings } from '../../src/relay-gateway/settings';
 import { loadOrCreateCertificate } from '../../src/tls/certificate';
 import { silentLogger } from '../../src/shared/logger';
 import { httpsJson, type HttpAnswer, type HttpOptions } from './http';
-import type { Broker } from './mosquitto';
+import type { Broker } from './broker';
 import { makeTempDir } from './process';
 
 // The relay's gateway in the test process, and requests through it as a POS platform sends them.
