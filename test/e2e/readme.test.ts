@@ -1,35 +1,10 @@
-import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { httpsJson } from '../helpers/http';
 import { cleanupEposd, makeTempDir, ROOT, startEposd, type EposdProcess } from '../helpers/process';
+import { bash, shBlocks } from '../helpers/recipes';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-
-/** The sh code blocks under a heading of the README, up to the next heading (outside code blocks). */
-function blocksUnder(heading: string): string[] {
-  const blocks: string[] = [];
-  let inSection = false;
-  let block: string[] | undefined;
-  let fenced = false;
-  for (const line of README.split('\n')) {
-    if (line.startsWith('```')) {
-      if (fenced && block) blocks.push(`${block.join('\n')}\n`);
-      block = !fenced && inSection && line === '```sh' ? [] : undefined;
-      fenced = !fenced;
-    } else if (fenced) block?.push(line);
-    else if (/^#{1,3} /.test(line)) inSection = line === heading;
-  }
-  if (blocks.length === 0) throw new Error(`the README has no sh block under ${heading}`);
-  return blocks;
-}
-
-/** Runs a recipe in bash as a developer pastes it, in `cwd`. */
-function bash(script: string, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile('bash', ['-c', script], { cwd, timeout: 60_000 }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
-  });
-}
 
 describe('The README', () => {
   it('begins with exactly the two commands npm ci && npm start and npm test', () => {
@@ -60,7 +35,7 @@ describe('The README', () => {
     let recipe: string;
     beforeAll(async () => {
       eposd = await startEposd({ env: { EPOSD_SIM_CARD_DELAY_MS: '50', EPOSD_SIM_AUTH_DELAY_MS: '20' } });
-      const [block] = blocksUnder('### With curl');
+      const [block] = shBlocks('README.md', '### With curl');
       const api = new URL(eposd.apiUrl);
       recipe = block!.replaceAll('http://127.0.0.1:8080', eposd.screenUrl.replace(/\/$/, '')).replaceAll('https://127.0.0.1:8443', `https://127.0.0.1:${api.port}`);
       // What the recipe leaves in the shell, for the checks below.
