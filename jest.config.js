@@ -21,5 +21,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!aedes/)'],
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   testTimeout: 30000,
+  // The last line names the test files skipped for want of a program npm does not install (test/helpers/needs.ts).
+  reporters: ['default', '<rootDir>/test/helpers/skip-reporter.js'],
   setupFilesAfterEnv: ['<rootDir>/test/helpers/openapi-conformance.ts'],
 };
