@@ -50,13 +50,12 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Runs a recipe whose last command keeps running (a server) until it prints a line matching `ready`. */
+/** Runs a recipe whose last command keeps running (a server) until it prints a line matching `ready` (on stdout or stderr). */
 export async function bashUntil(script: string, cwd: string, env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 30_000): Promise<Running & { ready: RegExpExecArray }> {
   const child = spawn('bash', ['-c', script], { cwd, env: shellEnv(env), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const lines: string[] = [];
   const stderr: string[] = [];
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  createInterface({ input: child.stderr }).on('line', (l) => void stderr.push(l));
   const stop = async () => {
     try {
       process.kill(-child.pid!, 'SIGTERM');
@@ -67,14 +66,16 @@ export async function bashUntil(script: string, cwd: string, env: NodeJS.Process
   };
   const match = await new Promise<RegExpExecArray | undefined>((resolve) => {
     const timer = setTimeout(() => resolve(undefined), timeoutMs);
-    createInterface({ input: child.stdout }).on('line', (l) => {
-      lines.push(l);
+    const watch = (into: string[]) => (l: string) => {
+      into.push(l);
       const m = ready.exec(l);
       if (m) {
         clearTimeout(timer);
         resolve(m);
       }
-    });
+    };
+    createInterface({ input: child.stdout }).on('line', watch(lines));
+    createInterface({ input: child.stderr }).on('line', watch(stderr));
     void exited.then(() => {
       clearTimeout(timer);
       resolve(undefined);
