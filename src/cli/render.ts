@@ -71,8 +71,7 @@ export function renderBatch(b: Batch): string {
   ].join('\n');
 }
 
-/** The fingerprint in two rows of eight groups, as the terminal's screen groups it. */
+/** The fingerprint on a line of its own, as the terminal's screen and its ready line show it. */
 export function fingerprintBlock(fingerprint: string, indent = '  '): string {
-  const groups = displayFingerprint(fingerprint).split(' ');
-  return `${indent}${groups.slice(0, 8).join(' ')}\n${indent}${groups.slice(8).join(' ')}`;
+  return `${indent}${displayFingerprint(fingerprint)}`;
 }

@@ -33,6 +33,8 @@ describeInBrowser('the terminal screen in Chromium', () => {
     await page.waitForSelector('[data-testid="screen"][data-screen="pairing"]');
     const code = (await text('pairing-code')).replace(/\D/g, '');
     expect(code).toMatch(/^\d{6}$/);
+    // The fingerprint as the ready line and eposd-pos show it: the same 64 lowercase digits, only spaced out in blocks.
+    expect((await page.locator('#pair-fp').innerText()).replace(/\s/g, '')).toBe(eposd.fingerprint);
     await shot('01-pairing');
 
     const res = await httpsJson<{ authToken: string; certificateFingerprint: string }>(`${eposd.apiUrl}/pair?pairingCode=${code}&registerId=till-1`);
