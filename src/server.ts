@@ -37,7 +37,9 @@ function listen(server: Server, port: number, host: string, setting: string): Pr
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
         err.code === 'EADDRINUSE'
-          ? new Error(`port ${port} on ${host} is in use: another eposd (a second npm start?) or another program listens there. Stop it, or choose another port with ${setting}`)
+          ? Object.assign(new Error(`port ${port} on ${host} is in use: another eposd (a second npm start?) or another program listens there. Stop it, or choose another port with ${setting}`), {
+              code: err.code,
+            })
           : err,
       ),
     );
