@@ -19,7 +19,10 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const freePort = () =>
   new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => s.close(() => resolve(s.address().port)));
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
   });
 
 /** The sh blocks of the README under `heading` (as test/helpers/recipes.ts reads them). */

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { httpsJson } from '../helpers/http';
 import { cleanupEposd, makeTempDir, ROOT, startEposd, type EposdProcess } from '../helpers/process';
-import { bash, shBlocks } from '../helpers/recipes';
+import { bash, shBlocks, typeInto } from '../helpers/recipes';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
@@ -17,6 +17,13 @@ describe('The README', () => {
     ).toEqual(['npm ci && npm start', 'npm test']);
   });
 
+  it('says what the machine needs before its first command: Node and npm, a compiler for better-sqlite3, and that nothing else is needed for npm test', () => {
+    const before = README.slice(0, README.indexOf('```sh'));
+    expect(before).toMatch(/\*\*What the machine needs\*\*/);
+    for (const needed of [/Node 20\.19\+ or 24\.11\+/, /C\+\+ (compiler|toolchain)/, /Python 3/, /make/]) expect(before).toMatch(needed);
+    expect(before).toMatch(/npm test[^.]*with nothing else/);
+  });
+
   it('links every document in docs/, and calls the page at / the screen, not the JSON at /screen', () => {
     for (const doc of [...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')), 'api.md']) expect(README).toContain(`](docs/${doc})`);
     expect(README).not.toMatch(/at `?http:\/\/127\.0\.0\.1:8080\/screen`?[^/]/);
@@ -28,6 +35,31 @@ describe('The README', () => {
     expect(registers.length).toBeGreaterThanOrEqual(2);
     expect(new Set(registers).size).toBe(registers.length);
     expect(README).toMatch(/Pairing a `registerId` that is already paired replaces that register: its\s+earlier token stops working/);
+  });
+
+  describe('eposd-pos recipe, against a real eposd', () => {
+    let eposd: EposdProcess;
+    beforeAll(async () => (eposd = await startEposd({ env: { EPOSD_SIM_CARD_DELAY_MS: '50', EPOSD_SIM_AUTH_DELAY_MS: '20' } })));
+    afterAll(cleanupEposd);
+
+    it('when it is pasted in a shell of the repository and the fingerprint is confirmed with y, then it pairs till-1 and sells 12.50, approved with its receipt', async () => {
+      const [block] = shBlocks('README.md', '### With `eposd-pos`');
+      const api = new URL(eposd.apiUrl);
+      const recipe = block!.replaceAll('http://127.0.0.1:8080', eposd.screenUrl.replace(/\/$/, '')).replace('--host 127.0.0.1', `--host 127.0.0.1:${api.port}`);
+      const home = makeTempDir('eposd-readme-home-');
+      // Typed into an interactive shell (aliases expand) on a terminal (script(1) gives it one), line by
+      // line as a person would: up to pair, then y at its question, then the rest.
+      const [upToPair, rest] = recipe.split(/(?<=^eposd-pos pair .*$)/m);
+      const run = await typeInto(`cd ${ROOT} && exec script -qec "bash --norc -O expand_aliases" /dev/null`, home, [
+        [`${upToPair!}\n`, /\[y\/N\]/],
+        ['y\n', /Every later connection/],
+        [`${rest!}\nexit\n`, undefined],
+      ]);
+      expect(run.stdout).toContain(eposd.fingerprint);
+      expect(run.stdout).toMatch(/Paired with terminal \d{8} .* as register till-1/);
+      expect(run.stdout).toMatch(/APPROVED {2}SALE EUR 12\.50 {2}auth \d{6}/);
+      expect(run.stdout).toContain('CARDHOLDER COPY');
+    }, 90_000);
   });
 
   describe('curl recipe, against a real eposd', () => {

@@ -33,12 +33,13 @@ export interface BashRun {
   stderr: string;
 }
 
-/** Runs a recipe in bash, in `cwd`, to its end. */
-export function bash(script: string, cwd: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<BashRun> {
+/** Runs a recipe in bash, in `cwd`, to its end; `stdin` is what is typed into it. */
+export function bash(script: string, cwd: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000, stdin = ''): Promise<BashRun> {
   return new Promise((resolve) => {
-    execFile('bash', ['-c', script], { cwd, timeout: timeoutMs, env: shellEnv(env) }, (err, stdout, stderr) =>
+    const child = execFile('bash', ['-c', script], { cwd, timeout: timeoutMs, env: shellEnv(env) }, (err, stdout, stderr) =>
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
+    child.stdin?.end(stdin);
   });
 }
 
@@ -86,4 +87,29 @@ export async function bashUntil(script: string, cwd: string, env: NodeJS.Process
     throw new Error(`the recipe did not print ${ready}; stdout:\n${lines.join('\n')}\nstderr:\n${stderr.join('\n')}`);
   }
   return { lines, stderr, stop, ready: match };
+}
+
+/**
+ * Types into `shell` (a command line for bash -c) as a person does: each text, then waits until the
+ * output so far matches its `after`; then waits for the shell to end. Answers everything it printed.
+ */
+export async function typeInto(shell: string, cwd: string, steps: [text: string, after: RegExp | undefined][], timeoutMs = 60_000): Promise<BashRun> {
+  const child = spawn('bash', ['-c', shell], { cwd, env: shellEnv({ HOME: cwd }), stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number>((resolve) => child.once('close', (code) => resolve(code ?? 1)));
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (const [text, after] of steps) {
+      child.stdin.write(text);
+      while (after && !after.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    }
+    child.stdin.end();
+    const code = await Promise.race([exited, new Promise<number>((resolve) => setTimeout(() => resolve(-1), Math.max(0, deadline - Date.now())).unref())]);
+    return { code, stdout, stderr };
+  } finally {
+    child.kill('SIGKILL');
+  }
 }
