@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CRYPTOGRAM_TYPES } from '../../src/reader/card-data';
@@ -83,6 +84,23 @@ describe('The docs', () => {
   it("docs/payments.md's replay check names every field the code compares", () => {
     const paragraph = /- \*\*Client-chosen UTIs:\*\*[\s\S]*?\n(?=- |\n)/.exec(read('docs/payments.md'))![0];
     expect(REPLAY_FIELDS.filter((f) => !paragraph.includes(`\`${f}\``))).toEqual([]);
+  });
+
+  it("keeps out of git every file the docs' recipes make that holds a secret: keys, password files, payment records", () => {
+    const made = [
+      'certs/key.pem',
+      'data/eposd.db',
+      'relay-certs/key.pem',
+      'relay-passwords',
+      'deploy/mosquitto/passwords',
+      'deploy/mosquitto/certs/broker.key',
+      'deploy/mosquitto/data/mosquitto.db',
+      'bridge-sim.json',
+    ];
+    const ignored = execFileSync('git', ['check-ignore', '--no-index', ...made], { cwd: ROOT, encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
+    expect(ignored).toEqual(made);
   });
 
   it('docs/configuration.md says what EPOSD_READER takes and where a real reader comes from', () => {
