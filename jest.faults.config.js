@@ -10,6 +10,8 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   // Builds dist/ when it is missing or stale: the tests start `node dist/main.js`.
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+  // The last line names the test files skipped for want of a program npm does not install (test/helpers/needs.ts).
+  reporters: ['default', '<rootDir>/test/helpers/skip-reporter.js'],
   testTimeout: 60 * 60_000,
   slowTestThreshold: 600,
 };

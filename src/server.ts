@@ -32,9 +32,18 @@ const HANDSHAKE_TIMEOUT_MS = 10_000;
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 const SHUTDOWN_GRACE_MS = 5_000;
 
-function listen(server: Server, port: number, host: string): Promise<number> {
+/** Listens; a port in use is said in the words the installer needs (the one line a second `npm start` prints). */
+function listen(server: Server, port: number, host: string, setting: string): Promise<number> {
   return new Promise((resolveListen, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? Object.assign(new Error(`port ${port} on ${host} is in use: another eposd (a second npm start?) or another program listens there. Stop it, or choose another port with ${setting}`), {
+              code: err.code,
+            })
+          : err,
+      ),
+    );
     server.listen(port, host, () => resolveListen((server.address() as AddressInfo).port));
   });
 }
@@ -122,8 +131,8 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   let screenPort: number;
   try {
     ctx.start();
-    apiPort = ports.api = await listen(api, config.port, config.host);
-    screenPort = ports.screen = await listen(screen, config.screenPort, '127.0.0.1');
+    apiPort = ports.api = await listen(api, config.port, config.host, 'EPOSD_PORT');
+    screenPort = ports.screen = await listen(screen, config.screenPort, '127.0.0.1', 'EPOSD_SCREEN_PORT');
   } catch (err) {
     // A port in use: the command exits, but a host app's process goes on, and may start again.
     api.close();

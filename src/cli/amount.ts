@@ -21,6 +21,17 @@ export function parseAmount(text: string, minor = false, currency?: string): num
   return value;
 }
 
+/**
+ * A note for an amount that a POS developer thinking in minor units may have meant as such: a whole
+ * number of three digits or more, in a currency with decimals, without --minor (`1250` is EUR 1250.00).
+ */
+export function minorUnitsHint(text: string, minor: boolean, currency?: string): string | undefined {
+  const code = currency ?? 'EUR';
+  if (minor || !/^\d{3,}$/.test(text) || currencyOf(code).exponent === 0) return undefined;
+  const asMinor = majorUnits(Number(text), code);
+  return `note: ${text} is read as ${code} ${majorUnits(readMinorUnits(text, false, currency), code)} (amounts are major units): for ${code} ${asMinor} write ${asMinor}, or --minor ${text}`;
+}
+
 /** parseAmount's reading without its range: `0` and `0.00` are 0 (a line item may be free). */
 export function readMinorUnits(text: string, minor = false, currency?: string): number {
   const exp = currency ? currencyOf(currency).exponent : 2;

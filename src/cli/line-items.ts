@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { isFinal, type LineItem, type TransactionStatus } from '../client';
-import { formatAmount, parseAmount, readMinorUnits, UsageError } from './amount';
+import { formatAmount, minorUnitsHint, parseAmount, readMinorUnits, UsageError } from './amount';
 import { majorUnits } from '../shared/currencies';
 
 /*
@@ -107,6 +107,8 @@ export function amountWithItems(amountText: string, o: ItemFlags): { amount: num
   const lineItems = o.item ? parseItems(o.item, o) : undefined;
   if (amountText.toLowerCase() !== AUTO) {
     const amount = parseAmount(amountText, o.minor, o.currency);
+    const hint = minorUnitsHint(amountText, o.minor ?? false, o.currency);
+    if (hint) process.stderr.write(`${hint}\n`);
     if (lineItems) checkItemsAddUp(lineItems, amount, o.currency);
     return lineItems ? { amount, lineItems } : { amount };
   }

@@ -11,11 +11,13 @@ function codeFor(err: unknown): number {
   return EXIT.ERROR;
 }
 
-function messageFor(err: unknown): string {
+export function messageFor(err: unknown): string {
   if (err instanceof EposdApiError) {
     const fields = err.problem.errors?.map((e) => `\n  ${e.field}: ${e.message}`).join('') ?? '';
     const uti = typeof err.problem.uti === 'string' ? ` (UTI ${err.problem.uti})` : '';
-    return `the terminal answered ${err.status} ${err.code}: ${err.problem.detail ?? err.problem.title}${uti}${fields}`;
+    // Busy with another payment: the next thing a developer wants is to see that one through.
+    const follow = err.code === 'TERMINAL_BUSY' && uti ? `\nFollow it with: eposd-pos status ${err.problem.uti as string} --wait` : '';
+    return `the terminal answered ${err.status} ${err.code}: ${err.problem.detail ?? err.problem.title}${uti}${fields}${follow}`;
   }
   if (err instanceof EposdClientError || err instanceof UsageError) return err.message;
   if (typeof (err as NodeJS.ErrnoException | null)?.code === 'string') return systemMessage(err as NodeJS.ErrnoException);

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Acknowledgement, EposdClient, FinalStatus, StreamEvent } from '../client';
 import { EposdApiError } from '../client';
 import { Progress, outcomeMessage, stageMessage } from './progress';
@@ -13,6 +14,8 @@ export interface PaymentRun {
 }
 
 const STREAM_OPEN_WAIT_MS = 2_000;
+/** Through the relay, how often the stage is read while the long poll waits for the outcome. */
+const RELAY_STAGE_POLL_MS = 500;
 
 /**
  * Runs one payment to its outcome: the event stream is opened first so that every stage can be shown,
@@ -32,8 +35,11 @@ export async function runPayment(client: EposdClient, run: PaymentRun): Promise<
   let opened: () => void = () => undefined;
   const streamOpen = new Promise<void>((resolve) => (opened = resolve));
   const watching = (async () => {
-    // The relay carries no event stream: through it the long-poll alone shows the stages.
-    if (client.terminal.relay) return opened();
+    // The relay carries no event stream: through it the stages are read as the payment goes on.
+    if (client.terminal.relay) {
+      opened();
+      return pollStages(client, () => uti, progress, stop.signal);
+    }
     try {
       for await (const e of client.events({ signal: stop.signal, onOpen: opened })) onEvent(e);
     } catch {
@@ -72,5 +78,16 @@ export async function runPayment(client: EposdClient, run: PaymentRun): Promise<
     process.removeListener('SIGINT', onSigint);
     stop.abort();
     await watching;
+  }
+}
+
+/** Shows the payment's stage every RELAY_STAGE_POLL_MS until it is final or `signal` stops it (the long poll brings the outcome). */
+async function pollStages(client: EposdClient, uti: () => string | undefined, progress: Progress, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    const id = uti();
+    const s = id === undefined ? undefined : await client.status(id, { signal }).catch(() => undefined);
+    if (s && s.status !== 'IN_PROGRESS') return;
+    if (s) progress.show(stageMessage(s.stage));
+    await delay(RELAY_STAGE_POLL_MS, undefined, { signal }).catch(() => undefined);
   }
 }

@@ -22,9 +22,21 @@ export function renderReceipt(lines: ReceiptLine[], tty = false): string {
 
 const reason = (s: { statusReason: string | null }) => (s.statusReason && s.statusReason !== 'APPROVED' ? ` (${s.statusReason.replace(/_/g, ' ').toLowerCase()})` : '');
 
+/**
+ * What was charged: the host's approved amount when it approved part (of the total asked), else the
+ * total with what it is made of when a tip or cashback came on top ("EUR 34.50 (12.50 + tip 2.00 + cashback 20.00)").
+ */
+function chargedText(s: FinalStatus): string {
+  const total = s.totalAmount ?? s.transAmount;
+  if (s.partialApproval && s.amountAuthorised !== undefined) return `${formatAmount(s.amountAuthorised, s.currencyCode)} of ${formatAmount(total)} (partial approval)`;
+  if (!s.tipAmount && !s.cashbackAmount) return formatAmount(s.transAmount, s.currencyCode);
+  const extras = [s.tipAmount ? `tip ${formatAmount(s.tipAmount)}` : '', s.cashbackAmount ? `cashback ${formatAmount(s.cashbackAmount)}` : ''].filter(Boolean);
+  return `${formatAmount(total, s.currencyCode)} (${[formatAmount(s.transAmount), ...extras].join(' + ')})`;
+}
+
 /** One line that says what happened: "APPROVED  SALE EUR 12.50  auth 123456  card 47**…0010". */
 export function outcomeLine(s: FinalStatus): string {
-  const parts = [`${s.status}${reason(s)}`, `${s.transactionType} ${formatAmount(s.transAmount, s.currencyCode)}`.trim()];
+  const parts = [`${s.status}${reason(s)}`, `${s.transactionType} ${chargedText(s)}`.trim()];
   if (s.authCode) parts.push(`auth ${s.authCode}`);
   if (s.primaryAccountNumber) parts.push(`card ${s.primaryAccountNumber} (${s.transactionSource})`);
   return parts.join('  ');
@@ -59,23 +71,29 @@ export function renderList(rows: TransactionSummary[]): string {
     .join('\n');
 }
 
+/** Every total of the batch (docs/api.md, GET /settlement): the optional ones when the batch has them. */
 export function renderBatch(b: Batch): string {
   const t = b.totals;
-  const money = (n: number) => formatAmount(n, t.currency);
+  const row = (name: string, total: { count: number; amount?: number } | undefined) =>
+    total === undefined ? [] : [`  ${name.padEnd(18)} ${String(total.count).padStart(4)}${total.amount === undefined ? '' : `  ${formatAmount(total.amount, t.currency)}`}`];
   return [
     `Batch ${b.batchNumber} ${b.status}${b.closedAt ? ` at ${b.closedAt}` : ''} (opened ${b.openedAt})`,
-    `  sales        ${String(t.sales.count).padStart(4)}  ${money(t.sales.amount)}`,
-    `  refunds      ${String(t.refunds.count).padStart(4)}  ${money(t.refunds.amount)}`,
-    `  pre-auths    ${String(t.preauths.count).padStart(4)}  ${money(t.preauths.amount)}`,
-    `  completions  ${String(t.completions.count).padStart(4)}  ${money(t.completions.amount)}`,
-    `  voided       ${String(t.voided.count).padStart(4)}  ${money(t.voided.amount)}`,
-    `  declined     ${String(t.declined.count).padStart(4)}`,
-    `  net                ${money(t.net)}`,
+    ...row('sales', t.sales),
+    ...row('of which tips', t.tips),
+    ...row('of which cashback', t.cashback),
+    ...row('refunds', t.refunds),
+    ...row('pre-auths', t.preauths),
+    ...row('increments', t.increments),
+    ...row('completions', t.completions),
+    ...row('voided', t.voided),
+    ...row('reversals', t.reversals),
+    ...row('declined', t.declined),
+    ...row('not completed', t.notCompleted),
+    `  ${'net'.padEnd(18)}       ${formatAmount(t.net, t.currency)}`,
   ].join('\n');
 }
 
-/** The fingerprint in two rows of eight groups, as the terminal's screen groups it. */
+/** The fingerprint on a line of its own, as the terminal's screen and its ready line show it. */
 export function fingerprintBlock(fingerprint: string, indent = '  '): string {
-  const groups = displayFingerprint(fingerprint).split(' ');
-  return `${indent}${groups.slice(0, 8).join(' ')}\n${indent}${groups.slice(8).join(' ')}`;
+  return `${indent}${displayFingerprint(fingerprint)}`;
 }

@@ -14,7 +14,10 @@ export function normalizeFingerprint(text: string): string {
   return hex;
 }
 
-/** As the terminal's screen shows it: upper case, groups of four. */
+/**
+ * As a person compares it, the same everywhere (the screen page, the `[screen]` and `eposd ready` lines,
+ * eposd-pos, the docs): the 64 lowercase hex digits eposd writes.
+ */
 export function displayFingerprint(fingerprint: string): string {
-  return (fingerprint.toUpperCase().match(/.{1,4}/g) ?? []).join(' ');
+  return fingerprint.toLowerCase();
 }

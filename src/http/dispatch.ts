@@ -65,7 +65,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     const principal = call.principal ?? deps.pairing.authenticate(token);
     if (!principal) {
       deps.audit.authFailure(token ? 'INVALID_TOKEN' : 'MISSING_TOKEN', { origin: call.origin });
-      throw new ApiError('UNAUTHORIZED', token ? 'The token is unknown, revoked or expired. Pair again.' : 'Send the token from pairing in the Authorization header.');
+      throw new ApiError('UNAUTHORIZED', token ? 'The token is unknown, revoked or expired. Pair again.' : missingTokenDetail(call.headers.authorization as string | undefined));
     }
     const caller: Caller = { registerId: principal.registerId, role: principal.role, origin: call.origin };
     if (e.auth !== 'token' && e.auth !== principal.role) {
@@ -134,4 +134,10 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     if (result instanceof Promise) result.then(finish, fail).catch((err: unknown) => deps.logger.error({ err }, 'answer not sent'));
     else finish(result);
   };
+}
+
+/** No token read: none was sent, or it came in a scheme eposd does not take ("Token …", "Basic …"). */
+function missingTokenDetail(header: string | undefined): string {
+  const scheme = /^\s*([A-Za-z][A-Za-z-]{0,19})\s+\S/.exec(header ?? '')?.[1];
+  return scheme ? `The Authorization header holds the token from pairing as it is, or after "Bearer ": "${scheme}" is not understood.` : 'Send the token from pairing in the Authorization header.';
 }

@@ -1,5 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import type { Static, TSchema } from '@sinclair/typebox';
+import { closestName } from '../shared/closest';
 import { ValidationError, type FieldError } from '../shared/errors';
 
 // One ajv for every schema. No coercion and no defaults: what the client sent is what is checked.
@@ -16,10 +17,24 @@ function fieldOf(e: ErrorObject, where: string): string {
   return path || where;
 }
 
+/** JSON's name for a value's type, as a developer reads it: "a string", "null". */
+const jsonType = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
+
+/** "must be a number, not a string": when what was sent is of another JSON type than the schema's. */
+function typeMismatch(e: ErrorObject): string | undefined {
+  if (e.keyword !== 'type') return undefined;
+  const expected = String(e.params.type).split(',')[0] === 'integer' ? 'number' : String(e.params.type).split(',')[0]!;
+  const sent = jsonType(e.data);
+  return sent === `a ${expected}` ? undefined : `must be ${expected === 'array' || expected === 'object' ? 'an' : 'a'} ${expected}, not ${sent}`;
+}
+
 function messageOf(e: ErrorObject): string {
   switch (e.keyword) {
-    case 'additionalProperties':
-      return 'is not a known field';
+    case 'additionalProperties': {
+      const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const meant = closestName(String(e.params.additionalProperty), known);
+      return `is not a known field${meant ? `: did you mean ${meant}?` : ''}`;
+    }
     case 'required':
       return 'is required';
     case 'pattern':
@@ -28,9 +43,12 @@ function messageOf(e: ErrorObject): string {
     case 'minimum':
     case 'maximum':
     case 'enum': {
-      // A field whose description says what it must be answers with it: "must be … minor units".
+      // A field whose description says what it must be answers with it: "must be … minor units",
+      // after the type that was wrong, when it was: "must be a number, not a string: …".
       const said = (e.parentSchema as { description?: string } | undefined)?.description;
-      return said?.startsWith('must ') ? said : (e.message ?? 'is not valid');
+      const mismatch = typeMismatch(e);
+      if (said?.startsWith('must ')) return mismatch ? `${mismatch}: ${said.replace(/^must be /, '')}` : said;
+      return mismatch ?? e.message ?? 'is not valid';
     }
     case 'discriminator':
       return e.params.error === 'mapping' ? 'is not a known action' : (e.message ?? 'is not valid');

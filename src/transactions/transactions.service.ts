@@ -41,6 +41,8 @@ export type StatusAnswer = { final: false; body: ReturnType<typeof inProgressBod
 
 const MONEY_FIELDS = ['currency', 'tipAmount', 'tipOnTerminal', 'tipPercentages', 'cashbackAmount', 'originalUti', 'allowPartialApproval'] as const;
 const ORDER_FIELDS = ['description', 'metadata', 'lineItems', 'locale'] as const;
+/** What a retry with the same UTI must repeat to be a replay (docs/payments.md), besides the register. */
+export const REPLAY_FIELDS = ['transType', 'amountTrans', 'reference', ...MONEY_FIELDS, ...ORDER_FIELDS] as const;
 
 /**
  * A Paynt request hashes as it always did (a replay across an upgrade is still a replay); payment

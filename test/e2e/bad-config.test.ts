@@ -31,7 +31,7 @@ describe('When eposd is started with a bad configuration', () => {
       const port = String((taken.address() as { port: number }).port);
       const run = await runEposd({ env: { EPOSD_PORT: port } });
       expect(run.code).not.toBe(0);
-      expect(run.stderr.join('\n')).toMatch(/could not start: .*EADDRINUSE/);
+      expect(run.stderr.join('\n')).toMatch(/could not start: port \d+ on 127\.0\.0\.1 is in use/);
       expect(run.stdout.some((l) => l.startsWith('eposd ready'))).toBe(false);
     } finally {
       await new Promise((r) => taken.close(r));

@@ -67,12 +67,12 @@ describe('eposd-pos, the command line, against a real eposd', () => {
     for (const run of [refused, notTls, bad]) expect(run.stderr).not.toMatch(/\bE[A-Z]{4,}\b|getaddrinfo|ERR_|\bat \S+ \(/);
   });
 
-  it('when the installer pairs with the code on the screen, then it prints the pinned fingerprint to compare with the screen, and stores the pairing in ~/.config readable by its owner only', async () => {
+  it('when the installer pairs with the code on the screen, then it prints the pinned fingerprint to compare with the screen as the screen and the ready line show it, and stores the pairing in ~/.config readable by its owner only', async () => {
     const { host, port } = endpointOf(eposd);
     const run = await runPos(['pair', '--host', host, '--port', String(port), '--code', await pairingCode(eposd), '--register-id', 'till-cli', '--yes'], home);
     expect(run).toMatchObject({ code: 0 });
-    const grouped = (eposd.fingerprint.toUpperCase().match(/.{4}/g) ?? []).slice(0, 8).join(' ');
-    expect(run.stdout).toContain(grouped);
+    // The one form a person compares, as the ready line, the [screen] line and the screen page show it: 64 lowercase hex digits.
+    expect(run.stdout.split('\n')).toContain(`  ${eposd.fingerprint}`);
     expect(run.stdout).toMatch(/Compare it with the fingerprint on the terminal's screen/);
     expect(statSync(terminalsFile()).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(terminalsFile(), 'utf8'))).toMatchObject({ terminals: [{ tid: eposd.tid, registerId: 'till-cli', fingerprint: eposd.fingerprint }] });

@@ -1,35 +1,10 @@
-import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { httpsJson } from '../helpers/http';
 import { cleanupEposd, makeTempDir, ROOT, startEposd, type EposdProcess } from '../helpers/process';
+import { bash, shBlocks, typeInto } from '../helpers/recipes';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-
-/** The sh code blocks under a heading of the README, up to the next heading (outside code blocks). */
-function blocksUnder(heading: string): string[] {
-  const blocks: string[] = [];
-  let inSection = false;
-  let block: string[] | undefined;
-  let fenced = false;
-  for (const line of README.split('\n')) {
-    if (line.startsWith('```')) {
-      if (fenced && block) blocks.push(`${block.join('\n')}\n`);
-      block = !fenced && inSection && line === '```sh' ? [] : undefined;
-      fenced = !fenced;
-    } else if (fenced) block?.push(line);
-    else if (/^#{1,3} /.test(line)) inSection = line === heading;
-  }
-  if (blocks.length === 0) throw new Error(`the README has no sh block under ${heading}`);
-  return blocks;
-}
-
-/** Runs a recipe in bash as a developer pastes it, in `cwd`. */
-function bash(script: string, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile('bash', ['-c', script], { cwd, timeout: 60_000 }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
-  });
-}
 
 describe('The README', () => {
   it('begins with exactly the two commands npm ci && npm start and npm test', () => {
@@ -40,6 +15,13 @@ describe('The README', () => {
         .filter(Boolean)
         .map((l) => l.replace(/\s+#.*$/, '')),
     ).toEqual(['npm ci && npm start', 'npm test']);
+  });
+
+  it('says what the machine needs before its first command: Node and npm, a compiler for better-sqlite3, and that nothing else is needed for npm test', () => {
+    const before = README.slice(0, README.indexOf('```sh'));
+    expect(before).toMatch(/\*\*What the machine needs\*\*/);
+    for (const needed of [/Node 20\.19\+ or 24\.11\+/, /C\+\+ (compiler|toolchain)/, /Python 3/, /make/]) expect(before).toMatch(needed);
+    expect(before).toMatch(/npm test[^.]*with nothing else/);
   });
 
   it('links every document in docs/, and calls the page at / the screen, not the JSON at /screen', () => {
@@ -55,12 +37,37 @@ describe('The README', () => {
     expect(README).toMatch(/Pairing a `registerId` that is already paired replaces that register: its\s+earlier token stops working/);
   });
 
+  describe('eposd-pos recipe, against a real eposd', () => {
+    let eposd: EposdProcess;
+    beforeAll(async () => (eposd = await startEposd({ env: { EPOSD_SIM_CARD_DELAY_MS: '50', EPOSD_SIM_AUTH_DELAY_MS: '20' } })));
+    afterAll(cleanupEposd);
+
+    it('when it is pasted in a shell of the repository and the fingerprint is confirmed with y, then it pairs till-1 and sells 12.50, approved with its receipt', async () => {
+      const [block] = shBlocks('README.md', '### With `eposd-pos`');
+      const api = new URL(eposd.apiUrl);
+      const recipe = block!.replaceAll('http://127.0.0.1:8080', eposd.screenUrl.replace(/\/$/, '')).replace('--host 127.0.0.1', `--host 127.0.0.1:${api.port}`);
+      const home = makeTempDir('eposd-readme-home-');
+      // Typed into an interactive shell (aliases expand) on a terminal (script(1) gives it one), line by
+      // line as a person would: up to pair, then y at its question, then the rest.
+      const [upToPair, rest] = recipe.split(/(?<=^eposd-pos pair .*$)/m);
+      const run = await typeInto(`cd ${ROOT} && exec script -qec "bash --norc -O expand_aliases" /dev/null`, home, [
+        [`${upToPair!}\n`, /\[y\/N\]/],
+        ['y\n', /Every later connection/],
+        [`${rest!}\nexit\n`, undefined],
+      ]);
+      expect(run.stdout).toContain(eposd.fingerprint);
+      expect(run.stdout).toMatch(/Paired with terminal \d{8} .* as register till-1/);
+      expect(run.stdout).toMatch(/APPROVED {2}SALE EUR 12\.50 {2}auth \d{6}/);
+      expect(run.stdout).toContain('CARDHOLDER COPY');
+    }, 90_000);
+  });
+
   describe('curl recipe, against a real eposd', () => {
     let eposd: EposdProcess;
     let recipe: string;
     beforeAll(async () => {
       eposd = await startEposd({ env: { EPOSD_SIM_CARD_DELAY_MS: '50', EPOSD_SIM_AUTH_DELAY_MS: '20' } });
-      const [block] = blocksUnder('### With curl');
+      const [block] = shBlocks('README.md', '### With curl');
       const api = new URL(eposd.apiUrl);
       recipe = block!.replaceAll('http://127.0.0.1:8080', eposd.screenUrl.replace(/\/$/, '')).replaceAll('https://127.0.0.1:8443', `https://127.0.0.1:${api.port}`);
       // What the recipe leaves in the shell, for the checks below.

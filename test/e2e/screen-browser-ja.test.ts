@@ -1,23 +1,19 @@
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, onPrompt as on, openScreenPage, settledScreenshot, textOf } from '../helpers/browser';
+import { describeInBrowser, onPrompt as on, openScreenPage, settledScreenshot, textOf } from '../helpers/browser';
 import { httpsJson } from '../helpers/http';
 import { cleanupEposd, startEposd, type EposdProcess } from '../helpers/process';
 import { auth, pairWithScreenCode } from '../helpers/terminal';
 
-// A Japanese cardholder's screen in a real browser (Debian's Chromium via playwright-core): a SALE with
+// A Japanese cardholder's screen in a real browser (Chromium via playwright-core): a SALE with
 // locale "ja" and line items, the reader in manual mode. The screenshots show the glyphs when a CJK
 // font is installed (fonts-noto-cjk); the text is checked either way.
-
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`\n!!! ${CHROMIUM} is missing: the browser test of the Japanese screen is SKIPPED.\n`);
 
 const LINE_ITEMS = [
   { name: '抹茶ラテ', quantity: 2, unitAmount: 550 },
   { name: 'どら焼き', quantity: 1, unitAmount: 400 },
 ];
 
-(haveChromium ? describe : describe.skip)('a Japanese cardholder screen with line items, in Chromium', () => {
+describeInBrowser('a Japanese cardholder screen with line items, in Chromium', () => {
   let eposd: EposdProcess;
   let browser: Browser;
   let page: Page;

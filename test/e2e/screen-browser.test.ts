@@ -1,20 +1,14 @@
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { TEST_CARDS } from '../../src/reader/simulator/test-cards';
-import { CHROMIUM, onPrompt as on, openScreenPage, settledScreenshot, textOf } from '../helpers/browser';
+import { describeInBrowser, onPrompt as on, openScreenPage, settledScreenshot, textOf } from '../helpers/browser';
 import { httpsJson } from '../helpers/http';
 import { cleanupEposd, startEposd, type EposdProcess } from '../helpers/process';
 import { auth, startSale } from '../helpers/terminal';
 
-// The terminal's screen in a real browser: Debian's Chromium driven by playwright-core, the reader in
+// The terminal's screen in a real browser: Chromium driven by playwright-core, the reader in
 // manual mode. A POS sells over HTTPS; a person presents the chip card and types the PIN on the page.
 
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(`\n!!! ${CHROMIUM} is missing: the browser test of the terminal screen is SKIPPED.\n!!! Install it with: apt-get update && apt-get install -y chromium (.ci/run does this in CI).\n`);
-}
-
-(haveChromium ? describe : describe.skip)('the terminal screen in Chromium', () => {
+describeInBrowser('the terminal screen in Chromium', () => {
   let eposd: EposdProcess;
   let browser: Browser;
   let page: Page;
@@ -39,6 +33,8 @@ if (!haveChromium) {
     await page.waitForSelector('[data-testid="screen"][data-screen="pairing"]');
     const code = (await text('pairing-code')).replace(/\D/g, '');
     expect(code).toMatch(/^\d{6}$/);
+    // The fingerprint as the ready line and eposd-pos show it: the same 64 lowercase digits, only spaced out in blocks.
+    expect((await page.locator('#pair-fp').innerText()).replace(/\s/g, '')).toBe(eposd.fingerprint);
     await shot('01-pairing');
 
     const res = await httpsJson<{ authToken: string; certificateFingerprint: string }>(`${eposd.apiUrl}/pair?pairingCode=${code}&registerId=till-1`);

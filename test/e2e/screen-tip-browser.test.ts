@@ -1,17 +1,14 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, onPrompt as on, openScreenPage, SCREENS, textOf } from '../helpers/browser';
+import { describeInBrowser, onPrompt as on, openScreenPage, SCREENS, textOf } from '../helpers/browser';
 import { httpsJson } from '../helpers/http';
 import { cleanupEposd, startEposd, type EposdProcess } from '../helpers/process';
 import { auth, finalStatus, pairWithScreenCode } from '../helpers/terminal';
 
-// Tipping on the terminal in a real browser (Debian's Chromium via playwright-core), the reader in
+// Tipping on the terminal in a real browser (Chromium via playwright-core), the reader in
 // manual mode: the POS asks for tipOnTerminal, a person picks a tip on the page, then presents a card.
 
-const haveChromium = existsSync(CHROMIUM);
-
-(haveChromium ? describe : describe.skip)('tipping on the terminal screen in Chromium', () => {
+describeInBrowser('tipping on the terminal screen in Chromium', () => {
   let eposd: EposdProcess;
   let browser: Browser;
   let page: Page;

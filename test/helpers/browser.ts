@@ -1,11 +1,25 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { describeIf } from './needs';
 import { ROOT } from './process';
+import { onPath } from './programs';
 
-// The terminal's screen page in Debian's Chromium, driven by playwright-core (the browser tests).
+// The terminal's screen page in Chromium, driven by playwright-core (the browser tests): the Chromium of
+// the npm registry's @sparticuz/chromium, which global-setup extracts with scripts/chromium.mjs; where it
+// could not be (another processor), Debian's chromium; without either, the browser tests are skipped.
 
-export const CHROMIUM = '/usr/bin/chromium';
+const NPM_CHROMIUM = join(ROOT, 'node_modules', '.cache', 'chromium');
+
+const executable = (): { path: string; env: Record<string, string> } | undefined => {
+  if (existsSync(join(NPM_CHROMIUM, 'chromium'))) return { path: join(NPM_CHROMIUM, 'chromium'), env: { FONTCONFIG_FILE: join(NPM_CHROMIUM, 'fonts.conf') } };
+  const debian = onPath('chromium');
+  return debian === undefined ? undefined : { path: debian, env: {} };
+};
+const CHROMIUM = executable();
+
+/** `describe` for a browser test: skipped, and named at the end of the run, when there is no Chromium. */
+export const describeInBrowser = describeIf(CHROMIUM !== undefined, 'chromium');
 
 /** Where the browser tests keep their screenshots (git-ignored). */
 export const SCREENS = join(ROOT, 'test-output', 'screens');
@@ -32,7 +46,8 @@ export interface ScreenBrowser {
 export async function openScreenPage(url: string): Promise<ScreenBrowser> {
   mkdirSync(SCREENS, { recursive: true });
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: CHROMIUM!.path,
+    env: { ...process.env, ...CHROMIUM!.env },
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });

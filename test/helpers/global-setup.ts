@@ -13,4 +13,11 @@ export default function globalSetup(): void {
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   // And the bundle that npm start runs (test/e2e/bundle.test.ts, the bench's smoke test).
   execFileSync(process.execPath, ['scripts/bundle.mjs'], { cwd: root, stdio: 'inherit' });
+  // The browser tests' Chromium, from npm (test/helpers/browser.ts): extracted once, here, before the
+  // workers that use it start. Where it cannot run, those tests fall back to Debian's or are skipped.
+  try {
+    execFileSync(process.execPath, ['scripts/chromium.mjs'], { cwd: root, stdio: 'pipe' });
+  } catch (err) {
+    process.stderr.write(`The npm registry's Chromium could not be extracted: ${String((err as { stderr?: Buffer }).stderr ?? err).slice(-300)}\n`);
+  }
 }

@@ -3,8 +3,9 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { onPath } from './programs';
 
-// A real Mosquitto (Debian's package) for the relay's tests: its own configuration, users and the
+// A real Mosquitto (Debian's package) for the relay's tests when EPOSD_TEST_BROKER=mosquitto (broker.ts): its own configuration, users and the
 // repository's ACL (deploy/mosquitto/acl), on 127.0.0.1 and a free port. `restart()` keeps the port.
 
 export const ACL_FILE = resolve(__dirname, '../../deploy/mosquitto/acl');
@@ -50,6 +51,9 @@ function accepting(port: number): Promise<boolean> {
 }
 
 export async function startMosquitto(options: BrokerOptions = {}): Promise<Broker> {
+  for (const program of ['mosquitto', ...(options.users ? ['mosquitto_passwd'] : [])]) {
+    if (!onPath(program)) throw new Error(`EPOSD_TEST_BROKER=mosquitto needs Debian's ${program} on PATH (apt-get install mosquitto)`);
+  }
   const dir = mkdtempSync(join(tmpdir(), 'eposd-mosquitto-'));
   const port = await freePort();
   const lines = [`listener ${port} 127.0.0.1`, 'set_tcp_nodelay true', 'persistence false', 'log_dest stderr', 'log_type error', 'log_type warning'];

@@ -7,7 +7,7 @@ import { silentLogger } from '../../src/shared/logger';
 import { RelaySigner } from '../../src/client/relay';
 import type { PairedTerminal } from '../../src/client';
 import { httpsJson, type HttpAnswer, type HttpOptions } from './http';
-import type { Broker } from './mosquitto';
+import type { Broker } from './broker';
 import { makeTempDir } from './process';
 
 // The relay's gateway in the test process, and requests through it as a POS platform sends them.

@@ -132,7 +132,8 @@
       parts.push(g);
     });
     codeEl.replaceChildren(...parts);
-    const fp = String(s.fingerprint || '').toUpperCase();
+    // Lower case, as the ready line and eposd-pos show it (docs/pos-client.md); the blocks only space it out.
+    const fp = String(s.fingerprint || '');
     const blocks = fp.match(/.{1,4}/g) || [];
     $('pair-fp').replaceChildren(
       ...blocks.map((b) => {

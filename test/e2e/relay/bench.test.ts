@@ -1,6 +1,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../../helpers/process';
+import { describeIf } from '../../helpers/needs';
 
 // A quick run of `npm run bench:relay` (scripts/bench/relay.mjs), so that it cannot silently stop
 // working: a small fleet, a few paired differences. Its figures are not asserted (timings are a
@@ -9,7 +10,7 @@ import { ROOT } from '../../helpers/process';
 
 const hasMosquitto = spawnSync('mosquitto', ['-h']).error === undefined;
 
-(hasMosquitto ? describe : describe.skip)('npm run bench:relay, a quick run', () => {
+describeIf(hasMosquitto, 'mosquitto')('npm run bench:relay, a quick run', () => {
   it('runs the fleet and the paired differences with signing on, with 0 errors, and prints what it counted', async () => {
     const env = { ...process.env, RELAY_BENCH_TERMINALS: '12', RELAY_BENCH_PROCESSES: '2', RELAY_BENCH_CLIENTS: '3', RELAY_BENCH_SECONDS: '1', RELAY_BENCH_PAIRS: '20', RELAY_BENCH_PAYMENTS: '2' };
     const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) =>

@@ -3,7 +3,7 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { RunningGateway } from '../../../src/relay-gateway/gateway';
 import { presenceTopic, requestTopic } from '../../../src/relay/topics';
 import { httpsJson } from '../../helpers/http';
-import { startMosquitto, type Broker } from '../../helpers/mosquitto';
+import { startBroker, type Broker } from '../../helpers/broker';
 import { cleanupEposd } from '../../helpers/process';
 import { API_KEY, mqttClient, testGateway, viaRelay } from '../../helpers/relay';
 import { until } from '../../helpers/until';
@@ -54,7 +54,7 @@ function hold(gateway: RunningGateway, head: string): Promise<{ socket: TLSSocke
 describe('eposd-relay under abuse', () => {
   let broker: Broker;
   let terminals: MqttClient[] = [];
-  beforeAll(async () => (broker = await startMosquitto()));
+  beforeAll(async () => (broker = await startBroker()));
   afterAll(async () => {
     for (const t of terminals) t.end(true);
     await broker.close();

@@ -8,7 +8,7 @@ import { silentLogger } from '../../../src/shared/logger';
 import { loadOrCreateCertificate } from '../../../src/tls/certificate';
 import { testContext, TEST_TID } from '../../helpers/context';
 import { httpsJson } from '../../helpers/http';
-import { freePort, startMosquitto, type Broker } from '../../helpers/mosquitto';
+import { freePort, startBroker, type Broker } from '../../helpers/broker';
 import { cleanupEposd, makeTempDir, ROOT } from '../../helpers/process';
 import { API_KEY, testGateway } from '../../helpers/relay';
 import { until } from '../../helpers/until';
@@ -44,9 +44,9 @@ async function runGateway(env: NodeJS.ProcessEnv, whileRunning: (url: string) =>
 
 describe('eposd-relay, the command', () => {
   let broker: Broker;
-  beforeAll(async () => (broker = await startMosquitto()));
+  beforeAll(async () => (broker = await startBroker()));
   afterAll(async () => {
-    await broker.close();
+    await broker?.close();
     await cleanupEposd();
   });
 
@@ -109,10 +109,10 @@ describe('The relay over TLS to the broker (mqtts://)', () => {
   beforeAll(async () => {
     const certificate = await loadOrCreateCertificate(makeTempDir('eposd-broker-cert-'), ['127.0.0.1'], { inProcess: true });
     ca = certificate.cert;
-    broker = await startMosquitto({ tls: { key: certificate.key, cert: certificate.cert } });
+    broker = await startBroker({ tls: { key: certificate.key, cert: certificate.cert } });
   });
   afterAll(async () => {
-    await broker.close();
+    await broker?.close();
     await cleanupEposd();
   });
 

@@ -6,7 +6,7 @@ import { PAIR_START_PATH, PosPairing, TerminalPairing } from '../../../src/relay
 import type { RunningGateway } from '../../../src/relay-gateway/gateway';
 import { presenceTopic, requestTopic, responseFilter } from '../../../src/relay/topics';
 import { maliciousGateway, type Answer, type MaliciousGateway, type Seen } from '../../helpers/malicious-gateway';
-import { startMosquitto, type Broker } from '../../helpers/mosquitto';
+import { startBroker, type Broker } from '../../helpers/broker';
 import { pairingCode } from '../../helpers/pos';
 import { cleanupEposd, makeTempDir, startEposd, type EposdProcess } from '../../helpers/process';
 import { API_KEY, GATEWAY_USER, mqttClient, testGateway } from '../../helpers/relay';
@@ -40,7 +40,7 @@ describe('A malicious relay gateway', () => {
   };
 
   beforeAll(async () => {
-    broker = await startMosquitto({ users: USERS });
+    broker = await startBroker({ users: USERS });
     eposd = await startEposd({
       env: {
         ...LOOPBACK_WEBHOOKS_ENV,

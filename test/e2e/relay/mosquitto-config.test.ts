@@ -3,9 +3,10 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { connect, type MqttClient } from 'mqtt';
 import { loadOrCreateCertificate } from '../../../src/tls/certificate';
-import { freePort } from '../../helpers/mosquitto';
+import { freePort } from '../../helpers/broker';
 import { makeTempDir } from '../../helpers/process';
 import { until } from '../../helpers/until';
+import { describeIf } from '../../helpers/needs';
 
 // The deployed broker configuration (deploy/mosquitto/), run as it is written, with only its ports, files
 // and certificate moved to a test's own: it ties a terminal's client id to its user (issue 27).
@@ -58,7 +59,7 @@ function client(url: string, ca: string, username: string, password: string, cli
   });
 }
 
-(hasMosquitto ? describe : describe.skip)('The deployed Mosquitto configuration (deploy/mosquitto)', () => {
+describeIf(hasMosquitto, 'mosquitto')('The deployed Mosquitto configuration (deploy/mosquitto)', () => {
   let broker: Awaited<ReturnType<typeof deployedBroker>>;
   beforeAll(async () => (broker = await deployedBroker()));
   afterAll(async () => broker?.close());

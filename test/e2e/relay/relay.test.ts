@@ -3,7 +3,7 @@ import type { RunningGateway } from '../../../src/relay-gateway/gateway';
 import { requestTopic, responseFilter, responseTopic } from '../../../src/relay/topics';
 import type { Acknowledgement, FinalStatus, SearchPage } from '../../helpers/bodies';
 import { httpsJson } from '../../helpers/http';
-import { startMosquitto, type Broker } from '../../helpers/mosquitto';
+import { startBroker, type Broker } from '../../helpers/broker';
 import { pairingCode, runPos } from '../../helpers/pos';
 import { EposdClient } from '../../../src/client';
 import { join } from 'node:path';
@@ -43,7 +43,7 @@ describe('The relay: a POS reaches a terminal through eposd-relay and a real Mos
   const outcome = (gw: RunningGateway, uti: string) => signed<FinalStatus>(gw, `/transaction?uti=${uti}&wait=20`, { timeoutMs: 60_000 });
 
   beforeAll(async () => {
-    broker = await startMosquitto({ users: USERS });
+    broker = await startBroker({ users: USERS });
     eposd = await startEposd({ env: TERMINAL_ENV(broker) });
     gateway = await testGateway(broker);
     second = await testGateway(broker);
@@ -223,9 +223,10 @@ describe('The relay: a POS reaches a terminal through eposd-relay and a real Mos
 
   it('completes a payment while the broker restarts, and the outcome is read once terminal and gateway are back', async () => {
     const uti = await sale(gateway, 1800);
+    const restarted = new Date().toISOString();
     await broker.restart();
-    await until('the relay to settle', () => gateway.board.isOnline(TID), 20_000);
-    // The broker lost every retained message with its restart: the terminal announced itself again.
+    // The broker lost every retained message with its restart: the terminal announced itself again, to the gateway reconnected.
+    await until('the terminal to announce itself again', () => (gateway.board.list().find((t) => t.tid === TID)?.lastSeen ?? '') > restarted, 20_000);
     const final = await outcome(gateway, uti);
     expect(final.body).toMatchObject({ uti, status: 'APPROVED' });
   });
