@@ -86,7 +86,8 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const storage = new StorageHealth(db.name, { clock, logger });
   const settings = new SettingsRepository(db);
   const registers = new RegistersRepository(db);
-  const identity: TerminalIdentity = loadIdentity(config, settings, ids);
+  const transactionsRepo = new TransactionsRepository(db);
+  const identity: TerminalIdentity = loadIdentity(config, settings, ids, { openBatch: () => transactionsRepo.unsettled().length, notes });
   const screen = new ScreenService(
     { tid: identity.tid, serialNumber: identity.serialNumber, merchantName: identity.merchantName, fingerprint, addresses: overrides.addresses ?? lanAddresses(), apiPort: config.port },
     overrides.screenOut,
@@ -110,7 +111,6 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     tip: config.simTip,
     logger,
   });
-  const transactionsRepo = new TransactionsRepository(db);
   const deliveries = new DeliveriesRepository(db, ids, (registerId) => registers.hasCallback(registerId));
   const ledger = new Ledger(db, transactionsRepo, events, deliveries, storage);
   // Late-bound: the payment app's reconciliation needs the engine's payment and the reversals, built below.

@@ -90,16 +90,23 @@ export async function startServer(config: Config, options: ServerOptions): Promi
     db.close();
     throw err;
   }
-  const ctx = createContext(config, certificate.fingerprint, {
-    db,
-    logger,
-    addresses,
-    screenOut: options.screenOut,
-    certificateNotAfter: certificate.notAfter,
-    ports: () => ports,
-    notes: [...notes, ...certificate.notes],
-    bridgeConnector: options.bridgeConnector,
-  });
+  let ctx: AppContext;
+  try {
+    ctx = createContext(config, certificate.fingerprint, {
+      db,
+      logger,
+      addresses,
+      screenOut: options.screenOut,
+      certificateNotAfter: certificate.notAfter,
+      ports: () => ports,
+      notes: [...notes, ...certificate.notes],
+      bridgeConnector: options.bridgeConnector,
+    });
+  } catch (err) {
+    // A refused identity (EPOSD_TID): a host app's process goes on, and may start again on the same file.
+    db.close();
+    throw err;
+  }
 
   const api = createHttpsServer(
     {
