@@ -162,7 +162,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   late.busyWith = () => transactions.busyWith();
   late.reverseLater = () => void reversals.flush();
   const clockGuard = new ClockGuard({ clock, logger, settings, newestCommitted: () => transactionsRepo.newestCreatedAt(), monotonic: overrides.monotonic });
-  const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, alsoPurge: [auditRepo, deliveries], guard: clockGuard, frozen: () => storage.corrupt });
+  const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, audit: auditRepo, deliveries, guard: clockGuard, frozen: () => storage.corrupt });
   const webhooks = new WebhookDispatcher({ deliveries, clock, logger, fetch: overrides.fetch, bodyFor: (uti) => transactions.status(uti)?.body });
   // A transition's commit may have queued a webhook (transaction.final, or transaction.updated for the
   // registers that chose it); most queue nothing, and then the outbox is not even looked at.
@@ -208,6 +208,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     transactionCounts: () => transactionsRepo.countsByStatus(),
     storage,
     clockGuard,
+    lastPurge: () => retention.lastPurge(),
     notes,
     paymentApp: paymentApp ? () => paymentApp.report() : undefined,
   });
@@ -257,7 +258,8 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
       // Small databases are checked before the API listens; larger ones once it listens, in a worker.
       checkLater = !storage.checkAtStart(db);
       try {
-        clockGuard.check(storage.corrupt ? false : 'always');
+        // What is already written predates this run: retention counts its age from here at the latest.
+        retention.mark('start');
       } catch (err) {
         storage.observe(err);
         logger.warn({ err }, 'could not read or keep the clock anchor');
@@ -294,8 +296,8 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
       checkpoints.stop();
       pairing.close();
       try {
-        // The time vouched for, kept for the next start: after a reboot it is the lower bound.
-        if (db.open && !storage.corrupt) clockGuard.check('always');
+        // The running time, kept for the next start: after a reboot it is the lower bound.
+        if (db.open && !storage.corrupt) retention.mark();
       } catch {
         // a database that takes no writes now keeps the anchor it had
       }

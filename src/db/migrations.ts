@@ -217,4 +217,18 @@ export const MIGRATIONS: { name: string; sql: string; /** Runs before `sql`, in 
         BEGIN SELECT RAISE(ABORT, 'another transaction is in progress'); END;
     `,
   },
+  {
+    name: 'retention by running time',
+    sql: `
+      -- What retention goes by (src/transactions/retention.ts): at the terminal's running time running_ms,
+      -- the newest row of each table. A row whose id is at most a mark's is at least as old as the running
+      -- time since that mark, whatever the wall clock said when it was written.
+      CREATE TABLE retention_marks (
+        running_ms     INTEGER PRIMARY KEY,
+        transaction_id INTEGER NOT NULL,
+        audit_id       INTEGER NOT NULL,
+        delivery_id    INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
