@@ -103,8 +103,10 @@ export class ClockGuard {
     const sameBoot = saved !== undefined && boot !== null && saved.boot === boot;
     // Within a boot the monotonic clock says exactly how long passed; across a reboot only the uptime is
     // sure (the time switched off is not counted): a lower bound either way, whatever the wall clock says.
-    const running = (saved?.run ?? 0) + (sameBoot ? Math.max(0, monoNow - saved.mono) : mono.uptimeMs());
-    const previousRunEnded = sameBoot ? running : running - mono.uptimeMs();
+    // Whole milliseconds, rounded down: the uptime comes in hundredths of a second, as a float.
+    const uptime = Math.floor(mono.uptimeMs());
+    const running = Math.floor((saved?.run ?? 0) + (sameBoot ? Math.max(0, monoNow - saved.mono) : uptime));
+    const previousRunEnded = sameBoot ? running : running - uptime;
     if (sameBoot) {
       const elapsed = Math.max(0, monoNow - saved.mono);
       trusted = saved.t + elapsed;
