@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { Db } from '../../src/db/open';
 
 // Damage as a disk or a power cut leaves it: a page of the database file overwritten with garbage.
@@ -42,3 +42,16 @@ export function pokeFromOutside(file: string): void {
 
 /** How many transactions there are, read through the UTI index only (the table's own pages may be damaged). */
 export const countByIndex = (db: Db): number => db.prepare(`SELECT count(uti) FROM transactions INDEXED BY sqlite_autoindex_transactions_1`).pluck().get() as number;
+
+/** Flips bit `bit` (0–7) of the byte at `offset` of `file`: one bit of damage, as a disk or its controller may leave. */
+export function flipBit(file: string, offset: number, bit: number): void {
+  const fd = openSync(file, 'r+');
+  try {
+    const byte = Buffer.alloc(1);
+    readSync(fd, byte, 0, 1, offset);
+    byte[0] = byte[0]! ^ (1 << bit);
+    writeSync(fd, byte, 0, 1, offset);
+  } finally {
+    closeSync(fd);
+  }
+}
