@@ -8,7 +8,8 @@ import type { Config } from './config/config';
 import { createContext, type AppContext } from './context';
 import type { Connector } from './bridge/link';
 import { createScreenApp } from './screen/screen.app';
-import { openDatabase } from './db/open';
+import { openStorage } from './db/open-storage';
+import { StorageWitness } from './db/witness';
 import { loadTerminalCertificate } from './identity/terminal-key';
 import { tlsOptions } from './tls/options';
 import type { Logger } from './shared/logger';
@@ -75,11 +76,14 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   const { logger } = options;
   const addresses = lanAddresses();
   const notes: string[] = [];
-  const db = openDatabase(join(config.dataDir, 'eposd.db'), {
-    acceptNewIdentity: config.acceptNewIdentity,
-    notes,
-  });
-  const certificate = await loadTerminalCertificate(config, db, ['localhost', '127.0.0.1', '::1', ...addresses], { inProcess: options.inProcessCertificate }).catch((err: unknown) => {
+  const witness = new StorageWitness(config.certDir);
+  const storageFile = join(config.dataDir, 'eposd.db');
+  const { db, damage, record, pairings } = openStorage(storageFile, witness, { acceptNewIdentity: config.acceptNewIdentity, notes });
+  const closeAll = () => {
+    db.close();
+    if (pairings?.open) pairings.close();
+  };
+  const certificate = await loadTerminalCertificate(config, pairings ?? db, ['localhost', '127.0.0.1', '::1', ...addresses], { inProcess: options.inProcessCertificate }).catch((err: unknown) => {
     db.close();
     throw err;
   });
@@ -101,10 +105,14 @@ export async function startServer(config: Config, options: ServerOptions): Promi
       ports: () => ports,
       notes: [...notes, ...certificate.notes],
       bridgeConnector: options.bridgeConnector,
+      storageFile,
+      storageDamage: damage,
+      witness: { witness, record },
+      pairingsDb: pairings,
     });
   } catch (err) {
     // A refused identity (EPOSD_TID): a host app's process goes on, and may start again on the same file.
-    db.close();
+    closeAll();
     throw err;
   }
 

@@ -66,6 +66,16 @@ export class StorageHealth extends EventEmitter {
     }
   }
 
+  /**
+   * A transaction that is not there, or that no payment of this run left in progress: while the file is
+   * damaged that may be what was lost, so the answer is the damage, never "not found".
+   */
+  assertComplete(): void {
+    if (this.current.name === 'CORRUPT') {
+      throw new ApiError('STORAGE_CORRUPT', "The terminal's database is damaged: this transaction, or its outcome, may be among what was lost. A technician must recover the database.");
+    }
+  }
+
   /** quick_check before listening when the file is small; answers false when it is left for `checkInBackground`. */
   checkAtStart(db: Db): boolean {
     if (!db.memory && fileSize(db.name) > START_CHECK_MAX_BYTES) return false;

@@ -63,6 +63,8 @@ interface Deps {
   pairingTtlMs: number;
   /** eposd's own ports and addresses: no webhook may point there. */
   own: () => OwnEndpoints;
+  /** True while the database is damaged: no POS is paired then. */
+  outOfService?: () => boolean;
 }
 
 // @NOTE Wrong, expired and used codes fail in one place with one error, after the same work, so that
@@ -105,6 +107,11 @@ export class PairingService extends EventEmitter<{ window: [PairingWindowView | 
   }
 
   pair(req: PairingRequest): Paired {
+    // @NOTE A damaged database keeps no new pairing. A technician may still pair, to read diagnostics: that
+    // pairing is kept in memory until the next start (db/open-storage.ts).
+    if (req.role !== 'technician' && this.deps.outOfService?.()) {
+      throw new ApiError('STORAGE_CORRUPT', "The terminal's database is damaged: it pairs no POS until a technician has recovered it. A technician can still pair, to read diagnostics.");
+    }
     if (req.role === 'technician' && req.callbackUrl) throw new ValidationError([{ field: 'callbackUrl', message: 'is only for POS registers' }]);
     if (req.callbackUrl) checkCallbackUrl(req.callbackUrl, this.deps.own());
     if (req.callbackEvents !== undefined && !req.callbackUrl) throw new ValidationError([{ field: 'callbackEvents', message: 'is only with a callbackUrl' }]);
