@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { flipBit } from '../helpers/damage';
 import { cleanupEposd } from '../helpers/process';
 import type { AnyAnswer } from '../helpers/bodies';
@@ -73,7 +73,7 @@ async function afterRestart(paid: Paid) {
     screenAlert: ((screen.alerts as string[] | undefined) ?? []).join(' '),
     pairingWindow: screen.pairingCode !== undefined,
     logged: eposd.stderr().find((l) => l.includes('is damaged')) ?? '',
-    walKept: readFileSync(`${dbFile(device.dataDir)}-wal`).equals(walBefore),
+    walKept: existsSync(`${dbFile(device.dataDir)}-wal`) && readFileSync(`${dbFile(device.dataDir)}-wal`).equals(walBefore),
   };
 }
 
