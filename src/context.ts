@@ -35,7 +35,7 @@ import { ClockGuard, type Monotonic } from './transactions/clock-guard';
 import { Reversals } from './transactions/reversals';
 import { TransactionService } from './transactions/transactions.service';
 import { Money } from './transactions/money';
-import { TransactionsRepository } from './transactions/transactions.repository';
+import { TransactionsRepository, unsealedAfter } from './transactions/transactions.repository';
 import { EventFeed } from './transactions/event-feed';
 import { TransactionSearch } from './transactions/search';
 import { OutcomeWaiters } from './transactions/waiters';
@@ -93,7 +93,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const clock = overrides.clock ?? systemClock;
   const ids = overrides.ids ?? defaultIds;
   const logger = overrides.logger ?? silentLogger;
-  const storage = new StorageHealth(overrides.storageFile ?? db.name, { clock, logger });
+  const storage = new StorageHealth(overrides.storageFile ?? db.name, { clock, logger, unsealed: (after, limit) => unsealedAfter(db, after, limit) });
   const witness = overrides.storageDamage === undefined ? overrides.witness?.witness : undefined;
   // While the database is damaged (read-only, or unreadable), what the terminal must still write lives in
   // memory until the next start: settings, pairings, the audit trail, the webhook outbox.

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { rebuildTable } from './rebuild-table';
+import { SEALED_COLUMNS, sealOf, type Sealed } from '../transactions/seal';
 
 /**
  * The schema, as an explicit ordered list. Version N of the database has run the first N entries.
@@ -230,5 +231,16 @@ export const MIGRATIONS: { name: string; sql: string; /** Runs before `sql`, in 
         delivery_id    INTEGER NOT NULL
       ) STRICT;
     `,
+  },
+  {
+    name: 'a seal on each transaction',
+    // Every row sealed as it is now (transactions/seal.ts): one that no longer reads so is damaged.
+    before: (db) => {
+      db.exec('ALTER TABLE transactions ADD COLUMN seal BLOB');
+      const reseal = db.prepare('UPDATE transactions SET seal = ? WHERE id = ?');
+      const page = db.prepare<[number], Sealed & { id: number }>(`SELECT id, ${SEALED_COLUMNS} FROM transactions WHERE id > ? ORDER BY id LIMIT 1000`);
+      for (let rows = page.all(0); rows.length > 0; rows = page.all(rows.at(-1)!.id)) for (const row of rows) reseal.run(sealOf(row), row.id);
+    },
+    sql: '',
   },
 ];

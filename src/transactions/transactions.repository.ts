@@ -1,5 +1,7 @@
 import type { Db } from '../db/open';
+import { DamagedRecord } from '../db/storage-health';
 import type { Stage, Status, TransType } from './model';
+import { sealHolds, sealOf } from './seal';
 
 export interface TransactionRow {
   id: number;
@@ -123,6 +125,8 @@ export class TransactionsRepository {
   private readonly linkedTotalStmt;
   private readonly markIncrementsVoidedStmt;
   private readonly updateStmts = new Map<string, ReturnType<Db['prepare']>>();
+  private readonly byIdStmt;
+  private readonly resealStmt;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(`
@@ -133,7 +137,9 @@ export class TransactionsRepository {
         @disablePrinting, 'IN_PROGRESS', @stage, @maskedPan, @entryMode, @aid, @appName, @cvm, @createdAt,
         @tipAmount, @cashbackAmount, @allowPartial, @tipOptions, @amountAuthorised, @orderData, @locale, @cardBrand)`);
     this.insertMetadataStmt = db.prepare(`INSERT INTO transaction_metadata (transaction_id, key, value, at) VALUES (?, ?, ?, ?)`);
-    this.byUtiStmt = db.prepare<[string], TransactionRow>(`SELECT ${COLUMNS} FROM transactions WHERE uti = ?`);
+    this.byUtiStmt = db.prepare<[string], TransactionRow & { seal: Buffer | null }>(`SELECT ${COLUMNS}, seal FROM transactions WHERE uti = ?`);
+    this.byIdStmt = db.prepare<[number], TransactionRow>(`SELECT ${COLUMNS} FROM transactions WHERE id = ?`);
+    this.resealStmt = db.prepare(`UPDATE transactions SET seal = ? WHERE id = ?`);
     this.inProgressStmt = db.prepare<[], TransactionRow>(`SELECT ${COLUMNS} FROM transactions WHERE status = 'IN_PROGRESS'`);
     this.pendingReversalsStmt = db.prepare<[], TransactionRow>(`SELECT ${COLUMNS} FROM transactions WHERE reversal = 'PENDING'`);
     this.markVoidedStmt = db.prepare(`UPDATE transactions SET voided_by = ? WHERE uti = ? AND voided_by IS NULL`);
@@ -196,11 +202,25 @@ export class TransactionsRepository {
     };
     const id = Number(this.insertStmt.run(row).lastInsertRowid);
     for (const [key, value] of Object.entries(metadata ?? {})) this.insertMetadataStmt.run(id, key, value, tx.createdAt);
+    this.reseal(id);
     return id;
   }
 
+  /** The transaction, once its seal shows it reads as it was written (DamagedRecord otherwise). */
   findByUti(uti: string): TransactionRow | undefined {
-    return this.byUtiStmt.get(uti);
+    const row = this.byUtiStmt.get(uti);
+    if (!row) return undefined;
+    if (!sealHolds(row) || row.uti !== uti) throw new DamagedRecord(`the record of transaction ${uti} does not read as it was written`);
+    const { seal: _seal, ...tx } = row;
+    return tx;
+  }
+
+  /**
+   * @NOTE Every write of a sealed field (seal.ts) goes through insert or update, which seal the row again
+   * in the same SQLite transaction: a statement that wrote one elsewhere would read back as damaged.
+   */
+  private reseal(id: number): void {
+    this.resealStmt.run(sealOf(this.byIdStmt.get(id)!), id);
   }
 
   /** When the newest transaction was created (ms), if there is one. */
@@ -228,6 +248,7 @@ export class TransactionsRepository {
       this.updateStmts.set(sig, stmt);
     }
     stmt.run({ ...Object.fromEntries(keys.map((k) => [k, change[k as keyof TransactionChange]])), id });
+    this.reseal(id);
   }
 
   markVoided(uti: string, byUti: string): void {
@@ -251,4 +272,10 @@ export class TransactionsRepository {
   reopenPreauthOf(completionUti: string): void {
     this.reopenPreauthStmt.run(completionUti);
   }
+}
+
+/** The UTIs of the transactions whose record does not read as it was sealed, oldest first: `limit` at most, from the id `after`. */
+export function unsealedAfter(db: Db, after: number, limit: number): { damaged: string[]; last: number | undefined } {
+  const rows = db.prepare<[number, number], TransactionRow & { seal: Buffer | null }>(`SELECT ${COLUMNS}, seal FROM transactions WHERE id > ? ORDER BY id LIMIT ?`).all(after, limit);
+  return { damaged: rows.filter((r) => !sealHolds(r)).map((r) => r.uti), last: rows.at(-1)?.id };
 }

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { Db } from '../../src/db/open';
+import { sealOf } from '../../src/transactions/seal';
+import { COLUMNS, type TransactionRow } from '../../src/transactions/transactions.repository';
 
 // Damage as a disk or a power cut leaves it: a page of the database file overwritten with garbage.
 
@@ -11,7 +13,16 @@ export function seedTransactions(db: Db, n: number, createdAt: number, prefix = 
      VALUES (?, 'SALE', 1000, 'EUR', ?, 'till-1', 'APPROVED', '476173******0010', ?, ?)`,
   );
   const utis = Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(6, '0')}-${'x'.repeat(24)}`);
-  db.transaction(() => utis.forEach((uti, i) => insert.run(uti, `ref-${i}`, createdAt + i, createdAt + i)))();
+  const seal = db.prepare('UPDATE transactions SET seal = ? WHERE id = ?');
+  const written = db.prepare<[string], TransactionRow>(`SELECT ${COLUMNS} FROM transactions WHERE uti = ?`);
+  db.transaction(() =>
+    utis.forEach((uti, i) => {
+      insert.run(uti, `ref-${i}`, createdAt + i, createdAt + i);
+      // Sealed as eposd seals what it writes (src/transactions/seal.ts).
+      const row = written.get(uti)!;
+      seal.run(sealOf(row), row.id);
+    }),
+  )();
   return utis;
 }
 
