@@ -187,8 +187,16 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const notices = new Notices({ outbox: deliveries, kick: () => webhooks.kick(), clock, logger });
   // The witness vouches for the pairings: it learns of each change before the POS has its answer.
   const keeper = witness && new WitnessKeeper(witness, db, () => ({ ...identity, fingerprint }), overrides.witness?.record);
-  pairing.on('paired', () => keeper?.update());
-  pairing.on('unpaired', () => keeper?.update());
+  const witnessChange = () => {
+    try {
+      keeper?.update();
+    } catch (err) {
+      // The change is committed: a witness left behind vouches for less until its next write.
+      logger.warn({ err }, 'the storage witness could not be written');
+    }
+  };
+  pairing.on('paired', witnessChange);
+  pairing.on('unpaired', witnessChange);
   pairing.on('paired', (r) => notices.publish('register.paired', r));
   pairing.on('unpaired', (r) => notices.publish('register.unpaired', r));
   const stopFollowing = followPayments({ engine, screen, finalOf, locale: config.locale });
@@ -203,7 +211,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     settlementTime: config.settlementTime,
     onScheduledClose: (batch) => audit.record('settlement.close', 'OK', { actor: `batch-${batch.batchNumber}`, role: 'system', origin: 'terminal' }),
     onClosed: (batch) => {
-      keeper?.update();
+      witnessChange();
       notices.publish('settlement.closed', batch);
     },
     storage,

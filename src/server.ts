@@ -184,6 +184,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
       await closed;
       clearTimeout(grace);
       ctx.destroy();
+      witness.close();
       logger.info('stopped');
       // Wait for the log to reach its destination: exiting while an asynchronous write is in flight
       // would let pino's exit hook write the last lines first, out of order.

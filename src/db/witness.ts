@@ -121,7 +121,6 @@ export class StorageWitness {
     const next = { transactions: Math.max(this.last.transactions, ids.transactions ?? 0), events: Math.max(this.last.events, ids.events ?? 0) };
     if (next.transactions === this.last.transactions && next.events === this.last.events) return;
     this.last = next;
-    this.fd ??= openForWriting(this.markFile);
     this.seq += 1;
     const slot = Buffer.alloc(SLOT_BYTES);
     slot.writeUInt32LE(MAGIC, 0);
@@ -129,7 +128,12 @@ export class StorageWitness {
     slot.writeDoubleLE(next.transactions, 8);
     slot.writeDoubleLE(next.events, 16);
     slot.writeUInt32LE(crc32(slot.subarray(0, 28)), 28);
-    writeSync(this.fd, slot, 0, SLOT_BYTES, (this.seq % 2) * SLOT_BYTES);
+    try {
+      this.fd ??= openForWriting(this.markFile);
+      writeSync(this.fd, slot, 0, SLOT_BYTES, (this.seq % 2) * SLOT_BYTES);
+    } catch {
+      // The commit is made and must not look failed: a mark left behind vouches for less, never for more.
+    }
   }
 
   /** Starts the mark from what the database holds (at start, once it is known sound). */

@@ -53,12 +53,12 @@ export const SEALED_COLUMNS = SEALED.map((k) => {
  * back as another amount, status or card, and no check of SQLite's sees it. The seal does.
  */
 export function sealOf(row: Sealed): Buffer {
-  const hash = createHash('sha256');
+  let text = '';
   for (const k of SEALED) {
     const v = row[k];
-    hash.update(v === null || v === undefined ? '\u0000N' : Buffer.isBuffer(v) ? `\u0000B${v.toString('hex')}` : `\u0000${typeof v}:${v}`);
+    text += v === null || v === undefined ? '\u0000N' : Buffer.isBuffer(v) ? `\u0000B${v.toString('hex')}` : `\u0000${typeof v}:${v}`;
   }
-  return hash.digest().subarray(0, 8);
+  return createHash('sha256').update(text).digest().subarray(0, 8);
 }
 
 /** Whether the row reads as it was sealed. */
