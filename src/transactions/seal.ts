@@ -53,11 +53,13 @@ export const SEALED_COLUMNS = SEALED.map((k) => {
  * back as another amount, status or card, and no check of SQLite's sees it. The seal does.
  */
 export function sealOf(row: Sealed): Buffer {
+  return sealOfValues(SEALED.map((k) => row[k]));
+}
+
+/** The same, from the sealed fields' values in SEALED's order (a raw row of SEALED_COLUMNS: the check at start reads thousands). */
+export function sealOfValues(values: readonly (string | number | Buffer | null | undefined)[]): Buffer {
   let text = '';
-  for (const k of SEALED) {
-    const v = row[k];
-    text += v === null || v === undefined ? '\u0000N' : Buffer.isBuffer(v) ? `\u0000B${v.toString('hex')}` : `\u0000${typeof v}:${v}`;
-  }
+  for (const v of values) text += v === null || v === undefined ? '\u0000N' : Buffer.isBuffer(v) ? `\u0000B${v.toString('hex')}` : `\u0000${typeof v}:${v}`;
   return createHash('sha256').update(text).digest().subarray(0, 8);
 }
 

@@ -1,7 +1,7 @@
 import type { Db } from '../db/open';
 import { DamagedRecord } from '../db/storage-health';
 import type { Stage, Status, TransType } from './model';
-import { sealHolds, sealOf } from './seal';
+import { SEALED_COLUMNS, sealHolds, sealOf, sealOfValues } from './seal';
 
 export interface TransactionRow {
   id: number;
@@ -274,8 +274,20 @@ export class TransactionsRepository {
   }
 }
 
-/** The UTIs of the transactions whose record does not read as it was sealed, oldest first: `limit` at most, from the id `after`. */
+/**
+ * The UTIs of the transactions whose record does not read as it was sealed: `limit` rows at most, from
+ * the id `after` upwards, or (`after` negative) the newest `limit`.
+ */
 export function unsealedAfter(db: Db, after: number, limit: number): { damaged: string[]; last: number | undefined } {
-  const rows = db.prepare<[number, number], TransactionRow & { seal: Buffer | null }>(`SELECT ${COLUMNS}, seal FROM transactions WHERE id > ? ORDER BY id LIMIT ?`).all(after, limit);
-  return { damaged: rows.filter((r) => !sealHolds(r)).map((r) => r.uti), last: rows.at(-1)?.id };
+  const newest = after < 0;
+  const rows = db
+    .prepare<[number, number], [number, ...(string | number | Buffer | null)[]]>(`SELECT id, ${SEALED_COLUMNS}, seal FROM transactions WHERE id > ? ORDER BY id ${newest ? 'DESC' : ''} LIMIT ?`)
+    .raw()
+    .all(after, limit);
+  // In SEALED's order after the id, then the seal; the UTI is the first sealed field.
+  const damaged = rows.filter((r) => {
+    const seal = r[r.length - 1];
+    return !Buffer.isBuffer(seal) || !sealOfValues(r.slice(1, -1)).equals(seal);
+  });
+  return { damaged: damaged.map((r) => String(r[1])), last: newest ? undefined : rows.at(-1)?.[0] };
 }
