@@ -158,3 +158,21 @@ export function sampleUtis(file, n) {
   db.close();
   return out.filter(Boolean);
 }
+
+/**
+ * Says the rows now in the database were written `agoMs` of the terminal's running time ago: retention
+ * counts age from its marks, not from the seeded dates (src/transactions/retention-marks.ts). The mark
+ * goes below the running time in the clock anchor the last start of eposd left.
+ */
+export function markWrittenAgo(file, agoMs) {
+  const db = new Database(file);
+  const anchor = JSON.parse(db.prepare(`SELECT value FROM settings WHERE key = 'clock_anchor'`).pluck().get() ?? '{}');
+  const newest = (table) => db.prepare(`SELECT coalesce(max(id), 0) FROM ${table}`).pluck().get();
+  db.prepare(`INSERT OR REPLACE INTO retention_marks (running_ms, transaction_id, audit_id, delivery_id) VALUES (?, ?, ?, ?)`).run(
+    Math.floor((anchor.run ?? 0) - agoMs),
+    newest('transactions'),
+    newest('audit_events'),
+    newest('webhook_deliveries'),
+  );
+  db.close();
+}
