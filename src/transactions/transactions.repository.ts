@@ -275,8 +275,8 @@ export class TransactionsRepository {
 }
 
 /**
- * The UTIs of the transactions whose record does not read as it was sealed: `limit` rows at most, from
- * the id `after` upwards, or (`after` negative) the newest `limit`.
+ * The UTIs of the transactions whose record does not read as it was sealed, or that their UTI's index
+ * does not find: `limit` rows at most, from the id `after` upwards, or (`after` negative) the newest `limit`.
  */
 export function unsealedAfter(db: Db, after: number, limit: number): { damaged: string[]; last: number | undefined } {
   const newest = after < 0;
@@ -284,10 +284,12 @@ export function unsealedAfter(db: Db, after: number, limit: number): { damaged: 
     .prepare<[number, number], [number, ...(string | number | Buffer | null)[]]>(`SELECT id, ${SEALED_COLUMNS}, seal FROM transactions WHERE id > ? ORDER BY id ${newest ? 'DESC' : ''} LIMIT ?`)
     .raw()
     .all(after, limit);
+  // A read by UTI goes through its index: a damaged key there reads as "no such transaction".
+  const byIndex = db.prepare<[string], number>(`SELECT id FROM transactions INDEXED BY sqlite_autoindex_transactions_1 WHERE uti = ?`).pluck();
   // In SEALED's order after the id, then the seal; the UTI is the first sealed field.
   const damaged = rows.filter((r) => {
     const seal = r[r.length - 1];
-    return !Buffer.isBuffer(seal) || !sealOfValues(r.slice(1, -1)).equals(seal);
+    return !Buffer.isBuffer(seal) || !sealOfValues(r.slice(1, -1)).equals(seal) || byIndex.get(String(r[1])) !== r[0];
   });
   return { damaged: damaged.map((r) => String(r[1])), last: newest ? undefined : rows.at(-1)?.[0] };
 }

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/db/open';
 import { testContext, type TestContext } from '../helpers/context';
 import { INSTANT_SIMULATOR_ENV, untilIdleAfter } from '../helpers/payments';
+import { flipBit } from '../helpers/damage';
 import { cleanupEposd, makeTempDir } from '../helpers/process';
 
 // Issue 26 item 1: SQLite keeps no checksum of a page of the database file, so a flipped bit in a row's
@@ -62,3 +64,28 @@ function catching(fn: () => unknown): unknown {
   }
   throw new Error('it did not throw');
 }
+
+describe("When a key of the UTI's index is damaged", () => {
+  afterAll(cleanupEposd);
+
+  it('When the terminal starts, then the check finds the transaction its index no longer leads to', async () => {
+    const file = join(makeTempDir('eposd-seal-'), 'eposd.db');
+    let t = testContext({ env: INSTANT_SIMULATOR_ENV, db: openDatabase(file) });
+    t.ctx.start();
+    const { uti } = t.ctx.transactions.start({ transType: 'SALE', amountTrans: 1000, uti: 'index-victim-0123456789' }, 'till-1', true);
+    await untilIdleAfter(t.ctx, uti);
+    t.ctx.db.pragma('wal_checkpoint(TRUNCATE)');
+    const page = t.ctx.db.prepare(`SELECT pageno FROM dbstat WHERE name = 'sqlite_autoindex_transactions_1' AND pagetype = 'leaf'`).pluck().get() as number;
+    t.ctx.destroy();
+    // One bit of the key, as the disk leaves it: the row itself is untouched and its seal holds.
+    const bytes = readFileSync(file);
+    const at = bytes.indexOf(uti, (page - 1) * 4096);
+    expect(at).toBeLessThan(page * 4096);
+    flipBit(file, at + 5, 1);
+    t = testContext({ env: INSTANT_SIMULATOR_ENV, db: openDatabase(file) });
+    t.ctx.start();
+    const state = t.ctx.storage.state;
+    t.ctx.destroy();
+    expect(state.name === 'CORRUPT' && state.detail).toContain(`do not read as they were written: ${uti}`);
+  });
+});
