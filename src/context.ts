@@ -4,6 +4,8 @@ import type { Config } from './config/config';
 import { openDatabase, type Db } from './db/open';
 import { createDispatch } from './http/dispatch';
 import { StorageHealth } from './db/storage-health';
+import type { StorageWitness, WitnessRecord } from './db/witness';
+import { WitnessKeeper } from './db/witness-keeper';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditLog } from './audit/audit.service';
 import type { PaymentHost } from './host/payment-host';
@@ -36,7 +38,7 @@ import { ClockGuard, type Monotonic } from './transactions/clock-guard';
 import { Reversals } from './transactions/reversals';
 import { TransactionService } from './transactions/transactions.service';
 import { Money } from './transactions/money';
-import { TransactionsRepository } from './transactions/transactions.repository';
+import { TransactionsRepository, unsealedAfter } from './transactions/transactions.repository';
 import { EventFeed } from './transactions/event-feed';
 import { TransactionSearch } from './transactions/search';
 import { OutcomeWaiters } from './transactions/waiters';
@@ -76,6 +78,14 @@ export interface ContextOverrides {
   monotonic?: Monotonic;
   /** EPOSD_DRIVER=bridge: how to reach the payment app instead of the socket in the configuration (the in-process channel). */
   bridgeConnector?: Connector;
+  /** The database file, when `db` is a stand-in for it (db/open-storage.ts): what the storage messages name. */
+  storageFile?: string;
+  /** Damage found as the database was opened (db/open-storage.ts): the terminal starts out of service. */
+  storageDamage?: string;
+  /** The storage witness, kept up to date while the database is sound, and its record before this start. */
+  witness?: { witness: StorageWitness; record?: WitnessRecord };
+  /** While the database is damaged: the settings and registers from the witness, in memory (db/open-storage.ts). */
+  pairingsDb?: Db;
 }
 
 export type AppContext = ReturnType<typeof createContext>;
@@ -91,10 +101,15 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const clock = overrides.clock ?? systemClock;
   const ids = overrides.ids ?? defaultIds;
   const logger = overrides.logger ?? silentLogger;
-  const storage = new StorageHealth(db.name, { clock, logger });
-  const settings = new SettingsRepository(db);
-  const registers = new RegistersRepository(db);
-  const identity: TerminalIdentity = loadIdentity(config, settings, ids);
+  const storage = new StorageHealth(overrides.storageFile ?? db.name, { clock, logger, unsealed: (after, limit) => unsealedAfter(db, after, limit) });
+  const witness = overrides.storageDamage === undefined ? overrides.witness?.witness : undefined;
+  // While the database is damaged (read-only, or unreadable), what the terminal must still write lives in
+  // memory until the next start: settings, pairings, the audit trail, the webhook outbox.
+  const live = overrides.pairingsDb ?? db;
+  const settings = new SettingsRepository(live);
+  const registers = new RegistersRepository(live);
+  const transactionsRepo = new TransactionsRepository(db);
+  const identity: TerminalIdentity = loadIdentity(config, settings, ids, { openBatch: () => transactionsRepo.unsettled().length, notes });
   const screen = new ScreenService(
     { tid: identity.tid, serialNumber: identity.serialNumber, merchantName: identity.merchantName, fingerprint, addresses: overrides.addresses ?? lanAddresses(), apiPort: config.port },
     overrides.screenOut,
@@ -102,8 +117,9 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   for (const note of notes) logger.warn(note);
   if (notes.length > 0) screen.setAlert('identity', notes.join(' '));
   storage.on('change', () => screen.setAlert('storage', 'The database is damaged: no new payments. Call a technician (diagnostics has the details).'));
+  if (overrides.storageDamage !== undefined) storage.markCorrupt(`found at start: ${overrides.storageDamage}`);
   const events = new TransactionEventsRepository(db);
-  const auditRepo = new AuditRepository(db, (n) => events.latestSteps(n));
+  const auditRepo = new AuditRepository(live, (n) => events.latestSteps(n));
   const audit = new AuditLog({ audit: auditRepo, clock, logger });
   const ports = overrides.ports ?? (() => ({ api: config.port, screen: config.screenPort }));
   // Where webhooks may go: nowhere on this machine's own ports (the bridge's included), nor loopback unless allowed (webhooks/target.ts).
@@ -112,7 +128,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     loopbackAllowed: config.webhookLoopback,
     resolve: overrides.resolve ?? systemResolve,
   };
-  const pairing = new PairingService({ registers, clock, ids, identity, fingerprint, logger, pairingTtlMs: config.pairingTtlS * 1000, targets: webhookTargets });
+  const pairing = new PairingService({ registers, clock, ids, identity, fingerprint, logger, pairingTtlMs: config.pairingTtlS * 1000, targets: webhookTargets, outOfService: () => storage.corrupt });
   pairing.on('window', (view) => screen.showPairing(view));
 
   const simulator = new SimulatedCardReader({
@@ -124,9 +140,8 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     cardKey: overrides.cardKey ?? randomBytes(32),
     logger,
   });
-  const transactionsRepo = new TransactionsRepository(db);
-  const deliveries = new DeliveriesRepository(db, ids, (registerId) => registers.hasCallback(registerId));
-  const ledger = new Ledger(db, transactionsRepo, events, deliveries, storage);
+  const deliveries = new DeliveriesRepository(live, ids, (registerId) => registers.hasCallback(registerId));
+  const ledger = new Ledger(db, transactionsRepo, events, deliveries, storage, witness);
   // Late-bound: the payment app's reconciliation needs the engine's payment and the reversals, built below.
   const late = { busyWith: (): string | undefined => undefined, reverseLater: (): void => undefined };
   const paymentApp = config.driver === 'bridge' ? createPaymentApp(config, { connect: overrides.bridgeConnector, transactions: transactionsRepo, ledger, clock, logger, late }) : undefined;
@@ -177,7 +192,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   late.busyWith = () => transactions.busyWith();
   late.reverseLater = () => void reversals.flush();
   const clockGuard = new ClockGuard({ clock, logger, settings, newestCommitted: () => transactionsRepo.newestCreatedAt(), monotonic: overrides.monotonic });
-  const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, alsoPurge: [auditRepo, deliveries], guard: clockGuard, frozen: () => storage.corrupt });
+  const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, audit: auditRepo, deliveries, guard: clockGuard, frozen: () => storage.corrupt });
   const webhooks = new WebhookDispatcher({ deliveries, clock, logger, post: overrides.fetch ?? checkedPost(webhookTargets), bodyFor: (uti) => transactions.status(uti)?.body });
   // A transition's commit may have queued a webhook (transaction.final, or transaction.updated for the
   // registers that chose it); most queue nothing, and then the outbox is not even looked at.
@@ -186,6 +201,18 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   engine.on('transition', (e: TransitionEvent) => e.to === 'IDLE' && checkpoints.paymentEnded());
   engine.on('transition', (e: TransitionEvent) => e.from === 'PRINTING' && printQueue.resume());
   const notices = new Notices({ outbox: deliveries, kick: () => webhooks.kick(), clock, logger });
+  // The witness vouches for the pairings: it learns of each change before the POS has its answer.
+  const keeper = witness && new WitnessKeeper(witness, db, () => ({ ...identity, fingerprint }), overrides.witness?.record);
+  const witnessChange = () => {
+    try {
+      keeper?.update();
+    } catch (err) {
+      // The change is committed: a witness left behind vouches for less until its next write.
+      logger.warn({ err }, 'the storage witness could not be written');
+    }
+  };
+  pairing.on('paired', witnessChange);
+  pairing.on('unpaired', witnessChange);
   pairing.on('paired', (r) => notices.publish('register.paired', r));
   pairing.on('unpaired', (r) => notices.publish('register.unpaired', r));
   const stopFollowing = followPayments({ engine, screen, finalOf, locale: config.locale });
@@ -199,7 +226,10 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     logger,
     settlementTime: config.settlementTime,
     onScheduledClose: (batch) => audit.record('settlement.close', 'OK', { actor: `batch-${batch.batchNumber}`, role: 'system', origin: 'terminal' }),
-    onClosed: (batch) => notices.publish('settlement.closed', batch),
+    onClosed: (batch) => {
+      witnessChange();
+      notices.publish('settlement.closed', batch);
+    },
     storage,
   });
   const startedAt = clock.now();
@@ -224,6 +254,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     transactionCounts: () => transactionsRepo.countsByStatus(),
     storage,
     clockGuard,
+    lastPurge: () => retention.lastPurge(),
     notes,
     paymentApp: paymentApp ? () => paymentApp.report() : undefined,
   });
@@ -272,8 +303,11 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     start(): void {
       // Small databases are checked before the API listens; larger ones once it listens, in a worker.
       checkLater = !storage.checkAtStart(db);
+      // What the witness vouches for, from a database found sound: identity, pairings, ids reached.
+      if (!storage.corrupt) keeper?.start();
       try {
-        clockGuard.check(storage.corrupt ? false : 'always');
+        // What is already written predates this run: retention counts its age from here at the latest.
+        retention.mark('start');
       } catch (err) {
         storage.observe(err);
         logger.warn({ err }, 'could not read or keep the clock anchor');
@@ -290,8 +324,10 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
       void reversals.flush();
       retention.schedule();
       settlement.schedule();
-      webhooks.kick();
-      pairing.openIfUnpaired();
+      // A damaged database cannot record a delivery: the outbox waits for the recovered one.
+      if (!storage.corrupt) webhooks.kick();
+      // No pairing window over a damaged database: a pairing could not be kept.
+      if (!storage.corrupt) pairing.openIfUnpaired();
     },
     /** Once the API listens: what was left so as not to slow the start (a large database's check). */
     listening(): void {
@@ -310,12 +346,13 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
       checkpoints.stop();
       pairing.close();
       try {
-        // The time vouched for, kept for the next start: after a reboot it is the lower bound.
-        if (db.open && !storage.corrupt) clockGuard.check('always');
+        // The running time, kept for the next start: after a reboot it is the lower bound.
+        if (db.open && !storage.corrupt) retention.mark();
       } catch {
         // a database that takes no writes now keeps the anchor it had
       }
       if (db.open) db.close();
+      if (overrides.pairingsDb?.open) overrides.pairingsDb.close();
     },
   };
 }

@@ -9,7 +9,8 @@ import { createContext, type AppContext } from './context';
 import { cardIdentityKey } from './reader/card-identity';
 import type { Connector } from './bridge/link';
 import { createScreenApp } from './screen/screen.app';
-import { openDatabase } from './db/open';
+import { openStorage } from './db/open-storage';
+import { StorageWitness } from './db/witness';
 import { loadTerminalCertificate } from './identity/terminal-key';
 import { tlsOptions } from './tls/options';
 import type { Logger } from './shared/logger';
@@ -85,11 +86,14 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   const { logger } = options;
   const addresses = lanAddresses();
   const notes: string[] = [];
-  const db = openDatabase(join(config.dataDir, 'eposd.db'), {
-    acceptNewIdentity: config.acceptNewIdentity,
-    notes,
-  });
-  const certificate = await loadTerminalCertificate(config, db, ['localhost', '127.0.0.1', '::1', ...addresses], { inProcess: options.inProcessCertificate }).catch((err: unknown) => {
+  const witness = new StorageWitness(config.certDir);
+  const storageFile = join(config.dataDir, 'eposd.db');
+  const { db, damage, record, pairings } = openStorage(storageFile, witness, { acceptNewIdentity: config.acceptNewIdentity, notes });
+  const closeAll = () => {
+    db.close();
+    if (pairings?.open) pairings.close();
+  };
+  const certificate = await loadTerminalCertificate(config, pairings ?? db, ['localhost', '127.0.0.1', '::1', ...addresses], { inProcess: options.inProcessCertificate }).catch((err: unknown) => {
     db.close();
     throw err;
   });
@@ -100,17 +104,28 @@ export async function startServer(config: Config, options: ServerOptions): Promi
     db.close();
     throw err;
   }
-  const ctx = createContext(config, certificate.fingerprint, {
-    db,
-    logger,
-    addresses,
-    screenOut: options.screenOut,
-    certificateNotAfter: certificate.notAfter,
-    ports: () => ports,
-    notes: [...notes, ...certificate.notes],
-    bridgeConnector: options.bridgeConnector,
-    cardKey: cardIdentityKey(certificate.key),
-  });
+  let ctx: AppContext;
+  try {
+    ctx = createContext(config, certificate.fingerprint, {
+      db,
+      logger,
+      addresses,
+      screenOut: options.screenOut,
+      certificateNotAfter: certificate.notAfter,
+      ports: () => ports,
+      notes: [...notes, ...certificate.notes],
+      bridgeConnector: options.bridgeConnector,
+      storageFile,
+      storageDamage: damage,
+      witness: { witness, record },
+      pairingsDb: pairings,
+      cardKey: cardIdentityKey(certificate.key),
+    });
+  } catch (err) {
+    // A refused identity (EPOSD_TID): a host app's process goes on, and may start again on the same file.
+    closeAll();
+    throw err;
+  }
 
   const api = createHttpsServer(
     {
@@ -180,6 +195,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
       await closed;
       clearTimeout(grace);
       ctx.destroy();
+      witness.close();
       logger.info('stopped');
       // Wait for the log to reach its destination: exiting while an asynchronous write is in flight
       // would let pino's exit hook write the last lines first, out of order.

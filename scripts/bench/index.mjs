@@ -22,7 +22,7 @@ import { killAllBaselines, startBaseline } from './lib/baseline.mjs';
 import { destroyScreenAgent, httpsAgent } from './lib/client.mjs';
 import { BUNDLE, killAll, outcome, pair, sale, startEposd, UNBUNDLED } from './lib/eposd.mjs';
 import { round } from './lib/stats.mjs';
-import { sampleUtis, seedTransactions } from './lib/seed.mjs';
+import { markWrittenAgo, sampleUtis, seedTransactions } from './lib/seed.mjs';
 import { renderTable } from './table.mjs';
 
 const DAY_MS = 86_400_000;
@@ -251,6 +251,7 @@ async function main() {
     const dir = join(root, 'purge');
     await (await startEposd(dir)).stop();
     seedTransactions(dbFile(dir), { count: COUNTS.purgeRows, from: now - 120 * DAY_MS, to: now - 93 * DAY_MS, settledBefore: now - 93 * DAY_MS });
+    markWrittenAgo(dbFile(dir), 93 * DAY_MS);
     seedTransactions(dbFile(dir), { count: Math.ceil(COUNTS.purgeRows / 10), from: now - 80 * DAY_MS, to: now - 60_000, settledBefore });
     r.purge = await purgeStall(join(dir, 'data'));
   }

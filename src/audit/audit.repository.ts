@@ -25,6 +25,7 @@ export class AuditRepository {
   private readonly insertStmt;
   private readonly latestStmt;
   private readonly purgeStmt;
+  private readonly newestStmt;
 
   /** `steps`: the payments' state machine steps, which the transactions module keeps as audit entries of their own. */
   constructor(
@@ -33,7 +34,8 @@ export class AuditRepository {
   ) {
     this.insertStmt = db.prepare(`INSERT INTO audit_events (at, actor, role, origin, event, outcome, uti) VALUES (@at, @actor, @role, @origin, @event, @outcome, @uti)`);
     this.latestStmt = db.prepare<[number], Row>(`SELECT id, at, actor, role, origin, event, outcome, uti FROM audit_events ORDER BY id DESC LIMIT ?`);
-    this.purgeStmt = db.prepare(`DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events WHERE at < ? ORDER BY at LIMIT ?)`);
+    this.purgeStmt = db.prepare(`DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events WHERE id <= ? ORDER BY id LIMIT ?)`);
+    this.newestStmt = db.prepare<[], number | null>(`SELECT max(id) FROM audit_events`).pluck();
   }
 
   insert(e: Omit<Row, 'id'>): void {
@@ -46,7 +48,13 @@ export class AuditRepository {
     return merged.map(({ id: _id, at, ...rest }) => ({ at: new Date(at).toISOString(), ...rest }));
   }
 
-  purgeBefore(cutoff: number, batch: number): number {
-    return this.purgeStmt.run(cutoff, batch).changes;
+  /** The id of the newest entry (0: none yet), for retention's marks. */
+  newestId(): number {
+    return this.newestStmt.get() ?? 0;
+  }
+
+  /** Deletes up to `batch` of the oldest entries whose id is at most `maxId`. */
+  purgeUpTo(maxId: number, batch: number): number {
+    return this.purgeStmt.run(maxId, batch).changes;
   }
 }

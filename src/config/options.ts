@@ -29,6 +29,12 @@ export const OPTIONS = {
   dataDir: option({ env: 'EPOSD_DATA_DIR', flag: 'data-dir', description: 'where the database lives', parse: text(4096), default: './data' }),
   certDir: option({ env: 'EPOSD_CERT_DIR', flag: 'cert-dir', description: 'where the certificate lives', parse: text(4096), default: './certs' }),
   tid: option({ env: 'EPOSD_TID', flag: 'tid', description: 'terminal id (8 digits)', parse: pattern(/^\d{8}$/, '8 digits') }),
+  tidReplaces: option({
+    env: 'EPOSD_TID_REPLACES',
+    flag: 'tid-replaces',
+    description: 'the TID this terminal has now, to change it to EPOSD_TID deliberately (once, with an empty open batch)',
+    parse: pattern(/^\d{8}$/, '8 digits'),
+  }),
   mid: option({ env: 'EPOSD_MID', flag: 'mid', description: 'merchant id', parse: pattern(/^[A-Za-z0-9]{1,15}$/, '1 to 15 letters or digits') }),
   serial: option({ env: 'EPOSD_SERIAL', flag: 'serial', description: 'serial number', parse: pattern(/^[A-Za-z0-9-]{1,32}$/, '1 to 32 letters, digits or dashes') }),
   merchantName: option({ env: 'EPOSD_MERCHANT_NAME', flag: 'merchant-name', description: 'name printed on receipts', parse: text(40), default: 'EPOSD TEST MERCHANT' }),

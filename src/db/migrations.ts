@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { rebuildTable } from './rebuild-table';
+import { SEALED_COLUMNS, sealOf, type Sealed } from '../transactions/seal';
 
 /**
  * The schema, as an explicit ordered list. Version N of the database has run the first N entries.
@@ -232,5 +233,30 @@ export const MIGRATIONS: { name: string; sql: string; /** Runs before `sql`, in 
       -- where the card is read; never shown. A linked refund's card must have its original's.
       ALTER TABLE transactions ADD COLUMN card_id TEXT;
     `,
+  },
+  {
+    name: 'retention by running time',
+    sql: `
+      -- What retention goes by (src/transactions/retention.ts): at the terminal's running time running_ms,
+      -- the newest row of each table. A row whose id is at most a mark's is at least as old as the running
+      -- time since that mark, whatever the wall clock said when it was written.
+      CREATE TABLE retention_marks (
+        running_ms     INTEGER PRIMARY KEY,
+        transaction_id INTEGER NOT NULL,
+        audit_id       INTEGER NOT NULL,
+        delivery_id    INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    name: 'a seal on each transaction',
+    // Every row sealed as it is now (transactions/seal.ts): one that no longer reads so is damaged.
+    before: (db) => {
+      db.exec('ALTER TABLE transactions ADD COLUMN seal BLOB');
+      const reseal = db.prepare('UPDATE transactions SET seal = ? WHERE id = ?');
+      const page = db.prepare<[number], Sealed & { id: number }>(`SELECT id, ${SEALED_COLUMNS} FROM transactions WHERE id > ? ORDER BY id LIMIT 1000`);
+      for (let rows = page.all(0); rows.length > 0; rows = page.all(rows.at(-1)!.id)) for (const row of rows) reseal.run(sealOf(row), row.id);
+    },
+    sql: '',
   },
 ];

@@ -3,6 +3,7 @@ import type { AuditRepository } from '../audit/audit.repository';
 import type { Db } from '../db/open';
 import type { StorageHealth } from '../db/storage-health';
 import type { ClockGuard } from '../transactions/clock-guard';
+import type { PurgeReport } from '../transactions/retention';
 import type { TerminalIdentity } from '../identity/identity';
 import type { RegistersRepository } from '../pairing/registers.repository';
 import type { Printer } from '../printer/printer';
@@ -37,6 +38,8 @@ interface Deps {
   transactionCounts: () => Record<string, number>;
   storage: StorageHealth;
   clockGuard: ClockGuard;
+  /** When retention's purge last ran and what it deleted (null: not since the start). */
+  lastPurge: () => PurgeReport | null;
   /** What the start repaired or replaced: a new key, an empty database set aside. */
   notes: readonly string[];
   /** EPOSD_DRIVER=bridge: the payment app's link (state, protocol, last error). */
@@ -78,6 +81,8 @@ export class DiagnosticsService {
         // What the purge goes by, and how far the wall clock is from it (0: in step).
         trusted: reading ? new Date(reading.trusted).toISOString() : null,
         jumpMs: reading?.jumpMs ?? 0,
+        // What retention goes by: how long the terminal has provably run, all starts together.
+        runningDays: reading ? Math.round((reading.running / 86_400_000) * 100) / 100 : null,
       },
       network: { addresses: this.deps.addresses, ports: this.deps.ports() },
       certificate: { fingerprint: this.deps.fingerprint, notAfter: this.deps.certificateNotAfter?.toISOString() ?? null },
@@ -87,6 +92,7 @@ export class DiagnosticsService {
         schemaVersion: db.pragma('user_version', { simple: true }) as number,
         quickCheck: await this.quickCheck(),
         storage: this.deps.storage.report(),
+        lastPurge: this.deps.lastPurge(),
       },
       transactions: this.readable(() => this.deps.transactionCounts()),
       reader: { kind: this.deps.reader.kind, mode: this.deps.readerMode, state: current.name, lastError: this.lastReaderError },

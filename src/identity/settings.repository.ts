@@ -3,7 +3,10 @@ import type { Db } from '../db/open';
 export class SettingsRepository {
   private readonly getStmt;
   private readonly insertStmt;
+  /** The database file, for messages that must name it. */
+  readonly file: string;
   constructor(db: Db) {
+    this.file = db.name;
     this.getStmt = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
     this.insertStmt = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
   }

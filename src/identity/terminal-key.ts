@@ -24,7 +24,8 @@ export async function loadTerminalCertificate(config: Config, db: Db, hosts: str
     `Restore key.pem (and cert.pem) from a backup of this terminal's ${join(resolve(config.certDir))}. To give the terminal a new key and fingerprint instead (every POS must pair again), start it once with EPOSD_ACCEPT_NEW_IDENTITY=true`;
   const certificate = await loadOrCreateCertificate(resolve(config.certDir), hosts, { now, inProcess, mayReplaceKey, refusal });
   if (known === certificate.fingerprint) return certificate;
-  settings.set(FINGERPRINT_KEY, certificate.fingerprint);
+  // A damaged database is opened read-only and keeps what it holds; the change is still noted.
+  if (!db.readonly) settings.set(FINGERPRINT_KEY, certificate.fingerprint);
   if (known === undefined) return certificate;
   const changed = `The terminal's key is new: its fingerprint changed from ${known} to ${certificate.fingerprint}. Every POS that pinned the old one must pair again.`;
   return Object.freeze({ ...certificate, notes: [...certificate.notes, changed] });

@@ -64,6 +64,8 @@ interface Deps {
   pairingTtlMs: number;
   /** Where a webhook may go (webhooks/target.ts). */
   targets: TargetPolicy;
+  /** True while the database is damaged: no POS is paired then. */
+  outOfService?: () => boolean;
 }
 
 // @NOTE Wrong, expired and used codes fail in one place with one error, after the same work, so that
@@ -124,6 +126,11 @@ export class PairingService extends EventEmitter<{ window: [PairingWindowView | 
 
   /** Pairs with the code: every check but the resolution of a host name (resolveAndPair does that first). */
   pair(req: PairingRequest): Paired {
+    // @NOTE A damaged database keeps no new pairing. A technician may still pair, to read diagnostics: that
+    // pairing is kept in memory until the next start (db/open-storage.ts).
+    if (req.role !== 'technician' && this.deps.outOfService?.()) {
+      throw new ApiError('STORAGE_CORRUPT', "The terminal's database is damaged: it pairs no POS until a technician has recovered it. A technician can still pair, to read diagnostics.");
+    }
     if (req.role === 'technician' && req.callbackUrl) throw new ValidationError([{ field: 'callbackUrl', message: 'is only for POS registers' }]);
     if (req.callbackUrl) checkCallbackUrl(req.callbackUrl, this.deps.targets);
     if (req.callbackEvents !== undefined && !req.callbackUrl) throw new ValidationError([{ field: 'callbackEvents', message: 'is only with a callbackUrl' }]);

@@ -3,7 +3,7 @@ import { uptime } from 'node:os';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 
-/** A wall clock further than this from what the terminal can vouch for has jumped. */
+/** A wall clock further than this from what the terminal can vouch for has jumped (logged, in diagnostics). */
 export const CLOCK_JUMP_TOLERANCE_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
 const ANCHOR_KEY = 'clock_anchor';
@@ -40,6 +40,8 @@ interface Anchor {
   boot: string | null;
   /** true while a wall clock found far ahead after a reboot is being caught up on. */
   catchUp?: boolean;
+  /** The terminal's running time then (absent in an anchor of an earlier version: 0). */
+  run?: number;
 }
 
 export interface ClockReading {
@@ -47,19 +49,29 @@ export interface ClockReading {
   trusted: number;
   /** wall − trusted when it is beyond the tolerance; 0 otherwise. */
   jumpMs: number;
+  /**
+   * The terminal's running time, in ms: how long it has provably existed since its first start, all
+   * starts together, never more than the real time that passed. Retention goes by it.
+   */
+  running: number;
+  /** The running time by which the previous run of eposd had ended, at the latest: this one in the same boot, the boot's start after a reboot. */
+  previousRunEnded: number;
 }
 
 /** After a reboot the wall clock is believed if it moved on by at most this beyond the uptime: a terminal switched off for a week's holiday. */
 export const MAX_UNVERIFIED_OFF_MS = 7 * DAY_MS;
 
 /**
- * The latest time the terminal can vouch for, so that the purge never trusts a wall clock that jumped.
- * @NOTE An anchor (kept in the database) moved on by the monotonic clock. Within one boot of the
- * machine that is exact, and a wall clock that differs from it has jumped: the purge goes by the
- * anchor. Across a reboot the time switched off is unknown: a wall clock up to 7 days ahead of the
- * anchor plus the uptime is believed; further ahead it may have jumped, so the purge starts from the
- * anchor plus the uptime (a lower bound of the time that passed) and catches up with the wall clock no
- * faster than real time passes. With no anchor yet, the newest committed transaction stands in for one.
+ * Two readings of time the terminal can vouch for, whatever its wall clock does.
+ * @NOTE The running time, which retention goes by: how long the terminal has provably run since its
+ * first start, kept in an anchor in the database and moved on by the machine's monotonic clock. Within a
+ * boot that is exact; across a reboot only the uptime is added, so the time switched off is not
+ * counted: a record may be kept longer than its retention, never purged sooner (docs/decisions.md).
+ * @NOTE The trusted time, for the log and diagnostics: the same anchor's wall time moved on by the
+ * monotonic clock. Within a boot a wall clock that differs from it has jumped. Across a reboot a wall
+ * clock up to 7 days ahead of the anchor plus the uptime is believed; further ahead, the estimate starts
+ * from the anchor plus the uptime and catches up with the wall clock no faster than real time passes.
+ * With no anchor yet, the newest committed transaction stands in for one.
  */
 export class ClockGuard {
   private last: ClockReading | undefined;
@@ -82,14 +94,21 @@ export class ClockGuard {
    */
   check(save: 'always' | 'due' | false = 'due'): ClockReading {
     const mono = this.deps.monotonic ?? systemMonotonic;
+    const monoNow = mono.nowMs();
     const wall = this.deps.clock.now().getTime();
     const boot = mono.bootId();
     const saved = this.saved();
     let trusted = wall;
     let catchUp = false;
     const sameBoot = saved !== undefined && boot !== null && saved.boot === boot;
+    // Within a boot the monotonic clock says exactly how long passed; across a reboot only the uptime is
+    // sure (the time switched off is not counted): a lower bound either way, whatever the wall clock says.
+    // Whole milliseconds, rounded down: the uptime comes in hundredths of a second, as a float.
+    const uptime = Math.floor(mono.uptimeMs());
+    const running = Math.floor((saved?.run ?? 0) + (sameBoot ? Math.max(0, monoNow - saved.mono) : uptime));
+    const previousRunEnded = sameBoot ? running : running - uptime;
     if (sameBoot) {
-      const elapsed = Math.max(0, mono.nowMs() - saved.mono);
+      const elapsed = Math.max(0, monoNow - saved.mono);
       trusted = saved.t + elapsed;
       if (saved.catchUp && wall > trusted) trusted = Math.min(wall, trusted + elapsed);
       catchUp = saved.catchUp === true && trusted < wall;
@@ -104,11 +123,11 @@ export class ClockGuard {
     }
     const gap = wall - trusted;
     const jumpMs = Math.abs(gap) > CLOCK_JUMP_TOLERANCE_MS ? gap : 0;
-    this.last = { wall, trusted, jumpMs };
+    this.last = { wall, trusted, jumpMs, running, previousRunEnded };
     this.report(jumpMs, sameBoot, trusted, wall);
     const due = !this.savedAt || this.savedAt.catchUp !== catchUp || Math.abs(trusted - this.savedAt.t) >= ANCHOR_SAVE_INTERVAL_MS;
     if (save === 'always' || (save === 'due' && due)) {
-      this.deps.settings.set(ANCHOR_KEY, JSON.stringify({ t: trusted, mono: mono.nowMs(), boot, ...(catchUp ? { catchUp } : {}) } satisfies Anchor));
+      this.deps.settings.set(ANCHOR_KEY, JSON.stringify({ t: trusted, mono: monoNow, boot, run: running, ...(catchUp ? { catchUp } : {}) } satisfies Anchor));
       this.savedAt = { t: trusted, catchUp };
     }
     return this.last;
@@ -124,7 +143,7 @@ export class ClockGuard {
     if (!saved) return undefined;
     try {
       const a = JSON.parse(saved) as Anchor;
-      return Number.isFinite(a.t) && Number.isFinite(a.mono) ? a : undefined;
+      return Number.isFinite(a.t) && Number.isFinite(a.mono) && (a.run === undefined || Number.isFinite(a.run)) ? a : undefined;
     } catch {
       return undefined; // an unreadable anchor is replaced
     }

@@ -26,6 +26,8 @@ export class Ledger {
     events: TransactionEventsRepository,
     outbox: { enqueue(uti: string, registerId: string, at: number): void; enqueueUpdated?(uti: string, registerId: string, at: number): void },
     storage: { observe(err: unknown): void } = { observe: () => undefined },
+    /** The storage witness (db/witness.ts): told the ids each commit reached, once it is made. */
+    witness?: { committed(ids: { transactions?: number; events?: number }): void },
   ) {
     // A commit that SQLite refuses as damaged takes the terminal out of service (StorageHealth).
     const watched =
@@ -38,38 +40,52 @@ export class Ledger {
           throw err;
         }
       };
-    this.open = watched(
-      db.transaction((tx: NewTransaction, check?: () => void) => {
-        check?.();
-        const id = transactions.insert(tx);
-        outbox.enqueueUpdated?.(tx.uti, tx.registerId, tx.createdAt);
-        return { id };
-      }),
+    // Once committed, the ids it reached go to the witness: the POS has not been answered yet.
+    const witnessed =
+      <A extends unknown[], R>(fn: (...a: A) => R, ids: (r: R) => { transactions?: number; events?: number }) =>
+      (...a: A): R => {
+        const r = fn(...a);
+        witness?.committed(ids(r));
+        return r;
+      };
+    this.open = witnessed(
+      watched(
+        db.transaction((tx: NewTransaction, check?: () => void) => {
+          check?.();
+          const id = transactions.insert(tx);
+          outbox.enqueueUpdated?.(tx.uti, tx.registerId, tx.createdAt);
+          return { id };
+        }),
+      ),
+      (r) => ({ transactions: r.id }),
     );
     // The row's stage is the first state as long as its log is empty: no other step has been committed.
     const writeOpening = (transactionId: number): number | undefined => {
       const first = events.unlogged(transactionId);
       return first && events.append({ transactionId, at: first.createdAt, fromState: 'IDLE', toState: first.stage, detail: null });
     };
-    this.logOpening = watched(db.transaction(writeOpening));
-    this.advance = watched(
-      db.transaction((tx: LedgerTransaction, from: StateName, to: StateName, change: TransactionChange, at: number, detail?: string) => {
-        writeOpening(tx.id);
-        transactions.update(tx.id, change);
-        const eventId = events.append({ transactionId: tx.id, at, fromState: from, toState: to, detail: detail ?? change.status ?? null });
-        if (change.status === 'APPROVED' && tx.originalUti) {
-          if (tx.transType === 'REVERSAL') {
-            transactions.markVoided(tx.originalUti, tx.uti);
-            transactions.reopenPreauthOf(tx.originalUti);
-            // Voiding a pre-authorisation releases the whole hold, its INCREMENTs with it.
-            transactions.markIncrementsVoided(tx.originalUti, tx.uti);
+    this.logOpening = witnessed(watched(db.transaction(writeOpening)), (eventId) => ({ events: eventId }));
+    this.advance = witnessed(
+      watched(
+        db.transaction((tx: LedgerTransaction, from: StateName, to: StateName, change: TransactionChange, at: number, detail?: string) => {
+          writeOpening(tx.id);
+          transactions.update(tx.id, change);
+          const eventId = events.append({ transactionId: tx.id, at, fromState: from, toState: to, detail: detail ?? change.status ?? null });
+          if (change.status === 'APPROVED' && tx.originalUti) {
+            if (tx.transType === 'REVERSAL') {
+              transactions.markVoided(tx.originalUti, tx.uti);
+              transactions.reopenPreauthOf(tx.originalUti);
+              // Voiding a pre-authorisation releases the whole hold, its INCREMENTs with it.
+              transactions.markIncrementsVoided(tx.originalUti, tx.uti);
+            }
+            if (tx.transType === 'COMPLETION') transactions.markCompleted(tx.originalUti, tx.uti);
           }
-          if (tx.transType === 'COMPLETION') transactions.markCompleted(tx.originalUti, tx.uti);
-        }
-        if (change.status && change.status !== 'IN_PROGRESS') outbox.enqueue(tx.uti, tx.registerId, at);
-        else outbox.enqueueUpdated?.(tx.uti, tx.registerId, at);
-        return eventId;
-      }),
+          if (change.status && change.status !== 'IN_PROGRESS') outbox.enqueue(tx.uti, tx.registerId, at);
+          else outbox.enqueueUpdated?.(tx.uti, tx.registerId, at);
+          return eventId;
+        }),
+      ),
+      (eventId) => ({ events: eventId }),
     );
   }
 }

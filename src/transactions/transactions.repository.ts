@@ -1,5 +1,7 @@
 import type { Db } from '../db/open';
+import { DamagedRecord } from '../db/storage-health';
 import type { Stage, Status, TransType } from './model';
+import { SEALED_COLUMNS, sealHolds, sealOf, sealOfValues } from './seal';
 
 export interface TransactionRow {
   id: number;
@@ -135,6 +137,8 @@ export class TransactionsRepository {
   private readonly linkedStmt;
   private readonly markIncrementsVoidedStmt;
   private readonly updateStmts = new Map<string, ReturnType<Db['prepare']>>();
+  private readonly byIdStmt;
+  private readonly resealStmt;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(`
@@ -145,7 +149,9 @@ export class TransactionsRepository {
         @disablePrinting, 'IN_PROGRESS', @stage, @maskedPan, @entryMode, @aid, @appName, @cvm, @createdAt,
         @tipAmount, @cashbackAmount, @allowPartial, @tipOptions, @amountAuthorised, @orderData, @locale, @cardBrand)`);
     this.insertMetadataStmt = db.prepare(`INSERT INTO transaction_metadata (transaction_id, key, value, at) VALUES (?, ?, ?, ?)`);
-    this.byUtiStmt = db.prepare<[string], TransactionRow>(`SELECT ${COLUMNS} FROM transactions WHERE uti = ?`);
+    this.byUtiStmt = db.prepare<[string], TransactionRow & { seal: Buffer | null }>(`SELECT ${COLUMNS}, seal FROM transactions WHERE uti = ?`);
+    this.byIdStmt = db.prepare<[number], TransactionRow>(`SELECT ${COLUMNS} FROM transactions WHERE id = ?`);
+    this.resealStmt = db.prepare(`UPDATE transactions SET seal = ? WHERE id = ?`);
     this.inProgressStmt = db.prepare<[], TransactionRow>(`SELECT ${COLUMNS} FROM transactions WHERE status = 'IN_PROGRESS'`);
     this.pendingReversalsStmt = db.prepare<[], TransactionRow>(`SELECT ${COLUMNS} FROM transactions WHERE reversal = 'PENDING'`);
     this.markVoidedStmt = db.prepare(`UPDATE transactions SET voided_by = ? WHERE uti = ? AND voided_by IS NULL`);
@@ -206,11 +212,25 @@ export class TransactionsRepository {
     };
     const id = Number(this.insertStmt.run(row).lastInsertRowid);
     for (const [key, value] of Object.entries(metadata ?? {})) this.insertMetadataStmt.run(id, key, value, tx.createdAt);
+    this.reseal(id);
     return id;
   }
 
+  /** The transaction, once its seal shows it reads as it was written (DamagedRecord otherwise). */
   findByUti(uti: string): TransactionRow | undefined {
-    return this.byUtiStmt.get(uti);
+    const row = this.byUtiStmt.get(uti);
+    if (!row) return undefined;
+    if (!sealHolds(row) || row.uti !== uti) throw new DamagedRecord(`the record of transaction ${uti} does not read as it was written`);
+    const { seal: _seal, ...tx } = row;
+    return tx;
+  }
+
+  /**
+   * @NOTE Every write of a sealed field (seal.ts) goes through insert or update, which seal the row again
+   * in the same SQLite transaction: a statement that wrote one elsewhere would read back as damaged.
+   */
+  private reseal(id: number): void {
+    this.resealStmt.run(sealOf(this.byIdStmt.get(id)!), id);
   }
 
   /** When the newest transaction was created (ms), if there is one. */
@@ -238,6 +258,7 @@ export class TransactionsRepository {
       this.updateStmts.set(sig, stmt);
     }
     stmt.run({ ...Object.fromEntries(keys.map((k) => [k, change[k as keyof TransactionChange]])), id });
+    this.reseal(id);
   }
 
   markVoided(uti: string, byUti: string): void {
@@ -266,4 +287,24 @@ export class TransactionsRepository {
   reopenPreauthOf(completionUti: string): void {
     this.reopenPreauthStmt.run(completionUti);
   }
+}
+
+/**
+ * The UTIs of the transactions whose record does not read as it was sealed, or that their UTI's index
+ * does not find: `limit` rows at most, from the id `after` upwards, or (`after` negative) the newest `limit`.
+ */
+export function unsealedAfter(db: Db, after: number, limit: number): { damaged: string[]; last: number | undefined } {
+  const newest = after < 0;
+  const rows = db
+    .prepare<[number, number], [number, ...(string | number | Buffer | null)[]]>(`SELECT id, ${SEALED_COLUMNS}, seal FROM transactions WHERE id > ? ORDER BY id ${newest ? 'DESC' : ''} LIMIT ?`)
+    .raw()
+    .all(after, limit);
+  // A read by UTI goes through its index: a damaged key there reads as "no such transaction".
+  const byIndex = db.prepare<[string], number>(`SELECT id FROM transactions INDEXED BY sqlite_autoindex_transactions_1 WHERE uti = ?`).pluck();
+  // In SEALED's order after the id, then the seal; the UTI is the first sealed field.
+  const damaged = rows.filter((r) => {
+    const seal = r[r.length - 1];
+    return !Buffer.isBuffer(seal) || !sealOfValues(r.slice(1, -1)).equals(seal) || byIndex.get(String(r[1])) !== r[0];
+  });
+  return { damaged: damaged.map((r) => String(r[1])), last: newest ? undefined : rows.at(-1)?.[0] };
 }

@@ -30,7 +30,7 @@ interface Deps {
   /** Whether a register may void another register's transaction (EPOSD_VOID_ANY_REGISTER). */
   voidAnyRegister: boolean;
   /** Throws STORAGE_CORRUPT while the database is damaged. */
-  storage: { assertWritable(): void };
+  storage: { assertWritable(): void; assertComplete?(): void };
   /** EPOSD_DRIVER=bridge: throws PAYMENT_APP_UNAVAILABLE (503) while no payment app can take a payment. */
   paymentApp?: { assertAvailable(): void };
   /** Currencies, tips, cashback, linked refunds (money.ts). */
@@ -192,6 +192,8 @@ export class TransactionService {
    */
   status(uti: string): StatusAnswer | undefined {
     const tx = this.deps.transactions.findByUti(uti);
+    // While the database is damaged, missing or stuck in progress may be what was lost (StorageHealth).
+    if (!tx || (tx.status === 'IN_PROGRESS' && this.busyWith() !== uti)) this.deps.storage.assertComplete?.();
     if (!tx) return undefined;
     const kept = this.answers.get(uti);
     if (kept && sameRow(kept.row, tx)) return kept.answer;

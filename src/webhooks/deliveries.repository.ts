@@ -31,6 +31,7 @@ export class DeliveriesRepository {
   private readonly failedStmt;
   private readonly countsStmt;
   private readonly purgeStmt;
+  private readonly newestStmt;
   private readonly enqueueEventStmt;
   private readonly broadcastStmt;
   /** Whether a payment's commit queued a delivery since takeQueued() last asked: most queue nothing. */
@@ -67,7 +68,8 @@ export class DeliveriesRepository {
     this.nextStmt = db.prepare<[], { at: number | null }>(`
       SELECT min(d.next_attempt_at) AS at FROM webhook_deliveries d JOIN registers r ON r.register_id = d.register_id
       WHERE d.delivered_at IS NULL AND d.failed_at IS NULL ${STILL_WANTED}`);
-    this.purgeStmt = db.prepare(`DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries WHERE created_at < ? ORDER BY created_at LIMIT ?)`);
+    this.purgeStmt = db.prepare(`DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries WHERE id <= ? ORDER BY id LIMIT ?)`);
+    this.newestStmt = db.prepare<[], number | null>(`SELECT max(id) FROM webhook_deliveries`).pluck();
     this.deliveredStmt = db.prepare(`UPDATE webhook_deliveries SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?`);
     this.retryStmt = db.prepare(`UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?`);
     this.failedStmt = db.prepare(`UPDATE webhook_deliveries SET attempts = attempts + 1, failed_at = ?, last_error = ? WHERE id = ?`);
@@ -118,8 +120,14 @@ export class DeliveriesRepository {
   failed(id: number, at: number, error: string): void {
     this.failedStmt.run(at, error, id);
   }
-  purgeBefore(cutoff: number, batch: number): number {
-    return this.purgeStmt.run(cutoff, batch).changes;
+  /** The id of the newest delivery (0: none yet), for retention's marks. */
+  newestId(): number {
+    return this.newestStmt.get() ?? 0;
+  }
+
+  /** Deletes up to `batch` of the oldest deliveries whose id is at most `maxId`. */
+  purgeUpTo(maxId: number, batch: number): number {
+    return this.purgeStmt.run(maxId, batch).changes;
   }
 
   counts() {

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/db/open';
+import { MARK_FILE, WITNESS_FILE } from '../../src/db/witness';
 import { ManualClock } from '../../src/shared/clock';
 import type { Monotonic } from '../../src/transactions/clock-guard';
 import { testContext } from '../helpers/context';
@@ -44,12 +45,13 @@ describe('Storage damage', () => {
 
   it('When a leaf page of transactions is damaged, then the start notices it, no payment is taken, reads of sound pages work, and recover --install brings it back', async () => {
     const device = await startDevice(ENV);
+    // The POS paired while the database was sound (a damaged one pairs no POS).
+    const token = await pairRegister(device.eposd, { registerId: 'till-1' });
     const { utis, leaf } = await seed(device, 400);
     const soundStartMs = await restartTimed(device);
     expect(await device.eposd.stop()).toBe(0);
     damagePage(dbFile(device.dataDir), leaf);
     const damagedStartMs = await restartTimed(device, 1);
-    const token = await pairRegister(device.eposd, { registerId: 'till-1' });
     const tech = await pairRegister(device.eposd, { registerId: 'tech-1', role: 'technician' });
     const api = apiClient(device.eposd, token);
     const health = await api.call<AnyAnswer>('/health');
@@ -158,9 +160,9 @@ describe('Storage damage', () => {
     expect(survivor.status).toBe(200);
   });
 
-  it('When key.pem is empty or deleted while a POS is paired, or eposd.db is empty, then the start is refused naming the file, and EPOSD_ACCEPT_NEW_IDENTITY=true is the deliberate way on', async () => {
+  it('When key.pem is empty or deleted while a POS is paired, then the start is refused naming the file; when eposd.db is emptied, the witness keeps the terminal out of service with its TID; EPOSD_ACCEPT_NEW_IDENTITY=true is the deliberate way on', async () => {
     const device = await startDevice(ENV);
-    await pairRegister(device.eposd, { registerId: 'till-1' });
+    const token = await pairRegister(device.eposd, { registerId: 'till-1' });
     const { fingerprint, tid } = device.eposd;
     expect(await device.eposd.stop()).toBe(0);
     const keyFile = join(device.certDir, 'key.pem');
@@ -177,22 +179,39 @@ describe('Storage damage', () => {
     rmSync(keyFile);
     const deletedKey = await run();
     writeFileSync(keyFile, saved);
-    writeFileSync(dbFile(device.dataDir), '');
-    rmSync(`${dbFile(device.dataDir)}-wal`, { force: true });
-    rmSync(`${dbFile(device.dataDir)}-shm`, { force: true });
-    const emptyDb = await run();
+    const emptyTheDatabase = () => {
+      writeFileSync(dbFile(device.dataDir), '');
+      rmSync(`${dbFile(device.dataDir)}-wal`, { force: true });
+      rmSync(`${dbFile(device.dataDir)}-shm`, { force: true });
+    };
+    // Its storage witness (beside the key) says the database held this terminal's records: out of service, TID and pairing kept.
+    emptyTheDatabase();
+    const emptied = await device.restart();
+    const emptiedApi = apiClient(emptied, token);
+    const emptiedHealth = await emptiedApi.call<AnyAnswer>('/health');
+    const emptiedPost = await emptiedApi.call<AnyAnswer>('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 1000 } });
+    emptiedApi.close();
+    expect(await emptied.stop()).toBe(0);
     const accepted = await device.restart({ ...ENV, EPOSD_ACCEPT_NEW_IDENTITY: 'true', EPOSD_LOG_LEVEL: 'warn' });
     const acceptedScreen = await screenState(accepted);
     expect(await accepted.stop()).toBe(0);
+    // Without a witness (a terminal that never ran an eposd that keeps one), an empty database is refused.
+    rmSync(join(device.certDir, WITNESS_FILE));
+    rmSync(join(device.certDir, MARK_FILE), { force: true });
+    emptyTheDatabase();
+    const emptyDb = await run();
 
     const firstLine = (r: { stderr: string[] }) => r.stderr.find((l) => l.startsWith('eposd: could not start'))?.replace(/\/tmp\/[^ ]+\//g, '…/') ?? '';
     figures('identity faults', {
       damagedCert: damagedCert.fingerprint === fingerprint ? 'reissued, same fingerprint' : 'NEW FINGERPRINT',
       emptyKey: `exit ${emptyKey.code}: ${firstLine(emptyKey).slice(0, 90)}`,
       deletedKeyWhilePaired: `exit ${deletedKey.code}: ${firstLine(deletedKey).slice(0, 110)}`,
-      emptyDb: `exit ${emptyDb.code}: ${firstLine(emptyDb).slice(0, 90)}`,
+      emptyDbWitnessed: `tid ${emptied.tid === tid ? 'same' : 'NEW'}, health ${emptiedHealth.body.status}, post ${emptiedPost.status} ${String(emptiedPost.body.code)}`,
       acceptedEmptyDb: `tid ${accepted.tid === tid ? 'same' : 'new'}, alert "${String((acceptedScreen.alerts as string[])?.[0]).slice(0, 60)}…"`,
+      emptyDbWithoutWitness: `exit ${emptyDb.code}: ${firstLine(emptyDb).slice(0, 90)}`,
     });
+    expect([emptied.tid, emptiedHealth.body.status, emptiedPost.status, emptiedPost.body.code]).toEqual([tid, 'DEGRADED', 503, 'STORAGE_CORRUPT']);
+    expect(emptied.stderr().join('\n')).toMatch(/is empty, but this terminal \(TID \d{8}\) kept its records there/);
     expect(damagedCert.fingerprint).toBe(fingerprint);
     expect(damagedCert.stderr().join('\n')).toMatch(/cert\.pem was damaged/);
     for (const [r, file, what] of [
@@ -206,9 +225,9 @@ describe('Storage damage', () => {
     }
     expect(accepted.fingerprint).toBe(fingerprint);
     expect(accepted.tid).not.toBe(tid);
-    expect(accepted.stdout().some((l) => /^\[screen\] .*ALERT: The database .* was empty/.test(l))).toBe(true);
-    expect(accepted.stderr().join('\n')).toMatch(/was empty: it was set aside/);
-    expect(readdirSync(device.dataDir).some((f) => f.startsWith('eposd.db.empty-'))).toBe(true);
+    expect(accepted.stdout().some((l) => /^\[screen\] .*ALERT: .*eposd\.db was set aside as .* and the terminal started as a new one/.test(l))).toBe(true);
+    expect(accepted.stderr().join('\n')).toMatch(/was set aside as/);
+    expect(readdirSync(device.dataDir).some((f) => f.startsWith('eposd.db.damaged-'))).toBe(true);
   });
 
   it('When eposd is restarted with the clock 93 days ahead, then nothing is purged and a client UTI used minutes before stays taken', async () => {
@@ -236,12 +255,26 @@ describe('Storage damage', () => {
     }
     const left = second.ctx.db.prepare('SELECT count(*) FROM transactions').pluck().get() as number;
     const jumpDays = (second.ctx.clockGuard.reading()!.jumpMs / DAY_MS).toFixed(2);
-    // Then the real time passes: 12 days later the 80-day-old ones are 92 days old and go.
-    mono.now += 13 * DAY_MS;
-    const later = await second.ctx.retention.purge();
+    // Then real time passes: retention counts the running time since the rows' first mark (their wall
+    // clock dates said 80 days old, which nothing on the terminal can vouch for).
+    const rowsLeft = () => second.ctx.db.prepare('SELECT count(*) FROM transactions').pluck().get() as number;
+    mono.now += 91 * DAY_MS;
+    await second.ctx.retention.purge();
+    const after91Days = 1002 - rowsLeft();
+    mono.now += 2 * DAY_MS;
+    await second.ctx.retention.purge();
+    const after93Days = 1002 - rowsLeft();
     second.ctx.destroy();
-    figures('clock jump', { rows: 1002, jumpDetectedDays: jumpDays, purgedAfterJump: purged, kept: left, reuseOfUti: reuse, purged13DaysLater: later });
+    figures('clock jump', {
+      rows: 1002,
+      jumpDetectedDays: jumpDays,
+      purgedAfterJump: purged,
+      kept: left,
+      reuseOfUti: reuse,
+      purgedAfter91DaysRunning: after91Days,
+      purgedAfter93DaysRunning: after93Days,
+    });
     expect([purged, left, reuse]).toEqual([0, 1002, 'UTI_CONFLICT']);
-    expect(later).toBe(1000);
+    expect([after91Days, after93Days]).toEqual([0, 1002]);
   });
 });

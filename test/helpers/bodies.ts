@@ -43,5 +43,5 @@ export interface AnyAnswer {
   pairingCode?: string;
   authToken?: string;
   problems?: string[];
-  database?: { storage?: { state?: string; lastCheck?: { kind: string; ms: number } | null }; quickCheck?: string };
+  database?: { storage?: { state?: string; lastCheck?: { kind: string; ms: number } | null }; quickCheck?: string; lastPurge?: { purged: number } | null };
 }

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { Db } from '../../src/db/open';
+import { sealOf } from '../../src/transactions/seal';
+import { COLUMNS, type TransactionRow } from '../../src/transactions/transactions.repository';
 
 // Damage as a disk or a power cut leaves it: a page of the database file overwritten with garbage.
 
@@ -11,7 +13,16 @@ export function seedTransactions(db: Db, n: number, createdAt: number, prefix = 
      VALUES (?, 'SALE', 1000, 'EUR', ?, 'till-1', 'APPROVED', '476173******0010', ?, ?)`,
   );
   const utis = Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(6, '0')}-${'x'.repeat(24)}`);
-  db.transaction(() => utis.forEach((uti, i) => insert.run(uti, `ref-${i}`, createdAt + i, createdAt + i)))();
+  const seal = db.prepare('UPDATE transactions SET seal = ? WHERE id = ?');
+  const written = db.prepare<[string], TransactionRow>(`SELECT ${COLUMNS} FROM transactions WHERE uti = ?`);
+  db.transaction(() =>
+    utis.forEach((uti, i) => {
+      insert.run(uti, `ref-${i}`, createdAt + i, createdAt + i);
+      // Sealed as eposd seals what it writes (src/transactions/seal.ts).
+      const row = written.get(uti)!;
+      seal.run(sealOf(row), row.id);
+    }),
+  )();
   return utis;
 }
 
@@ -42,3 +53,16 @@ export function pokeFromOutside(file: string): void {
 
 /** How many transactions there are, read through the UTI index only (the table's own pages may be damaged). */
 export const countByIndex = (db: Db): number => db.prepare(`SELECT count(uti) FROM transactions INDEXED BY sqlite_autoindex_transactions_1`).pluck().get() as number;
+
+/** Flips bit `bit` (0–7) of the byte at `offset` of `file`: one bit of damage, as a disk or its controller may leave. */
+export function flipBit(file: string, offset: number, bit: number): void {
+  const fd = openSync(file, 'r+');
+  try {
+    const byte = Buffer.alloc(1);
+    readSync(fd, byte, 0, 1, offset);
+    byte[0] = byte[0]! ^ (1 << bit);
+    writeSync(fd, byte, 0, 1, offset);
+  } finally {
+    closeSync(fd);
+  }
+}

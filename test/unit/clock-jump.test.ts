@@ -11,6 +11,7 @@ import { cleanupEposd, makeTempDir } from '../helpers/process';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
 const START = '2025-04-28T09:00:00.000Z';
 
 /** The machine's monotonic clock, moved by hand, in one boot unless told otherwise. */
@@ -101,5 +102,91 @@ describe('When the wall clock jumps between two starts', () => {
     expect(transactionCount(t.ctx.db)).toBe(3);
     await runFor(92);
     expect(transactionCount(t.ctx.db)).toBe(0);
+  });
+});
+
+// Issue 26 item 2: a terminal whose clock was 400 days behind (a reset RTC) took payments stamped 400
+// days old; once NTP corrected the clock, the purge deleted them. Retention now follows the time the
+// terminal has provably run, whatever the wall clock said when a payment was taken.
+const WRONG_CLOCKS = [
+  ['400 days behind', -400],
+  ['400 days ahead', 400],
+] as const;
+
+describe('When payments are taken while the wall clock is wrong, and it is corrected later', () => {
+  const START_MS = Date.parse(START);
+  let file: string;
+  let mono: FakeMonotonic;
+  let clock: ManualClock;
+  let t: TestContext;
+  afterEach(() => t.ctx.destroy());
+  afterAll(cleanupEposd);
+
+  function run(wallMs: number): void {
+    clock = new ManualClock(new Date(wallMs));
+    t = testContext({ env: INSTANT_SIMULATOR_ENV, db: openDatabase(file), clock, monotonic: mono });
+    t.ctx.start();
+  }
+  /** Minutes pass, on the monotonic clock and on the wall clock alike. */
+  function pass(ms: number): void {
+    mono.now += ms;
+    clock.advance(ms);
+  }
+  async function pay(prefix: string, n: number): Promise<string[]> {
+    const utis = [];
+    for (let i = 0; i < n; i++) {
+      const ack = t.ctx.transactions.start({ transType: 'SALE', amountTrans: 1000 + i, uti: `${prefix}-${i}` }, 'till-1', true);
+      await untilIdleAfter(t.ctx, ack.uti);
+      utis.push(ack.uti);
+      pass(MINUTE_MS);
+    }
+    return utis;
+  }
+  /** Two payments with the clock right, then a stop. */
+  async function firstRun(): Promise<string[]> {
+    run(START_MS);
+    const utis = await pay('before', 2);
+    t.ctx.destroy();
+    return utis;
+  }
+  const present = (utis: string[]) => utis.filter((u) => t.ctx.transactionsRepo.findByUti(u) !== undefined).length;
+
+  beforeEach(() => {
+    file = join(makeTempDir('eposd-clock-'), 'eposd.db');
+    mono = new FakeMonotonic();
+  });
+
+  it.each(WRONG_CLOCKS)('When it was %s and NTP corrects it while eposd runs, then nothing is purged and the UTIs stay taken', async (_, offsetDays) => {
+    const before = await firstRun();
+    pass(10 * MINUTE_MS);
+    run(START_MS + 12 * MINUTE_MS + offsetDays * DAY_MS);
+    const wrong = await pay('wrong', 4);
+    clock.set(new Date(START_MS + 30 * MINUTE_MS));
+    pass(MINUTE_MS);
+    expect(await t.ctx.retention.purge()).toBe(0);
+    expect([present(before), present(wrong)]).toEqual([2, 4]);
+    expect(() => t.ctx.transactions.start({ transType: 'SALE', amountTrans: 5, uti: wrong[0] }, 'till-1', true)).toThrow(/UTI_CONFLICT/);
+  });
+
+  it.each(WRONG_CLOCKS)('When it was %s, then corrected across a restart and a reboot, then nothing is purged until 92 days of running time have passed', async (_, offsetDays) => {
+    const before = await firstRun();
+    // The machine reboots with its clock reset: a new boot, two minutes up.
+    Object.assign(mono, { boot: 'boot-2', now: 2 * MINUTE_MS, uptime: 2 * MINUTE_MS });
+    run(START_MS + offsetDays * DAY_MS);
+    const wrong = await pay('wrong', 4);
+    t.ctx.destroy();
+    pass(5 * MINUTE_MS);
+    run(START_MS + HOUR_MS);
+    expect(await t.ctx.retention.purge()).toBe(0);
+    expect([present(before), present(wrong)]).toEqual([2, 4]);
+    // 91 days of running later, still there; after 93, gone.
+    for (let day = 0; day < 91; day++) {
+      pass(DAY_MS);
+      await t.ctx.retention.purge();
+    }
+    expect([present(before), present(wrong)]).toEqual([2, 4]);
+    pass(2 * DAY_MS);
+    await t.ctx.retention.purge();
+    expect([present(before), present(wrong)]).toEqual([0, 0]);
   });
 });

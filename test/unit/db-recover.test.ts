@@ -38,8 +38,8 @@ describe("recoverDatabase: the technician's way back from a damaged database", (
     recovered.close();
     expect(readdirSync(dir).sort()).toEqual(expect.arrayContaining(['backup-20250428T100000Z', 'eposd.db', 'eposd.db.damaged-20250428T100000Z']));
 
-    // eposd starts on it, sound.
-    const t = testContext({ db: openDatabase(file) });
+    // eposd starts on it, sound, with the TID it kept.
+    const t = testContext({ db: openDatabase(file), env: { EPOSD_TID: '87654321' } });
     t.ctx.start();
     expect(t.ctx.storage.state.name).toBe('OK');
     t.ctx.destroy();

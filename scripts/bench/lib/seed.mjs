@@ -6,6 +6,12 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+// Each row sealed as eposd seals what it writes (src/transactions/seal.ts; the bench runs after the build).
+const require = createRequire(import.meta.url);
+const { sealOf } = require('../../../dist/transactions/seal.js');
+const { COLUMNS } = require('../../../dist/transactions/transactions.repository.js');
 
 const DAY_MS = 86_400_000;
 const ALPHABET = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
@@ -76,6 +82,8 @@ export function seedTransactions(file, { count, from, to, settledBefore = -Infin
   const insertEvent = db.prepare(`INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?)`);
   const insertAudit = db.prepare(`INSERT INTO audit_events (at, actor, role, origin, event, outcome, uti) VALUES (?, ?, 'pos', '192.168.1.23', 'transaction.start', 'OK', ?)`);
   const insertBatch = db.prepare(`INSERT INTO batches (opened_at, closed_at, closed_by, totals) VALUES (?, ?, 'SCHEDULE', ?)`);
+  const written = db.prepare(`SELECT ${COLUMNS} FROM transactions WHERE id = ?`);
+  const seal = db.prepare(`UPDATE transactions SET seal = ? WHERE id = ?`);
   const uti = utiMaker();
   const step = (to - from) / count;
   // A batch closes each day at the same hour as `settledBefore`.
@@ -120,6 +128,7 @@ export function seedTransactions(file, { count, from, to, settledBefore = -Infin
         at,
         events.at(-1)[3],
       ).lastInsertRowid;
+      seal.run(sealOf(written.get(id)), id);
       for (const [fromState, toState, detail, eAt] of events) insertEvent.run(id, eAt, fromState, toState, detail);
       insertAudit.run(at, register, u);
     }
@@ -148,4 +157,22 @@ export function sampleUtis(file, n) {
   for (let i = 0; i < n && max > 0; i++) out.push(byId.get(1 + Math.floor(Math.random() * max)));
   db.close();
   return out.filter(Boolean);
+}
+
+/**
+ * Says the rows now in the database were written `agoMs` of the terminal's running time ago: retention
+ * counts age from its marks, not from the seeded dates (src/transactions/retention-marks.ts). The mark
+ * goes below the running time in the clock anchor the last start of eposd left.
+ */
+export function markWrittenAgo(file, agoMs) {
+  const db = new Database(file);
+  const anchor = JSON.parse(db.prepare(`SELECT value FROM settings WHERE key = 'clock_anchor'`).pluck().get() ?? '{}');
+  const newest = (table) => db.prepare(`SELECT coalesce(max(id), 0) FROM ${table}`).pluck().get();
+  db.prepare(`INSERT OR REPLACE INTO retention_marks (running_ms, transaction_id, audit_id, delivery_id) VALUES (?, ?, ?, ?)`).run(
+    Math.floor((anchor.run ?? 0) - agoMs),
+    newest('transactions'),
+    newest('audit_events'),
+    newest('webhook_deliveries'),
+  );
+  db.close();
 }

@@ -46,7 +46,7 @@ describe('The embedded broker', () => {
 
   it('lets a terminal take its own session over with its own credentials (a reconnect)', async () => {
     const first = await client(broker, '10000001', 'eposd-again');
-    const closedFirst = new Promise((r) => first.once('close', r));
+    const closedFirst = new Promise<void>((r) => first.once('close', () => r()));
     const second = await client(broker, '10000001', 'eposd-again');
     await closedFirst;
     expect(second.connected).toBe(true);

@@ -61,7 +61,7 @@ describe('GET /payntpos/1.0.0/diagnostics', () => {
     expect(report.identity).toEqual({ tid: TEST_TID, mid: '000000000000001', serialNumber: 'EPD000000001', merchantName: expectAny(String), currency: 'EUR', notes: [] });
     expect(report.version).toBe(VERSION);
     expect(report.uptimeSeconds).toBe(90);
-    expect(report.clock).toEqual({ now: t.clock.now().toISOString(), timeZone: expectAny(String), utcOffsetMinutes: expectAny(Number), trusted: null, jumpMs: 0 });
+    expect(report.clock).toEqual({ now: t.clock.now().toISOString(), timeZone: expectAny(String), utcOffsetMinutes: expectAny(Number), trusted: null, jumpMs: 0, runningDays: null });
   });
 
   it('reports the network addresses and ports, and the certificate fingerprint and expiry', async () => {
@@ -72,7 +72,14 @@ describe('GET /payntpos/1.0.0/diagnostics', () => {
 
   it('reports the database file and WAL sizes, the schema version and a quick_check of ok', async () => {
     const report = await diagnostics();
-    expect(report.database).toEqual({ sizeBytes: expectAny(Number), walBytes: expectAny(Number), schemaVersion: MIGRATIONS.length, quickCheck: 'ok', storage: { state: 'OK', lastCheck: null } });
+    expect(report.database).toEqual({
+      sizeBytes: expectAny(Number),
+      walBytes: expectAny(Number),
+      schemaVersion: MIGRATIONS.length,
+      quickCheck: 'ok',
+      storage: { state: 'OK', lastCheck: null },
+      lastPurge: null,
+    });
     expect(report.database.sizeBytes).toBeGreaterThan(0);
     // Pairing wrote to the WAL and nothing has checkpointed it yet.
     expect(report.database.walBytes).toBeGreaterThan(0);

@@ -73,12 +73,18 @@ describe('A damaged database', () => {
 
   it('When a leaf page of transactions is damaged before the start, then the start notices it and the terminal takes no new payment', async () => {
     const { victim, survivor, leaf } = seeded();
+    // The POS paired while the file was sound.
+    t = testContext({ env: MANUAL_SIMULATOR_ENV, db: openDatabase(file) });
+    const token = await pairPos(createApp(t.ctx), t.ctx);
+    t.ctx.destroy();
     damagePage(file, leaf);
     t = testContext({ env: MANUAL_SIMULATOR_ENV, db: openDatabase(file) });
     t.ctx.start();
     app = createApp(t.ctx);
     expect(t.ctx.storage.state.name).toBe('CORRUPT');
-    await expectOutOfService(await pairPos(app, t.ctx), survivor, victim);
+    await expectOutOfService(token, survivor, victim);
+    // No POS pairs with a damaged database (a technician still can: expectOutOfService did).
+    await expect(pairPos(app, t.ctx)).rejects.toThrow(/503 .*STORAGE_CORRUPT/);
   });
 
   it('When SQLite reports damage while the terminal runs, then from that moment it takes no new payment', async () => {
