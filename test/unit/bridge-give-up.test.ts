@@ -1,0 +1,112 @@
+import { answerQueries, bridgeTerminal, destroyBridgeTerminals, orphan, startedSale } from '../helpers/bridge-terminal';
+import { APPROVED_RESULT, FakeBridge } from '../helpers/fake-bridge';
+import { until } from '../helpers/until';
+
+// Issue 25, defects 2, 8 and 9: nothing the app approved is left behind. Before eposd gives up on a
+// payment the app may still hold, it sends payment.cancel; on NOT_CANCELLABLE it keeps asking until the
+// result comes or the host timeout passes. An approval for a payment already ended, or for a UTI eposd
+// never had, is reversed through the app, counted and logged; `reversed` is true only when the app says so.
+
+afterEach(destroyBridgeTerminals);
+
+describe('Giving up on a payment the app may hold', () => {
+  it('When the card does not come and the app answers the cancel NOT_CANCELLABLE, then eposd keeps asking and records the approval it gets (defect 8)', async () => {
+    const bridge = new FakeBridge();
+    const t = await bridgeTerminal(bridge, { cardTimeoutMs: 300 });
+    const { uti } = await startedSale(bridge, t);
+    const cancel = await bridge.next('payment.cancel');
+    expect(cancel.uti).toBe(uti);
+    bridge.send({ type: 'error', re: cancel.id, code: 'NOT_CANCELLABLE', message: 'the acquirer has it' });
+    const query = await bridge.next('payment.query');
+    expect(t.row(uti)).toMatchObject({ status: 'IN_PROGRESS', stage: 'AUTHORIZING' });
+    bridge.send({ type: 'payment.status', re: query.id, uti, state: 'FINAL', result: APPROVED_RESULT });
+    expect(await t.final(uti)).toMatchObject({ status: 'APPROVED', authCode: 'A1B2C3', reversal: null });
+  });
+
+  it('When the card does not come and the app confirms the cancel, then it ends TIMED_OUT / CARD_TIMEOUT with nothing to reverse', async () => {
+    const bridge = new FakeBridge();
+    const t = await bridgeTerminal(bridge, { cardTimeoutMs: 300 });
+    const { uti } = await startedSale(bridge, t);
+    const cancel = await bridge.next('payment.cancel');
+    expect(cancel).toMatchObject({ uti, reason: 'CARD_TIMEOUT' });
+    expect(t.row(uti).status).toBe('IN_PROGRESS');
+    bridge.send({ type: 'ack', re: cancel.id });
+    expect(await t.final(uti)).toMatchObject({ status: 'TIMED_OUT', statusReason: 'CARD_TIMEOUT', reversal: null });
+  });
+
+  it('When payment.start is never acknowledged, then the payment ends FAILED / PAYMENT_APP_TIMEOUT and payment.cancel is sent', async () => {
+    const bridge = new FakeBridge();
+    const t = await bridgeTerminal(bridge, { replyTimeoutMs: 300 });
+    const uti = t.sale();
+    await bridge.next('payment.start');
+    const cancel = await bridge.next('payment.cancel');
+    bridge.send({ type: 'error', re: cancel.id, code: 'NOT_IN_PROGRESS', message: 'never saw it' });
+    const query = await bridge.next('payment.query');
+    bridge.send({ type: 'payment.status', re: query.id, uti, state: 'UNKNOWN' });
+    expect(await t.final(uti)).toMatchObject({ status: 'FAILED', statusReason: 'PAYMENT_APP_TIMEOUT', reversal: null });
+  });
+});
+
+describe('After a restart, a payment the app still has in progress (defect 2)', () => {
+  const restarted = async (options: { hostTimeoutMs?: number } = {}) => {
+    const bridge = new FakeBridge();
+    const t = await bridgeTerminal(bridge, { waitReady: false, hostTimeoutMs: options.hostTimeoutMs, before: (ctx) => void ctx.transactionsRepo.insert(orphan('interrupted')) });
+    const queries = answerQueries(bridge, () => ({ state: 'IN_PROGRESS' }));
+    return { bridge, t, queries };
+  };
+
+  it('When the time to reconcile is up, then payment.cancel goes first; confirmed, it ends FAILED / TERMINAL_RESTARTED, and an approval sent after it is reversed, counted and logged', async () => {
+    const { bridge, t } = await restarted();
+    const cancel = await bridge.next('payment.cancel');
+    expect(cancel.uti).toBe('interrupted');
+    bridge.send({ type: 'ack', re: cancel.id });
+    expect(await t.final('interrupted')).toMatchObject({ status: 'FAILED', statusReason: 'TERMINAL_RESTARTED', reversal: null });
+    // The cardholder taps after all, and the app approves a payment it had agreed to cancel.
+    bridge.send({ type: 'payment.result', id: 'late', uti: 'interrupted', result: APPROVED_RESULT });
+    const reversal = await bridge.next('reversal');
+    expect(reversal.uti).toBe('interrupted');
+    bridge.send({ type: 'reversal.ok', re: reversal.id, uti: 'interrupted', reversed: true });
+    await until('reversed', () => t.row('interrupted').reversal === 'DONE');
+    expect(t.row('interrupted').status).toBe('FAILED');
+    expect(t.app.report().counters).toMatchObject({ lateApprovals: 1 });
+    expect(t.logged('warn', 'interrupted').length).toBeGreaterThan(0);
+  });
+
+  it('When the app cannot cancel and the host timeout passes, then it ends FAILED, reversed; and `reversed` stays false when the app had nothing to undo', async () => {
+    const { bridge, t, queries } = await restarted({ hostTimeoutMs: 600 });
+    const cancel = await bridge.next('payment.cancel');
+    bridge.send({ type: 'error', re: cancel.id, code: 'NOT_CANCELLABLE', message: 'the acquirer has it' });
+    const asked = queries.asked();
+    expect(await t.final('interrupted')).toMatchObject({ status: 'FAILED', statusReason: 'PAYMENT_APP_UNAVAILABLE', reversal: 'PENDING' });
+    expect(queries.asked()).toBeGreaterThan(asked);
+    const reversal = await bridge.next('reversal');
+    bridge.send({ type: 'reversal.ok', re: reversal.id, uti: 'interrupted', reversed: false });
+    await until('the reversal answered', () => t.row('interrupted').reversal !== 'PENDING');
+    expect(t.ctx.transactions.status('interrupted')?.body).toMatchObject({ status: 'FAILED', reversed: false });
+  });
+});
+
+describe('Approvals eposd does not hold', () => {
+  it('When the app approves a UTI eposd never had, then it is reversed through the app, counted and logged (defect 9)', async () => {
+    const bridge = new FakeBridge();
+    const t = await bridgeTerminal(bridge);
+    bridge.send({ type: 'payment.result', id: 'stray', uti: 'never-had-this', result: APPROVED_RESULT });
+    const reversal = await bridge.next('reversal');
+    expect(reversal.uti).toBe('never-had-this');
+    bridge.send({ type: 'reversal.ok', re: reversal.id, uti: 'never-had-this', reversed: true });
+    expect(t.app.report().counters).toMatchObject({ lateApprovals: 1 });
+    expect(t.logged('warn', 'never-had-this').length).toBeGreaterThan(0);
+  });
+
+  it('When the app answers an approval twice, then the second is neither recorded again nor reversed', async () => {
+    const bridge = new FakeBridge();
+    const t = await bridgeTerminal(bridge);
+    const { uti } = await startedSale(bridge, t);
+    bridge.send({ type: 'payment.result', id: 'b1', uti, result: APPROVED_RESULT });
+    await t.final(uti);
+    bridge.send({ type: 'payment.result', id: 'b2', uti, result: APPROVED_RESULT });
+    await expect(bridge.next('reversal', 300)).rejects.toThrow(/no reversal/);
+    expect(t.row(uti)).toMatchObject({ status: 'APPROVED', reversal: null });
+    expect(t.finals(uti)).toBe(1);
+  });
+});
