@@ -74,6 +74,8 @@ describe('eposd’s ready line', () => {
     const socket = join(dir, 'bridge.sock');
     const alone = await startEposd({ env: { EPOSD_DRIVER: 'bridge', EPOSD_BRIDGE_SOCKET: socket } });
     expect(alone.stdout().find((l) => l.startsWith('eposd ready'))).toMatch(/ paymentApp=(CONNECTING|DISCONNECTED)$/);
+    // The app serves one eposd at a time: this one goes before the app comes.
+    await alone.stop();
     await startBridgeSim(['--socket', socket]);
     const waited = await startEposd({ env: { EPOSD_DRIVER: 'bridge', EPOSD_BRIDGE_SOCKET: socket, EPOSD_BRIDGE_WAIT_MS: '10000' } });
     expect(waited.stdout().find((l) => l.startsWith('eposd ready'))).toMatch(/ paymentApp=READY$/);

@@ -29,10 +29,16 @@ export const destroyBridgeTerminals = (): void => contexts.splice(0).forEach((ct
 export async function bridgeTerminal(bridge: FakeBridge, options: BridgeTerminalOptions = {}) {
   const { logger, lines } = capturingLogger('info');
   const { ctx } = testContext({
-    env: { EPOSD_DRIVER: 'bridge', EPOSD_BRIDGE_GRACE_MS: String(GRACE_MS), EPOSD_BRIDGE_TIMEOUT_MS: String(options.replyTimeoutMs ?? 1000) },
+    env: {
+      EPOSD_DRIVER: 'bridge',
+      EPOSD_BRIDGE_GRACE_MS: String(GRACE_MS),
+      EPOSD_BRIDGE_TIMEOUT_MS: String(options.replyTimeoutMs ?? 1000),
+      EPOSD_CARD_TIMEOUT_MS: String(options.cardTimeoutMs ?? 5000),
+      EPOSD_HOST_TIMEOUT_MS: String(options.hostTimeoutMs ?? 5000),
+    },
     bridgeConnector: bridge.channel.connector,
     logger,
-    timings: { cardTimeoutMs: options.cardTimeoutMs ?? 5000, hostTimeoutMs: options.hostTimeoutMs ?? 5000, printTimeoutMs: 1000 },
+    timings: { printTimeoutMs: 1000 },
   });
   contexts.push(ctx);
   options.before?.(ctx);
