@@ -2,6 +2,7 @@ import { chmodSync, chownSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { acceptLinks, type Link } from '../../src/bridge/link';
+import { distrust } from '../../src/bridge/socket-trust';
 import type { AppContext } from '../../src/context';
 import { testContext } from '../helpers/context';
 import { makeTempDir } from '../helpers/process';
@@ -103,5 +104,26 @@ describe('Over a Unix socket', () => {
     const ctx = terminal({ EPOSD_BRIDGE_SOCKET: path });
     await until('connected', () => ctx.paymentApp!.client.connected, 5000);
     expect(fake.links).toHaveLength(1);
+  });
+});
+
+describe('Which sockets eposd trusts (the rule, on the owners and modes)', () => {
+  const me = 1000;
+  const dirs = (...owned: { uid: number; mode: number }[]) => owned.map((o, i) => ({ path: `/d${i}`, owned: o }));
+  const mine = { uid: me, mode: 0o600 };
+
+  it('When the socket and every directory above are eposd’s user’s or root’s and no one else can write them, then it is trusted', () => {
+    expect(distrust('/run/eposd/bridge.sock', mine, dirs({ uid: me, mode: 0o700 }, { uid: 0, mode: 0o755 }), me)).toBeUndefined();
+  });
+
+  it('When a directory above is world-writable but sticky (/tmp), then the socket is trusted only if it is eposd’s user’s own', () => {
+    expect(distrust('/tmp/bridge.sock', mine, dirs({ uid: 0, mode: 0o1777 }), me)).toBeUndefined();
+    expect(distrust('/tmp/bridge.sock', { uid: 65534, mode: 0o600 }, dirs({ uid: 0, mode: 0o1777 }), me)).toMatch(/owned by uid 65534/);
+  });
+
+  it('When the socket is writable by others, or a directory is another user’s or writable by others without the sticky bit, then it is refused', () => {
+    expect(distrust('/s', { uid: me, mode: 0o666 }, [], me)).toMatch(/socket \/s is writable by other users \(mode 0666\)/);
+    expect(distrust('/s', mine, dirs({ uid: 4242, mode: 0o700 }), me)).toMatch(/\/d0, above the socket, is owned by uid 4242/);
+    expect(distrust('/s', mine, dirs({ uid: me, mode: 0o770 }), me)).toMatch(/writable by other users \(mode 0770\)/);
   });
 });
