@@ -42,6 +42,8 @@ interface Payment {
   waiting: { resolve(answer: HostAnswer): void; reject(err: unknown): void } | undefined;
   lostTimer: NodeJS.Timeout | undefined;
   asking: NodeJS.Timeout | undefined;
+  /** Until when a result the app could not cancel is awaited, when the engine's host timeout does not bound it. */
+  awaiting: NodeJS.Timeout | undefined;
 }
 
 const UNAVAILABLE = 'PAYMENT_APP_UNAVAILABLE';
@@ -157,6 +159,7 @@ export class BridgeDriver implements CardReader, PaymentHost {
       waiting: undefined,
       lostTimer: undefined,
       asking: undefined,
+      awaiting: undefined,
     };
     this.current = p;
     this.opts.client.request<'ack'>({ type: 'payment.start', transaction: this.opts.requestOf(uti) }).catch((err: unknown) => {
@@ -209,15 +212,11 @@ export class BridgeDriver implements CardReader, PaymentHost {
     const answered = result.outcome === 'APPROVED' || (result.outcome === 'DECLINED' && result.responseCode !== undefined);
     if (!p.authorizing && p.events) {
       if (!answered) return p.events.ended?.(p.uti, { status: result.outcome as EndedOutcome['status'], statusReason: result.reason, responseCode: result.responseCode ?? null });
-      this.toHost(p);
+      // Before (or instead of) the stage events: the engine steps through the card read and the PIN itself.
+      this.cardRead(p, result.card);
+      this.pinEntered(p);
     }
     this.settle(p);
-  }
-
-  /** The app has it at the acquirer: the engine steps through the card read and the PIN to AUTHORIZING. */
-  private toHost(p: Payment): void {
-    this.cardRead(p, p.result?.card);
-    this.pinEntered(p);
   }
 
   /** Answers the engine's authorize, once both it and the outcome are there. */
@@ -247,15 +246,22 @@ export class BridgeDriver implements CardReader, PaymentHost {
       (err: unknown) => {
         const code = codeOf(err);
         this.opts.logger.warn({ uti: p.uti, code }, 'payment app: cancel before giving up not confirmed');
-        if (code === 'NOT_CANCELLABLE') {
-          // The acquirer has it: so does the engine's host timeout, which bounds the wait.
-          if (!p.authorizing) this.toHost(p);
-          return this.keepAsking(p);
-        }
+        if (code === 'NOT_CANCELLABLE') return this.awaitResult(p);
         if (code === 'NOT_IN_PROGRESS') return this.askOnce(p, outcome);
         this.conclude(p, unconfirmed);
       },
     );
+  }
+
+  /**
+   * The acquirer has it: eposd asks until the result comes (applied as any result, the card with it) or
+   * the host timeout passes; then the app could not account for it, and it ends FAILED, reversed. While
+   * authorising, the engine's own host timeout bounds the wait.
+   */
+  private awaitResult(p: Payment): void {
+    this.keepAsking(p);
+    if (p.authorizing || p.awaiting) return;
+    p.awaiting = setTimeout(() => this.conclude(p, { status: 'FAILED', statusReason: UNAVAILABLE, reversal: 'PENDING' }), this.opts.hostTimeoutMs).unref();
   }
 
   /** The app has no such payment in progress: over, or never seen. */
@@ -264,7 +270,7 @@ export class BridgeDriver implements CardReader, PaymentHost {
       (status) => {
         if (status.state === 'FINAL') return this.apply(p, status.result);
         if (status.state === 'UNKNOWN') return this.conclude(p, outcome);
-        this.keepAsking(p);
+        this.awaitResult(p);
       },
       () => this.conclude(p, { ...outcome, reversal: 'PENDING' }),
     );
@@ -288,7 +294,9 @@ export class BridgeDriver implements CardReader, PaymentHost {
 
   private stopAsking(p: Payment): void {
     clearTimeout(p.asking);
+    clearTimeout(p.awaiting);
     p.asking = undefined;
+    p.awaiting = undefined;
   }
 
   /** A payment eposd already ended, whose cancel the app refused: its result is asked for until the host timeout. */
@@ -333,7 +341,7 @@ export class BridgeDriver implements CardReader, PaymentHost {
       else {
         clearTimeout(p.lostTimer);
         p.lostTimer = undefined;
-        if (p.ending) this.keepAsking(p);
+        if (p.ending) this.awaitResult(p);
       }
     } catch (err) {
       // The grace timer still runs: no answer in time ends the payment.

@@ -18,9 +18,20 @@ describe('Giving up on a payment the app may hold', () => {
     expect(cancel.uti).toBe(uti);
     bridge.send({ type: 'error', re: cancel.id, code: 'NOT_CANCELLABLE', message: 'the acquirer has it' });
     const query = await bridge.next('payment.query');
-    expect(t.row(uti)).toMatchObject({ status: 'IN_PROGRESS', stage: 'AUTHORIZING' });
+    expect(t.row(uti).status).toBe('IN_PROGRESS');
     bridge.send({ type: 'payment.status', re: query.id, uti, state: 'FINAL', result: APPROVED_RESULT });
-    expect(await t.final(uti)).toMatchObject({ status: 'APPROVED', authCode: 'A1B2C3', reversal: null });
+    // The card comes with the result: the receipt has it.
+    expect(await t.final(uti)).toMatchObject({ status: 'APPROVED', authCode: 'A1B2C3', maskedPan: '47**********0010', reversal: null });
+  });
+
+  it('When the app cannot cancel and never answers, then at the host timeout the payment ends FAILED, reversed through the app', async () => {
+    const bridge = new FakeBridge();
+    const t = await bridgeTerminal(bridge, { cardTimeoutMs: 300, hostTimeoutMs: 600 });
+    const { uti } = await startedSale(bridge, t);
+    const cancel = await bridge.next('payment.cancel');
+    bridge.send({ type: 'error', re: cancel.id, code: 'NOT_CANCELLABLE', message: 'the acquirer has it' });
+    expect(await t.final(uti)).toMatchObject({ status: 'FAILED', statusReason: 'PAYMENT_APP_UNAVAILABLE', reversal: 'PENDING' });
+    expect((await bridge.next('reversal')).uti).toBe(uti);
   });
 
   it('When the card does not come and the app confirms the cancel, then it ends TIMED_OUT / CARD_TIMEOUT with nothing to reverse', async () => {
