@@ -115,7 +115,8 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const ledger = new Ledger(db, transactionsRepo, events, deliveries, storage);
   // Late-bound: the payment app's reconciliation needs the engine's payment and the reversals, built below.
   const late = { busyWith: (): string | undefined => undefined, reverseLater: (): void => undefined, announce: (_e: TransitionEvent): void => undefined };
-  const paymentApp = config.driver === 'bridge' ? createPaymentApp(config, { connect: overrides.bridgeConnector, transactions: transactionsRepo, ledger, clock, logger, audit, late }) : undefined;
+  const paymentApp =
+    config.driver === 'bridge' ? createPaymentApp(config, { connect: overrides.bridgeConnector, transactions: transactionsRepo, ledger, clock, logger, audit, trail: auditRepo, late }) : undefined;
   const reader = overrides.reader ?? paymentApp?.driver ?? simulator;
   const host =
     overrides.host ??

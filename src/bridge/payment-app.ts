@@ -29,6 +29,8 @@ export interface PaymentAppDeps {
   clock: Clock;
   logger: Logger;
   audit: { record(event: string, outcome: string, who?: Who, uti?: string | null): void };
+  /** The audit trail, read: approvals of unknown UTIs a previous run did not get reversed. */
+  trail: { unanswered(event: string, outcome: string, closedBy: string): string[] };
   busyWith(): string | undefined;
   reverseLater(): void;
   /** Tells a reconciled outcome to the engine's listeners (long-polls, the event stream, webhooks, the screen). */
@@ -37,6 +39,8 @@ export interface PaymentAppDeps {
 
 /** Who the audit trail names for what the payment app said. */
 const APP: Who = { actor: 'payment-app', role: 'system', origin: 'bridge' };
+const LATE_APPROVAL = 'payment-app.late-approval';
+const UNKNOWN_REVERSED = 'payment-app.unknown-reversed';
 
 /**
  * EPOSD_DRIVER=bridge: the client, the driver behind the engine's ports, reconciliation of what a
@@ -74,12 +78,20 @@ export class PaymentApp {
       elsewhere: routes.elsewhere,
     });
     this.reconciler = new Reconciler({ ...this.orphanDeps(), client: this.client, logger, query, graceMs: deps.graceMs, hostTimeoutMs: deps.hostTimeoutMs });
-    this.unknown = new UnknownReversals(this.driver, logger);
+    this.unknown = new UnknownReversals(
+      this.driver,
+      {
+        owed: () => deps.trail.unanswered(LATE_APPROVAL, 'UNKNOWN_UTI', UNKNOWN_REVERSED),
+        answered: (uti, undone) => deps.audit.record(UNKNOWN_REVERSED, undone ? 'REVERSED' : 'NOTHING_TO_REVERSE', APP, uti),
+      },
+      logger,
+    );
     this.client.on('up', () => void this.unknown.flush());
     this.readiness = new Readiness(this.client, () => this.reconciler.open, logger);
   }
 
   start(): void {
+    this.unknown.load();
     this.client.start();
     this.reconciler.start();
   }
@@ -150,7 +162,7 @@ export class PaymentApp {
     if (result.outcome !== 'APPROVED') return logger.info({ uti, outcome: result.outcome }, 'payment app: a result for a payment eposd no longer follows dropped');
     if (row?.status === 'APPROVED') return logger.warn({ uti }, 'payment app: an approval already recorded, sent again: dropped');
     this.lateApprovals += 1;
-    this.deps.audit.record('payment-app.late-approval', row ? row.status : 'UNKNOWN_UTI', APP, uti);
+    this.deps.audit.record(LATE_APPROVAL, row ? row.status : 'UNKNOWN_UTI', APP, uti);
     if (!row) {
       logger.warn({ uti }, 'payment app approved a UTI eposd never had: reversing it');
       return this.unknown.add(uti);

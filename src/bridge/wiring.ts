@@ -19,6 +19,7 @@ export function createPaymentApp(
     clock: Clock;
     logger: Logger;
     audit: PaymentAppDeps['audit'];
+    trail: PaymentAppDeps['trail'];
     late: { busyWith(): string | undefined; reverseLater(): void; announce(e: TransitionEvent): void };
   },
 ): PaymentApp {
@@ -38,6 +39,7 @@ export function createPaymentApp(
     hostTimeoutMs: config.hostTimeoutMs,
     replyTimeoutMs: config.bridgeTimeoutMs,
     audit: deps.audit,
+    trail: deps.trail,
     transactions: deps.transactions,
     ledger: deps.ledger,
     clock: deps.clock,

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../src/context';
+import type { Db } from '../../src/db/open';
 import type { TransactionRequest } from '../../src/transactions/transactions.schemas';
 import { testContext } from './context';
 import type { FakeBridge } from './fake-bridge';
@@ -19,6 +20,8 @@ export interface BridgeTerminalOptions {
   before?: (ctx: AppContext) => void;
   /** Wait until the app is connected and nothing is left to reconcile (default true). */
   waitReady?: boolean;
+  /** The database of a previous terminal: this one is that terminal started again. */
+  db?: Db;
 }
 
 const contexts: AppContext[] = [];
@@ -38,6 +41,7 @@ export async function bridgeTerminal(bridge: FakeBridge, options: BridgeTerminal
     },
     bridgeConnector: bridge.channel.connector,
     logger,
+    ...(options.db ? { db: options.db } : {}),
     timings: { printTimeoutMs: 1000 },
   });
   contexts.push(ctx);

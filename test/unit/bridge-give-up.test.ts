@@ -109,6 +109,22 @@ describe('Approvals eposd does not hold', () => {
     expect(t.logged('warn', 'never-had-this').length).toBeGreaterThan(0);
   });
 
+  it('When eposd stops before the app answered the reversal of an unknown UTI, then the next run sends it again (the audit trail keeps it)', async () => {
+    const bridge = new FakeBridge();
+    const t = await bridgeTerminal(bridge);
+    bridge.send({ type: 'payment.result', id: 'stray', uti: 'never-had-this', result: APPROVED_RESULT });
+    await bridge.next('reversal');
+    // The process dies before the answer: what it committed is all the next one has.
+    t.app.stop();
+    t.ctx.engine.stop();
+    const again = new FakeBridge();
+    const t2 = await bridgeTerminal(again, { db: t.ctx.db });
+    const reversal = await again.next('reversal');
+    expect(reversal.uti).toBe('never-had-this');
+    again.send({ type: 'reversal.ok', re: reversal.id, uti: 'never-had-this', reversed: true });
+    await until('the answer kept', () => t2.ctx.auditRepo.latest(20).some((e) => e.event === 'payment-app.unknown-reversed' && e.uti === 'never-had-this'));
+  });
+
   it('When the app answers an approval twice, then the second is neither recorded again nor reversed', async () => {
     const bridge = new FakeBridge();
     const t = await bridgeTerminal(bridge);
