@@ -206,10 +206,12 @@ export class BridgeDriver implements CardReader, PaymentHost {
   private apply(p: Payment, result: PaymentResult): void {
     if (p.forced) return this.opts.elsewhere(p.uti, result);
     if (p.result) return this.opts.logger.warn({ uti: p.uti, outcome: result.outcome }, 'payment app: a second result for the payment dropped');
+    const answered = result.outcome === 'APPROVED' || (result.outcome === 'DECLINED' && result.responseCode !== undefined);
+    // The app stopped it as eposd asked (its result follows its ack): it ends as eposd decided.
+    if (p.ending && !answered) return this.conclude(p, p.ending);
     p.result = result;
     clearTimeout(p.lostTimer);
     this.stopAsking(p);
-    const answered = result.outcome === 'APPROVED' || (result.outcome === 'DECLINED' && result.responseCode !== undefined);
     if (!p.authorizing && p.events) {
       if (!answered) return p.events.ended?.(p.uti, { status: result.outcome as EndedOutcome['status'], statusReason: result.reason, responseCode: result.responseCode ?? null });
       // Before (or instead of) the stage events: the engine steps through the card read and the PIN itself.

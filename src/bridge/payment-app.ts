@@ -154,7 +154,10 @@ export class PaymentApp {
   private elsewhere(uti: string, result: PaymentResult): void {
     const { transactions, logger } = this.deps;
     const row = transactions.findByUti(uti);
+    const acquirer = result.outcome === 'APPROVED' || result.outcome === 'DECLINED';
     if (row?.status === 'IN_PROGRESS') {
+      // The app's CANCELLED after it acknowledged eposd's cancel: the reconciler ends it as it decided.
+      if (!acquirer && this.reconciler.isCancelling(uti)) return;
       if (uti !== this.deps.busyWith()) return void recordAnswer(this.orphanDeps(), saidOf(uti, result), cardColumns(result));
       // The engine is committing what eposd decided for it: look again once that is done.
       return void setTimeout(() => this.elsewhere(uti, result), REASK_MS).unref();

@@ -30,6 +30,8 @@ export class Reconciler {
   private deadline: number;
   /** Orphans the app could not cancel: until when their result is awaited (monotonic ms). */
   private readonly awaited = new Map<string, number>();
+  /** Orphans whose payment.cancel is out: the app's CANCELLED result that follows its ack is that ack's. */
+  private readonly cancelling = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
@@ -87,6 +89,7 @@ export class Reconciler {
     const awaited = this.awaited.get(uti);
     if (awaited !== undefined) return now < awaited ? false : this.end(uti, true);
     if (!client.connected) return this.end(uti, true);
+    this.cancelling.add(uti);
     try {
       await client.request<'ack'>({ type: 'payment.cancel', uti, reason: 'TERMINAL_RESTARTED' });
       return this.end(uti, false);
@@ -96,7 +99,14 @@ export class Reconciler {
       if (code !== 'NOT_CANCELLABLE' && code !== 'NOT_IN_PROGRESS') return this.end(uti, true);
       this.awaited.set(uti, performance.now() + this.deps.hostTimeoutMs);
       return false;
+    } finally {
+      this.cancelling.delete(uti);
     }
+  }
+
+  /** Whether eposd is cancelling this orphan right now (its end is the cancel's). */
+  isCancelling(uti: string): boolean {
+    return this.cancelling.has(uti);
   }
 
   /** Not accounted for: FAILED, reversed through the app (it may hold an approval); or, with nothing held, TERMINAL_RESTARTED. */

@@ -1,4 +1,10 @@
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { PROTOCOL } from '../../src/bridge/protocol';
+import type { AppContext } from '../../src/context';
 import { answerQueries, bridgeTerminal, destroyBridgeTerminals, orphan, startedSale } from '../helpers/bridge-terminal';
+import { testContext } from '../helpers/context';
+import { makeTempDir } from '../helpers/process';
 import { APPROVED_RESULT, FakeBridge } from '../helpers/fake-bridge';
 import { until } from '../helpers/until';
 
@@ -41,7 +47,9 @@ describe('Giving up on a payment the app may hold', () => {
     const cancel = await bridge.next('payment.cancel');
     expect(cancel).toMatchObject({ uti, reason: 'CARD_TIMEOUT' });
     expect(t.row(uti).status).toBe('IN_PROGRESS');
+    // As an app does: the ack, and at once its CANCELLED result with eposd's reason.
     bridge.send({ type: 'ack', re: cancel.id });
+    bridge.send({ type: 'payment.result', id: 'b1', uti, result: { outcome: 'CANCELLED', reason: 'CARD_TIMEOUT' } });
     expect(await t.final(uti)).toMatchObject({ status: 'TIMED_OUT', statusReason: 'CARD_TIMEOUT', reversal: null });
   });
 
@@ -58,6 +66,41 @@ describe('Giving up on a payment the app may hold', () => {
   });
 });
 
+describe('Over a socket, where the ack of a cancel and the CANCELLED result after it come in one read', () => {
+  let server: Server | undefined;
+  let ctx: AppContext | undefined;
+  afterEach(() => {
+    ctx?.destroy();
+    server?.close();
+  });
+
+  it('When the app confirms eposd’s cancel, then the payment ends as eposd decided, not with the app’s CANCELLED', async () => {
+    const socket = join(makeTempDir('eposd-cancel-'), 'bridge.sock');
+    server = createServer((conn) => {
+      let buffered = '';
+      conn.on('data', (chunk) => {
+        buffered += chunk.toString();
+        for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+          const m = JSON.parse(buffered.slice(0, nl)) as { type: string; id: string; uti?: string; reason?: string; transaction?: { uti: string } };
+          buffered = buffered.slice(nl + 1);
+          const line = (o: object) => `${JSON.stringify(o)}\n`;
+          if (m.type === 'hello') conn.write(line({ type: 'hello.ok', re: m.id, protocol: PROTOCOL, bridge: { name: 'one-read', version: '1' }, capabilities: [] }));
+          if (m.type === 'payment.start') conn.write(line({ type: 'ack', re: m.id }));
+          if (m.type === 'payment.cancel') conn.write(line({ type: 'ack', re: m.id }) + line({ type: 'payment.result', id: 'r1', uti: m.uti, result: { outcome: 'CANCELLED', reason: m.reason } }));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(socket, resolve));
+    ctx = testContext({ env: { EPOSD_DRIVER: 'bridge', EPOSD_BRIDGE_SOCKET: socket, EPOSD_CARD_TIMEOUT_MS: '300' } }).ctx;
+    ctx.start();
+    const app = ctx.paymentApp!;
+    await until('connected', () => app.client.connected && !app.report().reconciling);
+    const { uti } = ctx.transactions.start({ transType: 'SALE', amountTrans: 1000 }, 'till-1', true);
+    await until('final', () => ctx!.transactionsRepo.findByUti(uti)!.status !== 'IN_PROGRESS');
+    expect(ctx.transactionsRepo.findByUti(uti)).toMatchObject({ status: 'TIMED_OUT', statusReason: 'CARD_TIMEOUT', reversal: null });
+  });
+});
+
 describe('After a restart, a payment the app still has in progress (defect 2)', () => {
   const restarted = async (options: { hostTimeoutMs?: number } = {}) => {
     const bridge = new FakeBridge();
@@ -69,8 +112,9 @@ describe('After a restart, a payment the app still has in progress (defect 2)', 
   it('When the time to reconcile is up, then payment.cancel goes first; confirmed, it ends FAILED / TERMINAL_RESTARTED, and an approval sent after it is reversed, counted and logged', async () => {
     const { bridge, t } = await restarted();
     const cancel = await bridge.next('payment.cancel');
-    expect(cancel.uti).toBe('interrupted');
+    expect(cancel).toMatchObject({ uti: 'interrupted', reason: 'TERMINAL_RESTARTED' });
     bridge.send({ type: 'ack', re: cancel.id });
+    bridge.send({ type: 'payment.result', id: 'b1', uti: 'interrupted', result: { outcome: 'CANCELLED', reason: 'TERMINAL_RESTARTED' } });
     expect(await t.final('interrupted')).toMatchObject({ status: 'FAILED', statusReason: 'TERMINAL_RESTARTED', reversal: null });
     // The cardholder taps after all, and the app approves a payment it had agreed to cancel.
     bridge.send({ type: 'payment.result', id: 'late', uti: 'interrupted', result: APPROVED_RESULT });
