@@ -1,9 +1,9 @@
 import { resultExtras } from './transaction-fields';
 import { HostOutcome, type AuthorizationRequest, type HostAnswer, type PaymentHost } from '../host/payment-host';
-import type { CardRead, CardReader, EndedOutcome, ReaderEvents, ReaderSession } from '../reader/card-reader';
-import { ApiError } from '../shared/errors';
+import type { CardReader, EndedOutcome, ReaderEvents, ReaderSession } from '../reader/card-reader';
 import type { Logger } from '../shared/logger';
 import { BridgeError, type BridgeClient } from './client';
+import { cardReadOf, newPayment, stopAsking, type Payment } from './payment-state';
 import type { BridgeCard, BridgeEvent, BridgeTransaction, PaymentResult } from './protocol';
 import type { Status } from './queries';
 
@@ -26,48 +26,7 @@ export interface BridgeDriverOptions {
   elsewhere(uti: string, result: PaymentResult): void;
 }
 
-interface Payment {
-  uti: string;
-  events: ReaderEvents | undefined;
-  sent: boolean;
-  cardSeen: boolean;
-  pinDone: boolean;
-  card: CardRead | undefined;
-  result: PaymentResult | undefined;
-  /** An outcome eposd decided on its own (the app lost, or it confirmed a cancel): what authorize answers if it comes to that. */
-  forced: EndedOutcome | undefined;
-  /** eposd is giving up: payment.cancel is out, or refused and the result is awaited. */
-  ending: EndedOutcome | undefined;
-  authorizing: boolean;
-  waiting: { resolve(answer: HostAnswer): void; reject(err: unknown): void } | undefined;
-  lostTimer: NodeJS.Timeout | undefined;
-  asking: NodeJS.Timeout | undefined;
-  /** Until when a result the app could not cancel is awaited, when the engine's host timeout does not bound it. */
-  awaiting: NodeJS.Timeout | undefined;
-}
-
 const UNAVAILABLE = 'PAYMENT_APP_UNAVAILABLE';
-
-/** How long a POS is told to wait before trying a new payment again, in seconds. */
-export const RETRY_AFTER_S = 2;
-
-export function unavailable(detail: string): ApiError {
-  const err = new ApiError(UNAVAILABLE, detail, { retryAfter: RETRY_AFTER_S });
-  err.headers['Retry-After'] = String(RETRY_AFTER_S);
-  // Logged once per change of the app's state (PaymentApp), not once per refused request.
-  err.reported = true;
-  return err;
-}
-
-const cardReadOf = (card: BridgeCard | undefined): CardRead => ({
-  maskedPan: card?.maskedPan ?? '',
-  entryMode: card?.entryMode ?? 'MANUAL',
-  aid: card?.aid ?? '',
-  appName: card?.applicationLabel ?? '',
-  cvm: card?.cvm ?? 'NO_CVM',
-  // The payment app keeps the card: nothing opaque crosses to eposd.
-  hostData: '',
-});
 
 const codeOf = (err: unknown) => (err instanceof BridgeError ? err.code : 'ERROR');
 
@@ -112,7 +71,7 @@ export class BridgeDriver implements CardReader, PaymentHost {
     const p = this.current;
     if (!p || p.uti !== uti) return;
     this.current = undefined;
-    this.stopAsking(p);
+    stopAsking(p);
     if (p.result || p.forced || !p.sent) return;
     this.opts.client.request({ type: 'payment.cancel', uti, reason: this.opts.reasonOf(uti) }).catch((err: unknown) => {
       const code = codeOf(err);
@@ -145,22 +104,7 @@ export class BridgeDriver implements CardReader, PaymentHost {
   }
 
   private start(uti: string, events: ReaderEvents | undefined): Payment {
-    const p: Payment = {
-      uti,
-      events,
-      sent: this.opts.client.connected,
-      cardSeen: false,
-      pinDone: false,
-      card: undefined,
-      result: undefined,
-      forced: undefined,
-      ending: undefined,
-      authorizing: false,
-      waiting: undefined,
-      lostTimer: undefined,
-      asking: undefined,
-      awaiting: undefined,
-    };
+    const p = newPayment(uti, events, this.opts.client.connected);
     this.current = p;
     this.opts.client.request<'ack'>({ type: 'payment.start', transaction: this.opts.requestOf(uti) }).catch((err: unknown) => {
       const code = codeOf(err);
@@ -211,7 +155,7 @@ export class BridgeDriver implements CardReader, PaymentHost {
     if (p.ending && !answered) return this.conclude(p, p.ending);
     p.result = result;
     clearTimeout(p.lostTimer);
-    this.stopAsking(p);
+    stopAsking(p);
     if (!p.authorizing && p.events) {
       if (!answered) return p.events.ended?.(p.uti, { status: result.outcome as EndedOutcome['status'], statusReason: result.reason, responseCode: result.responseCode ?? null });
       // Before (or instead of) the stage events: the engine steps through the card read and the PIN itself.
@@ -294,13 +238,6 @@ export class BridgeDriver implements CardReader, PaymentHost {
     }, this.opts.reaskMs).unref();
   }
 
-  private stopAsking(p: Payment): void {
-    clearTimeout(p.asking);
-    clearTimeout(p.awaiting);
-    p.asking = undefined;
-    p.awaiting = undefined;
-  }
-
   /** A payment eposd already ended, whose cancel the app refused: its result is asked for until the host timeout. */
   private async followUp(uti: string, deadline: number): Promise<void> {
     while (performance.now() < deadline) {
@@ -315,7 +252,7 @@ export class BridgeDriver implements CardReader, PaymentHost {
     if (p.result || p.forced || this.current !== p) return;
     p.forced = outcome;
     clearTimeout(p.lostTimer);
-    this.stopAsking(p);
+    stopAsking(p);
     this.opts.logger.warn({ uti: p.uti, ...outcome }, 'payment app: payment given up');
     if (p.authorizing || !p.events) this.settle(p);
     else p.events.ended?.(p.uti, outcome);
@@ -325,7 +262,7 @@ export class BridgeDriver implements CardReader, PaymentHost {
     const p = this.current;
     if (!p || p.result || p.forced) return;
     clearTimeout(p.lostTimer);
-    this.stopAsking(p);
+    stopAsking(p);
     p.lostTimer = setTimeout(() => {
       p.lostTimer = undefined;
       this.endWithApp(p, { status: 'FAILED', statusReason: UNAVAILABLE });

@@ -1,3 +1,4 @@
+import { ApiError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { BridgeClient, BridgeState } from './client';
 
@@ -75,4 +76,15 @@ export class Readiness {
     }
     return this.state();
   }
+}
+
+/** How long a POS is told to wait before trying a new payment again, in seconds. */
+export const RETRY_AFTER_S = 2;
+
+export function unavailable(detail: string): ApiError {
+  const err = new ApiError('PAYMENT_APP_UNAVAILABLE', detail, { retryAfter: RETRY_AFTER_S });
+  err.headers['Retry-After'] = String(RETRY_AFTER_S);
+  // Logged once per change of the app's state (PaymentApp), not once per refused request.
+  err.reported = true;
+  return err;
 }
