@@ -213,6 +213,17 @@ export async function runConformance(opts: ConformanceOptions): Promise<CheckRes
     expect(r2.type === 'reversal.ok' && r2.uti === other && !r2.reversed, `reversal of an unknown UTI answered ${show(r2)}`);
     return 'true, true, false';
   });
+  await check('reversal of a payment still waiting for a card ends it: reversed: false, and no approval follows', async (s) => {
+    await greeted(s);
+    const u = uti();
+    await start(s, u, 1098);
+    const r = await request(s, { type: 'reversal', uti: u, reason: 'PAYMENT_APP_UNAVAILABLE' }, 'an answer to reversal');
+    expect(r.type === 'reversal.ok' && r.uti === u && !r.reversed, `reversal of a payment in progress answered ${show(r)}`);
+    expect(!(await s.arrives((m) => m.type === 'payment.result' && m.uti === u && m.result.outcome === 'APPROVED', 300)), 'an approval came after the reversal');
+    const q = await request(s, { type: 'payment.query', uti: u }, 'an answer to payment.query');
+    expect(q.type === 'payment.status' && q.state !== 'IN_PROGRESS' && q.result?.outcome !== 'APPROVED', `the payment after its reversal: ${show(q)}`);
+    return 'ended, reversed: false';
+  });
   await check('print and ping are answered', async (s) => {
     await greeted(s);
     expect((await request(s, { type: 'print', lines: [['CONFORMANCE', '2', 'C', 'B']], what: 'custom print of 1 lines' }, 'an answer to print')).type === 'ack', 'print not acknowledged');

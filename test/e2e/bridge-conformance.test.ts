@@ -65,7 +65,7 @@ describe('npm run bridge:conformance', () => {
     await startBridgeSim(['--socket', socket]);
     const { code, out } = await runKit(['--connect', socket, '--timeout-ms', '5000']);
     expect(out).not.toMatch(/^FAIL/m);
-    expect(out).toMatch(/all 13 checks passed/);
+    expect(out).toMatch(/all 14 checks passed/);
     // In auto mode the sim does not offer simulator.action, and a socket has no secret: both checks are skipped, not failed.
     expect(out).toMatch(/^SKIP {2}simulator\.action \(optional/m);
     expect(out).toMatch(/^SKIP {2}with a secret: a wrong proof/m);
@@ -87,7 +87,7 @@ describe('npm run bridge:conformance', () => {
     const secret = 'conformance-secret-0123456789';
     const sim = await startBridgeSim(['--port', '0', '--secret', secret]);
     const { code, out } = await runKit(['--port', String(sim.port), '--secret', secret, '--timeout-ms', '5000']);
-    expect(out).toMatch(/all 14 checks passed/);
+    expect(out).toMatch(/all 15 checks passed/);
     expect(out).toMatch(/^PASS {2}with a secret: a wrong proof is refused/m);
     expect(code).toBe(0);
   });
