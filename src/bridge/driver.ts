@@ -39,9 +39,9 @@ const codeOf = (err: unknown) => (err instanceof BridgeError ? err.code : 'ERROR
  *
  * @NOTE Nothing the app may hold is given up on without asking it first. Whenever eposd gives up (no
  * card in time, no ack of payment.start, the app back too late), it sends payment.cancel: confirmed, the
- * payment ends as eposd decided; NOT_CANCELLABLE (the acquirer has it), the payment moves on to the host
- * and eposd keeps asking until the result comes or the host timeout passes; no answer, it ends and is
- * reversed. A result for a payment already ended is PaymentApp's to reverse (`elsewhere`).
+ * payment ends as eposd decided; NOT_CANCELLABLE (the acquirer has it), the payment stays open and eposd
+ * keeps asking until the result comes (with its card) or the host timeout passes; no answer, it ends and
+ * is reversed. A result for a payment already ended is PaymentApp's to reverse (`elsewhere`).
  */
 export class BridgeDriver implements CardReader, PaymentHost {
   readonly kind = 'bridge';
