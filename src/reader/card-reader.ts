@@ -75,8 +75,8 @@ export interface CardReader {
   /**
    * The terminal gives up on the payment (no card, read or PIN in time). Optional: a reader that runs the
    * payment itself (a payment app) ends it there first and reports `events.ended(uti, outcome)`; if it
-   * can no longer be stopped (the acquirer has it), it moves the payment on to the host, whose answer
-   * decides. Without it the engine ends the payment at once.
+   * can no longer be stopped (the acquirer has it), the payment's result decides, as it comes. Without
+   * it the engine ends the payment at once.
    */
   release?(uti: string, outcome: EndedOutcome, events: ReaderEvents): void;
   /** Stops whatever the reader does for this transaction. */

@@ -267,8 +267,8 @@ export class PaymentEngine extends EventEmitter {
 
   /**
    * Nothing came in time from the reader. A reader that runs the payment itself (a payment app) is asked
-   * to end it there first, and reports back (readerEvents.ended, or the payment moves on to the host when
-   * it can no longer be stopped); any other reader's payment ends at once.
+   * to end it there first, and reports back: readerEvents.ended, or, when it can no longer be stopped,
+   * the payment's result as it comes. Any other reader's payment ends at once.
    */
   private giveUp(tx: ActiveTransaction, state: StateName, outcome: EndedOutcome): void {
     const { reader } = this.deps;
