@@ -25,12 +25,13 @@ const WAIT_S = 3;
 const WAIT_SLACK_MS = 1000;
 const SETTLE_MS = 30_000;
 
+const HOST_TIMEOUT_MS = 2000;
 const ENV = {
   EPOSD_DRIVER: 'bridge',
-  EPOSD_CARD_TIMEOUT_MS: '1500',
-  EPOSD_HOST_TIMEOUT_MS: '2500',
-  EPOSD_BRIDGE_GRACE_MS: '1000',
-  EPOSD_BRIDGE_TIMEOUT_MS: '800',
+  EPOSD_CARD_TIMEOUT_MS: '1000',
+  EPOSD_HOST_TIMEOUT_MS: String(HOST_TIMEOUT_MS),
+  EPOSD_BRIDGE_GRACE_MS: '800',
+  EPOSD_BRIDGE_TIMEOUT_MS: '500',
   EPOSD_BRIDGE_WAIT_MS: '15000',
 };
 
@@ -45,7 +46,7 @@ describe('The bridge against an adversarial payment app, killed at random', () =
   const seed = Number(process.env.FAULTS_SEED ?? Math.floor(Math.random() * 2 ** 31));
   const random = seeded(seed);
   const dir = makeTempDir('eposd-adversary-');
-  const app = new AdversarialApp(seeded(seed ^ 0x5bd1e995));
+  const app = new AdversarialApp(seeded(seed ^ 0x5bd1e995), HOST_TIMEOUT_MS);
   let device: Device;
   let token: string;
 
@@ -68,132 +69,137 @@ describe('The bridge against an adversarial payment app, killed at random', () =
     }
   }
 
-  it('never loses or invents money, whatever the app says and wherever eposd dies', async () => {
-    console.log(`bridge adversary: seed ${seed} (FAULTS_SEED=${seed} plays this run again), ${PAYMENTS} payments, ${KILLS} kills planned`);
-    const socket = join(dir, 'bridge.sock');
-    await app.listen(socket);
-    device = await startDevice({ ...ENV, EPOSD_BRIDGE_SOCKET: socket });
-    token = await pairRegister(device.eposd, { registerId: 'till-adversary' });
+  it(
+    'never loses or invents money, whatever the app says and wherever eposd dies',
+    async () => {
+      console.log(`bridge adversary: seed ${seed} (FAULTS_SEED=${seed} plays this run again), ${PAYMENTS} payments, ${KILLS} kills planned`);
+      const socket = join(dir, 'bridge.sock');
+      await app.listen(socket);
+      device = await startDevice({ ...ENV, EPOSD_BRIDGE_SOCKET: socket });
+      token = await pairRegister(device.eposd, { registerId: 'till-adversary' });
 
-    const seen = { payments: 0, kills: 0, busy: 0, longPolls: 0, longPollMaxOverMs: 0, outcomes: [] as string[] };
-    const violations: string[] = [];
-    const killAt = new Set<number>();
-    while (killAt.size < Math.min(KILLS, PAYMENTS)) killAt.add(Math.floor(random() * PAYMENTS));
+      const seen = { payments: 0, kills: 0, busy: 0, longPolls: 0, longPollMaxOverMs: 0, outcomes: [] as string[] };
+      const violations: string[] = [];
+      const killAt = new Set<number>();
+      while (killAt.size < Math.min(KILLS, PAYMENTS)) killAt.add(Math.floor(random() * PAYMENTS));
 
-    let restarting: Promise<void> | undefined;
-    const kill = (afterMs: number) =>
-      (restarting = (async () => {
-        await sleep(afterMs);
-        device.eposd.kill('SIGKILL');
-        await device.eposd.waitForExit();
-        seen.kills += 1;
-        await device.restart();
-      })());
+      let restarting: Promise<void> | undefined;
+      const kill = (afterMs: number) =>
+        (restarting = (async () => {
+          await sleep(afterMs);
+          device.eposd.kill('SIGKILL');
+          await device.eposd.waitForExit();
+          seen.kills += 1;
+          await device.restart();
+        })());
 
-    /** Until the answer is not a refusal to start (503 while the app reconnects or reconciles, 409 while the last one prints), or eposd dies. */
-    async function post(uti: string, body: Record<string, unknown>): Promise<void> {
-      for (const deadline = Date.now() + SETTLE_MS; Date.now() < deadline;) {
-        const res = await call<{ code?: string }>(`/transaction?disablePrinting=${String(random() < 0.7)}`, { method: 'POST', body: { ...body, uti } }).catch(() => undefined);
-        if (res?.status === 200) return;
-        if (res && res.status !== 503 && res.status !== 409) throw new Error(`POST answered ${res.status} ${res.text}`);
-        if (res) seen.busy += 1;
-        if (!res) await restarting;
-        await sleep(50);
-      }
-      throw new Error(`${uti} was never accepted`);
-    }
-
-    /** The POS holds a long-poll; one that eposd answered is measured against its wait (c). */
-    async function longPoll(uti: string): Promise<void> {
-      for (let tries = 0; tries < 20; tries++) {
-        const t0 = performance.now();
-        const res = await call<{ status?: string }>(`/transaction?uti=${uti}&wait=${WAIT_S}`, undefined, WAIT_S * 1000 + 10_000).catch(() => undefined);
-        if (!res) {
-          await restarting;
-          continue;
+      /** Until the answer is not a refusal to start (503 while the app reconnects or reconciles, 409 while the last one prints), or eposd dies. */
+      async function post(uti: string, body: Record<string, unknown>): Promise<void> {
+        for (const deadline = Date.now() + SETTLE_MS; Date.now() < deadline;) {
+          const res = await call<{ code?: string }>(`/transaction?disablePrinting=${String(random() < 0.7)}`, { method: 'POST', body: { ...body, uti } }).catch(() => undefined);
+          if (res?.status === 200) return;
+          if (res && res.status !== 503 && res.status !== 409) throw new Error(`POST answered ${res.status} ${res.text}`);
+          if (res) seen.busy += 1;
+          if (!res) await restarting;
+          await sleep(50);
         }
-        const over = performance.now() - t0 - WAIT_S * 1000;
-        seen.longPolls += 1;
-        seen.longPollMaxOverMs = Math.max(seen.longPollMaxOverMs, over);
-        if (over > WAIT_SLACK_MS) violations.push(`(c) ${uti}: a long-poll of wait=${WAIT_S} answered ${Math.round(over)} ms past it`);
-        if (res.status === 200) return;
+        throw new Error(`${uti} was never accepted`);
       }
-    }
 
-    /** (a) and (b), from the app's books and eposd's rows; undefined when they agree. */
-    const disagreements = (): { a: string[]; b: string[] } => {
-      const eposd = new Map(rows().map((r) => [r.uti, r]));
-      const a: string[] = [];
-      const b: string[] = [];
-      for (const [uti, held] of app.approvals) {
-        if (held.reversed) continue;
-        const r = eposd.get(uti);
-        if (r?.status !== 'APPROVED' || r.charged !== held.amount) a.push(`(a) ${uti}: the app holds an approval of ${held.amount}; eposd has ${r ? `${r.status} ${r.charged}` : 'nothing'}`);
+      /** The POS holds a long-poll; one that eposd answered is measured against its wait (c). */
+      async function longPoll(uti: string): Promise<void> {
+        for (let tries = 0; tries < 20; tries++) {
+          const t0 = performance.now();
+          const res = await call<{ status?: string }>(`/transaction?uti=${uti}&wait=${WAIT_S}`, undefined, WAIT_S * 1000 + 10_000).catch(() => undefined);
+          if (!res) {
+            await restarting;
+            continue;
+          }
+          const over = performance.now() - t0 - WAIT_S * 1000;
+          seen.longPolls += 1;
+          seen.longPollMaxOverMs = Math.max(seen.longPollMaxOverMs, over);
+          if (over > WAIT_SLACK_MS) violations.push(`(c) ${uti}: a long-poll of wait=${WAIT_S} answered ${Math.round(over)} ms past it`);
+          if (res.status === 200) return;
+        }
       }
-      for (const r of eposd.values()) {
-        if (r.status !== 'APPROVED') continue;
-        const held = app.approvals.get(r.uti);
-        if (!held || held.reversed || held.amount !== r.charged)
-          b.push(`(b) ${r.uti}: eposd records APPROVED ${r.charged}; the app ${held ? `${held.reversed ? 'reversed' : 'approved'} ${held.amount}` : 'approved nothing'}`);
+
+      /** (a) and (b), from the app's books and eposd's rows; undefined when they agree. */
+      const disagreements = (): { a: string[]; b: string[] } => {
+        const eposd = new Map(rows().map((r) => [r.uti, r]));
+        const a: string[] = [];
+        const b: string[] = [];
+        for (const [uti, held] of app.approvals) {
+          if (held.reversed) continue;
+          const r = eposd.get(uti);
+          if (r?.status !== 'APPROVED' || r.charged !== held.amount) a.push(`(a) ${uti}: the app holds an approval of ${held.amount}; eposd has ${r ? `${r.status} ${r.charged}` : 'nothing'}`);
+        }
+        for (const r of eposd.values()) {
+          if (r.status !== 'APPROVED') continue;
+          const held = app.approvals.get(r.uti);
+          if (!held || held.reversed || held.amount !== r.charged)
+            b.push(`(b) ${r.uti}: eposd records APPROVED ${r.charged}; the app ${held ? `${held.reversed ? 'reversed' : 'approved'} ${held.amount}` : 'approved nothing'}`);
+        }
+        return { a, b };
+      };
+
+      /** Waits until eposd and the app are still (final, nothing pending, books in agreement), then checks (a), (b) and (d). */
+      async function settle(uti: string): Promise<void> {
+        let last = disagreements();
+        for (const deadline = Date.now() + SETTLE_MS; Date.now() < deadline; await sleep(50)) {
+          await restarting;
+          const mine = rows();
+          const still = mine.some((r) => r.status === 'IN_PROGRESS' || r.reversal === 'PENDING');
+          last = disagreements();
+          if (last.b.length > 0) break;
+          if (!still && app.quiet && last.a.length === 0) break;
+        }
+        violations.push(...last.a, ...last.b);
+        const approved = rows().filter((r) => r.status === 'APPROVED');
+        const batch = await call<{ totals: { sales: { count: number; amount: number } } }>('/settlement');
+        const sales = batch.body.totals.sales;
+        const sum = approved.reduce((n, r) => n + r.charged, 0);
+        if (sales.count !== approved.length || sales.amount !== sum)
+          violations.push(`(d) after ${uti}: the batch says ${sales.count} sales of ${sales.amount}; eposd recorded ${approved.length} approvals of ${sum}`);
+        seen.outcomes.push(rows().find((r) => r.uti === uti)?.status ?? 'NONE');
       }
-      return { a, b };
-    };
 
-    /** Waits until eposd and the app are still (final, nothing pending, books in agreement), then checks (a), (b) and (d). */
-    async function settle(uti: string): Promise<void> {
-      let last = disagreements();
-      for (const deadline = Date.now() + SETTLE_MS; Date.now() < deadline; await sleep(50)) {
-        await restarting;
-        const mine = rows();
-        const still = mine.some((r) => r.status === 'IN_PROGRESS' || r.reversal === 'PENDING');
-        last = disagreements();
-        if (last.b.length > 0) break;
-        if (!still && app.quiet && last.a.length === 0) break;
+      const t0 = performance.now();
+      for (let i = 0; i < PAYMENTS; i++) {
+        const behaviour = BEHAVIOURS[Math.floor(random() * BEHAVIOURS.length)]!;
+        app.next = behaviour;
+        const uti = `adv-${seed.toString(36)}-${i}`;
+        const body = { transType: 'SALE', amountTrans: 100 + Math.floor(random() * 9000), ...(random() < 0.5 ? { allowPartialApproval: true } : {}) };
+        if (killAt.has(i)) void kill(Math.floor(random() * 2500));
+        await post(uti, body);
+        await longPoll(uti);
+        await settle(uti);
+        seen.payments += 1;
+        if (seen.payments % 100 === 0) process.stderr.write(`bridge adversary: ${seen.payments} payments, ${seen.kills} kills, ${violations.length} violations\n`);
       }
-      violations.push(...last.a, ...last.b);
-      const approved = rows().filter((r) => r.status === 'APPROVED');
-      const batch = await call<{ totals: { sales: { count: number; amount: number } } }>('/settlement');
-      const sales = batch.body.totals.sales;
-      const sum = approved.reduce((n, r) => n + r.charged, 0);
-      if (sales.count !== approved.length || sales.amount !== sum)
-        violations.push(`(d) after ${uti}: the batch says ${sales.count} sales of ${sales.amount}; eposd recorded ${approved.length} approvals of ${sum}`);
-      seen.outcomes.push(rows().find((r) => r.uti === uti)?.status ?? 'NONE');
-    }
 
-    const t0 = performance.now();
-    for (let i = 0; i < PAYMENTS; i++) {
-      const behaviour = BEHAVIOURS[Math.floor(random() * BEHAVIOURS.length)]!;
-      app.next = behaviour;
-      const uti = `adv-${seed.toString(36)}-${i}`;
-      const body = { transType: 'SALE', amountTrans: 100 + Math.floor(random() * 9000), ...(random() < 0.5 ? { allowPartialApproval: true } : {}) };
-      if (killAt.has(i)) void kill(Math.floor(random() * 2500));
-      await post(uti, body);
-      await longPoll(uti);
-      await settle(uti);
-      seen.payments += 1;
-    }
-
-    const counted = {
-      seed,
-      payments: seen.payments,
-      kills: seen.kills,
-      busyAnswers: seen.busy,
-      longPolls: seen.longPolls,
-      longPollMaxOverMs: Math.round(seen.longPollMaxOverMs),
-      appApprovals: app.approvals.size,
-      appReversed: [...app.approvals.values()].filter((a) => a.reversed).length,
-      reversalsAsked: app.counts.reversalsAsked,
-      cancelsAsked: app.counts.cancelsAsked,
-      queriesAsked: app.counts.queriesAsked,
-      linksDropped: app.counts.linksDropped,
-      garbageSent: app.counts.garbageSent,
-      violations: violations.length,
-      seconds: Math.round((performance.now() - t0) / 1000),
-    };
-    figures('bridge adversary', counted);
-    figures('bridge adversary behaviours played', app.counts.byBehaviour);
-    figures('bridge adversary outcomes', tally(seen.outcomes));
-    if (violations.length > 0) console.log(`violations:\n${violations.join('\n')}`);
-    expect(violations).toEqual([]);
-  });
+      const counted = {
+        seed,
+        payments: seen.payments,
+        kills: seen.kills,
+        busyAnswers: seen.busy,
+        longPolls: seen.longPolls,
+        longPollMaxOverMs: Math.round(seen.longPollMaxOverMs),
+        appApprovals: app.approvals.size,
+        appReversed: [...app.approvals.values()].filter((a) => a.reversed).length,
+        reversalsAsked: app.counts.reversalsAsked,
+        cancelsAsked: app.counts.cancelsAsked,
+        queriesAsked: app.counts.queriesAsked,
+        linksDropped: app.counts.linksDropped,
+        garbageSent: app.counts.garbageSent,
+        violations: violations.length,
+        seconds: Math.round((performance.now() - t0) / 1000),
+      };
+      figures('bridge adversary', counted);
+      figures('bridge adversary behaviours played', app.counts.byBehaviour);
+      figures('bridge adversary outcomes', tally(seen.outcomes));
+      if (violations.length > 0) console.log(`violations:\n${violations.join('\n')}`);
+      expect(violations).toEqual([]);
+    },
+    scaled(20 * 60_000, 4 * 60 * 60_000),
+  );
 });

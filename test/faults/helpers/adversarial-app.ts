@@ -68,7 +68,11 @@ export class AdversarialApp {
   private current: Payment | undefined;
   private seq = 0;
 
-  constructor(private readonly random: () => number) {}
+  /** `hostTimeoutMs`: eposd's, so that a late answer can come after it. */
+  constructor(
+    private readonly random: () => number,
+    private readonly hostTimeoutMs: number,
+  ) {}
 
   listen(path: string): Promise<void> {
     const server = createServer();
@@ -191,7 +195,7 @@ export class AdversarialApp {
       // Its result: soon, or after eposd's host timeout (then a late approval), or never.
       const r = this.random();
       if (r < 0.4) return approveLater(50 + Math.floor(this.random() * 500));
-      if (r < 0.7) return approveLater(3000 + Math.floor(this.random() * 1000));
+      if (r < 0.7) return approveLater(this.hostTimeoutMs + 200 + Math.floor(this.random() * 500));
       return;
     }
     this.send({ type: 'ack', re: id });
