@@ -62,6 +62,8 @@ export class AdversarialApp {
   next: Behaviour = 'approve';
   private readonly results = new Map<string, PaymentResult>();
   private readonly inProgressAnswers = new Map<string, number>();
+  /** Approvals of UTIs eposd never had: sent again on every new link until reversed (one sent as eposd died may be lost). */
+  private readonly strays = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private server: Server | undefined;
   private link: Link | undefined;
@@ -99,7 +101,11 @@ export class AdversarialApp {
       const m = checked.message;
       if (m.type === 'hello') {
         this.link = link;
-        return this.send({ type: 'hello.ok', re: m.id, protocol: PROTOCOL, bridge: { name: 'adversary', version: '1' }, capabilities: ['payment', 'query', 'reversal', 'print', 'ping'] });
+        this.send({ type: 'hello.ok', re: m.id, protocol: PROTOCOL, bridge: { name: 'adversary', version: '1' }, capabilities: ['payment', 'query', 'reversal', 'print', 'ping'] });
+        // Once eposd has taken the hello.ok: a result it has not yet heard of, sent again.
+        return this.later(50, () => {
+          for (const uti of this.strays) if (!this.approvals.get(uti)?.reversed) this.send({ type: 'payment.result', id: `r${++this.seq}`, uti, result: this.results.get(uti)! });
+        });
       }
       this.handle(m);
     });
@@ -155,7 +161,11 @@ export class AdversarialApp {
         return this.later(soon(), () => this.authorise(p, this.approval(0, '00')));
       case 'otherUti':
         // An approval it makes, about a UTI eposd never had; the real payment is held.
-        return this.later(soon(), () => this.result(`stray-${++this.seq}-${tx.uti}`.slice(0, 64), this.approval(total, '00')));
+        return this.later(soon(), () => {
+          const stray = `stray-${++this.seq}-${tx.uti}`.slice(0, 64);
+          this.strays.add(stray);
+          this.result(stray, this.approval(total, '00'));
+        });
       case 'garbage':
         return this.later(soon(), () => {
           this.counts.garbageSent += 4;
