@@ -24,6 +24,8 @@ export interface BridgeDriverOptions {
   query(uti: string): Promise<Status>;
   /** A result about a payment the driver does not follow (ended, or never eposd's): PaymentApp decides. */
   elsewhere(uti: string, result: PaymentResult): void;
+  /** A payment eposd ended whose cancel the app did not confirm: whatever it holds is reversed (PaymentApp). */
+  owed(uti: string): void;
 }
 
 const UNAVAILABLE = 'PAYMENT_APP_UNAVAILABLE';
@@ -66,7 +68,11 @@ export class BridgeDriver implements CardReader, PaymentHost {
     if (p?.uti === uti) this.endWithApp(p, outcome);
   }
 
-  /** The engine ended the payment (an outcome, a POS's cancel, the host timeout): the app is told to stop, and a refusal followed up. */
+  /**
+   * The engine ended the payment (a POS's cancel, the host timeout): the app is told to stop. A cancel it
+   * does not confirm (the acquirer has it, no answer) leaves it holding what eposd no longer follows: the
+   * payment is marked for a reversal, which the app answers once it knows, and which survives a restart.
+   */
   end(uti: string): void {
     const p = this.current;
     if (!p || p.uti !== uti) return;
@@ -74,10 +80,8 @@ export class BridgeDriver implements CardReader, PaymentHost {
     stopAsking(p);
     if (p.result || p.forced || !p.sent) return;
     this.opts.client.request({ type: 'payment.cancel', uti, reason: this.opts.reasonOf(uti) }).catch((err: unknown) => {
-      const code = codeOf(err);
-      this.opts.logger.info({ uti, code }, 'payment app: cancel not confirmed');
-      // The acquirer has it: its result is asked for, and an approval eposd no longer keeps is reversed (elsewhere).
-      if (code === 'NOT_CANCELLABLE' || code === 'NOT_IN_PROGRESS') void this.followUp(uti, performance.now() + this.opts.hostTimeoutMs);
+      this.opts.logger.warn({ uti, code: codeOf(err) }, 'payment app: cancel of an ended payment not confirmed: reversing it');
+      this.opts.owed(uti);
     });
   }
 
@@ -236,16 +240,6 @@ export class BridgeDriver implements CardReader, PaymentHost {
         () => this.keepAsking(p),
       );
     }, this.opts.reaskMs).unref();
-  }
-
-  /** A payment eposd already ended, whose cancel the app refused: its result is asked for until the host timeout. */
-  private async followUp(uti: string, deadline: number): Promise<void> {
-    while (performance.now() < deadline) {
-      await new Promise((r) => setTimeout(r, this.opts.reaskMs).unref());
-      const status = await this.opts.query(uti).catch(() => undefined);
-      if (status?.state === 'FINAL') return this.opts.elsewhere(uti, status.result);
-      if (status?.state === 'UNKNOWN') return;
-    }
   }
 
   private conclude(p: Payment, outcome: EndedOutcome): void {

@@ -76,6 +76,7 @@ export class PaymentApp {
       reasonOf: (uti) => transactions.findByUti(uti)?.statusReason ?? 'POS_CANCELLED',
       query,
       elsewhere: routes.elsewhere,
+      owed: (uti) => this.owed(uti),
     });
     this.reconciler = new Reconciler({ ...this.orphanDeps(), client: this.client, logger, query, graceMs: deps.graceMs, hostTimeoutMs: deps.hostTimeoutMs });
     this.unknown = new UnknownReversals(
@@ -146,6 +147,16 @@ export class PaymentApp {
     };
   }
 
+  /** A payment eposd ended that the app may still hold (it did not confirm the cancel): reversed through it. */
+  private owed(uti: string): void {
+    // A cancel cut short by eposd's own stop: the database may be closed. An approval the app sends on the next link is a late one.
+    if (this.client.state === 'STOPPED') return;
+    const row = this.deps.transactions.findByUti(uti);
+    if (!row || row.status === 'IN_PROGRESS' || row.status === 'APPROVED' || row.reversal === 'PENDING') return;
+    this.deps.transactions.update(row.id, { reversal: 'PENDING' });
+    this.deps.reverseLater();
+  }
+
   /**
    * A result about a payment the driver does not follow. One a restart left in progress is its answer,
    * recorded by the one rule. An approval eposd does not keep (the payment ended otherwise, or eposd
@@ -155,12 +166,10 @@ export class PaymentApp {
     const { transactions, logger } = this.deps;
     const row = transactions.findByUti(uti);
     const acquirer = result.outcome === 'APPROVED' || result.outcome === 'DECLINED';
-    if (row?.status === 'IN_PROGRESS') {
+    if (row?.status === 'IN_PROGRESS' && uti !== this.deps.busyWith()) {
       // The app's CANCELLED after it acknowledged eposd's cancel: the reconciler ends it as it decided.
       if (!acquirer && this.reconciler.isCancelling(uti)) return;
-      if (uti !== this.deps.busyWith()) return void recordAnswer(this.orphanDeps(), saidOf(uti, result), cardColumns(result));
-      // The engine is committing what eposd decided for it: look again once that is done.
-      return void setTimeout(() => this.elsewhere(uti, result), REASK_MS).unref();
+      return void recordAnswer(this.orphanDeps(), saidOf(uti, result), cardColumns(result));
     }
     if (result.outcome !== 'APPROVED') return logger.info({ uti, outcome: result.outcome }, 'payment app: a result for a payment eposd no longer follows dropped');
     if (row?.status === 'APPROVED') return logger.warn({ uti }, 'payment app: an approval already recorded, sent again: dropped');
@@ -170,6 +179,8 @@ export class PaymentApp {
       logger.warn({ uti }, 'payment app approved a UTI eposd never had: reversing it');
       return this.unknown.add(uti);
     }
+    // @NOTE Marked at once, in the row, even while the engine is still committing the outcome it decided
+    // (which carries no approval): a restart in between must still owe this reversal.
     logger.warn({ uti, status: row.status }, 'payment app approved a payment eposd had ended: reversing it');
     transactions.update(row.id, { reversal: 'PENDING' });
     this.deps.reverseLater();

@@ -53,6 +53,22 @@ describe('Giving up on a payment the app may hold', () => {
     expect(await t.final(uti)).toMatchObject({ status: 'TIMED_OUT', statusReason: 'CARD_TIMEOUT', reversal: null });
   });
 
+  it('When a POS cancels and the app cannot stop the payment, then it stays CANCELLED and a reversal goes out, marked in the row until the app answers', async () => {
+    const bridge = new FakeBridge();
+    const t = await bridgeTerminal(bridge);
+    const { uti } = await startedSale(bridge, t);
+    t.ctx.transactions.cancel({ uti, registerId: 'till-1' });
+    const cancel = await bridge.next('payment.cancel');
+    expect(cancel).toMatchObject({ uti, reason: 'POS_CANCELLED' });
+    bridge.send({ type: 'error', re: cancel.id, code: 'NOT_CANCELLABLE', message: 'the acquirer has it' });
+    const reversal = await bridge.next('reversal');
+    expect(reversal.uti).toBe(uti);
+    expect(t.row(uti)).toMatchObject({ status: 'CANCELLED', reversal: 'PENDING' });
+    bridge.send({ type: 'reversal.ok', re: reversal.id, uti, reversed: true });
+    await until('reversed', () => t.row(uti).reversal === 'DONE');
+    expect(t.ctx.transactions.status(uti)?.body).toMatchObject({ status: 'CANCELLED', reversed: true });
+  });
+
   it('When payment.start is never acknowledged, then the payment ends FAILED / PAYMENT_APP_TIMEOUT and payment.cancel is sent', async () => {
     const bridge = new FakeBridge();
     const t = await bridgeTerminal(bridge, { replyTimeoutMs: 300 });
