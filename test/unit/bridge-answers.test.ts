@@ -106,7 +106,13 @@ describe('payment.status after a restart', () => {
     expect(await t.final('interrupted')).toMatchObject({ status: 'DECLINED', statusReason: 'OVER_APPROVAL', reversal: 'PENDING' });
     expect((await bridge.next('reversal')).uti).toBe('interrupted');
     await until('open for payments', () => t.app.report().reconciling === false && t.app.client.connected);
-    expect(() => t.start({ transType: 'REFUND', amountTrans: 50_000, originalUti: 'interrupted' })).toThrow(expect.objectContaining({ code: 'INVALID_ORIGINAL' }));
+    let refused: unknown;
+    try {
+      t.start({ transType: 'REFUND', amountTrans: 50_000, originalUti: 'interrupted' });
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toMatchObject({ code: 'INVALID_ORIGINAL' });
   });
 
   it('When the status names another UTI, then the interrupted payment is not approved by it (defect 4)', async () => {
@@ -144,7 +150,8 @@ describe('payment.status after a restart', () => {
     await until('the long-poll woken', () => heard.woke !== undefined, 2000);
     expect(heard.woke).toBe('APPROVED');
     expect(heard.feed).toEqual([expect.objectContaining({ uti: 'interrupted', state: 'IDLE', status: 'APPROVED' })]);
-    expect(heard.transitions).toEqual([expect.objectContaining({ uti: 'interrupted', to: 'IDLE', outcome: expect.objectContaining({ status: 'APPROVED' }) })]);
+    expect(heard.transitions).toHaveLength(1);
+    expect(heard.transitions[0]).toMatchObject({ uti: 'interrupted', to: 'IDLE', outcome: { status: 'APPROVED' } });
     await until('the screen shows it', () => t.ctx.screen.state().payment?.uti === 'interrupted', 2000);
   });
 });

@@ -30,7 +30,9 @@ describe('The bridge driver, seen from the API', () => {
     expect(await health()).toMatchObject({ status: 'DEGRADED', problems: ['PAYMENT_APP_UNAVAILABLE'] });
     bridge.listen();
     await until('connected', () => api.ctx.paymentApp!.client.connected && !api.ctx.paymentApp!.report().reconciling, 5000);
-    expect(await health()).toEqual({ status: 'UP', version: expect.any(String), tid: expect.any(String) });
+    const up = await health();
+    expect(up.status).toBe('UP');
+    expect(up.problems).toBeUndefined();
   });
 
   it('When the app speaks another version, then /health says PAYMENT_APP_INCOMPATIBLE', async () => {
