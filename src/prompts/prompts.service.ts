@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Locale } from '../i18n';
 import type { Clock } from '../shared/clock';
-import { ApiError } from '../shared/errors';
+import { ApiError, ValidationError } from '../shared/errors';
 import type { IdGenerator } from '../shared/ids';
 import type { Logger } from '../shared/logger';
 import type { AnswerBox } from './answer-box';
@@ -70,6 +70,7 @@ export class PromptService extends EventEmitter<{ view: [PromptView | undefined]
    * storage, a payment, another prompt.
    */
   open(request: PromptRequest, registerId: string): PromptAck {
+    checkShape(request);
     const { promptId: asked, ...prompt } = request;
     const hash = createHash('sha256').update(canonical(prompt)).digest().subarray(0, 16);
     if (asked !== undefined) {
@@ -282,6 +283,12 @@ export class PromptService extends EventEmitter<{ view: [PromptView | undefined]
   current(): PromptView | undefined {
     return this.shown;
   }
+}
+
+/** What the schema cannot say: options with ids of their own, a number's bounds in order. */
+function checkShape(p: PromptRequest): void {
+  if (p.type === 'select' && new Set(p.options.map((o) => o.id)).size !== p.options.length) throw new ValidationError([{ field: 'options', message: 'must have different ids' }]);
+  if (p.type === 'number' && p.min !== undefined && p.max !== undefined && p.min > p.max) throw new ValidationError([{ field: 'min', message: 'must not be above max' }]);
 }
 
 function openBody(row: PromptRow): OpenPrompt {
