@@ -20,7 +20,7 @@ export function promptEndpoints({ prompts, promptWaiters }: PromptRoutesDeps): A
       audit: 'prompt.start',
       summary: 'Ask the cardholder on the screen: confirm, select, text, email, phone, number or signature; answers the promptId at once',
       description:
-        'Between payments: 409 TERMINAL_BUSY while a payment or another prompt has the screen. A promptId of your choosing makes a retry safe: the same body replays the acknowledgement. Read the outcome with GET /prompt (wait=N), the event stream or a webhook (docs/prompts.md).',
+        'Between payments: 409 TERMINAL_BUSY while a payment or another prompt has the screen. A promptId of your choosing makes a retry safe: the same body replays the acknowledgement. Read the outcome with GET /prompt (wait=N), the event stream or a webhook (docs/api.md).',
       responses: { 200: { description: 'Open: read its outcome with GET /prompt', schema: PromptAck } },
       errors: ['TID_MISMATCH', 'TERMINAL_BUSY', 'PROMPT_ID_CONFLICT', 'PAYMENT_APP_UNAVAILABLE'],
       query: PromptStartQuery,
