@@ -53,6 +53,7 @@ import { BridgePrinter } from './bridge/printer';
 import { Notices } from './webhooks/notices';
 import { createDisplay } from './display/wiring';
 import { createPrompts } from './prompts/wiring';
+import { BridgeScreen } from './bridge/screen';
 
 export interface ContextOverrides {
   db?: Db;
@@ -229,7 +230,8 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   pairing.on('unpaired', (r) => notices.publish('register.unpaired', r));
   const stopFollowing = followPayments({ engine, screen, finalOf, locale: config.locale });
   const currencies = [...new Set([identity.currency, ...(config.currencies ?? [])])];
-  const display = createDisplay({ clock, currencies, locale: config.locale, screen, pairing });
+  const bridgeScreen = paymentApp && new BridgeScreen(paymentApp.client, logger);
+  const display = createDisplay({ clock, currencies, locale: config.locale, screen, pairing, bridgeScreen });
   const { prompts, promptWaiters } = createPrompts({
     db,
     key: overrides.promptKey,
@@ -245,6 +247,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     notices,
     deliveries,
     kickWebhooks: () => webhooks.kick(),
+    bridgeScreen,
   });
   const settlement = new SettlementService({
     batches: new BatchesRepository(db),

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Connector, Link } from '../bridge/link';
-import { checkFromBridge, PROTOCOL, SIMULATOR_CAPABILITY, type FromBridge, type PaymentResult, type ToBridge } from '../bridge/protocol';
+import { checkFromBridge, DISPLAY_CAPABILITY, PROMPT_CAPABILITY, PROTOCOL, SIMULATOR_CAPABILITY, type FromBridge, type PaymentResult, type ToBridge } from '../bridge/protocol';
 
 /*
  * The conformance kit: checks a payment app's bridge (any implementation) against eposd-bridge/1, as
@@ -251,6 +251,40 @@ export async function runConformance(opts: ConformanceOptions): Promise<CheckRes
     const r = await s.result(u);
     expect(r.outcome === 'APPROVED', `outcome ${r.outcome}`);
     return 'refused, then approved';
+  });
+  // Optional: only a payment app that owns the cardholder's screen (capabilities "display", "prompt") takes the POS's display and prompts.
+  await check('display.show and display.clear (optional, capability "display"): acknowledged', async (s) => {
+    const h = await hello(s);
+    if (h.type !== 'hello.ok' || !h.capabilities.includes(DISPLAY_CAPABILITY)) return SKIPPED;
+    const id = s.id();
+    s.send({
+      type: 'display.show',
+      id,
+      display: { currency: 'EUR', locale: 'en', lineItems: [{ name: 'Tea', quantity: 2, total: 500, change: 'added' }], subtotal: 500, tax: 0, total: 500, qr: 'https://example.com' },
+    });
+    const a = await s.reply(id, 'an answer to display.show');
+    expect(a.type === 'ack', `display.show answered ${a.type}`);
+    const id2 = s.id();
+    s.send({ type: 'display.clear', id: id2 });
+    expect((await s.reply(id2, 'an answer to display.clear')).type === 'ack', 'display.clear not acknowledged');
+    return 'ack, ack';
+  });
+  await check('prompt.show, prompt.refused and prompt.cancel (optional, capability "prompt"): acknowledged', async (s) => {
+    const h = await hello(s);
+    if (h.type !== 'hello.ok' || !h.capabilities.includes(PROMPT_CAPABILITY)) return SKIPPED;
+    const promptId = `conformance-${randomBytes(4).toString('hex')}`;
+    const prompt = { promptId, type: 'email', title: 'Email for the receipt?', required: false, expiresAt: new Date(Date.now() + 60_000).toISOString(), locale: 'en' };
+    for (const m of [
+      { type: 'prompt.show', prompt },
+      { type: 'prompt.refused', promptId, message: 'That is not an email address' },
+      { type: 'prompt.cancel', promptId },
+    ] as const) {
+      const id = s.id();
+      s.send({ ...m, id });
+      const a = await s.reply(id, `an answer to ${m.type}`);
+      expect(a.type === 'ack', `${m.type} answered ${a.type}`);
+    }
+    return 'ack, ack, ack';
   });
   return results;
 }

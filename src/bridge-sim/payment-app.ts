@@ -6,6 +6,8 @@ import {
   checkToBridge,
   PROTOCOL,
   SIMULATOR_CAPABILITY,
+  DISPLAY_CAPABILITY,
+  PROMPT_CAPABILITY,
   type BridgeCard,
   type BridgeTransaction,
   type FromBridge,
@@ -19,6 +21,7 @@ import { cardIdentity } from '../reader/card-identity';
 import { behaviourFor } from '../reader/simulator/test-amounts';
 import { autoCardFor, cvmFor, TEST_CARDS, type TestCard, type TestCardId } from '../reader/simulator/test-cards';
 import type { SimStore } from './store';
+import { SimScreen } from './screen';
 
 export interface SimOptions {
   mode: 'auto' | 'manual';
@@ -33,6 +36,8 @@ export interface SimOptions {
   holdResults: boolean;
   store: SimStore;
   log(line: string): void;
+  /** Takes the customer display and prompts (capabilities display, prompt: bridge-sim/screen.ts). */
+  screen?: boolean;
 }
 
 /**
@@ -69,7 +74,18 @@ export class SimulatedPaymentApp {
   private seq = 0;
   private atc = 0;
 
-  constructor(private readonly opts: SimOptions) {}
+  /** With --screen: the cardholder's screen for the POS's display and prompts. */
+  readonly screen: SimScreen | undefined;
+
+  constructor(private readonly opts: SimOptions) {
+    this.screen = opts.screen
+      ? new SimScreen(
+          { mode: opts.mode, delayMs: opts.cardDelayMs, log: (line) => opts.log(line) },
+          (m) => this.event(m),
+          () => this.id(),
+        )
+      : undefined;
+  }
 
   /** A connection from eposd: it must say hello first. */
   connect(link: Link): void {
@@ -154,7 +170,15 @@ export class SimulatedPaymentApp {
     }
     this.link = link;
     // Manual mode takes the cardholder's actions from eposd's screen page too (simulator.action).
-    const capabilities = ['payment', 'query', 'reversal', 'print', 'ping', ...(this.opts.mode === 'manual' ? [SIMULATOR_CAPABILITY] : [])];
+    const capabilities = [
+      'payment',
+      'query',
+      'reversal',
+      'print',
+      'ping',
+      ...(this.opts.mode === 'manual' ? [SIMULATOR_CAPABILITY] : []),
+      ...(this.screen ? [DISPLAY_CAPABILITY, PROMPT_CAPABILITY] : []),
+    ];
     this.send(link, { type: 'hello.ok', re: m.id, protocol: this.opts.protocol, bridge: { name: 'eposd-bridge-sim', version: '1' }, capabilities });
     this.opts.log('eposd connected');
     return true;
@@ -184,6 +208,13 @@ export class SimulatedPaymentApp {
       }
       case 'simulator.action':
         return this.cardholder(link, m);
+      case 'display.show':
+      case 'display.clear':
+      case 'prompt.show':
+      case 'prompt.cancel':
+      case 'prompt.refused':
+        if (!this.screen) return this.send(link, { type: 'error', re: m.id, code: 'NOT_SUPPORTED', message: 'start eposd-bridge-sim with --screen to take the display and prompts' });
+        return this.screen.take(m);
       case 'reversal': {
         const reversed = this.opts.store.reverse(m.uti);
         this.opts.log(`reversal ${m.uti} ${reversed ? 'reversed' : 'nothing to reverse'}`);

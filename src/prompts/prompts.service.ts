@@ -27,6 +27,8 @@ export interface PromptDeps {
   storage: { assertWritable(): void };
   /** The payment the terminal is busy with, if any: it has the screen. */
   payment: () => { uti: string; stage: string } | undefined;
+  /** Throws when the screen that shows prompts cannot now (a payment app that owns it, away: 503). */
+  presentable?: () => void;
 }
 
 export type PromptAnswer = { final: false; body: OpenPrompt } | { final: true; body: EndedPrompt };
@@ -79,6 +81,7 @@ export class PromptService extends EventEmitter<{ view: [PromptView | undefined]
       if (existing) throw new ApiError('PROMPT_ID_CONFLICT', 'This promptId was already used for another prompt. Use a new promptId for a new prompt.', { promptId: asked });
     }
     this.deps.storage.assertWritable();
+    this.deps.presentable?.();
     const payment = this.deps.payment();
     if (payment) throw new ApiError('TERMINAL_BUSY', 'A payment has the screen; ask once it has ended.', { uti: payment.uti, stage: payment.stage });
     this.expireIfDue();

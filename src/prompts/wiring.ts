@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/open';
 import type { PairingService } from '../pairing/pairing.service';
 import type { ScreenService } from '../screen/screen.service';
+import type { BridgeScreen } from '../bridge/screen';
 import { KeyedWaiters } from '../shared/waiters';
 import type { DeliveriesRepository } from '../webhooks/deliveries.repository';
 import type { Notices } from '../webhooks/notices';
@@ -18,6 +19,8 @@ export interface PromptWiring extends Omit<PromptDeps, 'prompts' | 'box'> {
   notices: Pick<Notices, 'tell'>;
   deliveries: Pick<DeliveriesRepository, 'enqueueFor'>;
   kickWebhooks: () => void;
+  /** EPOSD_DRIVER=bridge: the payment app, when it owns the cardholder's screen (capability `prompt`). */
+  bridgeScreen?: BridgeScreen;
 }
 
 /**
@@ -26,9 +29,19 @@ export interface PromptWiring extends Omit<PromptDeps, 'prompts' | 'box'> {
  * prompt.ended for any other outcome); a register that unpairs loses its prompt and its answers.
  */
 export function createPrompts(deps: PromptWiring): { prompts: PromptService; promptWaiters: KeyedWaiters } {
-  const prompts = new PromptService({ ...deps, prompts: new PromptsRepository(deps.db), box: new AnswerBox(deps.key ?? randomBytes(32)) });
+  const { bridgeScreen } = deps;
+  const prompts = new PromptService({
+    ...deps,
+    prompts: new PromptsRepository(deps.db),
+    box: new AnswerBox(deps.key ?? randomBytes(32)),
+    presentable: bridgeScreen && (() => bridgeScreen.assertAvailable()),
+  });
   const promptWaiters = new KeyedWaiters();
   prompts.on('view', (view) => deps.screen.showPrompt(view));
+  if (bridgeScreen) {
+    prompts.on('view', (view) => bridgeScreen.showPrompt(view));
+    bridgeScreen.handle(prompts);
+  }
   prompts.on('ended', (body) => {
     promptWaiters.wake(body.promptId);
     const event = body.status === 'ANSWERED' ? 'prompt.answered' : 'prompt.ended';
