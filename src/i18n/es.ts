@@ -77,6 +77,10 @@ export const es: Catalogue = {
   'tip.foot': 'La propina se suma al importe',
   'reason.TIP_TIMEOUT': 'Tiempo de propina agotado',
   'reason.PAYMENT_APP_UNAVAILABLE': 'Aplicación de pago no disponible',
+  'reason.PAYMENT_APP_TIMEOUT': 'La aplicación de pago no respondió',
+  'reason.PAYMENT_APP_ERROR': 'Rechazado por la aplicación de pago',
+  'reason.OVER_APPROVAL': 'Aprobado por más de lo pedido',
+  'reason.ZERO_APPROVAL': 'Aprobado por cero',
   // The customer display and the POS's prompts (src/display, src/prompts)
   'display.items': 'Su cesta',
   'display.subtotal': 'Subtotal',
