@@ -1,9 +1,11 @@
+import type { MessageKey } from '../i18n';
 import { PRINTABLE_PATTERN } from '../shared/schema-types';
 import type { PromptRequest, SignatureValue } from './prompts.schemas';
 import { signatureValue, type SignatureInput } from './signature';
 
-/** Why an answer was refused, as a message key of the prompt's language (src/i18n) and its values. */
-export type Refusal = { key: 'invalid.required' | 'invalid.email' | 'invalid.phone' | 'invalid.number' | 'invalid.text' | 'invalid.choice' | 'invalid.signature'; values?: Record<string, string> };
+/** Why an answer was refused, as a message key of the prompt's language (src/i18n) and its values (numbers written in that language). */
+export type Refusal = { key: RefusalKey; values?: Record<string, number> };
+type RefusalKey = Extract<MessageKey, `invalid.${string}`>;
 
 export type Checked = { ok: true; value: boolean | string[] | string | number | SignatureValue } | { ok: false; refusal: Refusal };
 
@@ -11,7 +13,7 @@ const PRINTABLE = new RegExp(PRINTABLE_PATTERN, 'u');
 const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 const DOMAIN_LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
-const refuse = (key: Refusal['key'], values?: Record<string, string>): Checked => ({ ok: false, refusal: { key, ...(values ? { values } : {}) } });
+const refuse = (key: RefusalKey, values?: Record<string, number>): Checked => ({ ok: false, refusal: { key, ...(values ? { values } : {}) } });
 
 /** An email address as one is written to be delivered: trimmed, one @, a dotted domain with a word at the end; the domain in lower case. */
 export function normaliseEmail(raw: string): string | undefined {
@@ -37,15 +39,21 @@ export function normalisePhone(raw: string): string | undefined {
   return /^\+[1-9][0-9]{6,14}$/.test(compact) ? compact : undefined;
 }
 
-/** A number as typed (a dot or a comma for the decimals) within the prompt's bounds and decimals. */
-export function parseNumber(raw: unknown, p: { min?: number; max?: number; decimals?: number }): number | undefined {
+/**
+ * A number as typed (a dot or a comma for the decimals) within the prompt's bounds and decimals, or
+ * why not: the cardholder is told which rule it broke.
+ */
+export function parseNumber(raw: unknown, p: { min?: number; max?: number; decimals?: number }): { ok: true; value: number } | { ok: false; refusal: Refusal } {
   const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim().replace(',', '.') : '';
   const decimals = p.decimals ?? 0;
   const match = /^-?[0-9]{1,13}(\.([0-9]+))?$/.exec(text);
-  if (!match || (match[2]?.length ?? 0) > decimals) return undefined;
+  if (!match) return { ok: false, refusal: { key: 'invalid.number' } };
+  if ((match[2]?.length ?? 0) > decimals) return { ok: false, refusal: decimals === 0 ? { key: 'invalid.whole' } : { key: 'invalid.decimals', values: { decimals } } };
   const value = Number(text);
-  if ((p.min !== undefined && value < p.min) || (p.max !== undefined && value > p.max)) return undefined;
-  return value;
+  const { min, max } = p;
+  if ((min === undefined || value >= min) && (max === undefined || value <= max)) return { ok: true, value };
+  if (min !== undefined && max !== undefined) return { ok: false, refusal: { key: 'invalid.range', values: { min, max } } };
+  return { ok: false, refusal: min !== undefined ? { key: 'invalid.atLeast', values: { min } } : { key: 'invalid.atMost', values: { max: max! } } };
 }
 
 /**
@@ -68,7 +76,8 @@ export function checkAnswer(p: PromptRequest, raw: unknown): Checked {
       const max = p.maxLength ?? 200;
       const text = typeof raw === 'string' ? raw.trim() : '';
       if (text.length === 0) return refuse('invalid.required');
-      if ([...text].length > max || !PRINTABLE.test(text)) return refuse('invalid.text', { max: String(max) });
+      if (!PRINTABLE.test(text)) return refuse('invalid.characters');
+      if ([...text].length > max) return refuse('invalid.text', { max });
       return { ok: true, value: text };
     }
     case 'email': {
@@ -83,8 +92,7 @@ export function checkAnswer(p: PromptRequest, raw: unknown): Checked {
     }
     case 'number': {
       if (raw === '' || raw === undefined || raw === null) return refuse('invalid.required');
-      const value = parseNumber(raw, p);
-      return value === undefined ? refuse('invalid.number', { min: String(p.min ?? '−∞'), max: String(p.max ?? '∞'), decimals: String(p.decimals ?? 0) }) : { ok: true, value };
+      return parseNumber(raw, p);
     }
     case 'signature': {
       const value = signatureValue(raw as SignatureInput);

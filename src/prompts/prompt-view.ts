@@ -54,7 +54,8 @@ export function promptView(promptId: string, p: PromptRequest, expiresAt: string
   };
 }
 
-/** A refusal in the prompt's language, its values put in. */
+/** A refusal in the prompt's language, its numbers written as that language writes them (0,5 in German). */
 export function refusalText(locale: Locale, refusal: Refusal): string {
-  return Object.entries(refusal.values ?? {}).reduce((text, [k, v]) => text.replace(`{${k}}`, v), messagesFor(locale)(refusal.key));
+  const written = new Intl.NumberFormat(locale, { maximumFractionDigits: 4 });
+  return Object.entries(refusal.values ?? {}).reduce((text, [k, v]) => text.replace(`{${k}}`, written.format(v)), messagesFor(locale)(refusal.key));
 }

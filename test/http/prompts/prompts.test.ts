@@ -100,8 +100,12 @@ describe('POST /payntpos/1.0.0/prompt and the cardholder answering it on the scr
   it.each([
     ['an email that is not one', { type: 'email', title: 'Email?', locale: 'es' }, 'jane@example', 'No es una dirección de correo válida'],
     ['a phone without its country code', { type: 'phone', title: 'Tel?', locale: 'de' }, '030 123456', 'Bitte die Nummer mit Ländervorwahl eingeben, z. B. +49 30 123456'],
-    ['a number out of bounds', { type: 'number', title: 'Age?', min: 18, max: 120, locale: 'ja' }, '12', '18から120までの数値を入力してください（小数点以下0桁まで）'],
-    ['a number with too many decimals', { type: 'number', title: 'Weight?', decimals: 1 }, '1.25', 'Enter a number from −∞ to ∞, with at most 1 decimals'],
+    ['a number out of bounds', { type: 'number', title: 'Age?', min: 18, max: 120, locale: 'ja' }, '12', '18から120までの数値を入力してください'],
+    ['a number under its minimum (written the way German writes numbers)', { type: 'number', title: 'Gewicht?', min: 0.5, decimals: 1, locale: 'de' }, '0,2', 'Bitte eine Zahl ab 0,5 eingeben'],
+    ['a number over its maximum', { type: 'number', title: 'Personas?', max: 12, locale: 'es' }, '13', 'Escriba un número igual o menor que 12'],
+    ['a number with too many decimals', { type: 'number', title: 'Weight?', decimals: 1 }, '1.25', 'Too many decimals: 1 at most'],
+    ['a number with decimals where whole numbers are asked', { type: 'number', title: 'Guests?' }, '2.5', 'Enter a whole number'],
+    ['what is not a number', { type: 'number', title: 'Guests?', min: 1, max: 9 }, 'two', 'Enter a number'],
     [
       'an option not offered',
       {
@@ -129,7 +133,7 @@ describe('POST /payntpos/1.0.0/prompt and the cardholder answering it on the scr
       'Choose from the options shown',
     ],
     ['a text too long', { type: 'text', title: 'Note?', maxLength: 5 }, 'abcdefg', 'At most 5 characters'],
-    ['a text with a control character', { type: 'text', title: 'Note?' }, 'a\u001b[2Jb', 'At most 200 characters'],
+    ['a text with a control character', { type: 'text', title: 'Note?' }, 'a\u001b[2Jb', 'The text holds a character that cannot be used'],
     ['a tap for a signature', { type: 'signature', title: 'Sign' }, { width: 400, height: 150, strokes: [[[10, 10]]] }, 'Please sign in the box'],
     ['nothing for a confirm', { type: 'confirm', title: 'OK?', locale: 'es' }, 'yes', 'Se necesita una respuesta'],
   ])('refuses %s on the screen, in the prompt’s language, and keeps the prompt open', async (_what, body, typed, message) => {
