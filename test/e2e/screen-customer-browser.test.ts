@@ -169,7 +169,25 @@ describeInBrowser('the customer display and prompts on the terminal screen in Ch
     expect(signature).toMatchObject({ strokes: 2, width: 560, height: 320 });
     expect(signature.svgPath.match(/M/g)).toHaveLength(2);
     expect(signature.svgPath.match(/L/g)!.length).toBeGreaterThan(10);
-    expect(Buffer.from(signature.png, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    // The PNG as an image viewer sees it: decoded by the browser, the size of the pad, ink where the
+    // first stroke began and none in a corner no stroke came near.
+    const seen = await page.evaluate(`(async () => {
+      const img = new Image();
+      img.src = 'data:image/png;base64,${signature.png}';
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.naturalWidth;
+      c.height = img.naturalHeight;
+      const ctx = c.getContext('2d');
+      ctx.drawImage(img, 0, 0);
+      const grey = (x, y) => ctx.getImageData(x, y, 1, 1).data[0];
+      const all = ctx.getImageData(0, 0, c.width, c.height).data;
+      let ink = 0;
+      for (let i = 0; i < all.length; i += 4) if (all[i] < 128) ink += 1;
+      return { width: c.width, height: c.height, start: grey(56, 224), corner: grey(5, 5), ink };
+    })()`);
+    expect(seen).toMatchObject({ width: 560, height: 320, start: 0, corner: 255 });
+    expect((seen as { ink: number }).ink).toBeGreaterThan(500);
   });
 
   it('ran without a script error on the page (the one 400 is the email refused)', () => {
