@@ -1,15 +1,16 @@
-import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Locale } from '../i18n';
 import type { Clock } from '../shared/clock';
-import { ApiError, ValidationError } from '../shared/errors';
+import { ApiError } from '../shared/errors';
 import type { IdGenerator } from '../shared/ids';
 import type { Logger } from '../shared/logger';
 import type { AnswerBox } from './answer-box';
+import { AnswerErasure } from './answer-erasure';
 import { checkAnswer } from './answers';
 import type { EndedStatus, PromptReason } from './model';
 import { DEFAULT_TIMEOUT_S } from './model';
 import { promptView, refusalText, type PromptView } from './prompt-view';
+import { checkShape, iso, openBody, requestHash } from './prompt-request';
 import type { AnswerValue, EndedPrompt, OpenPrompt, PromptAck, PromptRequest } from './prompts.schemas';
 import type { PromptRow, PromptsRepository } from './prompts.repository';
 
@@ -36,18 +37,6 @@ export type PromptAnswer = { final: false; body: OpenPrompt } | { final: true; b
 /** How long an ended prompt's row is kept (its id stays taken, a retry is answered): a day. */
 export const PROMPT_ROW_KEEP_MS = 86_400_000;
 
-const canonical = (v: unknown): string =>
-  Array.isArray(v)
-    ? `[${v.map(canonical).join(',')}]`
-    : v !== null && typeof v === 'object'
-      ? `{${Object.keys(v)
-          .sort()
-          .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-          .join(',')}}`
-      : JSON.stringify(v);
-
-const iso = (ms: number) => new Date(ms).toISOString();
-
 /**
  * The POS's prompts (POST /prompt): one at a time, never while a payment has the screen, answered on
  * the screen, and ended exactly once (the repository ends only an open prompt). The answer is sealed
@@ -58,12 +47,13 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export class PromptService extends EventEmitter<{ view: [PromptView | undefined]; ended: [EndedPrompt] }> {
   private expiry: NodeJS.Timeout | undefined;
-  private erasure: NodeJS.Timeout | undefined;
+  private readonly erasure: AnswerErasure;
   private shown: PromptView | undefined;
 
   constructor(private readonly deps: PromptDeps) {
     super();
     this.setMaxListeners(0);
+    this.erasure = new AnswerErasure(deps.prompts, deps.clock, deps.logger, deps.answerTtlMs);
   }
 
   /**
@@ -74,7 +64,7 @@ export class PromptService extends EventEmitter<{ view: [PromptView | undefined]
   open(request: PromptRequest, registerId: string): PromptAck {
     checkShape(request);
     const { promptId: asked, ...prompt } = request;
-    const hash = createHash('sha256').update(canonical(prompt)).digest().subarray(0, 16);
+    const hash = requestHash(prompt);
     if (asked !== undefined) {
       const existing = this.deps.prompts.find(asked);
       if (existing && existing.registerId === registerId && existing.requestHash.equals(hash)) return this.ack(existing);
@@ -171,12 +161,12 @@ export class PromptService extends EventEmitter<{ view: [PromptView | undefined]
       this.deps.logger.warn({ promptId }, 'prompt cancelled: the terminal restarted while it was open');
     }
     this.deps.prompts.purge(now - PROMPT_ROW_KEEP_MS, now);
-    this.eraseDue();
+    this.erasure.eraseDue();
   }
 
   stop(): void {
     clearTimeout(this.expiry);
-    clearTimeout(this.erasure);
+    this.erasure.stop();
   }
 
   /** The body a webhook carries: the prompt's status as GET /prompt answers it when sent. */
@@ -217,7 +207,7 @@ export class PromptService extends EventEmitter<{ view: [PromptView | undefined]
     clearTimeout(this.expiry);
     this.setShown(undefined);
     this.deps.logger.info({ promptId: row.promptId, type: row.type, status, statusReason: reason }, 'prompt ended');
-    if (sealed) this.scheduleErasure();
+    if (sealed) this.erasure.schedule();
     this.emit('ended', this.endedBody(this.deps.prompts.find(row.promptId)!));
   }
 
@@ -242,36 +232,8 @@ export class PromptService extends EventEmitter<{ view: [PromptView | undefined]
     this.emit('view', view);
   }
 
-  /** Erases the answers whose time is up, and sets the timer for the next one. */
-  private eraseDue(): void {
-    const now = this.deps.clock.now().getTime();
-    const erased = this.deps.prompts.eraseDue(now - this.deps.answerTtlMs, now);
-    if (erased > 0) this.deps.logger.info({ erased }, 'prompt answers erased: their time to be read is over');
-    this.scheduleErasure();
-  }
-
-  private scheduleErasure(): void {
-    clearTimeout(this.erasure);
-    const oldest = this.deps.prompts.oldestAnswerAt();
-    if (oldest === null) return;
-    const wait = Math.max(0, oldest + this.deps.answerTtlMs - this.deps.clock.now().getTime());
-    this.erasure = setTimeout(
-      () => {
-        try {
-          this.eraseDue();
-        } catch (err) {
-          this.deps.logger.error({ err }, 'could not erase prompt answers yet');
-          this.erasure = setTimeout(() => this.scheduleErasure(), 60_000).unref();
-        }
-      },
-      Math.min(wait + 10, 2 ** 31 - 1),
-    ).unref();
-  }
-
   private endedBody(row: PromptRow): EndedPrompt {
-    // An answer past its time is gone even if its timer has not run yet (a clock moved by hand).
-    const expired = row.answer !== null && this.deps.clock.now().getTime() - row.endedAt! >= this.deps.answerTtlMs;
-    const value = row.answer && !expired ? (this.deps.box.open(row.promptId, row.answer) as AnswerValue | undefined) : undefined;
+    const value = row.answer && !this.erasure.due(row.endedAt!) ? (this.deps.box.open(row.promptId, row.answer) as AnswerValue | undefined) : undefined;
     return {
       ...openBody(row),
       status: row.status as EndedStatus,
@@ -286,14 +248,4 @@ export class PromptService extends EventEmitter<{ view: [PromptView | undefined]
   current(): PromptView | undefined {
     return this.shown;
   }
-}
-
-/** What the schema cannot say: options with ids of their own, a number's bounds in order. */
-function checkShape(p: PromptRequest): void {
-  if (p.type === 'select' && new Set(p.options.map((o) => o.id)).size !== p.options.length) throw new ValidationError([{ field: 'options', message: 'must have different ids' }]);
-  if (p.type === 'number' && p.min !== undefined && p.max !== undefined && p.min > p.max) throw new ValidationError([{ field: 'min', message: 'must not be above max' }]);
-}
-
-function openBody(row: PromptRow): OpenPrompt {
-  return { promptId: row.promptId, type: row.type, registerId: row.registerId, status: 'OPEN', createdAt: iso(row.createdAt), expiresAt: iso(row.expiresAt) };
 }
