@@ -4,8 +4,6 @@ import {
   checkToBridge,
   PROTOCOL,
   SIMULATOR_CAPABILITY,
-  DISPLAY_CAPABILITY,
-  PROMPT_CAPABILITY,
   type BridgeCard,
   type BridgeTransaction,
   type FromBridge,
@@ -84,15 +82,7 @@ export class SimulatedPaymentApp {
   connect(link: Link): void {
     let greeted = false;
     // Manual mode takes the cardholder's actions from eposd's screen page too (simulator.action).
-    const capabilities = [
-      'payment',
-      'query',
-      'reversal',
-      'print',
-      'ping',
-      ...(this.opts.mode === 'manual' ? [SIMULATOR_CAPABILITY] : []),
-      ...(this.screen ? [DISPLAY_CAPABILITY, PROMPT_CAPABILITY] : []),
-    ];
+    const capabilities = ['payment', 'query', 'reversal', 'print', 'ping', ...(this.opts.mode === 'manual' ? [SIMULATOR_CAPABILITY] : []), ...(this.screen?.capabilities ?? [])];
     const greeting = new Greeting({ protocol: this.opts.protocol, secret: this.opts.secret, capabilities, busy: () => this.link !== undefined && this.link !== link });
     link.onLine((line) => {
       const checked = checkToBridge(line);

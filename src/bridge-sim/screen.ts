@@ -1,4 +1,4 @@
-import type { BridgePrompt, FromBridge, ScreenToBridge } from '../bridge/protocol';
+import { DISPLAY_CAPABILITY, PROMPT_CAPABILITY, type BridgePrompt, type FromBridge, type ScreenToBridge } from '../bridge/protocol';
 
 /** What a cardholder in auto mode answers, by prompt type: something every check of eposd takes. */
 export function cannedAnswer(p: BridgePrompt): unknown {
@@ -39,6 +39,7 @@ export function cannedAnswer(p: BridgePrompt): unknown {
  * `skip`, `cancel`). A refusal from eposd is logged, and the prompt stays up.
  */
 export class SimScreen {
+  readonly capabilities = [DISPLAY_CAPABILITY, PROMPT_CAPABILITY];
   private prompt: BridgePrompt | undefined;
   private timer: NodeJS.Timeout | undefined;
 

@@ -5,6 +5,8 @@ import { MANUAL_SIMULATOR_ENV, startPayment, untilIdleAfter, untilStage } from '
 import { DISPLAY_PATH, actOn, putDisplay, shownOn } from '../../helpers/screen-calls';
 import type { DisplayAnswer } from '../../../src/display/display.schemas';
 import { bodyOf } from '../../helpers/bodies';
+import { TEST_TID } from '../../helpers/context';
+import { dbSnapshot } from '../../helpers/db';
 
 const BASKET = {
   lineItems: [
@@ -124,6 +126,25 @@ describe('PUT /payntpos/1.0.0/display', () => {
   });
 
   it('needs a POS token (401 without one) and writes nothing to the database', async () => {
+    const before = dbSnapshot(t.ctx.db);
     expectProblem(await request(t.app).put(DISPLAY_PATH).send(BASKET), 401, 'UNAUTHORIZED');
+    expectProblem(await request(t.app).delete(DISPLAY_PATH), 401, 'UNAUTHORIZED');
+    expect(dbSnapshot(t.ctx.db).tables).toEqual(before.tables);
+    expect((await shownOn(t.screen)).screen).toBe('idle');
+  });
+
+  it("answers 400 TID_MISMATCH for another terminal's tid, on PUT and on DELETE, and changes nothing on the screen", async () => {
+    const audited = () => t.ctx.db.prepare<[], { event: string; outcome: string }>(`SELECT event, outcome FROM audit_events WHERE event LIKE 'display.%' ORDER BY id`).all();
+    expectProblem(await request(t.app).put(DISPLAY_PATH).query({ tid: '87654321' }).set('Authorization', t.token).send(BASKET), 400, 'TID_MISMATCH');
+    expect((await shownOn(t.screen)).screen).toBe('idle');
+    expect((await request(t.app).put(DISPLAY_PATH).query({ tid: TEST_TID }).set('Authorization', t.token).send(BASKET)).status).toBe(200);
+    expectProblem(await request(t.app).delete(DISPLAY_PATH).query({ tid: '87654321' }).set('Authorization', t.token), 400, 'TID_MISMATCH');
+    expect((await shownOn(t.screen)).screen).toBe('display');
+    // The audit trail records the refusals as such; only the right tid's display was taken.
+    expect(audited()).toEqual([
+      { event: 'display.update', outcome: 'TID_MISMATCH' },
+      { event: 'display.update', outcome: 'OK' },
+      { event: 'display.clear', outcome: 'TID_MISMATCH' },
+    ]);
   });
 });

@@ -6,7 +6,7 @@ import { bodyOf } from '../../helpers/bodies';
 import { dbSnapshot } from '../../helpers/db';
 import { MANUAL_SIMULATOR_ENV, startPayment, untilStage } from '../../helpers/payments';
 import { expectProblem } from '../../helpers/problem';
-import { actOn, deletePrompt, getPrompt, postPrompt, shownOn } from '../../helpers/screen-calls';
+import { PROMPT_PATH, actOn, deletePrompt, getPrompt, postPrompt, shownOn } from '../../helpers/screen-calls';
 
 const SIGNATURE = {
   width: 400,
@@ -267,9 +267,37 @@ describe('POST /payntpos/1.0.0/prompt and the cardholder answering it on the scr
       expect((await shownOn(u.screen)).screen).toBe('idle');
     });
 
-    it('a prompt unknown (404 PROMPT_NOT_FOUND) or another register’s (403 FORBIDDEN)', async () => {
+    it('a prompt unknown: 404 PROMPT_NOT_FOUND on GET and DELETE', async () => {
       expectProblem(await getPrompt(u.app, u.token, 'nope'), 404, 'PROMPT_NOT_FOUND');
       expectProblem(await deletePrompt(u.app, u.token, 'nope'), 404, 'PROMPT_NOT_FOUND');
+    });
+
+    it("another terminal's tid: 400 TID_MISMATCH on POST, GET and DELETE", async () => {
+      const other = { tid: '87654321' };
+      expectProblem(await request(u.app).post(PROMPT_PATH).query(other).set('Authorization', u.token).send({ type: 'confirm', title: 'Bag?' }), 400, 'TID_MISMATCH');
+      expectProblem(
+        await request(u.app)
+          .get(PROMPT_PATH)
+          .query({ ...other, promptId: 'p-1' })
+          .set('Authorization', u.token),
+        400,
+        'TID_MISMATCH',
+      );
+      expectProblem(
+        await request(u.app)
+          .delete(PROMPT_PATH)
+          .query({ ...other, promptId: 'p-1' })
+          .set('Authorization', u.token),
+        400,
+        'TID_MISMATCH',
+      );
+      expect((await shownOn(u.screen)).screen).toBe('idle');
+    });
+
+    it('a damaged database: 503 STORAGE_CORRUPT, and nothing on the screen', async () => {
+      u.ctx.storage.markCorrupt('a test');
+      expectProblem(await postPrompt(u.app, u.token, { type: 'email', title: 'Email?' }), 503, 'STORAGE_CORRUPT');
+      expect((await shownOn(u.screen)).prompt).toBeUndefined();
     });
   });
 
