@@ -12,7 +12,7 @@ import {
   type ToBridge,
 } from '../bridge/protocol';
 import { behaviourFor } from '../reader/simulator/test-amounts';
-import { autoCardFor, cvmFor, TEST_CARDS, type TestCard, type TestCardId } from '../reader/simulator/test-cards';
+import { autoCardOf, cvmFor, TEST_CARDS, type TestCard, type TestCardId } from '../reader/simulator/test-cards';
 import { Greeting } from './greeting';
 import { cardOf, SimResults, totalOf } from './results';
 import type { SimStore } from './store';
@@ -227,7 +227,8 @@ export class SimulatedPaymentApp {
     p.timer = setTimeout(() => {
       if (behaviour.kind === 'NO_CARD') return; // eposd's card timeout ends it, with a cancel
       if (behaviour.kind === 'CUSTOMER_CANCEL') return this.decide(p, { outcome: 'CANCELLED', reason: 'CUSTOMER_CANCELLED' });
-      this.read(p, autoCardFor(tx.amountTrans));
+      const original = tx.originalCardId;
+      this.read(p, autoCardOf(tx.amountTrans, typeof original === 'string' ? (card) => cardOf(card).cardId === original : undefined));
     }, this.opts.cardDelayMs);
   }
 
