@@ -1,5 +1,5 @@
 import { ApiError, ValidationError } from '../shared/errors';
-import { lineTotal, type LineItem } from '../transactions/order';
+import { lineItemsTotal, lineTotal, type LineItem } from '../transactions/order';
 
 /** A line of the basket as the screen shows it: what changed since the basket before is marked. */
 export interface BasketLine {
@@ -11,7 +11,7 @@ export interface BasketLine {
 
 /** The basket's sums: the line totals, tax on top, and the total the POS may have sent (checked). */
 export function basketSums(items: LineItem[], tax: number | undefined, total: number | undefined): { subtotal: number; tax: number; total: number } {
-  const subtotal = items.reduce((s, i) => s + lineTotal(i), 0);
+  const subtotal = lineItemsTotal(items);
   const expected = subtotal + (tax ?? 0);
   if (total !== undefined && total !== expected) {
     throw new ApiError('LINE_ITEMS_MISMATCH', `The line items add up to ${subtotal}${tax ? ` and the tax to ${tax}` : ''}, not the total ${total}.`, {

@@ -72,10 +72,13 @@ export interface OrderData {
 
 export const lineTotal = (item: LineItem): number => item.totalAmount ?? item.quantity * item.unitAmount;
 
+/** What the lines come to: a payment's (checked against its amount) and a customer display's basket alike. */
+export const lineItemsTotal = (items: readonly LineItem[]): number => items.reduce((s, i) => s + lineTotal(i), 0);
+
 /** The line items' totals add up to the transaction's amount: the receipt and the charge agree. */
 export function checkLineItems(items: LineItem[] | undefined, amount: number): void {
   if (items === undefined) return;
-  const sum = items.reduce((s, i) => s + lineTotal(i), 0);
+  const sum = lineItemsTotal(items);
   if (sum !== amount) throw new ApiError('LINE_ITEMS_MISMATCH', `The line items add up to ${sum}, not the amount ${amount}.`, { lineItemsTotal: sum, amountTrans: amount });
 }
 
