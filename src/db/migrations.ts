@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { rebuildTable } from './rebuild-table';
-import { SEALED_COLUMNS, sealOf, type Sealed } from '../transactions/seal';
+import { SEALED_COLUMNS, sealOf, type Sealed } from './seal';
 
 /**
  * The schema, as an explicit ordered list. Version N of the database has run the first N entries.

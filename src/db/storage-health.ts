@@ -4,7 +4,7 @@ import { ApiError } from '../shared/errors';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { Db } from './open';
-import { integrityCheck } from '../diagnostics/integrity';
+import { integrityCheck } from './integrity';
 
 /**
  * quick_check reads every page: about 13 ms per MiB on the reference machine (docs/reliability.md).

@@ -1,7 +1,7 @@
 import type { Db } from '../db/open';
 import { DamagedRecord } from '../db/storage-health';
 import type { Stage, Status, TransType } from './model';
-import { SEALED_COLUMNS, sealHolds, sealOf, sealOfValues } from './seal';
+import { SEALED_COLUMNS, sealHolds, sealOf, sealOfValues } from '../db/seal';
 
 export interface TransactionRow {
   id: number;

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { Db } from '../../src/db/open';
-import { sealOf } from '../../src/transactions/seal';
+import { sealOf } from '../../src/db/seal';
 import { COLUMNS, type TransactionRow } from '../../src/transactions/transactions.repository';
 
 // Damage as a disk or a power cut leaves it: a page of the database file overwritten with garbage.
