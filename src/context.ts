@@ -66,13 +66,13 @@ export interface ContextOverrides {
   monotonic?: Monotonic;
   /** EPOSD_DRIVER=bridge: how to reach the payment app instead of the socket in the configuration (the in-process channel). */
   bridgeConnector?: Connector;
-  /** The database file, when `db` is a stand-in for it (db/open-storage.ts): what the storage messages name. */
+  /** The database file, when `db` is a stand-in for it (witness/open-storage.ts): what the storage messages name. */
   storageFile?: string;
-  /** Damage found as the database was opened (db/open-storage.ts): the terminal starts out of service. */
+  /** Damage found as the database was opened (witness/open-storage.ts): the terminal starts out of service. */
   storageDamage?: string;
   /** The storage witness, kept up to date while the database is sound, and its record before this start. */
   witness?: { witness: StorageWitness; record?: WitnessRecord };
-  /** While the database is damaged: the settings and registers from the witness, in memory (db/open-storage.ts). */
+  /** While the database is damaged: the settings and registers from the witness, in memory (witness/open-storage.ts). */
   pairingsDb?: Db;
 }
 

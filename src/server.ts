@@ -19,6 +19,7 @@ import { VERSION } from './shared/version';
 import { startAnnouncer, type Announcer } from './discovery/announcer';
 import type { MdnsNetwork } from './discovery/mdns-network';
 import { brokerSettings, startRelay } from './relay/start';
+import type { BrokerSettings } from './relay/mqtt-options';
 import type { ReadinessState } from './bridge/readiness';
 
 // The terminal's start and stop, shared by the command (main.ts: environment, flags, signals, exit)
@@ -101,8 +102,10 @@ export async function startServer(config: Config, options: ServerOptions): Promi
     throw err;
   });
   const ports = { api: config.port, screen: config.screenPort };
+  // The relay's certificate files are read now: one that cannot be read stops the start before anything listens.
+  let broker: BrokerSettings | undefined;
   try {
-    brokerSettings(config);
+    broker = brokerSettings(config);
   } catch (err) {
     db.close();
     throw err;
@@ -160,7 +163,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   }
   ctx.screen.listeningOn(apiPort, config.host);
   ctx.listening();
-  const relay = startRelay(ctx, config, certificate.key);
+  const relay = broker && startRelay(ctx, config, broker, certificate.key);
   // With the bridge, the start may wait (EPOSD_BRIDGE_WAIT_MS) for the payment app, and says whether it came.
   const paymentApp = ctx.paymentApp && (await ctx.paymentApp.readiness.whenReady(config.bridgeWaitMs));
   const ready: Ready = Object.freeze({

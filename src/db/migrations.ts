@@ -250,7 +250,7 @@ export const MIGRATIONS: { name: string; sql: string; /** Runs before `sql`, in 
   },
   {
     name: 'a seal on each transaction',
-    // Every row sealed as it is now (transactions/seal.ts): one that no longer reads so is damaged.
+    // Every row sealed as it is now (db/seal.ts): one that no longer reads so is damaged.
     before: (db) => {
       db.exec('ALTER TABLE transactions ADD COLUMN seal BLOB');
       const reseal = db.prepare('UPDATE transactions SET seal = ? WHERE id = ?');

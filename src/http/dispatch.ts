@@ -10,7 +10,7 @@ import type { Body } from './body';
 import { checker } from './validation';
 import { isLoopbackHost, notLoopback } from './loopback-host';
 
-/** One request, as any transport hands it over: HTTPS today, the relay tomorrow. */
+/** One request, as either transport hands it over: the HTTPS port or the relay. */
 export interface Call {
   query: Record<string, unknown>;
   body: Body;

@@ -5,7 +5,9 @@ import type { Logger } from '../shared/logger';
 import type { Dispatch } from '../http/dispatch';
 import type { Answer, AnyEndpoint } from '../http/endpoint';
 import { problemAnswer } from '../http/problems';
-import { serveEndpoints, writeAnswer, type HeaderList } from '../http/serve';
+import { serveEndpoints } from '../http/serve';
+import { writeAnswer } from '../http/answer';
+import type { HeaderList } from '../http/headers';
 import type { Principal } from '../pairing/pairing.service';
 import type { RelayAnswer, RelayRequest } from './protocol';
 

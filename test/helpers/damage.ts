@@ -18,7 +18,7 @@ export function seedTransactions(db: Db, n: number, createdAt: number, prefix = 
   db.transaction(() =>
     utis.forEach((uti, i) => {
       insert.run(uti, `ref-${i}`, createdAt + i, createdAt + i);
-      // Sealed as eposd seals what it writes (src/transactions/seal.ts).
+      // Sealed as eposd seals what it writes (src/db/seal.ts).
       const row = written.get(uti)!;
       seal.run(sealOf(row), row.id);
     }),
