@@ -6,7 +6,7 @@ import { ApiError, problemBody } from '../shared/errors';
 import type { ErrorCode } from '../shared/error-codes';
 import type { Logger } from '../shared/logger';
 import { tlsOptions } from '../tls/options';
-import { RELAY_REQUEST_LIMIT_BYTES, type RelayRequest } from '../relay/protocol';
+import { RELAY_REQUEST_LIMIT_BYTES, requestPayload } from '../relay/protocol';
 import { TID } from '../relay/topics';
 import { holdUnderAbuse, WrongKeys } from './abuse';
 import { allows, KeyRing, type Scope } from './api-keys';
@@ -66,8 +66,7 @@ export async function startGateway(settings: GatewaySettings & { key: string; ce
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers))
       if (!HOP.has(name) && !name.startsWith('x-forwarded-') && value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-    const request: RelayRequest = { m: req.method ?? 'GET', u: path + query, h: headers, b: body.text, o: req.socket.remoteAddress };
-    const payload = Buffer.from(JSON.stringify(request));
+    const payload = requestPayload({ method: req.method ?? 'GET', url: path + query, headers, body: body.text, origin: req.socket.remoteAddress });
     if (payload.length > RELAY_REQUEST_LIMIT_BYTES) return problem(res, 'PAYLOAD_TOO_LARGE', 'The request, headers and body, is too large.');
     const wait = /[?&]wait=(\d{1,2})(?:&|$)/.exec(query)?.[1];
     const timeoutMs = settings.timeoutMs + (wait === undefined ? 0 : Number(wait) * 1000 + LONG_POLL_MARGIN_MS);
@@ -85,7 +84,7 @@ export async function startGateway(settings: GatewaySettings & { key: string; ce
       return problem(res, 'RELAY_BAD_ANSWER', `Terminal ${tid} answered something the relay does not pass on. The request may have been carried out: read the transaction's status by its UTI.`);
     }
     res.writeHead(passed.status, passed.headers);
-    res.end(answer.b);
+    res.end(answer.body);
   }
 
   function terminals(req: IncomingMessage, res: ServerResponse, scope: Scope): void {

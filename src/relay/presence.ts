@@ -1,5 +1,5 @@
 import type { MqttClient } from 'mqtt';
-import type { Presence } from './protocol';
+import { statePayload } from './protocol';
 import { presenceTopic, seenTopic } from './topics';
 
 const HEARTBEAT_MS = 60_000;
@@ -47,10 +47,10 @@ export class RelayPresence {
   private announce(client: MqttClient): void {
     const seen = this.now();
     client.publish(presenceTopic(this.tid), this.payload(true, seen), { qos: 1, retain: true });
-    client.publish(seenTopic(this.tid), Buffer.from(JSON.stringify({ lastSeen: seen })), { qos: 1, retain: true });
+    client.publish(seenTopic(this.tid), statePayload({ lastSeen: seen }), { qos: 1, retain: true });
   }
 
   private payload(online: boolean, lastSeen: string | null): Buffer {
-    return Buffer.from(JSON.stringify({ tid: this.tid, online, lastSeen } satisfies Presence));
+    return statePayload({ tid: this.tid, online, lastSeen });
   }
 }

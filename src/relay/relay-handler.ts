@@ -49,7 +49,7 @@ function recorded(res: ServerResponse, body: string): RelayAnswer {
     const value = res.getHeader(name);
     for (const v of Array.isArray(value) ? value : [value]) h.push(name, String(v));
   }
-  return { s: res.statusCode, h, b: body };
+  return { status: res.statusCode, headers: h, body };
 }
 
 /**
@@ -76,7 +76,7 @@ export function relayHandler(options: RelayHandlerOptions): { handle: RelayHandl
 
   const handle: RelayHandler = (request, origin, principal) => {
     const requestHeaders: Record<string, string> = { host: RELAY_HOST };
-    for (const [name, value] of Object.entries(request.h)) if (!DROPPED.has(name.toLowerCase())) requestHeaders[name.toLowerCase()] = value;
+    for (const [name, value] of Object.entries(request.headers)) if (!DROPPED.has(name.toLowerCase())) requestHeaders[name.toLowerCase()] = value;
     let response: ServerResponse | undefined;
     const answer = inject(
       (req, res) => {
@@ -84,7 +84,7 @@ export function relayHandler(options: RelayHandlerOptions): { handle: RelayHandl
         if (principal) principals.set(req, principal);
         serve(req, res, () => notFound(res));
       },
-      { method: request.m.toUpperCase() as 'GET', url: request.u, headers: requestHeaders, payload: request.b, remoteAddress: origin, validate: false },
+      { method: request.method.toUpperCase() as 'GET', url: request.url, headers: requestHeaders, payload: request.body, remoteAddress: origin, validate: false },
     ).then((r) => recorded(r.raw.res, r.payload));
     // Destroying the response closes it, as a client going away does: a long poll stops waiting.
     return { answer, abandon: () => response?.destroy() };

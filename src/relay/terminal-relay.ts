@@ -3,7 +3,7 @@ import type { IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
 import type { Logger } from '../shared/logger';
 import { noDelay, redactUrl, type BrokerSettings } from './mqtt-options';
 import { RelayPresence } from './presence';
-import { readRequest, RELAY_ANSWER_LIMIT_BYTES, type RelayAnswer, type RelayRequest } from './protocol';
+import { answerPayload, readRequest, RELAY_ANSWER_LIMIT_BYTES, type RelayAnswer, type RelayRequest } from './protocol';
 import { RecentAnswers } from './recent-answers';
 import type { RelayHandler } from './relay-handler';
 import { requestTopic, TID, TOPIC_ROOT } from './topics';
@@ -129,11 +129,11 @@ export class TerminalRelay {
 
   private run({ request, responseTopic, correlation, key }: Pending): void {
     if (this.stopped) return;
-    const { answer, abandon } = this.options.handle(request, `relay:${request.o ?? 'unknown'}`);
+    const { answer, abandon } = this.options.handle(request, `relay:${request.origin ?? 'unknown'}`);
     this.running.add(abandon);
     answer
       .then((a: RelayAnswer) => {
-        const payload = Buffer.from(JSON.stringify(a));
+        const payload = answerPayload(a);
         // The handler bounds its answers (src/relay/trust.ts answers a problem instead); this is the last line.
         if (payload.length > RELAY_ANSWER_LIMIT_BYTES) throw new Error(`an answer of ${payload.length} bytes, over the relay's limit`);
         this.recent.finish(key, payload);
