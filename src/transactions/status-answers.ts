@@ -1,21 +1,13 @@
 import type { TerminalIdentity } from '../identity/identity';
 import type { Receipts } from './receipts';
 import { finalBody, inProgressBody } from './status';
+import { sameRow } from './checked-rows';
 import type { TransactionRow, TransactionsRepository } from './transactions.repository';
 
 export type StatusAnswer = { final: false; body: ReturnType<typeof inProgressBody> } | { final: true; body: ReturnType<typeof finalBody> };
 
 /** How many statuses are kept for reuse: the transactions POS are reading now. */
 const REMEMBERED_ANSWERS = 64;
-
-function sameRow(a: TransactionRow, b: TransactionRow): boolean {
-  for (const key in a) {
-    const x = a[key as keyof TransactionRow];
-    const y = b[key as keyof TransactionRow];
-    if (x !== y && !(Buffer.isBuffer(x) && Buffer.isBuffer(y) && x.equals(y))) return false;
-  }
-  return true;
-}
 
 /**
  * A transaction's status answer, from its row alone: 202's body while it runs, 200's once final.
@@ -36,7 +28,7 @@ export class StatusAnswers {
   /** The answer for a row already read. */
   of(tx: TransactionRow): StatusAnswer {
     const kept = this.kept.get(tx.uti);
-    if (kept && sameRow(kept.row, tx)) return kept.answer;
+    if (kept && (kept.row === tx || sameRow(kept.row, tx))) return kept.answer;
     const answer: StatusAnswer = tx.status === 'IN_PROGRESS' ? { final: false, body: inProgressBody(tx) } : { final: true, body: finalBody(tx, this.identity) };
     this.kept.delete(tx.uti);
     if (this.kept.size >= REMEMBERED_ANSWERS) this.kept.delete(this.kept.keys().next().value!);
