@@ -8,7 +8,7 @@ import type { ReceiptLine } from '../printer/printer';
 import { APPROVAL_CODES, judgeAnswer, type Refusal } from './answer-rule';
 import { emvAtOutcome, encodeEmv, readColumns } from './card-outcome';
 import type { Ledger } from './ledger';
-import { CANCELLABLE, isLegal, type ActiveTransaction, type Outcome, type ReaderState, type StateName } from './states';
+import { CANCELLABLE, isLegal, outcomeColumns, type ActiveTransaction, type Outcome, type ReaderState, type StateName } from './states';
 import { needsCard, type Stage } from './model';
 import { maxTip } from './tips';
 import { isOtherCard, otherCardOutcome } from './refund-card';
@@ -187,14 +187,7 @@ export class PaymentEngine extends EventEmitter {
     return this.transition(uti, from, (tx) => {
       const final: TransactionChange = {
         ...read,
-        status: outcome.status,
-        statusReason: outcome.statusReason,
-        responseCode: outcome.responseCode ?? null,
-        authCode: outcome.authCode ?? null,
-        stage: null,
-        completedAt: this.deps.clock.now().getTime(),
-        reversal: outcome.reversal,
-        amountAuthorised: outcome.amountAuthorised,
+        ...outcomeColumns(outcome, this.deps.clock.now().getTime()),
         ...(outcome.emv ? { emv: encodeEmv(outcome.emv) } : {}),
         ...(outcome.cardBrand ? { cardBrand: outcome.cardBrand } : {}),
         ...(outcome.cardId ? { cardId: outcome.cardId } : {}),
