@@ -82,7 +82,7 @@ const PROGRAMS: Record<string, readonly string[]> = {
   cli: ['client/', 'discovery/', 'shared/'],
   'bridge-sim': ['bridge/protocol', 'bridge/handshake', 'bridge/link', 'bridge/framing', 'reader/', 'config/parsers', 'shared/'],
   'bridge-conformance': ['bridge/protocol', 'bridge/handshake', 'bridge/link', 'bridge/framing', 'shared/'],
-  'relay-gateway': ['relay/protocol', 'relay/topics', 'relay/envelope', 'relay/mqtt-options', 'http/body', 'config/parsers', 'tls/', 'shared/'],
+  'relay-gateway': ['relay/protocol', 'relay/topics', 'relay/mqtt-options', 'http/body', 'http/answer', 'http/json', 'config/parsers', 'tls/', 'shared/'],
 };
 
 /** A module's layer: the endpoint declarations (`*.routes`) and each domain's wiring sit above the domain, below the apps. */
