@@ -36,7 +36,7 @@ import { DeliveriesRepository } from './webhooks/deliveries.repository';
 import { webhookTargets, wireWebhooks } from './webhooks/wiring';
 import { wireSettlement } from './settlement/wiring';
 import { DiagnosticsService } from './diagnostics/diagnostics.service';
-import { createPaymentApp } from './bridge/wiring';
+import { createAppLink, wirePaymentApp } from './bridge/wiring';
 import type { Connector } from './bridge/link';
 import { BridgePrinter } from './bridge/printer';
 
@@ -120,24 +120,28 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
 
   // The devices: the payment app's driver (EPOSD_DRIVER=bridge), or the simulators.
   const ledger = new Ledger(db, transactionsRepo, events, outbox, storage, witness);
-  const late = { busyWith: (): string | undefined => undefined, reverseLater: (): void => undefined, announce: (_e: TransitionEvent): void => undefined };
-  const paymentApp =
-    config.driver === 'bridge' ? createPaymentApp(config, { connect: overrides.bridgeConnector, transactions: transactionsRepo, ledger, clock, logger, audit, trail: auditRepo, late }) : undefined;
+  const appLink = config.driver === 'bridge' ? createAppLink(config, { connect: overrides.bridgeConnector, transactions: transactionsRepo, logger, audit }) : undefined;
   const sim = simulatedDevices(config, { ids, logger, cardKey: overrides.cardKey ?? randomBytes(32) });
-  const simulator = overrides.reader || paymentApp ? undefined : sim.reader();
-  const reader = overrides.reader ?? paymentApp?.driver ?? simulator!;
-  const host = overrides.host ?? paymentApp?.driver ?? sim.host();
-  const printer = overrides.printer ?? (paymentApp ? new BridgePrinter(paymentApp.client) : sim.printer());
+  const simulator = overrides.reader || appLink ? undefined : sim.reader();
+  const reader = overrides.reader ?? appLink?.driver ?? simulator!;
+  const host = overrides.host ?? appLink?.driver ?? sim.host();
+  const printer = overrides.printer ?? (appLink ? new BridgePrinter(appLink.client) : sim.printer());
 
   // The payments, then what follows them: the webhooks, the screen, settlement, diagnostics.
   const payments = wirePayments({
-    ...{ config, db, clock, ids, logger, identity, storage, ledger, transactions: transactionsRepo, settings, outbox, audit: auditRepo, reader, host, printer, paymentApp },
+    ...{ config, db, clock, ids, logger, identity, storage, ledger, transactions: transactionsRepo, settings, outbox, audit: auditRepo, reader, host, printer, paymentApp: appLink },
     ...{ timings: overrides.timings, monotonic: overrides.monotonic },
   });
   const { engine, transactions } = payments;
-  late.busyWith = () => transactions.busyWith();
-  late.reverseLater = () => void payments.reversals.flush();
-  late.announce = (e) => engine.announce(e);
+  // EPOSD_DRIVER=bridge: what a restart left in progress, and the answers the driver does not follow.
+  const paymentApp =
+    appLink &&
+    wirePaymentApp(config, appLink, {
+      ...{ transactions: transactionsRepo, ledger, clock, logger, audit, trail: auditRepo },
+      busyWith: () => transactions.busyWith(),
+      reverseLater: () => void payments.reversals.flush(),
+      announce: (e: TransitionEvent) => engine.announce(e),
+    });
   const { dispatcher: webhooks, notices } = wireWebhooks({ outbox, targets, post: overrides.fetch, bodyFor: (uti) => transactions.status(uti)?.body, engine, clock, logger });
   const stopFollowing = followPayments({ engine, screen, finalOf: (uti) => payments.answers.finalDetails(uti), locale: config.locale });
   const settlement = wireSettlement(config, {

@@ -29,6 +29,12 @@ function importGraph(): Map<string, string[]> {
   return graph;
 }
 
+/** What `module` imports for its values (not `import type`): the code it runs. */
+function valueImports(module: string): string[] {
+  const file = join(SRC, `${module}.ts`);
+  return [...readFileSync(file, 'utf8').matchAll(IMPORT)].filter((m) => !/^\s*(?:import|export) type\s/.test(m[0])).map((m) => relative(SRC, resolve(dirname(file), m[1]!)));
+}
+
 function cycles(graph: Map<string, string[]>): string[][] {
   const found: string[][] = [];
   const state = new Map<string, 'open' | 'done'>();
@@ -118,6 +124,19 @@ describe('the import graph of src/', () => {
       return targets.filter((t) => folder(t) !== own && (allowed ? !allowed.some((prefix) => t.startsWith(prefix)) : folder(t) in PROGRAMS)).map((t) => `${from} → ${t}`);
     });
     expect(crossing).toEqual([]);
+  });
+
+  it("has the bridge's link, a port adapter, write no payment: only the reconciliation uses the repository, the ledger or recovery", () => {
+    const RECONCILIATION = ['bridge/reconcile', 'bridge/late-answers', 'bridge/wiring'];
+    const WRITERS = /^transactions\/(.+\.repository|recovery|ledger|engine)$/;
+    const link = [...graph.keys()].filter((m) => folder(m) === 'bridge' && !RECONCILIATION.includes(m));
+    const writing = link.flatMap((m) =>
+      valueImports(m)
+        .filter((t) => WRITERS.test(t))
+        .map((t) => `${m} → ${t}`),
+    );
+    expect(link.length).toBeGreaterThan(5);
+    expect(writing).toEqual([]);
   });
 
   it('has no route module that reaches for the composition root', () => {
