@@ -116,17 +116,19 @@ export function serveEndpoints(endpoints: AnyEndpoint[], options: ServeOptions):
       dispatch(mounted.endpoint, call, (answer, sent) => {
         if ('stream' in answer) {
           answer.stream(openEventStream(req, res, headers));
-          return sent();
+          return sent?.();
         }
-        // Once the answer is handed to the OS, or the client went away first: whichever comes first.
-        let done = false;
-        const once = () => {
-          if (done) return;
-          done = true;
-          sent();
-        };
-        res.once('finish', once);
-        res.once('close', once);
+        if (sent) {
+          // Once the answer is handed to the OS, or the client went away first: whichever comes first.
+          let done = false;
+          const once = () => {
+            if (done) return;
+            done = true;
+            sent();
+          };
+          res.once('finish', once);
+          res.once('close', once);
+        }
         writeAnswer(res, headers, answer);
       });
     };

@@ -68,7 +68,7 @@ export function relayHandler(options: RelayHandlerOptions): { handle: RelayHandl
   // runs a turn later here: light-my-request's response finishes before the relay has published the
   // answer, where HTTPS's finishes once the socket took it. Run at once, those commits held every
   // relayed sale's acknowledgement back by a disk sync or two.
-  const dispatch: Dispatch = (e, call, send) => options.dispatch(e, call, (answer, sent) => send('stream' in answer ? notRelayed() : answer, () => setImmediate(sent)));
+  const dispatch: Dispatch = (e, call, send) => options.dispatch(e, call, (answer, sent) => send('stream' in answer ? notRelayed() : answer, sent && (() => setImmediate(sent))));
   // @NOTE Set only here, by the relay, for a request whose signature it verified: no header can claim it.
   const principals = new WeakMap<IncomingMessage, Principal>();
   const serve = serveEndpoints(options.endpoints, { ...options, dispatch, principalOf: (req) => principals.get(req) });
