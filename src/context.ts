@@ -39,6 +39,9 @@ import { DiagnosticsService } from './diagnostics/diagnostics.service';
 import { createAppLink, wirePaymentApp } from './bridge/wiring';
 import type { Connector } from './bridge/link';
 import { BridgePrinter } from './bridge/printer';
+import { createDisplay } from './display/wiring';
+import { createPrompts } from './prompts/wiring';
+import { BridgeScreen } from './bridge/screen';
 
 export interface ContextOverrides {
   db?: Db;
@@ -74,6 +77,8 @@ export interface ContextOverrides {
   witness?: { witness: StorageWitness; record?: WitnessRecord };
   /** While the database is damaged: the settings and registers from the witness, in memory (witness/open-storage.ts). */
   pairingsDb?: Db;
+  /** The key prompts' answers are sealed with (src/prompts/answer-box.ts): from the terminal's key; tests make one. */
+  promptKey?: Buffer;
 }
 
 export type AppContext = ReturnType<typeof createContext>;
@@ -131,6 +136,8 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const payments = wirePayments({
     ...{ config, db, clock, ids, logger, identity, storage, ledger, transactions: transactionsRepo, settings, outbox, audit: auditRepo, reader, host, printer, paymentApp: appLink },
     ...{ timings: overrides.timings, monotonic: overrides.monotonic },
+    // A payment waits for a POS's prompt on the screen to end: asked of the prompts, built below, once payments are taken.
+    screenBusy: () => prompts.assertNoPrompt(),
   });
   const { engine, transactions } = payments;
   // EPOSD_DRIVER=bridge: what a restart left in progress, and the answers the driver does not follow.
@@ -142,8 +149,20 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
       reverseLater: () => void payments.reversals.flush(),
       announce: (e: TransitionEvent) => engine.announce(e),
     });
-  const { dispatcher: webhooks, notices } = wireWebhooks({ outbox, targets, post: overrides.fetch, bodyFor: (uti) => transactions.status(uti)?.body, engine, clock, logger });
+  // A delivery's body is read when it is sent: a prompt's from the prompts, built below.
+  const bodyFor = (uti: string, event: string | null) => (event?.startsWith('prompt.') ? prompts.webhookBody(uti) : transactions.status(uti)?.body);
+  const { dispatcher: webhooks, notices } = wireWebhooks({ outbox, targets, post: overrides.fetch, bodyFor, engine, clock, logger });
   const stopFollowing = followPayments({ engine, screen, finalOf: (uti) => payments.answers.finalDetails(uti), locale: config.locale });
+  // The POS's customer display and prompts (src/display, src/prompts), on the screen or the payment app's.
+  const currencies = [...new Set([identity.currency, ...(config.currencies ?? [])])];
+  const bridgeScreen = appLink && new BridgeScreen(appLink.client, logger);
+  const display = createDisplay({ clock, currencies, locale: config.locale, screen, pairing, bridgeScreen });
+  const { prompts, promptWaiters } = createPrompts({
+    ...{ db, key: overrides.promptKey, clock, ids, logger, locale: config.locale, answerTtlMs: config.promptAnswerTtlS * 1000, storage, screen, pairing, notices, bridgeScreen },
+    payment: () => (engine.current.name === 'IDLE' ? undefined : { uti: engine.current.tx.uti, stage: engine.current.name }),
+    deliveries: outbox,
+    kickWebhooks: () => webhooks.kick(),
+  });
   const settlement = wireSettlement(config, {
     ...{ db, open: transactionsRepo, printer: payments.printQueue, busyWith: () => transactions.busyWith(), identity, clock, logger, audit, storage },
     closed: (batch) => {
@@ -187,6 +206,9 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     bridgeSimulator: paymentApp ? new BridgeSimulatorActions(paymentApp.client) : undefined,
     /** EPOSD_DRIVER=bridge: the payment app's link, driver and reconciliation. */
     paymentApp,
+    display,
+    prompts,
+    promptWaiters,
     /** The terminal's own work, before the API listens: recovery, then timers and the first screen. */
     start(): void {
       // Small databases are checked before the API listens; larger ones once it listens, in a worker.
@@ -216,6 +238,8 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
       if (!storage.corrupt) webhooks.kick();
       // No pairing window over a damaged database: a pairing could not be kept.
       if (!storage.corrupt) pairing.openIfUnpaired();
+      // A prompt left open by a stopped process ends CANCELLED; answers past their time go.
+      if (!storage.corrupt) prompts.start();
     },
     /** Once the API listens: what was left so as not to slow the start (a large database's check). */
     listening(): void {
@@ -226,6 +250,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     /** The reverse of the build: what follows the payments, the payments, the link, then the records. */
     destroy(): void {
       stopFollowing();
+      prompts.stop();
       payments.engine.stop();
       paymentApp?.stop();
       payments.close();

@@ -37,6 +37,8 @@ interface Deps {
   /** Currencies, tips, cashback, linked refunds (money.ts). */
   money: Money;
   answers: StatusAnswers;
+  /** Throws 409 TERMINAL_BUSY while something else has the screen (a POS's prompt). */
+  screenBusy?: () => void;
 }
 
 const MONEY_FIELDS = ['currency', 'tipAmount', 'tipOnTerminal', 'tipPercentages', 'cashbackAmount', 'originalUti', 'allowPartialApproval'] as const;
@@ -103,6 +105,7 @@ export class TransactionService {
       // During PRINTING the outcome is already final: `stage` says so, so the POS knows it need not wait for it.
       throw new ApiError('TERMINAL_BUSY', 'Another transaction is in progress on this terminal.', { uti: busy.tx.uti, stage: busy.name });
     }
+    this.deps.screenBusy?.();
 
     const originalUti = needsCard(r.transType) ? undefined : r.transType === 'INCREMENT' ? r.originalUti! : r.uti!;
     const original = originalUti === undefined ? undefined : transactions.findByUti(originalUti);

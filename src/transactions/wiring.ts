@@ -51,6 +51,8 @@ export interface PaymentsDeps {
   paymentApp?: { assertAvailable(): void; refused(uti: string, refusal: Refusal): void };
   timings?: Partial<EngineTimings>;
   monotonic?: Monotonic;
+  /** Throws 409 TERMINAL_BUSY while something else has the screen (a POS's prompt). */
+  screenBusy?: () => void;
 }
 
 /** The payments domain, built in order: the print queue and reversals, the engine, then what reads and keeps the records. */
@@ -92,6 +94,7 @@ export function wirePayments(d: PaymentsDeps) {
     paymentApp: d.paymentApp,
     money,
     answers,
+    screenBusy: d.screenBusy,
   });
   const clockGuard = new ClockGuard({ clock, logger, settings: d.settings, newestCommitted: () => repository.newestCreatedAt(), monotonic: d.monotonic });
   const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, audit: d.audit, deliveries: d.outbox, guard: clockGuard, frozen: () => storage.corrupt });

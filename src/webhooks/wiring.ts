@@ -24,7 +24,7 @@ export function wireWebhooks(d: {
   targets: TargetPolicy;
   /** Instead of post.ts's checkedPost (tests). */
   post?: Post;
-  bodyFor: (uti: string) => unknown;
+  bodyFor: (uti: string, event: string | null) => unknown;
   engine: PaymentEngine;
   clock: Clock;
   logger: Logger;

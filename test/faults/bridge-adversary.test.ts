@@ -35,11 +35,16 @@ const ENV = {
   EPOSD_BRIDGE_WAIT_MS: '15000',
 };
 
+interface Totals {
+  sales: { count: number; amount: number };
+}
+
 interface Row {
   uti: string;
   status: string;
   charged: number;
   reversal: string | null;
+  batch: number | null;
 }
 
 describe('The bridge against an adversarial payment app, killed at random', () => {
@@ -57,8 +62,13 @@ describe('The bridge against an adversarial payment app, killed at random', () =
 
   const rows = (): Row[] =>
     readDb(device.dataDir, (db) =>
-      db.prepare(`SELECT uti, status, coalesce(amount_authorised, amount + coalesce(tip_amount, 0) + coalesce(cashback_amount, 0)) AS charged, reversal FROM transactions`).all(),
+      db.prepare(`SELECT uti, status, coalesce(amount_authorised, amount + coalesce(tip_amount, 0) + coalesce(cashback_amount, 0)) AS charged, reversal, batch_id AS batch FROM transactions`).all(),
     ) as Row[];
+
+  const closedBatches = (): { id: number; totals: Totals }[] =>
+    readDb(device.dataDir, (db) =>
+      (db.prepare(`SELECT id, totals FROM batches WHERE closed_at IS NOT NULL`).all() as { id: number; totals: string }[]).map((b) => ({ id: b.id, totals: JSON.parse(b.totals) as Totals })),
+    );
 
   async function call<T>(path: string, init?: { method: string; body: unknown }, timeoutMs?: number) {
     const c = apiClient(device.eposd, token);
@@ -155,12 +165,20 @@ describe('The bridge against an adversarial payment app, killed at random', () =
           if (!still && app.quiet && last.a.length === 0) break;
         }
         for (const v of [...last.a, ...last.b]) violations.add(v);
+        // (d) batch by batch: the open one as GET /settlement tells it, and each one closed (by the daily
+        // settlement time, which a long run crosses) as it was recorded when it closed.
         const approved = rows().filter((r) => r.status === 'APPROVED');
-        const batch = await call<{ totals: { sales: { count: number; amount: number } } }>('/settlement');
-        const sales = batch.body.totals.sales;
-        const sum = approved.reduce((n, r) => n + r.charged, 0);
-        if (sales.count !== approved.length || sales.amount !== sum)
-          violations.add(`(d) after ${uti}: the batch says ${sales.count} sales of ${sales.amount}; eposd recorded ${approved.length} approvals of ${sum}`);
+        const open = await call<{ totals: Totals }>('/settlement');
+        const batches: [string, number | null, Totals][] = [
+          ['the open batch', null, open.body.totals],
+          ...closedBatches().map(({ id, totals }): [string, number | null, Totals] => [`batch ${id}`, id, totals]),
+        ];
+        for (const [name, id, totals] of batches) {
+          const mine = approved.filter((r) => r.batch === id);
+          const sum = mine.reduce((n, r) => n + r.charged, 0);
+          if (totals.sales.count !== mine.length || totals.sales.amount !== sum)
+            violations.add(`(d) after ${uti}: ${name} says ${totals.sales.count} sales of ${totals.sales.amount}; eposd recorded ${mine.length} approvals of ${sum} in it`);
+        }
         seen.outcomes.push(rows().find((r) => r.uti === uti)?.status ?? 'NONE');
       }
 
@@ -192,6 +210,7 @@ describe('The bridge against an adversarial payment app, killed at random', () =
         queriesAsked: app.counts.queriesAsked,
         linksDropped: app.counts.linksDropped,
         garbageSent: app.counts.garbageSent,
+        batchesClosedOnSchedule: closedBatches().length,
         violations: violations.size,
         seconds: Math.round((performance.now() - t0) / 1000),
       };

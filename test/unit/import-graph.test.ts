@@ -72,6 +72,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['transactions'],
   ['settlement'],
   ['diagnostics'],
+  ['display', 'prompts'],
   ['witness'],
   ['bridge'],
   ['http', 'openapi'],
