@@ -3,7 +3,6 @@ import { endpoint, type AnyEndpoint } from '../http/endpoint';
 import { answerOrWait } from '../http/long-poll';
 import type { PairingService } from '../pairing/pairing.service';
 import type { EventFeed, FeedEvent } from './event-feed';
-import { Type } from '@sinclair/typebox';
 import type { Notice, Notices } from '../webhooks/notices';
 import { metadataFilters } from './order';
 import type { TransactionService } from './transactions.service';
