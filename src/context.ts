@@ -4,53 +4,41 @@ import type { Config } from './config/config';
 import { openDatabase, type Db } from './db/open';
 import { createDispatch } from './http/dispatch';
 import { StorageHealth } from './db/storage-health';
-import type { StorageWitness, WitnessRecord } from './db/witness';
-import { WitnessKeeper } from './db/witness-keeper';
+import type { StorageWitness, WitnessRecord } from './witness/witness';
+import { WitnessKeeper } from './witness/witness-keeper';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditLog } from './audit/audit.service';
 import type { PaymentHost } from './host/payment-host';
-import { SimulatedHost } from './host/host.simulator';
-import { loadIdentity, type TerminalIdentity } from './identity/identity';
+import { loadIdentity } from './identity/identity';
 import { SettingsRepository } from './identity/settings.repository';
 import { PairingService } from './pairing/pairing.service';
 import { RegistersRepository } from './pairing/registers.repository';
 import type { Printer } from './printer/printer';
-import { SimulatedPrinter } from './printer/printer.simulator';
-import { PrintQueue } from './printer/print-queue';
 import type { CardReader } from './reader/card-reader';
+import { simulatedDevices } from './reader/simulator/devices';
 import { BridgeSimulatorActions } from './bridge/simulator-actions';
-import { SimulatedCardReader } from './reader/simulator/reader.simulator';
 import { ScreenService } from './screen/screen.service';
+import { followPayments } from './screen/payment-screen';
 import { systemClock, type Clock } from './shared/clock';
 import { ids as defaultIds, type IdGenerator } from './shared/ids';
 import { silentLogger, type Logger } from './shared/logger';
 import { lanAddresses } from './shared/network';
-import { systemResolve, type Resolve, type TargetPolicy } from './webhooks/target';
-import { checkedPost, type Post } from './webhooks/post';
-import { PaymentEngine, type EngineTimings, type TransitionEvent } from './transactions/engine';
+import type { Resolve } from './webhooks/target';
+import type { Post } from './webhooks/post';
+import type { EngineTimings, TransitionEvent } from './transactions/engine';
 import { TransactionEventsRepository } from './transactions/events.repository';
-import { Ledger } from './transactions/ledger';
-import { followPayments } from './screen/payment-screen';
 import { recoverInterrupted } from './transactions/recovery';
-import { Retention } from './transactions/retention';
-import { Checkpoints } from './db/checkpoints';
-import { ClockGuard, type Monotonic } from './transactions/clock-guard';
-import { Reversals } from './transactions/reversals';
-import { TransactionService } from './transactions/transactions.service';
-import { Money } from './transactions/money';
+import { Ledger } from './transactions/ledger';
+import type { Monotonic } from './transactions/clock-guard';
 import { TransactionsRepository, unsealedAfter } from './transactions/transactions.repository';
-import { EventFeed } from './transactions/event-feed';
-import { TransactionSearch } from './transactions/search';
-import { OutcomeWaiters } from './transactions/waiters';
-import { BatchesRepository } from './settlement/batches.repository';
-import { SettlementService } from './settlement/settlement.service';
+import { wirePayments } from './transactions/wiring';
 import { DeliveriesRepository } from './webhooks/deliveries.repository';
+import { webhookTargets, wireWebhooks } from './webhooks/wiring';
+import { wireSettlement } from './settlement/wiring';
 import { DiagnosticsService } from './diagnostics/diagnostics.service';
-import { WebhookDispatcher } from './webhooks/dispatcher';
-import { createPaymentApp } from './bridge/wiring';
+import { createAppLink, wirePaymentApp } from './bridge/wiring';
 import type { Connector } from './bridge/link';
 import { BridgePrinter } from './bridge/printer';
-import { Notices } from './webhooks/notices';
 import { createDisplay } from './display/wiring';
 import { createPrompts } from './prompts/wiring';
 import { BridgeScreen } from './bridge/screen';
@@ -81,13 +69,13 @@ export interface ContextOverrides {
   monotonic?: Monotonic;
   /** EPOSD_DRIVER=bridge: how to reach the payment app instead of the socket in the configuration (the in-process channel). */
   bridgeConnector?: Connector;
-  /** The database file, when `db` is a stand-in for it (db/open-storage.ts): what the storage messages name. */
+  /** The database file, when `db` is a stand-in for it (witness/open-storage.ts): what the storage messages name. */
   storageFile?: string;
-  /** Damage found as the database was opened (db/open-storage.ts): the terminal starts out of service. */
+  /** Damage found as the database was opened (witness/open-storage.ts): the terminal starts out of service. */
   storageDamage?: string;
   /** The storage witness, kept up to date while the database is sound, and its record before this start. */
   witness?: { witness: StorageWitness; record?: WitnessRecord };
-  /** While the database is damaged: the settings and registers from the witness, in memory (db/open-storage.ts). */
+  /** While the database is damaged: the settings and registers from the witness, in memory (witness/open-storage.ts). */
   pairingsDb?: Db;
   /** The key prompts' answers are sealed with (src/prompts/answer-box.ts): from the terminal's key; tests make one. */
   promptKey?: Buffer;
@@ -95,249 +83,132 @@ export interface ContextOverrides {
 
 export type AppContext = ReturnType<typeof createContext>;
 
-const COMMIT_RETRY_MS = 1_000;
-const PRINT_TIMEOUT_MS = 30_000;
-const SIM_PIN_DELAY_MS = 1_500;
-
-/** The composition root: builds every service once, from the configuration and the certificate's fingerprint. */
+/**
+ * The composition root: builds every service once, from the configuration and the certificate's
+ * fingerprint, each from what is built above it: the records, the terminal's identity and screen,
+ * pairing, the devices, the payments, the webhooks, settlement, diagnostics. Domains that follow one
+ * another are joined by their events, below the one that emits them.
+ */
 export function createContext(config: Config, fingerprint: string, overrides: ContextOverrides = {}) {
+  const { clock = systemClock, ids = defaultIds, logger = silentLogger } = overrides;
   const notes = [...(overrides.notes ?? [])];
+
+  // The records. While the database is damaged (read-only, or unreadable), what the terminal must still
+  // write lives in memory until the next start: settings, pairings, the audit trail, the webhook outbox.
   const db = overrides.db ?? openDatabase(join(config.dataDir, 'eposd.db'), { acceptNewIdentity: config.acceptNewIdentity, notes });
-  const clock = overrides.clock ?? systemClock;
-  const ids = overrides.ids ?? defaultIds;
-  const logger = overrides.logger ?? silentLogger;
-  const storage = new StorageHealth(overrides.storageFile ?? db.name, { clock, logger, unsealed: (after, limit) => unsealedAfter(db, after, limit) });
-  const witness = overrides.storageDamage === undefined ? overrides.witness?.witness : undefined;
-  // While the database is damaged (read-only, or unreadable), what the terminal must still write lives in
-  // memory until the next start: settings, pairings, the audit trail, the webhook outbox.
   const live = overrides.pairingsDb ?? db;
+  const storage = new StorageHealth(overrides.storageFile ?? db.name, { clock, logger, unsealed: (after, limit) => unsealedAfter(db, after, limit) });
   const settings = new SettingsRepository(live);
   const registers = new RegistersRepository(live);
   const transactionsRepo = new TransactionsRepository(db);
-  const identity: TerminalIdentity = loadIdentity(config, settings, ids, { openBatch: () => transactionsRepo.unsettled().length, notes });
-  const screen = new ScreenService(
-    { tid: identity.tid, serialNumber: identity.serialNumber, merchantName: identity.merchantName, fingerprint, addresses: overrides.addresses ?? lanAddresses(), apiPort: config.port },
-    overrides.screenOut,
-  );
+  const events = new TransactionEventsRepository(db);
+  const auditRepo = new AuditRepository(live, (n) => events.latestSteps(n));
+  const audit = new AuditLog({ audit: auditRepo, clock, logger });
+  const outbox = new DeliveriesRepository(live, ids, (registerId) => registers.hasCallback(registerId));
+
+  // The terminal: who it is, and its screen.
+  const identity = loadIdentity(config, settings, ids, { openBatch: () => transactionsRepo.unsettled().length, notes });
+  const addresses = overrides.addresses ?? lanAddresses();
+  const screen = new ScreenService({ tid: identity.tid, serialNumber: identity.serialNumber, merchantName: identity.merchantName, fingerprint, addresses, apiPort: config.port }, overrides.screenOut);
   for (const note of notes) logger.warn(note);
   if (notes.length > 0) screen.setAlert('identity', notes.join(' '));
   storage.on('change', () => screen.setAlert('storage', 'The database is damaged: no new payments. Call a technician (diagnostics has the details).'));
   if (overrides.storageDamage !== undefined) storage.markCorrupt(`found at start: ${overrides.storageDamage}`);
-  const events = new TransactionEventsRepository(db);
-  const auditRepo = new AuditRepository(live, (n) => events.latestSteps(n));
-  const audit = new AuditLog({ audit: auditRepo, clock, logger });
+  const witness = overrides.storageDamage === undefined ? overrides.witness?.witness : undefined;
+  const keeper = witness && new WitnessKeeper(witness, db, () => ({ ...identity, fingerprint }), overrides.witness?.record, logger);
+
+  // Pairing, and where its webhooks may go.
   const ports = overrides.ports ?? (() => ({ api: config.port, screen: config.screenPort }));
-  // Where webhooks may go: nowhere on this machine's own ports (the bridge's included), nor loopback unless allowed (webhooks/target.ts).
-  const webhookTargets: TargetPolicy = {
-    own: () => ({ ports: [...Object.values(ports()), ...(config.bridgePort !== undefined ? [config.bridgePort] : [])], addresses: screen.state().addresses }),
-    loopbackAllowed: config.webhookLoopback,
-    resolve: overrides.resolve ?? systemResolve,
-  };
-  const pairing = new PairingService({ registers, clock, ids, identity, fingerprint, logger, pairingTtlMs: config.pairingTtlS * 1000, targets: webhookTargets, outOfService: () => storage.corrupt });
+  const targets = webhookTargets(config, { ports, addresses: () => screen.state().addresses, resolve: overrides.resolve });
+  const pairing = new PairingService({ registers, clock, ids, identity, fingerprint, logger, pairingTtlMs: config.pairingTtlS * 1000, targets, outOfService: () => storage.corrupt });
   pairing.on('window', (view) => screen.showPairing(view));
 
-  const simulator = new SimulatedCardReader({
-    mode: config.simMode,
-    cardDelayMs: config.simCardDelayMs,
-    pinDelayMs: Math.min(SIM_PIN_DELAY_MS, config.simCardDelayMs),
-    readDelayMs: config.simReadDelayMs,
-    tip: config.simTip,
-    cardKey: overrides.cardKey ?? randomBytes(32),
-    logger,
-  });
-  const deliveries = new DeliveriesRepository(live, ids, (registerId) => registers.hasCallback(registerId));
-  const ledger = new Ledger(db, transactionsRepo, events, deliveries, storage, witness);
-  // Late-bound: the payment app's reconciliation needs the engine's payment and the reversals, built below.
-  const late = { busyWith: (): string | undefined => undefined, reverseLater: (): void => undefined, announce: (_e: TransitionEvent): void => undefined };
-  const paymentApp =
-    config.driver === 'bridge' ? createPaymentApp(config, { connect: overrides.bridgeConnector, transactions: transactionsRepo, ledger, clock, logger, audit, trail: auditRepo, late }) : undefined;
-  const reader = overrides.reader ?? paymentApp?.driver ?? simulator;
-  const host =
-    overrides.host ??
-    paymentApp?.driver ??
-    new SimulatedHost({ authDelayMs: config.simAuthDelayMs, lateAnswerMs: config.hostTimeoutMs + config.simAuthDelayMs + 1000, ids, logger, journal: config.simHostJournal });
-  const printer = overrides.printer ?? (paymentApp ? new BridgePrinter(paymentApp.client) : new SimulatedPrinter(logger, config.simPrintDelayMs));
-  // A payment's receipts first: no job a POS asked for starts while a payment prints (engine: below).
-  const printQueue = new PrintQueue(printer, (): boolean => engine.current.name === 'PRINTING');
-  const reversals = new Reversals({ transactions: transactionsRepo, host, logger });
-  // An outcome's receipts, for the printer and the screen, from the status answer the service keeps.
-  const finalOf = (uti: string): ReturnType<TransactionService['finalDetails']> => transactions.finalDetails(uti);
-  const engine = new PaymentEngine({
-    ledger,
-    reader,
-    host,
-    printer: printQueue,
-    clock,
-    logger,
-    timings: { cardTimeoutMs: config.cardTimeoutMs, hostTimeoutMs: config.hostTimeoutMs, commitRetryMs: COMMIT_RETRY_MS, printTimeoutMs: PRINT_TIMEOUT_MS, ...overrides.timings },
-    receiptsOf: (uti) => finalOf(uti)?.receipts,
-    reverseLater: () => void reversals.flush(),
-    refused: (uti, refusal) => (paymentApp ? paymentApp.refused(uti, refusal) : logger.warn({ uti, refusal }, 'host: an answer refused, not recorded as given')),
-  });
-  const transactions = new TransactionService({
-    transactions: transactionsRepo,
-    printer: printQueue,
-    engine,
-    identity,
-    clock,
-    ids,
-    search: new TransactionSearch(db),
-    storage,
-    voidAnyRegister: config.voidAnyRegister,
-    paymentApp,
-    // A payment waits for a prompt on the screen to end (src/prompts).
+  // The devices: the payment app's driver (EPOSD_DRIVER=bridge), or the simulators.
+  const ledger = new Ledger(db, transactionsRepo, events, outbox, storage, witness);
+  const appLink = config.driver === 'bridge' ? createAppLink(config, { connect: overrides.bridgeConnector, transactions: transactionsRepo, logger, audit }) : undefined;
+  const sim = simulatedDevices(config, { ids, logger, cardKey: overrides.cardKey ?? randomBytes(32) });
+  const simulator = overrides.reader || appLink ? undefined : sim.reader();
+  const reader = overrides.reader ?? appLink?.driver ?? simulator!;
+  const host = overrides.host ?? appLink?.driver ?? sim.host();
+  const printer = overrides.printer ?? (appLink ? new BridgePrinter(appLink.client) : sim.printer());
+
+  // The payments, then what follows them: the webhooks, the screen, settlement, diagnostics.
+  const payments = wirePayments({
+    ...{ config, db, clock, ids, logger, identity, storage, ledger, transactions: transactionsRepo, settings, outbox, audit: auditRepo, reader, host, printer, paymentApp: appLink },
+    ...{ timings: overrides.timings, monotonic: overrides.monotonic },
+    // A payment waits for a POS's prompt on the screen to end: asked of the prompts, built below, once payments are taken.
     screenBusy: () => prompts.assertNoPrompt(),
-    money: new Money(
-      {
-        defaultCurrency: identity.currency,
-        currencies: [...new Set([identity.currency, ...(config.currencies ?? [])])],
-        cashbackMax: config.cashbackMax,
-        unlinkedRefunds: config.unlinkedRefunds,
-        refundMax: config.refundMax,
-      },
-      transactionsRepo,
-    ),
   });
-  late.busyWith = () => transactions.busyWith();
-  late.reverseLater = () => void reversals.flush();
-  late.announce = (e) => engine.announce(e);
-  const clockGuard = new ClockGuard({ clock, logger, settings, newestCommitted: () => transactionsRepo.newestCreatedAt(), monotonic: overrides.monotonic });
-  const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, audit: auditRepo, deliveries, guard: clockGuard, frozen: () => storage.corrupt });
-  const webhooks = new WebhookDispatcher({
-    deliveries,
-    clock,
-    logger,
-    post: overrides.fetch ?? checkedPost(webhookTargets),
-    bodyFor: (uti, event) => (event?.startsWith('prompt.') ? prompts.webhookBody(uti) : transactions.status(uti)?.body),
-  });
-  // A transition's commit may have queued a webhook (transaction.final, or transaction.updated for the
-  // registers that chose it); most queue nothing, and then the outbox is not even looked at.
-  engine.on('transition', () => deliveries.takeQueued() && webhooks.kick());
-  const checkpoints = new Checkpoints(db, { logger, idle: () => engine.current.name === 'IDLE' });
-  engine.on('transition', (e: TransitionEvent) => e.to === 'IDLE' && checkpoints.paymentEnded());
-  engine.on('transition', (e: TransitionEvent) => e.from === 'PRINTING' && printQueue.resume());
-  const notices = new Notices({ outbox: deliveries, kick: () => webhooks.kick(), clock, logger });
-  // The witness vouches for the pairings: it learns of each change before the POS has its answer.
-  const keeper = witness && new WitnessKeeper(witness, db, () => ({ ...identity, fingerprint }), overrides.witness?.record);
-  const witnessChange = () => {
-    try {
-      keeper?.update();
-    } catch (err) {
-      // The change is committed: a witness left behind vouches for less until its next write.
-      logger.warn({ err }, 'the storage witness could not be written');
-    }
-  };
-  pairing.on('paired', witnessChange);
-  pairing.on('unpaired', witnessChange);
-  pairing.on('paired', (r) => notices.publish('register.paired', r));
-  pairing.on('unpaired', (r) => notices.publish('register.unpaired', r));
-  const stopFollowing = followPayments({ engine, screen, finalOf, locale: config.locale });
+  const { engine, transactions } = payments;
+  // EPOSD_DRIVER=bridge: what a restart left in progress, and the answers the driver does not follow.
+  const paymentApp =
+    appLink &&
+    wirePaymentApp(config, appLink, {
+      ...{ transactions: transactionsRepo, ledger, clock, logger, audit, trail: auditRepo },
+      busyWith: () => transactions.busyWith(),
+      reverseLater: () => void payments.reversals.flush(),
+      announce: (e: TransitionEvent) => engine.announce(e),
+    });
+  // A delivery's body is read when it is sent: a prompt's from the prompts, built below.
+  const bodyFor = (uti: string, event: string | null) => (event?.startsWith('prompt.') ? prompts.webhookBody(uti) : transactions.status(uti)?.body);
+  const { dispatcher: webhooks, notices } = wireWebhooks({ outbox, targets, post: overrides.fetch, bodyFor, engine, clock, logger });
+  const stopFollowing = followPayments({ engine, screen, finalOf: (uti) => payments.answers.finalDetails(uti), locale: config.locale });
+  // The POS's customer display and prompts (src/display, src/prompts), on the screen or the payment app's.
   const currencies = [...new Set([identity.currency, ...(config.currencies ?? [])])];
-  const bridgeScreen = paymentApp && new BridgeScreen(paymentApp.client, logger);
+  const bridgeScreen = appLink && new BridgeScreen(appLink.client, logger);
   const display = createDisplay({ clock, currencies, locale: config.locale, screen, pairing, bridgeScreen });
   const { prompts, promptWaiters } = createPrompts({
-    db,
-    key: overrides.promptKey,
-    clock,
-    ids,
-    logger,
-    locale: config.locale,
-    answerTtlMs: config.promptAnswerTtlS * 1000,
-    storage,
+    ...{ db, key: overrides.promptKey, clock, ids, logger, locale: config.locale, answerTtlMs: config.promptAnswerTtlS * 1000, storage, screen, pairing, notices, bridgeScreen },
     payment: () => (engine.current.name === 'IDLE' ? undefined : { uti: engine.current.tx.uti, stage: engine.current.name }),
-    screen,
-    pairing,
-    notices,
-    deliveries,
+    deliveries: outbox,
     kickWebhooks: () => webhooks.kick(),
-    bridgeScreen,
   });
-  const settlement = new SettlementService({
-    batches: new BatchesRepository(db),
-    open: transactionsRepo,
-    printer: printQueue,
-    busyWith: () => transactions.busyWith(),
-    identity,
-    clock,
-    logger,
-    settlementTime: config.settlementTime,
-    onScheduledClose: (batch) => audit.record('settlement.close', 'OK', { actor: `batch-${batch.batchNumber}`, role: 'system', origin: 'terminal' }),
-    onClosed: (batch) => {
-      witnessChange();
+  const settlement = wireSettlement(config, {
+    ...{ db, open: transactionsRepo, printer: payments.printQueue, busyWith: () => transactions.busyWith(), identity, clock, logger, audit, storage },
+    closed: (batch) => {
+      keeper?.refresh();
       notices.publish('settlement.closed', batch);
     },
-    storage,
   });
+  // The witness vouches for the pairings and the batch: it learns of each change before the POS has its answer.
+  for (const event of ['paired', 'unpaired'] as const) pairing.on(event, () => keeper?.refresh());
+  pairing.on('paired', (r) => notices.publish('register.paired', r));
+  pairing.on('unpaired', (r) => notices.publish('register.unpaired', r));
   const startedAt = clock.now();
-  let checkLater = false;
   const diagnostics = new DiagnosticsService({
-    db,
-    identity,
-    clock,
-    startedAt,
-    fingerprint,
+    ...{ db, identity, clock, startedAt, fingerprint, ports, engine, reader, printer, registers, settlement, storage, notes },
     certificateNotAfter: overrides.certificateNotAfter ?? null,
     addresses: screen.state().addresses,
-    ports,
-    engine,
-    reader,
-    readerMode: reader === simulator ? config.simMode : 'hardware',
-    printer,
-    registers,
-    settlement,
+    readerMode: simulator ? config.simMode : 'hardware',
     audit: auditRepo,
-    webhooks: () => deliveries.counts(),
+    webhooks: () => outbox.counts(),
     transactionCounts: () => transactionsRepo.countsByStatus(),
-    storage,
-    clockGuard,
-    lastPurge: () => retention.lastPurge(),
-    notes,
+    clockGuard: payments.clockGuard,
+    lastPurge: () => payments.retention.lastPurge(),
     paymentApp: paymentApp ? () => paymentApp.report() : undefined,
   });
+  let checkLater = false;
 
   return {
-    config,
-    db,
-    clock,
-    ids,
-    logger,
-    identity,
-    fingerprint,
-    startedAt,
-    screen,
-    pairing,
-    registers,
-    settings,
-    storage,
-    clockGuard,
+    ...{ config, db, clock, ids, logger, identity, fingerprint, startedAt, screen, pairing, registers, settings, storage, audit, auditRepo },
+    ...{ reader, host, printer, engine, transactions, transactionsRepo, settlement, diagnostics, webhooks, notices },
+    clockGuard: payments.clockGuard,
+    reversals: payments.reversals,
+    retention: payments.retention,
+    waiters: payments.waiters,
+    feed: payments.feed,
+    deliveries: outbox,
     /** The one path every endpoint is served through (http/dispatch.ts). */
     dispatch: createDispatch({ pairing, audit, logger, tid: identity.tid, observe: (err) => storage.observe(err) }),
-    audit,
-    auditRepo,
     /** The simulator, when the reader is simulated: the screen's test-card buttons drive it. */
-    simulator: reader === simulator ? simulator : undefined,
+    simulator,
     /** EPOSD_DRIVER=bridge: the same buttons, forwarded to a test payment app that offers them. */
     bridgeSimulator: paymentApp ? new BridgeSimulatorActions(paymentApp.client) : undefined,
-    reader,
-    host,
-    printer,
-    engine,
-    transactions,
-    transactionsRepo,
-    reversals,
     /** EPOSD_DRIVER=bridge: the payment app's link, driver and reconciliation. */
     paymentApp,
-    retention,
-    waiters: new OutcomeWaiters(engine),
-    feed: new EventFeed(db, engine),
     display,
     prompts,
     promptWaiters,
-    settlement,
-    diagnostics,
-    deliveries,
-    webhooks,
-    notices,
     /** The terminal's own work, before the API listens: recovery, then timers and the first screen. */
     start(): void {
       // Small databases are checked before the API listens; larger ones once it listens, in a worker.
@@ -346,7 +217,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
       if (!storage.corrupt) keeper?.start();
       try {
         // What is already written predates this run: retention counts its age from here at the latest.
-        retention.mark('start');
+        payments.retention.mark('start');
       } catch (err) {
         storage.observe(err);
         logger.warn({ err }, 'could not read or keep the clock anchor');
@@ -360,8 +231,8 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
         storage.observe(err);
         if (!storage.corrupt) throw err;
       }
-      void reversals.flush();
-      retention.schedule();
+      void payments.reversals.flush();
+      payments.retention.schedule();
       settlement.schedule();
       // A damaged database cannot record a delivery: the outbox waits for the recovered one.
       if (!storage.corrupt) webhooks.kick();
@@ -376,20 +247,19 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
       checkLater = false;
       setImmediate(() => void storage.checkInBackground(db));
     },
+    /** The reverse of the build: what follows the payments, the payments, the link, then the records. */
     destroy(): void {
       stopFollowing();
       prompts.stop();
-      engine.stop();
+      payments.engine.stop();
       paymentApp?.stop();
-      reversals.stop();
+      payments.close();
       settlement.stop();
       webhooks.stop();
-      retention.stop();
-      checkpoints.stop();
       pairing.close();
       try {
         // The running time, kept for the next start: after a reboot it is the lower bound.
-        if (db.open && !storage.corrupt) retention.mark();
+        if (db.open && !storage.corrupt) payments.retention.mark();
       } catch {
         // a database that takes no writes now keeps the anchor it had
       }

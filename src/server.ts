@@ -10,9 +10,9 @@ import { createContext, type AppContext } from './context';
 import { cardIdentityKey } from './reader/card-identity';
 import type { Connector } from './bridge/link';
 import { createScreenApp } from './screen/screen.app';
-import { openStorage } from './db/open-storage';
-import { StorageWitness } from './db/witness';
-import { loadTerminalCertificate } from './identity/terminal-key';
+import { openStorage } from './witness/open-storage';
+import { StorageWitness } from './witness/witness';
+import { loadTerminalCertificate } from './pairing/terminal-key';
 import { tlsOptions } from './tls/options';
 import type { Logger } from './shared/logger';
 import { lanAddresses } from './shared/network';
@@ -20,6 +20,7 @@ import { VERSION } from './shared/version';
 import { startAnnouncer, type Announcer } from './discovery/announcer';
 import type { MdnsNetwork } from './discovery/mdns-network';
 import { brokerSettings, startRelay } from './relay/start';
+import type { BrokerSettings } from './relay/mqtt-options';
 import type { ReadinessState } from './bridge/readiness';
 
 // The terminal's start and stop, shared by the command (main.ts: environment, flags, signals, exit)
@@ -102,8 +103,10 @@ export async function startServer(config: Config, options: ServerOptions): Promi
     throw err;
   });
   const ports = { api: config.port, screen: config.screenPort };
+  // The relay's certificate files are read now: one that cannot be read stops the start before anything listens.
+  let broker: BrokerSettings | undefined;
   try {
-    brokerSettings(config);
+    broker = brokerSettings(config);
   } catch (err) {
     db.close();
     throw err;
@@ -162,7 +165,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   }
   ctx.screen.listeningOn(apiPort, config.host);
   ctx.listening();
-  const relay = startRelay(ctx, config, certificate.key);
+  const relay = broker && startRelay(ctx, config, broker, certificate.key);
   // With the bridge, the start may wait (EPOSD_BRIDGE_WAIT_MS) for the payment app, and says whether it came.
   const paymentApp = ctx.paymentApp && (await ctx.paymentApp.readiness.whenReady(config.bridgeWaitMs));
   const ready: Ready = Object.freeze({

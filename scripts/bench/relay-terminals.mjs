@@ -24,11 +24,11 @@ const granted = { principal: { registerId: 'bench-pos', registerName: 'bench-pos
 
 const json = (status, body) => {
   const b = JSON.stringify(body);
-  return { s: status, h: [...HEADERS, 'Content-Length', String(Buffer.byteLength(b))], b };
+  return { status, headers: [...HEADERS, 'Content-Length', String(Buffer.byteLength(b))], body: b };
 };
 const api = {
   handle: (request) => ({
-    answer: Promise.resolve(json(200, request.m === 'POST' ? { transType: 'SALE', amountTrans: 1000, uti: 'bench' } : { uti: 'bench', status: 'APPROVED', transApproved: true })),
+    answer: Promise.resolve(json(200, request.method === 'POST' ? { transType: 'SALE', amountTrans: 1000, uti: 'bench' } : { uti: 'bench', status: 'APPROVED', transApproved: true })),
     abandon: () => undefined,
   }),
   write: (answer) => Promise.resolve(json(answer.status ?? 200, answer.body)),

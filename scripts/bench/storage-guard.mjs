@@ -12,9 +12,9 @@ import { join } from 'node:path';
 const require = createRequire(import.meta.url);
 const { openDatabase } = require('../../dist/db/open.js');
 const { scanWal } = require('../../dist/db/wal-check.js');
-const { StorageWitness } = require('../../dist/db/witness.js');
-const { databaseState } = require('../../dist/db/witness-check.js');
-const { sealOf } = require('../../dist/transactions/seal.js');
+const { StorageWitness } = require('../../dist/witness/witness.js');
+const { databaseState } = require('../../dist/witness/witness-check.js');
+const { sealOf } = require('../../dist/db/seal.js');
 const { TransactionsRepository, unsealedAfter, COLUMNS } = require('../../dist/transactions/transactions.repository.js');
 
 const N = Number(process.env.N ?? 2000);

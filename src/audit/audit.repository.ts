@@ -10,15 +10,10 @@ export interface AuditEntry {
   uti: string | null;
 }
 
-interface Row {
+/** An entry as stored: its time in ms since the epoch. */
+interface Row extends Omit<AuditEntry, 'at'> {
   id: number;
   at: number;
-  actor: string | null;
-  role: string | null;
-  origin: string | null;
-  event: string;
-  outcome: string;
-  uti: string | null;
 }
 
 export class AuditRepository {

@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { acceptLinks } from '../bridge/link';
 import { PROTOCOL } from '../bridge/protocol';
 import { integer, oneOf } from '../config/parsers';
-import { SimulatedPaymentApp } from './payment-app';
+import { SimulatedPaymentApp } from './simulated-app';
 import { SimStore } from './store';
 import type { TestCardId } from '../reader/simulator/test-cards';
 

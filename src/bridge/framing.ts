@@ -1,8 +1,5 @@
 import { MAX_MESSAGE_BYTES } from './protocol';
 
-/** One message, one line: JSON has no raw newline in it. */
-export const frame = (message: unknown): string => `${JSON.stringify(message)}\n`;
-
 /**
  * Cuts a byte stream into lines. A line longer than the limit (or a stream that never ends one) is an
  * error: the peer is broken, and what follows cannot be trusted.

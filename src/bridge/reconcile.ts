@@ -1,16 +1,13 @@
 import type { Logger } from '../shared/logger';
 import { endOrphan, orphans, recordAnswer, type OrphanDeps } from '../transactions/recovery';
-import { BridgeError, type BridgeClient } from './client';
-import type { Status } from './queries';
+import { REASK_MS, type PaymentAppLink } from './app-link';
+import { BridgeError } from './client';
 import { cardColumns, saidOf } from './transaction-fields';
 
-/** How often a transaction the app still has in progress is asked about again while reconciling. */
-export const REASK_MS = 250;
-
 export interface ReconcilerDeps extends OrphanDeps {
-  client: BridgeClient;
+  /** The link: its client is asked, its `reconciling` kept (new payments wait while it is true). */
+  link: Pick<PaymentAppLink, 'client' | 'query' | 'reconciling'>;
   logger: Logger;
-  query(uti: string): Promise<Status>;
   /** How long, after a restart or a lost link, the app has to account for what was left in progress. */
   graceMs: number;
   /** How long a result the app could not cancel (the acquirer has it) is awaited: the host timeout. */
@@ -25,8 +22,6 @@ export interface ReconcilerDeps extends OrphanDeps {
  * comes or the host timeout passes; no answer (or no app), FAILED / PAYMENT_APP_UNAVAILABLE, reversed.
  */
 export class Reconciler {
-  /** True while anything is left to reconcile: new payments wait (503). */
-  open = true;
   private deadline: number;
   /** Orphans the app could not cancel: until when their result is awaited (monotonic ms). */
   private readonly awaited = new Map<string, number>();
@@ -38,8 +33,8 @@ export class Reconciler {
   constructor(private readonly deps: ReconcilerDeps) {
     // The deadline is a duration on the monotonic clock: the wall clock may jump.
     this.deadline = performance.now() + deps.graceMs;
-    deps.client.on('up', () => this.soon(true));
-    deps.client.on('down', () => (this.deadline = performance.now() + deps.graceMs));
+    deps.link.client.on('up', () => this.soon(true));
+    deps.link.client.on('down', () => (this.deadline = performance.now() + deps.graceMs));
   }
 
   start(): void {
@@ -64,9 +59,9 @@ export class Reconciler {
     try {
       let left = 0;
       for (const tx of orphans(this.deps)) if (!(await this.settle(tx.uti))) left += 1;
-      this.open = left > 0;
-      if (!this.open && this.deps.client.connected) this.deps.reverseLater();
-      if (this.open) this.soon(false);
+      const open = (this.deps.link.reconciling = left > 0);
+      if (!open && this.deps.link.client.connected) this.deps.reverseLater();
+      if (open) this.soon(false);
     } catch (err) {
       this.deps.logger.error({ err }, 'could not reconcile with the payment app; will retry');
       this.soon(false);
@@ -75,9 +70,9 @@ export class Reconciler {
 
   /** One orphan, one step: true once it is no longer open. */
   private async settle(uti: string): Promise<boolean> {
-    const { client } = this.deps;
+    const { client } = this.deps.link;
     if (client.connected) {
-      const status = await this.deps.query(uti).catch((err: unknown) => {
+      const status = await this.deps.link.query(uti).catch((err: unknown) => {
         this.deps.logger.warn({ uti, code: (err as BridgeError).code }, 'payment app could not be asked about an interrupted transaction');
         return undefined;
       });

@@ -23,7 +23,7 @@ export class BridgeSimulatorActions {
   }
 
   /** Sends the action and waits for its ack; a refusal is a clear 409, never the app's own words. */
-  async act(action: SimulatorAction, card?: string): Promise<void> {
+  async play(action: SimulatorAction, card?: string): Promise<void> {
     try {
       await this.client.request<'ack'>({ type: 'simulator.action', action, ...(card !== undefined ? { card } : {}) });
     } catch (err) {

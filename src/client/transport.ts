@@ -128,7 +128,8 @@ function startRequest(endpoint: Endpoint, check: KeyCheck, req: HttpRequest, opt
   return { outgoing, signed };
 }
 
-function parse(text: string, contentType: string | undefined): unknown {
+/** An answer's body: JSON when it says so and parses, its text otherwise. */
+export function parse(text: string, contentType: string | undefined): unknown {
   if (!/json/i.test(contentType ?? '') || text === '') return text;
   try {
     return JSON.parse(text);

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { rebuildTable } from './rebuild-table';
-import { SEALED_COLUMNS, sealOf, type Sealed } from '../transactions/seal';
+import { SEALED_COLUMNS, sealOf, type Sealed } from './seal';
 
 /**
  * The schema, as an explicit ordered list. Version N of the database has run the first N entries.
@@ -250,7 +250,7 @@ export const MIGRATIONS: { name: string; sql: string; /** Runs before `sql`, in 
   },
   {
     name: 'a seal on each transaction',
-    // Every row sealed as it is now (transactions/seal.ts): one that no longer reads so is damaged.
+    // Every row sealed as it is now (db/seal.ts): one that no longer reads so is damaged.
     before: (db) => {
       db.exec('ALTER TABLE transactions ADD COLUMN seal BLOB');
       const reseal = db.prepare('UPDATE transactions SET seal = ? WHERE id = ?');

@@ -52,7 +52,7 @@ export function recoverDatabase(dataDir: string, options: { install?: boolean; n
     const tables = target.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[];
     const report = tables.map((table) => copyTable(source, target, table));
     copySequences(source, target);
-    // How eposd tells this database from the damaged one its storage witness flagged (db/open-storage.ts).
+    // How eposd tells this database from the damaged one its storage witness flagged (witness/open-storage.ts).
     target.prepare(`INSERT INTO settings (key, value) VALUES ('recovered_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run((options.now ?? new Date()).toISOString());
     for (const row of target.pragma('foreign_key_check') as { table: string; rowid: number }[]) {
       target.prepare(`DELETE FROM ${quote(row.table)} WHERE rowid = ?`).run(row.rowid);

@@ -4,7 +4,7 @@ import { ApiError } from '../shared/errors';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { Db } from './open';
-import { integrityCheck } from '../diagnostics/integrity';
+import { integrityCheck } from './integrity';
 
 /**
  * quick_check reads every page: about 13 ms per MiB on the reference machine (docs/reliability.md).
@@ -20,7 +20,7 @@ const SEALS_BEFORE_LISTENING = 1000;
 
 export type StorageState = { name: 'OK' } | { name: 'CORRUPT'; since: string; detail: string };
 
-/** A row that does not read as it was written (transactions/seal.ts): damage SQLite cannot see. */
+/** A row that does not read as it was written (db/seal.ts): damage SQLite cannot see. */
 export class DamagedRecord extends Error {
   readonly code = 'EPOSD_DAMAGED_RECORD';
 }

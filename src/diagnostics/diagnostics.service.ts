@@ -13,7 +13,7 @@ import type { Clock } from '../shared/clock';
 import { VERSION } from '../shared/version';
 import type { PaymentEngine } from '../transactions/engine';
 import { eventLoopLagMs } from './event-loop';
-import { integrityCheck } from './integrity';
+import { integrityCheck } from '../db/integrity';
 
 export const AUDIT_ENTRIES_SHOWN = 50;
 

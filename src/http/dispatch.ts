@@ -10,7 +10,7 @@ import type { Body } from './body';
 import { checker } from './validation';
 import { isLoopbackHost, notLoopback } from './loopback-host';
 
-/** One request, as any transport hands it over: HTTPS today, the relay tomorrow. */
+/** One request, as either transport hands it over: the HTTPS port or the relay. */
 export interface Call {
   query: Record<string, unknown>;
   body: Body;
@@ -36,9 +36,10 @@ export interface DispatchDeps {
 
 /**
  * Serves one declared endpoint: `send` gets the answer exactly once, and calls `sent` once the answer
- * has left (the audit entry is written then: its commit must not hold the answer back).
+ * has left (the audit entry is written then: its commit must not hold the answer back). No `sent`:
+ * nothing waits for it (an endpoint without an audit event, a caller refused).
  */
-export type Dispatch = (e: AnyEndpoint, call: Call, send: (answer: Answer, sent: () => void) => void) => void;
+export type Dispatch = (e: AnyEndpoint, call: Call, send: (answer: Answer, sent?: () => void) => void) => void;
 
 const EMPTY = Type.Object({}, { additionalProperties: false });
 
@@ -117,7 +118,7 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     let input: HandlerInput<never, never> | undefined;
     const finish = (answer: Answer) => {
       const who = caller;
-      send(answer, () => who && audit(e, call, who, input, answer));
+      send(answer, who && e.audit !== undefined ? () => audit(e, call, who, input, answer) : undefined);
     };
     const fail = (err: unknown) => {
       deps.observe?.(err);

@@ -57,3 +57,14 @@ export function parseBody(text: string): unknown {
   if (twice !== undefined) throw new ValidationError([{ field: twice, message: 'is sent more than once: send each field once' }]);
   return value;
 }
+
+// A body given again as the same object (a status kept by its service) is serialized and encoded once.
+const serialized = new WeakMap<object, Buffer>();
+
+/** A body as the bytes of its JSON, remembered for an object given again: made once, written as they are. */
+export function jsonBytes(body: unknown): Buffer {
+  if (typeof body !== 'object' || body === null) return Buffer.from(JSON.stringify(body));
+  let bytes = serialized.get(body);
+  if (bytes === undefined) serialized.set(body, (bytes = Buffer.from(JSON.stringify(body))));
+  return bytes;
+}

@@ -1,90 +1,17 @@
-import type { IncomingMessage, OutgoingHttpHeader, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { parse } from 'node:querystring';
 import express, { type Express, type RequestHandler } from 'express';
-import rateLimit from 'express-rate-limit';
 import { ApiError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { readBody, type Body } from './body';
 import type { Dispatch } from './dispatch';
 import type { Principal } from '../pairing/pairing.service';
 import { problemAnswer } from './problems';
-import type { Answer, AnyEndpoint, EventStream, Method } from './endpoint';
-
-/** Headers as a flat list, name then value, in the order they are sent: Node takes it for less work than an object. */
-export type HeaderList = string[];
-
-const HEARTBEAT_MS = 25_000;
-
-/**
- * The headers that `middleware` (each calling next() at once, as helmet's do) sets on every answer,
- * recorded once at start on a stand-in response: every answer then carries them without running it.
- */
-export function recordHeaders(middleware: RequestHandler[]): HeaderList {
-  const headers = new Map<string, [string, OutgoingHttpHeader]>();
-  const res = {
-    setHeader: (name: string, value: OutgoingHttpHeader) => void headers.set(name.toLowerCase(), [name, value]),
-    removeHeader: (name: string) => void headers.delete(name.toLowerCase()),
-    getHeader: (name: string) => headers.get(name.toLowerCase())?.[1],
-    hasHeader: (name: string) => headers.has(name.toLowerCase()),
-  };
-  for (const m of middleware) {
-    let called = false;
-    void m({ headers: {}, method: 'GET', url: '/' } as never, res as never, () => void (called = true));
-    if (!called) throw new Error('recordHeaders: a middleware did not call next() at once');
-  }
-  return [...headers.values()].flatMap(([name, value]) => (Array.isArray(value) ? value.flatMap((v) => [name, v]) : [name, String(value)]));
-}
-
-// A body given again as the same object (a status kept by its service) is serialized once.
-const serialized = new WeakMap<object, string>();
-const toJson = (body: unknown): string => {
-  if (typeof body !== 'object' || body === null) return JSON.stringify(body);
-  let json = serialized.get(body);
-  if (json === undefined) serialized.set(body, (json = JSON.stringify(body)));
-  return json;
-};
-
-/** Writes an answer with the recorded headers; JSON bodies as JSON, problems as problem+json. */
-export function writeAnswer(res: ServerResponse, headers: HeaderList, answer: Exclude<Answer, { stream: unknown }>): void {
-  const status = answer.status ?? 200;
-  const list = [...headers];
-  for (const [name, value] of Object.entries(answer.headers ?? {})) list.push(name, value);
-  if (answer.body === undefined) {
-    res.writeHead(status, list);
-    res.end();
-    return;
-  }
-  const json = toJson(answer.body);
-  const type = status >= 400 ? 'application/problem+json; charset=utf-8' : 'application/json; charset=utf-8';
-  list.push('Content-Type', type, 'Content-Length', String(Buffer.byteLength(json)));
-  res.writeHead(status, list);
-  res.end(json);
-}
-
-/** Turns the response into a Server-Sent Events stream, with a comment heartbeat to keep proxies from closing it. */
-function openEventStream(req: IncomingMessage, res: ServerResponse, headers: HeaderList): EventStream {
-  const list: string[] = [];
-  for (let i = 0; i < headers.length; i += 2) if (headers[i]!.toLowerCase() !== 'cache-control') list.push(headers[i]!, headers[i + 1]!);
-  res.writeHead(200, [...list, 'Content-Type', 'text/event-stream; charset=utf-8', 'Cache-Control', 'no-store', 'Connection', 'keep-alive', 'X-Accel-Buffering', 'no']);
-  res.flushHeaders();
-  res.write('retry: 2000\n\n');
-  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS).unref();
-  const closers: (() => void)[] = [() => clearInterval(heartbeat)];
-  req.on('close', () => closers.forEach((fn) => fn()));
-  return {
-    send({ id, event, data }) {
-      // An event published in the same turn as the stream's end (a register unpaired and told so) is dropped.
-      if (res.writableEnded) return;
-      let frame = '';
-      if (id !== undefined) frame += `id: ${id}\n`;
-      if (event !== undefined) frame += `event: ${event}\n`;
-      frame += `data: ${JSON.stringify(data)}\n\n`;
-      res.write(frame);
-    },
-    onClose: (fn) => void closers.push(fn),
-    end: () => res.end(),
-  };
-}
+import type { AnyEndpoint, Method } from './endpoint';
+import { writeAnswer } from './answer';
+import { openEventStream } from './event-stream';
+import type { HeaderList } from './headers';
+import { limiterFor, type Limiter } from './rate-limit';
 
 interface Mounted {
   endpoint: AnyEndpoint;
@@ -189,17 +116,19 @@ export function serveEndpoints(endpoints: AnyEndpoint[], options: ServeOptions):
       dispatch(mounted.endpoint, call, (answer, sent) => {
         if ('stream' in answer) {
           answer.stream(openEventStream(req, res, headers));
-          return sent();
+          return sent?.();
         }
-        // Once the answer is handed to the OS, or the client went away first: whichever comes first.
-        let done = false;
-        const once = () => {
-          if (done) return;
-          done = true;
-          sent();
-        };
-        res.once('finish', once);
-        res.once('close', once);
+        if (sent) {
+          // Once the answer is handed to the OS, or the client went away first: whichever comes first.
+          let done = false;
+          const once = () => {
+            if (done) return;
+            done = true;
+            sent();
+          };
+          res.once('finish', once);
+          res.once('close', once);
+        }
         writeAnswer(res, headers, answer);
       });
     };
@@ -218,24 +147,4 @@ export function serveEndpoints(endpoints: AnyEndpoint[], options: ServeOptions):
     // The limiter answers a request over its limit itself (limiterFor); the others go on.
     void mounted.limiter(req, res, afterLimit);
   };
-}
-
-type Limiter = (req: IncomingMessage, res: ServerResponse, next: () => void) => unknown;
-
-/**
- * @NOTE Per-address limit on top of pairing's per-code counter: a LAN host guessing codes is slowed
- * before it reaches the 5 wrong tries that kill the code.
- */
-function limiterFor(perMinute: number, headers: HeaderList, logger: Logger): Limiter {
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: perMinute,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    // The front door's requests are Node's own, without Express's req.ip.
-    keyGenerator: (req) => req.socket.remoteAddress ?? 'unknown',
-    validate: { ip: false, keyGeneratorIpFallback: false },
-    handler: (_req, res) => writeAnswer(res, headers, problemAnswer(new ApiError('RATE_LIMITED', 'Too many requests from this address. Wait a minute.'), logger)),
-  });
-  return (req, res, next) => limiter(req as never, res as never, next);
 }

@@ -127,7 +127,7 @@ export class PairingService extends EventEmitter<{ window: [PairingWindowView | 
   /** Pairs with the code: every check but the resolution of a host name (resolveAndPair does that first). */
   pair(req: PairingRequest): Paired {
     // @NOTE A damaged database keeps no new pairing. A technician may still pair, to read diagnostics: that
-    // pairing is kept in memory until the next start (db/open-storage.ts).
+    // pairing is kept in memory until the next start (witness/open-storage.ts).
     if (req.role !== 'technician' && this.deps.outOfService?.()) {
       throw new ApiError('STORAGE_CORRUPT', "The terminal's database is damaged: it pairs no POS until a technician has recovered it. A technician can still pair, to read diagnostics.");
     }

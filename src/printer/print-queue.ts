@@ -21,33 +21,37 @@ interface Job {
  */
 export class PrintQueue implements Printer {
   private printing = false;
-  private readonly own: Job[] = [];
-  private readonly asked: Job[] = [];
+  /** While a payment prints its receipts (the engine's PRINTING state): the POS's jobs wait. */
+  private held = false;
+  private readonly terminalJobs: Job[] = [];
+  private readonly posJobs: Job[] = [];
 
-  /** `paymentPrinting`: whether a payment is printing its receipts (the engine's PRINTING state). */
-  constructor(
-    private readonly printer: Printer,
-    private readonly paymentPrinting: () => boolean = () => false,
-  ) {}
+  constructor(private readonly printer: Printer) {}
 
   /** The terminal's own prints: ahead of every job a POS asked for. */
   print(lines: ReceiptLine[], what: string): Promise<void> {
-    return this.enqueue(this.own, lines, what);
+    return this.enqueue(this.terminalJobs, lines, what);
   }
 
   /** A job a POS asked for. Throws PRINT_QUEUE_FULL, and queues nothing, when MAX_WAITING_PRINTS wait already. */
   printForPos(lines: ReceiptLine[], what: string): Promise<void> {
-    if (this.asked.length >= MAX_WAITING_PRINTS) {
-      throw new ApiError('PRINT_QUEUE_FULL', `${this.asked.length} print jobs are waiting for the printer; send this one again once it has caught up.`, {
-        waiting: this.asked.length,
+    if (this.posJobs.length >= MAX_WAITING_PRINTS) {
+      throw new ApiError('PRINT_QUEUE_FULL', `${this.posJobs.length} print jobs are waiting for the printer; send this one again once it has caught up.`, {
+        waiting: this.posJobs.length,
         limit: MAX_WAITING_PRINTS,
       });
     }
-    return this.enqueue(this.asked, lines, what);
+    return this.enqueue(this.posJobs, lines, what);
+  }
+
+  /** A payment has begun printing its receipts: no job a POS asked for starts until `resume`. */
+  hold(): void {
+    this.held = true;
   }
 
   /** A payment has finished printing: the jobs held for it may start. */
   resume(): void {
+    this.held = false;
     this.next();
   }
 
@@ -68,7 +72,7 @@ export class PrintQueue implements Printer {
 
   private next(): void {
     if (this.printing) return;
-    const job = this.own.shift() ?? (this.paymentPrinting() ? undefined : this.asked.shift());
+    const job = this.terminalJobs.shift() ?? (this.held ? undefined : this.posJobs.shift());
     if (!job) return;
     this.printing = true;
     // A printer that throws at once fails its job, not the queue.

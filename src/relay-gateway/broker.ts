@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { connect, type MqttClient } from 'mqtt';
 import { readAnswer, type RelayAnswer } from '../relay/protocol';
 import { PRESENCE_FILTER, requestTopic, responseFilter, responseTopic, SEEN_FILTER, tidOfTopic } from '../relay/topics';
-import { noDelay, redactUrl } from '../relay/terminal-relay';
+import { noDelay, redactUrl } from '../relay/mqtt-options';
 import type { Logger } from '../shared/logger';
 import type { PresenceBoard } from './presence-board';
 import type { GatewaySettings } from './settings';

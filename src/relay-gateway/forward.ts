@@ -41,12 +41,12 @@ export function readBody(req: IncomingMessage, timeoutMs: number): Promise<ReadB
 
 /** A terminal's answer as the gateway passes it on: a status 200-599 and eposd's own headers only; undefined when it is not one. */
 export function passedOn(answer: RelayAnswer): { status: number; headers: string[] } | undefined {
-  if (!Number.isInteger(answer.s) || answer.s < 200 || answer.s > 599 || answer.h.length % 2 !== 0) return undefined;
+  if (!Number.isInteger(answer.status) || answer.status < 200 || answer.status > 599 || answer.headers.length % 2 !== 0) return undefined;
   const headers: string[] = [];
-  for (let i = 0; i < answer.h.length; i += 2) {
-    const [name, value] = [answer.h[i]!, answer.h[i + 1]!];
+  for (let i = 0; i < answer.headers.length; i += 2) {
+    const [name, value] = [answer.headers[i]!, answer.headers[i + 1]!];
     if (RELAYED_ANSWER_HEADERS.has(name.toLowerCase()) && !/[\r\n]/.test(value)) headers.push(name, value);
   }
-  headers.push('Content-Length', String(Buffer.byteLength(answer.b)));
-  return { status: answer.s, headers };
+  headers.push('Content-Length', String(Buffer.byteLength(answer.body)));
+  return { status: answer.status, headers };
 }

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { writeAnswer } from '../http/answer';
 import { ApiError, problemBody } from '../shared/errors';
 import type { ErrorCode } from '../shared/error-codes';
 import type { Logger } from '../shared/logger';
 import { tlsOptions } from '../tls/options';
-import { RELAY_REQUEST_LIMIT_BYTES, type RelayRequest } from '../relay/protocol';
+import { RELAY_REQUEST_LIMIT_BYTES, requestPayload } from '../relay/protocol';
 import { TID } from '../relay/topics';
 import { holdUnderAbuse, WrongKeys } from './abuse';
 import { allows, KeyRing, type Scope } from './api-keys';
@@ -22,7 +23,7 @@ const FORWARD = /^\/terminals\/([^/]+)(\/payntpos\/1\.0\.0(?:\/[^?]*)?)(\?.*)?$/
 /** Not forwarded: the hop's own headers, and the gateway's key, which is for the gateway only. */
 const HOP = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer', 'x-api-key', 'content-length', 'expect']);
 /** What the gateway's own answers carry (a terminal's answers carry the terminal's). */
-const OWN_HEADERS = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Strict-Transport-Security': 'max-age=31536000' };
+const OWN_HEADERS = ['Cache-Control', 'no-store', 'X-Content-Type-Options', 'nosniff', 'Strict-Transport-Security', 'max-age=31536000'];
 
 export interface RunningGateway {
   url: string;
@@ -31,11 +32,10 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
+/** The gateway's own problem answer, written as eposd writes its own (http/answer.ts). */
 function problem(res: ServerResponse, code: ErrorCode, detail: string, headers: Record<string, string> = {}): void {
   const err = new ApiError(code, detail);
-  const body = JSON.stringify(problemBody(err));
-  res.writeHead(err.status, { ...headers, ...OWN_HEADERS, 'Content-Type': 'application/problem+json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) });
-  res.end(body);
+  writeAnswer(res, OWN_HEADERS, { status: err.status, body: problemBody(err), headers });
 }
 
 /**
@@ -66,8 +66,7 @@ export async function startGateway(settings: GatewaySettings & { key: string; ce
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers))
       if (!HOP.has(name) && !name.startsWith('x-forwarded-') && value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-    const request: RelayRequest = { m: req.method ?? 'GET', u: path + query, h: headers, b: body.text, o: req.socket.remoteAddress };
-    const payload = Buffer.from(JSON.stringify(request));
+    const payload = requestPayload({ method: req.method ?? 'GET', url: path + query, headers, body: body.text, origin: req.socket.remoteAddress });
     if (payload.length > RELAY_REQUEST_LIMIT_BYTES) return problem(res, 'PAYLOAD_TOO_LARGE', 'The request, headers and body, is too large.');
     const wait = /[?&]wait=(\d{1,2})(?:&|$)/.exec(query)?.[1];
     const timeoutMs = settings.timeoutMs + (wait === undefined ? 0 : Number(wait) * 1000 + LONG_POLL_MARGIN_MS);
@@ -85,20 +84,19 @@ export async function startGateway(settings: GatewaySettings & { key: string; ce
       return problem(res, 'RELAY_BAD_ANSWER', `Terminal ${tid} answered something the relay does not pass on. The request may have been carried out: read the transaction's status by its UTI.`);
     }
     res.writeHead(passed.status, passed.headers);
-    res.end(answer.b);
+    res.end(answer.body);
   }
 
   function terminals(req: IncomingMessage, res: ServerResponse, scope: Scope): void {
     if (req.method !== 'GET') return problem(res, 'METHOD_NOT_ALLOWED', 'Use GET on /terminals.', { Allow: 'GET' });
-    let body: string;
+    let body: ReturnType<typeof listTerminals>;
     try {
-      body = JSON.stringify(listTerminals(board, scope, new URL(req.url ?? '/', 'https://gateway').searchParams));
+      body = listTerminals(board, scope, new URL(req.url ?? '/', 'https://gateway').searchParams);
     } catch (err) {
       if (!(err instanceof ListQueryError)) throw err;
       return problem(res, 'VALIDATION_FAILED', err.message);
     }
-    res.writeHead(200, { ...OWN_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) });
-    res.end(body);
+    writeAnswer(res, OWN_HEADERS, { body });
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {

@@ -1,4 +1,4 @@
-import { readPresence, type Presence } from '../relay/protocol';
+import { readPresence, readSeen, type Presence } from '../relay/protocol';
 
 /**
  * Every terminal's presence as the broker's retained messages tell it: `online` from the presence topic
@@ -13,10 +13,10 @@ export class PresenceBoard {
       if (kind === 'presence') this.terminals.delete(tid);
       return;
     }
-    const v = readPresence(payload);
+    const v = kind === 'presence' ? readPresence(payload) : readSeen(payload);
     if (!v) return;
     const known = this.terminals.get(tid) ?? { tid, online: false, lastSeen: null };
-    const online = kind === 'presence' ? v.online === true : known.online;
+    const online = 'online' in v ? v.online : known.online;
     const lastSeen = latest(known.lastSeen, typeof v.lastSeen === 'string' && !Number.isNaN(Date.parse(v.lastSeen)) ? v.lastSeen : null);
     this.terminals.set(tid, { tid, online, lastSeen });
   }

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { integer, listenAddress, pattern, port, text } from '../config/parsers';
-import { TOPIC_NAME } from '../relay/topics';
 import type { ConnectionLimits } from './abuse';
 import { parseApiKeys } from './api-keys';
+
+/** A name that goes into topic names as one level: never a wildcard or a level separator. */
+const TOPIC_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** What `eposd-relay` is started with, from its environment and flags (docs/relay.md, "The gateway"). */
 export interface GatewaySettings extends ConnectionLimits {

@@ -5,7 +5,9 @@ import type { Logger } from '../shared/logger';
 import type { Dispatch } from '../http/dispatch';
 import type { Answer, AnyEndpoint } from '../http/endpoint';
 import { problemAnswer } from '../http/problems';
-import { serveEndpoints, writeAnswer, type HeaderList } from '../http/serve';
+import { serveEndpoints } from '../http/serve';
+import { writeAnswer } from '../http/answer';
+import type { HeaderList } from '../http/headers';
 import type { Principal } from '../pairing/pairing.service';
 import type { RelayAnswer, RelayRequest } from './protocol';
 
@@ -47,7 +49,7 @@ function recorded(res: ServerResponse, body: string): RelayAnswer {
     const value = res.getHeader(name);
     for (const v of Array.isArray(value) ? value : [value]) h.push(name, String(v));
   }
-  return { s: res.statusCode, h, b: body };
+  return { status: res.statusCode, headers: h, body };
 }
 
 /**
@@ -66,7 +68,7 @@ export function relayHandler(options: RelayHandlerOptions): { handle: RelayHandl
   // runs a turn later here: light-my-request's response finishes before the relay has published the
   // answer, where HTTPS's finishes once the socket took it. Run at once, those commits held every
   // relayed sale's acknowledgement back by a disk sync or two.
-  const dispatch: Dispatch = (e, call, send) => options.dispatch(e, call, (answer, sent) => send('stream' in answer ? notRelayed() : answer, () => setImmediate(sent)));
+  const dispatch: Dispatch = (e, call, send) => options.dispatch(e, call, (answer, sent) => send('stream' in answer ? notRelayed() : answer, sent && (() => setImmediate(sent))));
   // @NOTE Set only here, by the relay, for a request whose signature it verified: no header can claim it.
   const principals = new WeakMap<IncomingMessage, Principal>();
   const serve = serveEndpoints(options.endpoints, { ...options, dispatch, principalOf: (req) => principals.get(req) });
@@ -74,7 +76,7 @@ export function relayHandler(options: RelayHandlerOptions): { handle: RelayHandl
 
   const handle: RelayHandler = (request, origin, principal) => {
     const requestHeaders: Record<string, string> = { host: RELAY_HOST };
-    for (const [name, value] of Object.entries(request.h)) if (!DROPPED.has(name.toLowerCase())) requestHeaders[name.toLowerCase()] = value;
+    for (const [name, value] of Object.entries(request.headers)) if (!DROPPED.has(name.toLowerCase())) requestHeaders[name.toLowerCase()] = value;
     let response: ServerResponse | undefined;
     const answer = inject(
       (req, res) => {
@@ -82,7 +84,7 @@ export function relayHandler(options: RelayHandlerOptions): { handle: RelayHandl
         if (principal) principals.set(req, principal);
         serve(req, res, () => notFound(res));
       },
-      { method: request.m.toUpperCase() as 'GET', url: request.u, headers: requestHeaders, payload: request.b, remoteAddress: origin, validate: false },
+      { method: request.method.toUpperCase() as 'GET', url: request.url, headers: requestHeaders, payload: request.body, remoteAddress: origin, validate: false },
     ).then((r) => recorded(r.raw.res, r.payload));
     // Destroying the response closes it, as a client going away does: a long poll stops waiting.
     return { answer, abandon: () => response?.destroy() };

@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import { api, BASE_PATH, everyAnswer } from '../app';
 import type { Config } from '../config/config';
 import type { AppContext } from '../context';
-import { recordHeaders } from '../http/serve';
+import { recordHeaders } from '../http/headers';
 import { StartupError } from '../shared/startup-error';
 import { relayHandler, type AnswerWriter, type RelayHandler } from './relay-handler';
-import { TerminalRelay, type BrokerSettings } from './terminal-relay';
+import type { BrokerSettings } from './mqtt-options';
+import { TerminalRelay } from './terminal-relay';
 import { trustedRelay } from './trust';
 
 function pem(path: string | undefined, what: string): string | undefined {
@@ -18,6 +19,7 @@ function pem(path: string | undefined, what: string): string | undefined {
   }
 }
 
+/** EPOSD_RELAY_*: the broker to reach, with its certificate files read (StartupError when one cannot be); undefined without EPOSD_RELAY_URL. */
 export function brokerSettings(config: Config): BrokerSettings | undefined {
   if (config.relayUrl === undefined) return undefined;
   return {
@@ -58,10 +60,8 @@ export function terminalRelayHandler(ctx: AppContext, config: Pick<Config, 'rela
   });
 }
 
-/** The relay, when EPOSD_RELAY_URL is set: the API's own endpoints, served to the broker's requests. */
-export function startRelay(ctx: AppContext, config: Config, certificateKey: string, overrides: Partial<ConstructorParameters<typeof TerminalRelay>[0]> = {}): TerminalRelay | undefined {
-  const broker = brokerSettings(config);
-  if (!broker) return undefined;
+/** The relay, when EPOSD_RELAY_URL is set (`broker`): the API's own endpoints, served to the broker's requests. */
+export function startRelay(ctx: AppContext, config: Config, broker: BrokerSettings, certificateKey: string, overrides: Partial<ConstructorParameters<typeof TerminalRelay>[0]> = {}): TerminalRelay {
   const relay = new TerminalRelay({ tid: ctx.identity.tid, broker, handle: terminalRelayHandler(ctx, config, certificateKey), logger: ctx.logger, ...overrides });
   relay.start();
   return relay;

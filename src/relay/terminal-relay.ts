@@ -1,22 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { Socket } from 'node:net';
 import type { IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
 import type { Logger } from '../shared/logger';
-import { readRequest, RELAY_ANSWER_LIMIT_BYTES, type Presence, type RelayAnswer, type RelayRequest } from './protocol';
+import { noDelay, redactUrl, type BrokerSettings } from './mqtt-options';
+import { RelayPresence } from './presence';
+import { answerPayload, readRequest, RELAY_ANSWER_LIMIT_BYTES, type RelayAnswer, type RelayRequest } from './protocol';
 import { RecentAnswers } from './recent-answers';
 import type { RelayHandler } from './relay-handler';
-import { presenceTopic, requestTopic, seenTopic, TID, TOPIC_ROOT } from './topics';
-
-/** How the terminal reaches its broker (src/config/options.ts: EPOSD_RELAY_*). */
-export interface BrokerSettings {
-  url: string;
-  username?: string;
-  password?: string;
-  /** PEM texts: a client certificate and its key, and the CA that signed the broker's certificate. */
-  cert?: string;
-  key?: string;
-  ca?: string;
-}
+import { requestTopic, TID, TOPIC_ROOT } from './topics';
+import { TurnQueue } from './turns';
 
 export interface TerminalRelayOptions {
   tid: string;
@@ -28,7 +19,6 @@ export interface TerminalRelayOptions {
   reconnect?: { firstMs: number; maxMs: number };
 }
 
-const HEARTBEAT_MS = 60_000;
 const RECONNECT = { firstMs: 1_000, maxMs: 30_000 };
 const KEEPALIVE_S = 30;
 // A redelivered request comes within a reconnect or two: ten minutes of answers is far more than enough.
@@ -40,7 +30,6 @@ const STARTS_PER_TURN = 4;
 /** Waiting requests beyond this are dropped (the gateway answers 504): the terminal is a till's, not a server farm's. */
 const QUEUE_MAX = 256;
 const CORRELATION_MAX_BYTES = 64;
-const GOODBYE_TIMEOUT_MS = 2_000;
 
 interface Pending {
   request: RelayRequest;
@@ -50,40 +39,30 @@ interface Pending {
 }
 
 /**
- * The terminal's side of the relay: connects out to the broker, announces itself on a retained presence
- * (the broker's last will says offline), takes requests from its own topic and answers each on the
- * request's Response Topic with its Correlation Data, through the same endpoint code as HTTPS.
- * @NOTE Relay traffic yields to payments: requests are started from setImmediate, a few a turn, so a
- * burst of relayed status reads never holds the event loop while the card reader or the host answers.
+ * The terminal's side of the relay, its MQTT session: connects out to the broker (backing off while it
+ * cannot), keeps its presence (presence.ts), takes requests from its own topic and answers each on the
+ * request's Response Topic with its Correlation Data, through the same endpoint code as HTTPS. A
+ * request delivered again is answered from the recent answers (recent-answers.ts), not run twice;
+ * requests start a few a turn (turns.ts).
  */
 export class TerminalRelay {
   private client?: MqttClient;
   private readonly recent = new RecentAnswers(RECENT_TTL_MS, RECENT_MAX_BYTES);
-  private readonly queue: Pending[] = [];
-  private draining = false;
-  private heartbeat?: NodeJS.Timeout;
+  private readonly queue = new TurnQueue<Pending>((p) => this.run(p), STARTS_PER_TURN, QUEUE_MAX);
+  private readonly presence: RelayPresence;
   private readonly running = new Set<() => void>();
   private readonly reconnect: { firstMs: number; maxMs: number };
   private stopped = false;
-  /** Requests received, for tests and diagnostics; a duplicate counts once. */
-  executed = 0;
 
   constructor(private readonly options: TerminalRelayOptions) {
     // The TID goes into topic names: never a wildcard or a level separator.
     if (!TID.test(options.tid)) throw new Error(`The relay needs an 8-digit TID, not "${options.tid}"`);
     this.reconnect = options.reconnect ?? RECONNECT;
+    this.presence = new RelayPresence(options.tid, () => (options.now?.() ?? new Date()).toISOString(), options.heartbeatMs);
   }
 
   get connected(): boolean {
     return this.client?.connected === true;
-  }
-
-  private presence(online: boolean, lastSeen: string | null): Buffer {
-    return Buffer.from(JSON.stringify({ tid: this.options.tid, online, lastSeen } satisfies Presence));
-  }
-
-  private now(): string {
-    return (this.options.now?.() ?? new Date()).toISOString();
   }
 
   start(): void {
@@ -102,8 +81,7 @@ export class TerminalRelay {
       keepalive: KEEPALIVE_S,
       connectTimeout: 10_000,
       reconnectPeriod: this.reconnect.firstMs,
-      // The will is the broker's word once the connection is lost without a goodbye.
-      will: { topic: presenceTopic(tid), payload: this.presence(false, null), qos: 1, retain: true },
+      will: this.presence.will(),
     };
     // Loaded only when the relay is on: a terminal without it never reads MQTT.js (scripts/bundle.mjs).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -116,23 +94,15 @@ export class TerminalRelay {
       client.options.reconnectPeriod = this.reconnect.firstMs;
       logger.info({ broker: redactUrl(broker.url) }, 'relay connected');
       client.subscribe(requestTopic(tid), { qos: 1 }, (err) => err && logger.error({ err: err.message }, 'relay: could not subscribe'));
-      this.announce();
-      clearInterval(this.heartbeat);
-      this.heartbeat = setInterval(() => this.announce(), this.options.heartbeatMs ?? HEARTBEAT_MS).unref();
+      this.presence.online(client);
     });
     client.on('close', () => {
-      clearInterval(this.heartbeat);
+      this.presence.offline();
       // Back off: 1 s, 2 s, 4 s… up to maxMs, back to the first once connected.
       if (!this.stopped) client.options.reconnectPeriod = Math.min(this.reconnect.maxMs, this.reconnect.firstMs * 2 ** failures++);
     });
     client.on('error', (err) => logger.warn({ err: err.message }, 'relay: broker connection failed'));
     client.on('message', (_topic, payload, packet) => this.receive(payload, packet));
-  }
-
-  private announce(): void {
-    const seen = this.now();
-    this.client?.publish(presenceTopic(this.options.tid), this.presence(true, seen), { qos: 1, retain: true });
-    this.client?.publish(seenTopic(this.options.tid), Buffer.from(JSON.stringify({ lastSeen: seen })), { qos: 1, retain: true });
   }
 
   private receive(payload: Buffer, packet: IPublishPacket): void {
@@ -150,34 +120,20 @@ export class TerminalRelay {
     const seen = this.recent.begin(key);
     if (seen === 'running') return;
     if (seen !== 'new') return this.publishAnswer(responseTopic, correlation, seen.answer);
-    if (this.queue.length >= QUEUE_MAX) {
+    if (!this.queue.push({ request, responseTopic, correlation, key })) {
       // Not remembered: a redelivery of it may run once there is room.
       this.recent.forget(key);
       this.options.logger.warn('relay: too many requests waiting, one dropped');
-      return;
     }
-    this.queue.push({ request, responseTopic, correlation, key });
-    this.drain();
-  }
-
-  private drain(): void {
-    if (this.draining) return;
-    this.draining = true;
-    setImmediate(() => {
-      this.draining = false;
-      for (const pending of this.queue.splice(0, STARTS_PER_TURN)) this.run(pending);
-      if (this.queue.length > 0) this.drain();
-    });
   }
 
   private run({ request, responseTopic, correlation, key }: Pending): void {
     if (this.stopped) return;
-    this.executed += 1;
-    const { answer, abandon } = this.options.handle(request, `relay:${request.o ?? 'unknown'}`);
+    const { answer, abandon } = this.options.handle(request, `relay:${request.origin ?? 'unknown'}`);
     this.running.add(abandon);
     answer
       .then((a: RelayAnswer) => {
-        const payload = Buffer.from(JSON.stringify(a));
+        const payload = answerPayload(a);
         // The handler bounds its answers (src/relay/trust.ts answers a problem instead); this is the last line.
         if (payload.length > RELAY_ANSWER_LIMIT_BYTES) throw new Error(`an answer of ${payload.length} bytes, over the relay's limit`);
         this.recent.finish(key, payload);
@@ -198,29 +154,12 @@ export class TerminalRelay {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    clearInterval(this.heartbeat);
-    this.queue.length = 0;
+    this.presence.offline();
+    this.queue.clear();
     for (const abandon of this.running) abandon();
     const client = this.client;
     if (!client) return;
-    if (client.connected) {
-      // A broker that does not acknowledge the goodbye must not hold the terminal's stop: its will says the same.
-      await new Promise<void>((resolve) => {
-        setTimeout(resolve, GOODBYE_TIMEOUT_MS).unref();
-        client.publish(presenceTopic(this.options.tid), this.presence(false, this.now()), { qos: 1, retain: true }, () => resolve());
-      });
-    }
+    if (client.connected) await this.presence.goodbye(client);
     await client.endAsync(!client.connected);
   }
 }
-
-/**
- * Small packets leave at once: with Nagle's algorithm a request or an answer could wait some 40 ms for the
- * peer's delayed acknowledgement, at each hop (MQTT.js does not set it). The broker needs `set_tcp_nodelay true`.
- */
-export function noDelay(client: MqttClient): void {
-  (client.stream as Partial<Socket> | undefined)?.setNoDelay?.(true);
-}
-
-/** The broker's URL without a password in it, for the log. */
-export const redactUrl = (url: string): string => url.replace(/\/\/[^@/]*@/, '//');

@@ -28,6 +28,3 @@ export function tidOfTopic(topic: string): string | undefined {
 
 /** A TID as eposd has them (8 digits): never a topic wildcard or separator. */
 export const TID = /^\d{8}$/;
-
-/** A name that may stand in a topic: letters, digits, dot, dash, underscore. */
-export const TOPIC_NAME = /^[A-Za-z0-9._-]{1,64}$/;

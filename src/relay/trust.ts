@@ -37,7 +37,7 @@ const PAIRING_SESSION_TTL_MS = 2 * 60_000;
 /** What the answer's signature header adds to its envelope. */
 const ANSWER_SIGNATURE_ROOM_BYTES = 256;
 
-const headerOf = (h: RelayAnswer['h'], name: string) => {
+const headerOf = (h: RelayAnswer['headers'], name: string) => {
   for (let i = 0; i + 1 < h.length; i += 2) if (h[i]!.toLowerCase() === name) return h[i + 1]!;
   return '';
 };
@@ -71,7 +71,7 @@ export function trustedRelay(o: TrustOptions): RelayHandler {
   };
 
   function signed(request: RelayRequest, lines: Buffer, origin: string): RelayExchange {
-    const h = request.h;
+    const h = request.headers;
     const registerId = h[REQUEST_HEADERS.register] ?? '';
     const time = h[REQUEST_HEADERS.time] ?? '';
     const nonce = h[REQUEST_HEADERS.nonce] ?? '';
@@ -97,11 +97,11 @@ export function trustedRelay(o: TrustOptions): RelayHandler {
     }
     const inner: Record<string, string> = {};
     for (const [name, value] of Object.entries(h)) if (name !== 'authorization' && !name.startsWith('x-eposd-')) inner[name] = value;
-    return o.api.handle({ ...request, h: inner }, origin, granted.principal);
+    return o.api.handle({ ...request, headers: inner }, origin, granted.principal);
   }
 
   function pairStart(request: RelayRequest): RelayExchange {
-    const body = parsed(request.b);
+    const body = parsed(request.body);
     if (TerminalPairing.sidOf(body) === undefined) return done(refuse('VALIDATION_FAILED', 'This is not the start of a pairing through the relay.'));
     const code = o.pairing.relayAttempt();
     const started = code === undefined ? undefined : TerminalPairing.start(body, code, o.tid, o.terminalSpki);
@@ -111,7 +111,7 @@ export function trustedRelay(o: TrustOptions): RelayHandler {
   }
 
   function pairFinish(request: RelayRequest, origin: string): RelayExchange {
-    const body = parsed(request.b);
+    const body = parsed(request.body);
     const sid = TerminalPairing.sidOf(body);
     const entry = sid === undefined ? undefined : sessions.get(sid);
     if (sid !== undefined) sessions.delete(sid);
@@ -123,11 +123,11 @@ export function trustedRelay(o: TrustOptions): RelayHandler {
     const { relayKey, pairingCode: _ignored, ...input } = fields;
     if (!posPublicKey(relayKey)) return done(refuse('VALIDATION_FAILED', "The POS's relay key is not an Ed25519 public key."));
     // The LAN's own POST /pair, with the code this pairing proved: its validation, rate limit, audit entry and single use.
-    const pair: RelayRequest = { m: 'POST', u: `${o.basePath}/pair`, h: { 'content-type': 'application/json' }, b: JSON.stringify({ ...input, pairingCode: entry.code }) };
+    const pair: RelayRequest = { method: 'POST', url: `${o.basePath}/pair`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...input, pairingCode: entry.code }) };
     const exchange = o.api.handle(pair, origin);
     const answer = exchange.answer.then((a) => {
-      if (a.s !== 200) return a;
-      const paired = parsed(a.b) as { registerId: string; authToken: string };
+      if (a.status !== 200) return a;
+      const paired = parsed(a.body) as { registerId: string; authToken: string };
       if (!o.pairing.keepRelayKey(paired.registerId, paired.authToken, relayKey as string)) return refuse('INTERNAL_ERROR', 'The pairing was replaced while it was made. Pair again.');
       return o.api.write({ status: 200, body: entry.session.seal(paired) });
     });
@@ -136,25 +136,25 @@ export function trustedRelay(o: TrustOptions): RelayHandler {
 
   /** The lines a request is signed with, from what it carries (a request with no signature: empty fields). */
   function linesOf(request: RelayRequest): Buffer {
-    const h = request.h;
-    const url = request.u;
+    const h = request.headers;
+    const url = request.url;
     return requestLines({
       tid: o.tid,
       registerId: h[REQUEST_HEADERS.register] ?? '',
-      method: request.m,
+      method: request.method,
       url,
       contentType: h['content-type'] ?? '',
-      body: request.b ?? '',
+      body: request.body ?? '',
       time: h[REQUEST_HEADERS.time] ?? '',
       nonce: h[REQUEST_HEADERS.nonce] ?? '',
     });
   }
 
   function route(request: RelayRequest, lines: Buffer, origin: string): RelayExchange {
-    const path = request.u.split('?')[0]!.toLowerCase();
-    if (request.m.toUpperCase() === 'POST' && path === base + PAIR_START_PATH) return pairStart(request);
-    if (request.m.toUpperCase() === 'POST' && path === base + PAIR_FINISH_PATH) return pairFinish(request, origin);
-    if (request.h[REQUEST_HEADERS.signature] !== undefined) return signed(request, lines, origin);
+    const path = request.url.split('?')[0]!.toLowerCase();
+    if (request.method.toUpperCase() === 'POST' && path === base + PAIR_START_PATH) return pairStart(request);
+    if (request.method.toUpperCase() === 'POST' && path === base + PAIR_FINISH_PATH) return pairFinish(request, origin);
+    if (request.headers[REQUEST_HEADERS.signature] !== undefined) return signed(request, lines, origin);
     if (o.plainTokens) return o.api.handle(request, origin);
     return done(
       refuse(
@@ -181,13 +181,13 @@ export function trustedRelay(o: TrustOptions): RelayHandler {
   return (request, origin) => {
     const lines = linesOf(request);
     const exchange: RelayExchange & { bindToRefusal?: true } = route(request, lines, origin);
-    const h = request.h;
+    const h = request.headers;
     const digest = exchange.bindToRefusal
       ? refusalDigest({ tid: o.tid, registerId: h[REQUEST_HEADERS.register] ?? '', time: h[REQUEST_HEADERS.time] ?? '', nonce: h[REQUEST_HEADERS.nonce] ?? '' })
       : requestDigest(lines);
     const answer = bounded(exchange.answer).then((a) => {
-      const signedLines = answerLines({ tid: o.tid, requestDigest: digest, status: a.s, contentType: headerOf(a.h, 'content-type'), body: a.b });
-      return { ...a, h: [...a.h, ANSWER_SIGNATURE_HEADER, signAnswer(o.terminalKey, signedLines)] };
+      const signedLines = answerLines({ tid: o.tid, requestDigest: digest, status: a.status, contentType: headerOf(a.headers, 'content-type'), body: a.body });
+      return { ...a, headers: [...a.headers, ANSWER_SIGNATURE_HEADER, signAnswer(o.terminalKey, signedLines)] };
     });
     return { answer, abandon: exchange.abandon };
   };

@@ -5,7 +5,9 @@ import type { Logger } from '../shared/logger';
 import type { Dispatch } from '../http/dispatch';
 import { isLoopbackHost, notLoopback } from '../http/loopback-host';
 import { problemAnswer } from '../http/problems';
-import { frontDoor, recordHeaders, writeAnswer, type App } from '../http/serve';
+import { frontDoor, type App } from '../http/serve';
+import { writeAnswer } from '../http/answer';
+import { recordHeaders } from '../http/headers';
 import { screenEndpoints, type ScreenRoutesDeps } from './screen.routes';
 
 // Works from src/ (tests) and from dist/ (npm start): both resolve to the sources' public folder.

@@ -72,7 +72,8 @@ export interface ScreenRoutesDeps {
 /** A test payment app's cardholder, played from this page (src/bridge/simulator-actions.ts). */
 export interface ManualCardholder {
   readonly available: boolean;
-  act(action: 'presentCard' | 'enterPin' | 'cancel', card?: string): Promise<void>;
+  /** Plays one of the cardholder's steps on the test payment app. */
+  play(action: 'presentCard' | 'enterPin' | 'cancel', card?: string): Promise<void>;
 }
 
 /** The screen channel's endpoints: only the terminal itself (a loopback Host) may use them. */
@@ -124,7 +125,7 @@ export function screenEndpoints({ screen, pairing, transactions, settlement, sim
             // The cardholder cancels at the payment app when it can; otherwise (a tip being chosen) eposd cancels.
             if (
               !app ||
-              !(await app.act('cancel').then(
+              !(await app.play('cancel').then(
                 () => true,
                 () => false,
               ))
@@ -135,7 +136,7 @@ export function screenEndpoints({ screen, pairing, transactions, settlement, sim
             settlement.close('SCREEN');
             break;
           case 'presentCard':
-            if (app) await app.act('presentCard', body.card ?? 'visa-contactless');
+            if (app) await app.play('presentCard', body.card ?? 'visa-contactless');
             else reader().presentCard(body.card ?? 'visa-contactless');
             break;
           case 'chooseTip':
@@ -143,7 +144,7 @@ export function screenEndpoints({ screen, pairing, transactions, settlement, sim
             break;
           case 'enterPin':
             // The digits stay here: the payment app is told only that a PIN was entered.
-            if (app) await app.act('enterPin');
+            if (app) await app.play('enterPin');
             else reader().enterPin(body.pin);
             break;
           case 'answerPrompt':

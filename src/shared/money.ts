@@ -8,3 +8,6 @@ import { majorUnits } from './currencies';
 export function formatAmount(minor: number, currency: string): string {
   return `${currency} ${majorUnits(minor, currency)}`;
 }
+
+/** A percentage of the amount, in the same minor units, rounded half up: 15% of 1250 → 188. */
+export const tipFor = (amount: number, percent: number): number => Math.round((amount * percent) / 100);

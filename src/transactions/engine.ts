@@ -8,7 +8,7 @@ import type { ReceiptLine } from '../printer/printer';
 import { APPROVAL_CODES, judgeAnswer, type Refusal } from './answer-rule';
 import { emvAtOutcome, encodeEmv, readColumns } from './card-outcome';
 import type { Ledger } from './ledger';
-import { CANCELLABLE, isLegal, type ActiveTransaction, type Outcome, type ReaderState, type StateName } from './states';
+import { CANCELLABLE, isLegal, outcomeColumns, type ActiveTransaction, type Outcome, type ReaderState, type StateName } from './states';
 import { needsCard, type Stage } from './model';
 import { maxTip } from './tips';
 import { isOtherCard, otherCardOutcome } from './refund-card';
@@ -66,7 +66,7 @@ export class PaymentEngine extends EventEmitter {
   /** Once stopped, nothing moves: the database may be closed, and recovery settles the payment at the next start. */
   private stopped = false;
   /** The first entry action of a payment just begun, until it has run: anything that moves the payment runs it first. */
-  private entering: (() => void) | undefined;
+  private firstEntry: (() => void) | undefined;
 
   constructor(private readonly deps: EngineDeps) {
     super();
@@ -89,9 +89,9 @@ export class PaymentEngine extends EventEmitter {
     const active = { ...tx, id };
     const state: ReaderState = first === 'AUTHORIZING' ? { name: 'AUTHORIZING', tx: active, card: null, pinVerified: false } : { name: first, tx: active };
     this.state = state;
-    const act = () => {
-      if (this.entering !== act) return;
-      this.entering = undefined;
+    const enterFirstStep = () => {
+      if (this.firstEntry !== enterFirstStep) return;
+      this.firstEntry = undefined;
       let eventId: number | undefined;
       try {
         eventId = this.deps.ledger.logOpening(id);
@@ -106,9 +106,9 @@ export class PaymentEngine extends EventEmitter {
         this.deps.logger.error({ err, uti: active.uti }, 'could not act on the new payment');
       }
     };
-    this.entering = act;
+    this.firstEntry = enterFirstStep;
     // A promise's turn: after the caller's synchronous answer, and never held back by fake timers.
-    void Promise.resolve().then(act);
+    void Promise.resolve().then(enterFirstStep);
     return active;
   }
 
@@ -117,7 +117,7 @@ export class PaymentEngine extends EventEmitter {
    * refused the cancellation just now; it is retried, and the payment is cancelled once it commits.
    */
   cancel(uti: string, reason: 'POS_CANCELLED' | 'CUSTOMER_CANCELLED'): 'CANCELLED' | 'NOT_CANCELLABLE' | 'NOT_CURRENT' | 'NOT_COMMITTED' {
-    this.entering?.();
+    this.firstEntry?.();
     const s = this.state;
     if (s.name === 'IDLE' || s.tx.uti !== uti) return 'NOT_CURRENT';
     if (!CANCELLABLE.includes(s.name)) return 'NOT_CANCELLABLE';
@@ -176,7 +176,7 @@ export class PaymentEngine extends EventEmitter {
     this.stopped = true;
     const s = this.state;
     if (s.name !== 'IDLE') this.callReader(s.tx, s.name, () => this.deps.reader.end(s.tx.uti));
-    this.entering = undefined;
+    this.firstEntry = undefined;
     clearTimeout(this.timer);
     this.retries.forEach(clearTimeout);
     this.retries.clear();
@@ -187,14 +187,7 @@ export class PaymentEngine extends EventEmitter {
     return this.transition(uti, from, (tx) => {
       const final: TransactionChange = {
         ...read,
-        status: outcome.status,
-        statusReason: outcome.statusReason,
-        responseCode: outcome.responseCode ?? null,
-        authCode: outcome.authCode ?? null,
-        stage: null,
-        completedAt: this.deps.clock.now().getTime(),
-        reversal: outcome.reversal,
-        amountAuthorised: outcome.amountAuthorised,
+        ...outcomeColumns(outcome, this.deps.clock.now().getTime()),
         ...(outcome.emv ? { emv: encodeEmv(outcome.emv) } : {}),
         ...(outcome.cardBrand ? { cardBrand: outcome.cardBrand } : {}),
         ...(outcome.cardId ? { cardId: outcome.cardId } : {}),
@@ -208,7 +201,7 @@ export class PaymentEngine extends EventEmitter {
   /** The guard. Returns false, and changes nothing, for a move that is not legal now. */
   private transition(uti: string, from: readonly StateName[], next: (tx: ActiveTransaction, s: ReaderState) => Next): boolean {
     if (this.stopped) return false;
-    this.entering?.();
+    this.firstEntry?.();
     const s = this.state;
     if (s.name === 'IDLE' || s.tx.uti !== uti || !from.includes(s.name)) {
       this.deps.logger.warn({ uti, state: s.name, expected: from }, 'late or unexpected answer refused');

@@ -26,7 +26,7 @@ export class Ledger {
     events: TransactionEventsRepository,
     outbox: { enqueue(uti: string, registerId: string, at: number): void; enqueueUpdated?(uti: string, registerId: string, at: number): void },
     storage: { observe(err: unknown): void } = { observe: () => undefined },
-    /** The storage witness (db/witness.ts): told the ids each commit reached, once it is made. */
+    /** The storage witness (witness/witness.ts): told the ids each commit reached, once it is made. */
     witness?: { committed(ids: { transactions?: number; events?: number }): void },
   ) {
     // A commit that SQLite refuses as damaged takes the terminal out of service (StorageHealth).

@@ -6,7 +6,7 @@ import type { TransitionEvent } from './engine';
 import type { Ledger } from './ledger';
 import { chargedTotal } from './money';
 import { decodeOrder } from './order';
-import type { ActiveTransaction, Outcome } from './states';
+import { outcomeColumns, type ActiveTransaction, type Outcome } from './states';
 import type { TransactionChange, TransactionRow, TransactionsRepository } from './transactions.repository';
 
 /**
@@ -85,14 +85,7 @@ export function endOrphan(deps: OrphanDeps, uti: string, outcome: Outcome, detai
   const from = row.stage ?? 'IDLE';
   const change: TransactionChange = {
     ...card,
-    status: outcome.status,
-    statusReason: outcome.statusReason,
-    responseCode: outcome.responseCode ?? null,
-    authCode: outcome.authCode ?? null,
-    amountAuthorised: outcome.amountAuthorised,
-    reversal: outcome.reversal,
-    stage: null,
-    completedAt: now,
+    ...outcomeColumns(outcome, now),
   };
   const eventId = deps.ledger.advance(row, from, 'IDLE', change, now, detail);
   deps.logger.warn({ uti, stage: row.stage, status: outcome.status, statusReason: outcome.statusReason, reversal: outcome.reversal }, 'interrupted transaction reconciled with the payment app');

@@ -97,3 +97,15 @@ export interface Outcome {
   /** The card's identity, when the host's driver (a payment app) named it in its answer. */
   cardId?: string;
 }
+
+/** The columns every final outcome writes, however it was reached (the engine's payment, a reconciliation). */
+export const outcomeColumns = (outcome: Outcome, completedAt: number) => ({
+  status: outcome.status,
+  statusReason: outcome.statusReason,
+  responseCode: outcome.responseCode ?? null,
+  authCode: outcome.authCode ?? null,
+  amountAuthorised: outcome.amountAuthorised,
+  reversal: outcome.reversal,
+  stage: null,
+  completedAt,
+});

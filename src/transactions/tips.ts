@@ -1,11 +1,9 @@
+import { tipFor } from '../shared/money';
 import { MAX_TOTAL } from './model';
 
 /** Tipping: what the terminal offers when it asks the cardholder (tipOnTerminal). */
 
 export const DEFAULT_TIP_PERCENTAGES: readonly number[] = [10, 15, 20];
-
-/** A percentage of the amount, in the same minor units, rounded half up: 15% of 1250 → 188. */
-export const tipFor = (amount: number, percent: number): number => Math.round((amount * percent) / 100);
 
 /**
  * The largest tip the cardholder may give: at most the amount itself (a slip of the finger must not

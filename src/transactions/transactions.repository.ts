@@ -1,7 +1,8 @@
 import type { Db } from '../db/open';
 import { DamagedRecord } from '../db/storage-health';
 import type { Stage, Status, TransType } from './model';
-import { SEALED_COLUMNS, sealHolds, sealOf, sealOfValues } from './seal';
+import { SEALED_COLUMNS, sealOf, sealOfValues } from '../db/seal';
+import { CheckedRows } from './checked-rows';
 
 export interface TransactionRow {
   id: number;
@@ -121,6 +122,7 @@ export interface UnsettledRow {
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 export class TransactionsRepository {
+  private readonly checked = new CheckedRows<TransactionRow>();
   private readonly insertStmt;
   private readonly insertMetadataStmt;
   private readonly byUtiStmt;
@@ -220,8 +222,8 @@ export class TransactionsRepository {
   findByUti(uti: string): TransactionRow | undefined {
     const row = this.byUtiStmt.get(uti);
     if (!row) return undefined;
-    if (!sealHolds(row) || row.uti !== uti) throw new DamagedRecord(`the record of transaction ${uti} does not read as it was written`);
-    const { seal: _seal, ...tx } = row;
+    const tx = row.uti === uti ? this.checked.check(row) : undefined;
+    if (!tx) throw new DamagedRecord(`the record of transaction ${uti} does not read as it was written`);
     return tx;
   }
 

@@ -3,12 +3,11 @@ import { endpoint, type AnyEndpoint } from '../http/endpoint';
 import { answerOrWait } from '../http/long-poll';
 import type { PairingService } from '../pairing/pairing.service';
 import type { EventFeed, FeedEvent } from './event-feed';
-import { Type } from '@sinclair/typebox';
-import { CustomPrintAnswer, PrintBody } from '../printer/custom-print';
 import type { Notice, Notices } from '../webhooks/notices';
 import { metadataFilters } from './order';
 import type { TransactionService } from './transactions.service';
 import type { OutcomeWaiters } from './waiters';
+import { printEndpoint } from './print.routes';
 import {
   Acknowledgement,
   CancelQuery,
@@ -16,8 +15,6 @@ import {
   FeedEventSchema,
   FinalStatus,
   InProgressStatus,
-  PrintAnswer,
-  PrintQuery,
   SearchPage,
   SearchQuery,
   StartQuery,
@@ -138,33 +135,7 @@ export function transactionEndpoints({ transactions, waiters, feed, pairing, not
         }),
       }),
     }),
-    endpoint({
-      method: 'POST',
-      path: '/print',
-      auth: 'pos',
-      tid: true,
-      audit: ({ body }) => (body?.lines ? 'print.custom' : 'receipt.reprint'),
-      summary: "Print a receipt again (?uti=), or the POS's own lines (a body of lines)",
-      description:
-        'With ?uti= (and no body, or {}): a copy of that receipt, marked as a duplicate. With {"lines": [[text, LEFT|CENTER|RIGHT, NORMAL|BOLD|LARGE], …]} and no uti: those lines, e.g. a kitchen ticket; 409 TERMINAL_BUSY while a payment prints.',
-      responses: { 200: { description: 'Printed', schema: Type.Union([PrintAnswer, CustomPrintAnswer]) } },
-      errors: ['TID_MISMATCH', 'NOT_FOUND', 'NOTHING_TO_PRINT', 'TERMINAL_BUSY', 'PRINT_QUEUE_FULL'],
-      query: PrintQuery,
-      body: PrintBody,
-      bodyOptional: true,
-      handle: async ({ query, body }) => {
-        if (body?.lines) {
-          if (query.uti !== undefined || query.copy !== undefined)
-            throw new ValidationError([{ field: query.uti !== undefined ? 'uti' : 'copy', message: 'must not be sent with lines: they print a receipt again' }]);
-          await transactions.printLines(body.lines);
-          return { body: { printed: true, lines: body.lines.length } };
-        }
-        if (query.uti === undefined) throw new ValidationError([{ field: 'uti', message: 'is required: the UTI of the receipt to print again (or send lines to print your own)' }]);
-        const copy = query.copy ?? 'cardholder';
-        await transactions.reprint(query.uti, copy);
-        return { body: { uti: query.uti, copy, printed: true } };
-      },
-    }),
+    printEndpoint(transactions),
     endpoint({
       method: 'GET',
       path: '/events',

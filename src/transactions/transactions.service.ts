@@ -6,14 +6,15 @@ import type { IdGenerator } from '../shared/ids';
 import type { PaymentEngine } from './engine';
 import type { PrintQueue } from '../printer/print-queue';
 import { toReceiptLines, type PrintLines } from '../printer/custom-print';
-import { buildReceipts, duplicateLine, type Receipts } from './receipts';
+import { buildReceipts, duplicateLine } from './receipts';
 import { checkCompletion, checkIncrement, checkReversal } from './rules';
 import { moneyShapeErrors, preauthCap, type Money } from './money';
 import { maxTip, tipChoices } from './tips';
 import { giveBackCheck, refundable } from './give-back';
 import { needsCard } from './model';
 import { checkLineItems, encodeOrder } from './order';
-import { finalBody, inProgressBody, summaryBody } from './status';
+import { summaryBody } from './status';
+import type { StatusAnswer, StatusAnswers } from './status-answers';
 import type { SearchFilters, TransactionSearch } from './search';
 import type { Acknowledgement, TransactionRequest } from './transactions.schemas';
 import type { TransactionRow, TransactionsRepository } from './transactions.repository';
@@ -35,11 +36,10 @@ interface Deps {
   paymentApp?: { assertAvailable(): void };
   /** Currencies, tips, cashback, linked refunds (money.ts). */
   money: Money;
+  answers: StatusAnswers;
   /** Throws 409 TERMINAL_BUSY while something else has the screen (a POS's prompt). */
   screenBusy?: () => void;
 }
-
-export type StatusAnswer = { final: false; body: ReturnType<typeof inProgressBody> } | { final: true; body: ReturnType<typeof finalBody> };
 
 const MONEY_FIELDS = ['currency', 'tipAmount', 'tipOnTerminal', 'tipPercentages', 'cashbackAmount', 'originalUti', 'allowPartialApproval'] as const;
 const ORDER_FIELDS = ['description', 'metadata', 'lineItems', 'locale'] as const;
@@ -73,21 +73,7 @@ function checkShape(r: TransactionRequest): void {
   if (errors.length > 0) throw new ValidationError(errors);
 }
 
-/** How many statuses are kept for reuse: the transactions POS are reading now. */
-const REMEMBERED_ANSWERS = 64;
-
-function sameRow(a: TransactionRow, b: TransactionRow): boolean {
-  for (const key in a) {
-    const x = a[key as keyof TransactionRow];
-    const y = b[key as keyof TransactionRow];
-    if (x !== y && !(Buffer.isBuffer(x) && Buffer.isBuffer(y) && x.equals(y))) return false;
-  }
-  return true;
-}
-
 export class TransactionService {
-  private readonly answers = new Map<string, { row: TransactionRow; answer: StatusAnswer }>();
-
   constructor(private readonly deps: Deps) {}
 
   /**
@@ -186,37 +172,12 @@ export class TransactionService {
     return answer;
   }
 
-  /**
-   * A transaction's status: 202's body while it runs, 200's once final.
-   * @NOTE A POS (or several) reads the same transaction again and again while it runs and after. The
-   * answer is a function of its row alone: it is kept, and the same object given again while the row
-   * read now is the same, field by field, so that shaping it (and serializing it, http/serve.ts) is
-   * done once per change rather than once per read (docs/performance.md).
-   */
+  /** A transaction's status: 202's body while it runs, 200's once final (status-answers.ts keeps it). */
   status(uti: string): StatusAnswer | undefined {
     const tx = this.deps.transactions.findByUti(uti);
     // While the database is damaged, missing or stuck in progress may be what was lost (StorageHealth).
     if (!tx || (tx.status === 'IN_PROGRESS' && this.busyWith() !== uti)) this.deps.storage.assertComplete?.();
-    if (!tx) return undefined;
-    const kept = this.answers.get(uti);
-    if (kept && sameRow(kept.row, tx)) return kept.answer;
-    const answer: StatusAnswer = tx.status === 'IN_PROGRESS' ? { final: false, body: inProgressBody(tx) } : { final: true, body: finalBody(tx, this.deps.identity) };
-    this.answers.delete(uti);
-    if (this.answers.size >= REMEMBERED_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
-    this.answers.set(uti, { row: tx, answer });
-    return answer;
-  }
-
-  /**
-   * A final transaction's masked PAN and receipts (undefined: none, it did not reach the host), for the
-   * screen and the printer, from its status answer: the receipts of an outcome are built once, whoever
-   * asks first (the POS waiting for it, the screen, the printer).
-   */
-  finalDetails(uti: string): { maskedPan: string | null; receipts: Receipts | undefined } | undefined {
-    const answer = this.status(uti);
-    if (!answer?.final) return undefined;
-    const { primaryAccountNumber, merchantReceipt, cardholderReceipt } = answer.body;
-    return { maskedPan: primaryAccountNumber, receipts: cardholderReceipt.length > 0 ? { merchant: merchantReceipt, cardholder: cardholderReceipt } : undefined };
+    return tx && this.deps.answers.of(tx);
   }
 
   /** The UTI of the payment the terminal is busy with, if any. */

@@ -1,5 +1,5 @@
 import { start, InProcessChannel, type Embedded } from '../../src/embedded';
-import { SimulatedPaymentApp } from '../../src/bridge-sim/payment-app';
+import { SimulatedPaymentApp } from '../../src/bridge-sim/simulated-app';
 import { SimStore } from '../../src/bridge-sim/store';
 import { PROTOCOL } from '../../src/bridge/protocol';
 import { httpsJson } from '../helpers/http';

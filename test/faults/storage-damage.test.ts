@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/db/open';
-import { MARK_FILE, WITNESS_FILE } from '../../src/db/witness';
+import { MARK_FILE, WITNESS_FILE } from '../../src/witness/witness';
 import { ManualClock } from '../../src/shared/clock';
 import type { Monotonic } from '../../src/transactions/clock-guard';
 import { testContext } from '../helpers/context';

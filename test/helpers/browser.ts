@@ -2,7 +2,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { describeIf } from './needs';
-import { ROOT } from './process';
+import { cleanupEposd, ROOT, startEposd, type EposdProcess } from './process';
+import { pairWithScreenCode } from './terminal';
 import { onPath } from './programs';
 
 // The terminal's screen page in Chromium, driven by playwright-core (the browser tests): the Chromium of
@@ -63,4 +64,29 @@ export async function openScreenPage(url: string): Promise<ScreenBrowser> {
 export async function settledScreenshot(page: Page, name: string): Promise<void> {
   await page.evaluate(FINITE_ANIMATIONS_DONE);
   await page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true });
+}
+
+/** A real eposd and Chromium on its screen page, for one describe block (useScreenInBrowser). */
+export interface ScreenInBrowser extends ScreenBrowser {
+  eposd: EposdProcess;
+  /** The token of the POS paired at the start (registerId given), or of one a test pairs. */
+  token: string;
+}
+
+/**
+ * Before the block's tests, a real eposd with its reader in manual mode (unless `env` says otherwise)
+ * and Chromium on its screen page, a POS paired as `registerId` when one is named; after them, both gone.
+ */
+export function useScreenInBrowser(env: NodeJS.ProcessEnv, registerId?: string): ScreenInBrowser {
+  const s = { pageErrors: [] as string[] } as ScreenInBrowser;
+  beforeAll(async () => {
+    s.eposd = await startEposd({ env: { EPOSD_SIM_MODE: 'manual', ...env } });
+    if (registerId) s.token = (await pairWithScreenCode(s.eposd, { registerId })).authToken;
+    Object.assign(s, await openScreenPage(s.eposd.screenUrl));
+  }, 60_000);
+  afterAll(async () => {
+    await s.browser?.close();
+    await cleanupEposd();
+  });
+  return s;
 }

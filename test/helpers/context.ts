@@ -5,9 +5,20 @@ import { loadConfig } from '../../src/config/config';
 import { createContext, type AppContext, type ContextOverrides } from '../../src/context';
 import { openDatabase } from '../../src/db/open';
 import { ManualClock } from '../../src/shared/clock';
+import { stringMatching } from './matchers';
 
 export const TEST_FINGERPRINT = 'a'.repeat(64);
 export const TEST_TID = '12345678';
+
+/** What a POS pairing as `registerId` with the test context is answered: a token of the documented form, the terminal's identity. */
+export const pairingAnswerOf = (registerId: string) => ({
+  authToken: stringMatching(/^[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/),
+  registerId,
+  tid: TEST_TID,
+  serialNumber: 'EPD000000001',
+  certificateFingerprint: TEST_FINGERPRINT,
+  role: 'pos',
+});
 export const TEST_ADDRESS = '192.0.2.10';
 
 /** Settings every test context gets unless it says otherwise: a fixed identity and no pairing rate limit to trip over. */

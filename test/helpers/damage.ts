@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { Db } from '../../src/db/open';
-import { sealOf } from '../../src/transactions/seal';
+import { sealOf } from '../../src/db/seal';
 import { COLUMNS, type TransactionRow } from '../../src/transactions/transactions.repository';
 
 // Damage as a disk or a power cut leaves it: a page of the database file overwritten with garbage.
@@ -18,7 +18,7 @@ export function seedTransactions(db: Db, n: number, createdAt: number, prefix = 
   db.transaction(() =>
     utis.forEach((uti, i) => {
       insert.run(uti, `ref-${i}`, createdAt + i, createdAt + i);
-      // Sealed as eposd seals what it writes (src/transactions/seal.ts).
+      // Sealed as eposd seals what it writes (src/db/seal.ts).
       const row = written.get(uti)!;
       seal.run(sealOf(row), row.id);
     }),

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { parse } from '../../src/client/transport';
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
@@ -58,13 +59,4 @@ export function httpsJson<T = any>(url: string, options: HttpOptions = {}): Prom
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {
   return Object.keys(headers).some((k) => k.toLowerCase() === name);
-}
-
-function parse(text: string, contentType: string | undefined): unknown {
-  if (!/json/i.test(contentType ?? '') || text === '') return text;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

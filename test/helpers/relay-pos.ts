@@ -19,13 +19,13 @@ export function relayOf(ctx: AppContext, plainTokens = false): RelayHandler {
 }
 
 export const send = (relay: RelayHandler, request: RelayRequest, origin = 'relay:192.0.2.9'): Promise<RelayAnswer> => relay(request, origin).answer;
-export const json = (a: RelayAnswer) => JSON.parse(a.b) as Record<string, unknown>;
+export const json = (a: RelayAnswer) => JSON.parse(a.body) as Record<string, unknown>;
 export const headerOf = (a: RelayAnswer, name: string) => {
-  for (let i = 0; i + 1 < a.h.length; i += 2) if (a.h[i]!.toLowerCase() === name) return a.h[i + 1];
+  for (let i = 0; i + 1 < a.headers.length; i += 2) if (a.headers[i]!.toLowerCase() === name) return a.headers[i + 1];
   return undefined;
 };
 
-const post = (path: string, body: unknown): RelayRequest => ({ m: 'POST', u: `${BASE_PATH}${path}`, h: { 'content-type': 'application/json' }, b: JSON.stringify(body) });
+const post = (path: string, body: unknown): RelayRequest => ({ method: 'POST', url: `${BASE_PATH}${path}`, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 export interface RelayPos {
   signer: RelaySigner;
@@ -41,11 +41,11 @@ export interface RelayPos {
 export async function pairThroughRelay(relay: RelayHandler, code: string, tid: string, terminalNow = Date.now(), registerId = 'cloud-1'): Promise<RelayPos> {
   const pairing = new PosPairing(code, tid);
   const started = await send(relay, post(PAIR_START_PATH, pairing.startRequest()));
-  if (started.s !== 200) throw new Error(`pair start answered ${started.s} ${started.b}`);
+  if (started.status !== 200) throw new Error(`pair start answered ${started.status} ${started.body}`);
   const { terminalKey } = pairing.accept(json(started));
   const pos = newPosKey();
   const finished = await send(relay, post(PAIR_FINISH_PATH, pairing.finishRequest({ registerId, relayKey: pos.publicKey })));
-  if (finished.s !== 200) throw new Error(`pair finish answered ${finished.s} ${finished.b}`);
+  if (finished.status !== 200) throw new Error(`pair finish answered ${finished.status} ${finished.body}`);
   const answer = pairing.openAnswer(json(finished));
   const key = terminalKey.toString('base64url');
   const signer = new RelaySigner(tid, registerId, { posKey: pos.privateKey, terminalKey: key });
@@ -60,7 +60,7 @@ export async function pairThroughRelay(relay: RelayHandler, code: string, tid: s
       const contentType = b === undefined ? '' : 'application/json';
       const u = `${BASE_PATH}${path}`;
       const { headers } = signer.sign(method, u, contentType, b ?? '', `${method} ${path}`);
-      return { m: method, u, h: { ...(b === undefined ? {} : { 'content-type': contentType }), ...headers }, b };
+      return { method, url: u, headers: { ...(b === undefined ? {} : { 'content-type': contentType }), ...headers }, body: b };
     },
   };
 }

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { sseFrames } from '../../src/client/sse';
 
 export interface SseFrame {
   id?: string;
@@ -19,21 +20,6 @@ export interface SseClient {
 
 const FRAME_TIMEOUT_MS = 10_000;
 
-/** Parses one block of an event stream (the lines between two blank lines). */
-function parseBlock(block: string): SseFrame | undefined {
-  const frame: { id?: string; event?: string; data?: string[] } = {};
-  for (const line of block.split(/\r?\n/)) {
-    if (line === '' || line.startsWith(':')) continue;
-    const colon = line.indexOf(':');
-    const field = colon < 0 ? line : line.slice(0, colon);
-    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (field === 'id') frame.id = value;
-    else if (field === 'event') frame.event = value;
-    else if (field === 'data') (frame.data ??= []).push(value);
-  }
-  return frame.data ? { id: frame.id, event: frame.event, data: frame.data.join('\n') } : undefined;
-}
-
 /**
  * Opens a Server-Sent Events stream with node:http and parses its frames as they come. Resolves once
  * the response headers are in; for a non-200 answer `frames` stays empty and the connection is closed.
@@ -43,21 +29,16 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
     const frames: SseFrame[] = [];
     const waiting = new Set<() => void>();
     const req = request(url, { headers: { accept: 'text/event-stream', ...headers }, agent: false }, (res) => {
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '');
-          const frame = parseBlock(block);
-          if (frame) frames.push(frame);
-        }
-        for (const w of [...waiting]) w();
-      });
       res.on('error', () => undefined);
       if (res.statusCode !== 200) res.resume();
+      else
+        void (async () => {
+          // The POS client's own reading of a stream (src/client/sse.ts).
+          for await (const frame of sseFrames(res)) {
+            if ('data' in frame) frames.push({ id: frame.id, event: frame.event, data: frame.data });
+            for (const w of [...waiting]) w();
+          }
+        })().catch(() => undefined);
       resolve({
         status: res.statusCode ?? 0,
         contentType: res.headers['content-type'],

@@ -93,3 +93,14 @@ export class WebhookReceiver {
     });
   }
 }
+
+/** A receiver started before each test and stopped after it (`receiver()` is the current test's). */
+export function useWebhookReceiver(): () => WebhookReceiver {
+  let receiver: WebhookReceiver;
+  beforeEach(async () => {
+    receiver = new WebhookReceiver();
+    await receiver.start();
+  });
+  afterEach(() => receiver.stop());
+  return () => receiver;
+}

@@ -33,12 +33,12 @@ describe('simulator.action, the screen page forwarded to a test payment app', ()
     const bridge = new FakeBridge(undefined, ['simulator']);
     const actions = await connected(bridge);
     expect(actions.available).toBe(true);
-    const presented = actions.act('presentCard', 'mastercard-chip');
+    const presented = actions.play('presentCard', 'mastercard-chip');
     const sent = await bridge.next('simulator.action');
     expect(sent).toEqual({ type: 'simulator.action', id: sent.id, action: 'presentCard', card: 'mastercard-chip' });
     bridge.send({ type: 'ack', re: sent.id });
     await expect(presented).resolves.toBeUndefined();
-    const pin = actions.act('enterPin');
+    const pin = actions.play('enterPin');
     const pinSent = await bridge.next('simulator.action');
     expect(pinSent).toEqual({ type: 'simulator.action', id: pinSent.id, action: 'enterPin' });
     bridge.send({ type: 'ack', re: pinSent.id });
@@ -49,7 +49,7 @@ describe('simulator.action, the screen page forwarded to a test payment app', ()
     const bridge = new FakeBridge(undefined, ['simulator']);
     const actions = await connected(bridge, 200);
     const answer = async (action: 'presentCard' | 'enterPin', code: string) => {
-      const p = refusal(actions.act(action, action === 'presentCard' ? 'visa-contactless' : undefined));
+      const p = refusal(actions.play(action, action === 'presentCard' ? 'visa-contactless' : undefined));
       const m = await bridge.next('simulator.action');
       bridge.send({ type: 'error', re: m.id, code, message: 'internal detail of the app' });
       return p;
@@ -57,7 +57,7 @@ describe('simulator.action, the screen page forwarded to a test payment app', ()
     expect(await answer('presentCard', 'NOT_POSSIBLE')).toEqual({ code: 'ACTION_NOT_POSSIBLE', status: 409, detail: 'The payment application is not waiting for a card.' });
     expect(await answer('enterPin', 'NOT_POSSIBLE')).toEqual({ code: 'ACTION_NOT_POSSIBLE', status: 409, detail: 'The payment application is not asking for a PIN.' });
     expect(await answer('presentCard', 'UNKNOWN_CARD')).toMatchObject({ code: 'ACTION_NOT_POSSIBLE', detail: 'The payment application does not know that test card.' });
-    const hung = refusal(actions.act('cancel'));
+    const hung = refusal(actions.play('cancel'));
     await bridge.next('simulator.action');
     expect(await hung).toEqual({ code: 'ACTION_NOT_POSSIBLE', status: 409, detail: 'The payment application did not take the action (TIMEOUT). Try again.' });
   });

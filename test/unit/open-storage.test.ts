@@ -1,9 +1,10 @@
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStorage } from '../../src/db/open-storage';
+import { openStorage } from '../../src/witness/open-storage';
 import { recoverDatabase } from '../../src/db/recover';
-import { StorageWitness } from '../../src/db/witness';
-import { WitnessKeeper } from '../../src/db/witness-keeper';
+import { StorageWitness } from '../../src/witness/witness';
+import { WitnessKeeper } from '../../src/witness/witness-keeper';
+import { silentLogger } from '../../src/shared/logger';
 import { RegistersRepository } from '../../src/pairing/registers.repository';
 import { SettingsRepository } from '../../src/identity/settings.repository';
 import { cleanupEposd, makeTempDir } from '../helpers/process';
@@ -36,7 +37,7 @@ describe('openStorage', () => {
     witness = new StorageWitness(join(dir, 'certs'));
     const { db } = openStorage(file, witness);
     new SettingsRepository(db).set('tid', IDENTITY.tid);
-    const keeper = new WitnessKeeper(witness, db, () => IDENTITY, undefined);
+    const keeper = new WitnessKeeper(witness, db, () => IDENTITY, undefined, silentLogger);
     keeper.start();
     return { db, keeper, registers: new RegistersRepository(db) };
   }

@@ -1,5 +1,5 @@
 import { everyAnswer } from '../../src/app';
-import { recordHeaders } from '../../src/http/serve';
+import { recordHeaders } from '../../src/http/headers';
 import { RELAYED_ANSWER_HEADERS } from '../../src/relay/protocol';
 import { ANSWER_SIGNATURE_HEADER } from '../../src/relay-trust/signatures';
 

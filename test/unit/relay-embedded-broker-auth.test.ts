@@ -6,24 +6,34 @@ import { ACL_FILE } from '../helpers/mosquitto';
 const acl = parseAcl(readFileSync(ACL_FILE, 'utf8'));
 const terminal = { username: '10000001', clientId: 'eposd-10000001' };
 const gateway = { username: 'relay', clientId: 'eposd-relay-1' };
+/** What the ACL answers each access of `client`, in order. */
+const allowed = (client: typeof terminal, accesses: ['read' | 'write', string][]) => accesses.map(([access, topic]) => acl.allows(access, topic, client));
 
 describe("The embedded broker's ACL, read from deploy/mosquitto/acl as Mosquitto reads it", () => {
   it('lets a terminal read its own requests and write its presence and answers from its own TID, and nothing of another terminal', () => {
-    expect(acl.allows('read', 'eposd/v1/terminals/10000001/requests', terminal)).toBe(true);
-    expect(acl.allows('write', 'eposd/v1/terminals/10000001/presence', terminal)).toBe(true);
-    expect(acl.allows('write', 'eposd/v1/gateways/relay/abc/responses/10000001', terminal)).toBe(true);
-    expect(acl.allows('read', 'eposd/v1/terminals/10000002/requests', terminal)).toBe(false);
-    expect(acl.allows('write', 'eposd/v1/terminals/10000002/presence', terminal)).toBe(false);
-    expect(acl.allows('write', 'eposd/v1/gateways/relay/abc/responses/10000002', terminal)).toBe(false);
-    expect(acl.allows('write', 'eposd/v1/terminals/10000001/requests', terminal)).toBe(false);
+    expect(
+      allowed(terminal, [
+        ['read', 'eposd/v1/terminals/10000001/requests'],
+        ['write', 'eposd/v1/terminals/10000001/presence'],
+        ['write', 'eposd/v1/gateways/relay/abc/responses/10000001'],
+        ['read', 'eposd/v1/terminals/10000002/requests'],
+        ['write', 'eposd/v1/terminals/10000002/presence'],
+        ['write', 'eposd/v1/gateways/relay/abc/responses/10000002'],
+        ['write', 'eposd/v1/terminals/10000001/requests'],
+      ]),
+    ).toEqual([true, true, true, false, false, false, false]);
   });
 
   it('lets the gateway user send requests to any terminal and read presences and its own answers only', () => {
-    expect(acl.allows('write', 'eposd/v1/terminals/10000001/requests', gateway)).toBe(true);
-    expect(acl.allows('read', 'eposd/v1/terminals/10000001/presence', gateway)).toBe(true);
-    expect(acl.allows('read', 'eposd/v1/gateways/relay/abc/responses/10000001', gateway)).toBe(true);
-    expect(acl.allows('read', 'eposd/v1/gateways/other/abc/responses/10000001', gateway)).toBe(false);
-    expect(acl.allows('read', 'eposd/v1/terminals/10000001/requests', gateway)).toBe(false);
+    expect(
+      allowed(gateway, [
+        ['write', 'eposd/v1/terminals/10000001/requests'],
+        ['read', 'eposd/v1/terminals/10000001/presence'],
+        ['read', 'eposd/v1/gateways/relay/abc/responses/10000001'],
+        ['read', 'eposd/v1/gateways/other/abc/responses/10000001'],
+        ['read', 'eposd/v1/terminals/10000001/requests'],
+      ]),
+    ).toEqual([true, true, true, false, false]);
   });
 
   it('gives nothing to a client without a user name, and applies no pattern to a name that would be a wildcard', () => {

@@ -1,5 +1,6 @@
 import { Reversals } from '../../src/transactions/reversals';
 import { useApi } from '../helpers/api';
+import { orphan } from '../helpers/bridge-terminal';
 import { capturingLogger, rowOf } from '../helpers/payments';
 
 const RETRY_MS = 30_000;
@@ -16,19 +17,7 @@ describe('Reversals: sending the host what it must undo', () => {
 
   /** A final transaction whose outcome left the host holding something to undo. */
   function pending(uti: string): void {
-    const id = t.ctx.transactionsRepo.insert({
-      uti,
-      transType: 'SALE',
-      amount: 1091,
-      currency: 'EUR',
-      reference: null,
-      originalUti: null,
-      registerId: 'till-1',
-      requestHash: null,
-      disablePrinting: 1,
-      stage: 'AUTHORIZING',
-      createdAt: t.clock.now().getTime(),
-    });
+    const id = t.ctx.transactionsRepo.insert({ ...orphan(uti, 1091), createdAt: t.clock.now().getTime() });
     t.ctx.transactionsRepo.update(id, { status: 'DECLINED', statusReason: 'ISSUER_UNAVAILABLE', responseCode: '91', stage: null, reversal: 'PENDING' });
   }
 

@@ -2,7 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/config';
 import { openDatabase, type Db } from '../../src/db/open';
-import { loadTerminalCertificate } from '../../src/identity/terminal-key';
+import { loadTerminalCertificate } from '../../src/pairing/terminal-key';
 import { RegistersRepository } from '../../src/pairing/registers.repository';
 import { cleanupEposd, makeTempDir } from '../helpers/process';
 

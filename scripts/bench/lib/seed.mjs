@@ -8,9 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-// Each row sealed as eposd seals what it writes (src/transactions/seal.ts; the bench runs after the build).
+// Each row sealed as eposd seals what it writes (src/db/seal.ts; the bench runs after the build).
 const require = createRequire(import.meta.url);
-const { sealOf } = require('../../../dist/transactions/seal.js');
+const { sealOf } = require('../../../dist/db/seal.js');
 const { COLUMNS } = require('../../../dist/transactions/transactions.repository.js');
 
 const DAY_MS = 86_400_000;

@@ -1,7 +1,7 @@
 import { ApiError } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import { maskPan, type CardRead, type CardReader, type ReaderEvents, type ReaderSession, type TipRequest } from '../card-reader';
-import { tipFor } from '../../transactions/tips';
+import { tipFor } from '../../shared/money';
 import { brandOfBin } from '../card-data';
 import { cardIdentity } from '../card-identity';
 import { SimulatedCardChips } from './emv.simulator';

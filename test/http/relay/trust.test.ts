@@ -24,10 +24,15 @@ describe('The relay through a terminal that does not take plain tokens (the defa
   it('refuses an unsigned request with a token, and the plain POST /pair, with a signed 401 that says why', async () => {
     const relay = relayOf(t.ctx);
     const code = t.ctx.pairing.openWindow().code;
-    const withToken = await send(relay, { m: 'GET', u: `${BASE_PATH}/transactions`, h: { authorization: t.token } });
-    const plainPair = await send(relay, { m: 'POST', u: `${BASE_PATH}/pair`, h: { 'content-type': 'application/json' }, b: JSON.stringify({ pairingCode: code, registerId: 'gateway-till' }) });
+    const withToken = await send(relay, { method: 'GET', url: `${BASE_PATH}/transactions`, headers: { authorization: t.token } });
+    const plainPair = await send(relay, {
+      method: 'POST',
+      url: `${BASE_PATH}/pair`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pairingCode: code, registerId: 'gateway-till' }),
+    });
     for (const a of [withToken, plainPair]) {
-      expect(a.s).toBe(401);
+      expect(a.status).toBe(401);
       expect(json(a)).toMatchObject({ code: 'RELAY_SIGNATURE_REQUIRED' });
       expect(headerOf(a, 'x-eposd-answer-signature')).toMatch(/^[A-Za-z0-9_-]{86}$/);
     }
@@ -40,26 +45,26 @@ describe('The relay through a terminal that does not take plain tokens (the defa
     const pos = await pairThroughRelay(relay, t.ctx.pairing.openWindow().code, TEST_TID, t.clock.now().getTime());
     const request = pos.request('POST', `/transaction?tid=${TEST_TID}&disablePrinting=true`, SALE);
     const answer = await send(relay, request);
-    expect(answer.s).toBe(200);
+    expect(answer.status).toBe(200);
     expect(json(answer)).toMatchObject({ transType: 'SALE', amountTrans: 1250 });
     const key = terminalPublicKey(pos.terminalKey);
     const lines = requestLines({
       tid: TEST_TID,
       registerId: pos.registerId,
       method: 'POST',
-      url: request.u,
+      url: request.url,
       contentType: 'application/json',
-      body: request.b!,
-      time: request.h['x-eposd-time']!,
-      nonce: request.h['x-eposd-nonce']!,
+      body: request.body!,
+      time: request.headers['x-eposd-time']!,
+      nonce: request.headers['x-eposd-nonce']!,
     });
     const asReceived = {
-      status: answer.s,
+      status: answer.status,
       headers: { 'content-type': headerOf(answer, 'content-type'), 'x-eposd-answer-signature': headerOf(answer, 'x-eposd-answer-signature') },
-      raw: Buffer.from(answer.b),
+      raw: Buffer.from(answer.body),
     };
     expect(() => answerCheck(key, TEST_TID, requestDigest(lines), 'the sale')(asReceived)).not.toThrow();
-    const forged = { ...asReceived, raw: Buffer.from(answer.b.replace('1250', '9999')) };
+    const forged = { ...asReceived, raw: Buffer.from(answer.body.replace('1250', '9999')) };
     expect(() => answerCheck(key, TEST_TID, requestDigest(lines), 'the sale')(forged)).toThrow(RelayAnswerRefusedError);
   });
 
@@ -67,11 +72,11 @@ describe('The relay through a terminal that does not take plain tokens (the defa
     const relay = relayOf(t.ctx);
     const pos = await pairThroughRelay(relay, t.ctx.pairing.openWindow().code, TEST_TID, t.clock.now().getTime());
     const request = pos.request('POST', `/transaction?tid=${TEST_TID}`, SALE);
-    const altered = await send(relay, { ...request, b: request.b!.replace('1250', '125000') });
+    const altered = await send(relay, { ...request, body: request.body!.replace('1250', '125000') });
     expect(json(altered)).toMatchObject({ code: 'RELAY_SIGNATURE_INVALID' });
-    const swapped = await send(relay, { ...request, u: `${BASE_PATH}/transaction?tid=99999999` });
+    const swapped = await send(relay, { ...request, url: `${BASE_PATH}/transaction?tid=99999999` });
     expect(json(swapped)).toMatchObject({ code: 'RELAY_SIGNATURE_INVALID' });
-    expect((await send(relay, request)).s).toBe(200);
+    expect((await send(relay, request)).status).toBe(200);
     expect(json(await send(relay, request))).toMatchObject({ code: 'RELAY_REPLAYED' });
     pos.signer.offsetMs -= 6 * 60_000;
     const late = await send(relay, pos.request('GET', '/transactions'));
@@ -107,8 +112,8 @@ describe('The relay with EPOSD_RELAY_PLAIN_TOKENS (the weaker mode)', () => {
   const t = useApi({ paired: true });
 
   it('serves an unsigned request with its token, and still signs the answer', async () => {
-    const answer = await send(relayOf(t.ctx, true), { m: 'GET', u: `${BASE_PATH}/transactions`, h: { authorization: t.token } });
-    expect(answer.s).toBe(200);
+    const answer = await send(relayOf(t.ctx, true), { method: 'GET', url: `${BASE_PATH}/transactions`, headers: { authorization: t.token } });
+    expect(answer.status).toBe(200);
     expect(headerOf(answer, 'x-eposd-answer-signature')).toBeDefined();
   });
 });
@@ -129,16 +134,16 @@ describe("The terminal's relay answers", () => {
     });
 
   it('answers 502 RELAY_ANSWER_TOO_LARGE at once for an answer the relay cannot carry, signed', async () => {
-    const huge = { s: 200, h: ['Content-Type', 'application/json'], b: JSON.stringify({ rows: 'x'.repeat(RELAY_ANSWER_LIMIT_BYTES) }) };
-    const answer = await send(stubbed(Promise.resolve(huge)), { m: 'GET', u: `${BASE_PATH}/transactions`, h: { authorization: t.token } });
-    expect(answer.s).toBe(502);
+    const huge = { status: 200, headers: ['Content-Type', 'application/json'], body: JSON.stringify({ rows: 'x'.repeat(RELAY_ANSWER_LIMIT_BYTES) }) };
+    const answer = await send(stubbed(Promise.resolve(huge)), { method: 'GET', url: `${BASE_PATH}/transactions`, headers: { authorization: t.token } });
+    expect(answer.status).toBe(502);
     expect(json(answer)).toMatchObject({ code: 'RELAY_ANSWER_TOO_LARGE' });
     expect(headerOf(answer, 'x-eposd-answer-signature')).toBeDefined();
   });
 
   it('answers 500 INTERNAL_ERROR when the handler failed, never silence', async () => {
-    const answer = await send(stubbed(Promise.reject(new Error('boom at /srv/eposd/x.js'))), { m: 'GET', u: `${BASE_PATH}/transactions`, h: { authorization: t.token } });
-    expect(answer.s).toBe(500);
-    expect(answer.b).not.toContain('boom');
+    const answer = await send(stubbed(Promise.reject(new Error('boom at /srv/eposd/x.js'))), { method: 'GET', url: `${BASE_PATH}/transactions`, headers: { authorization: t.token } });
+    expect(answer.status).toBe(500);
+    expect(answer.body).not.toContain('boom');
   });
 });

@@ -1,7 +1,7 @@
 import { SettingsRepository } from '../identity/settings.repository';
 import { RegistersRepository, type RegisterRow } from '../pairing/registers.repository';
 import { BatchesRepository } from '../settlement/batches.repository';
-import type { Db } from './open';
+import type { Db } from '../db/open';
 import type { Commits, WitnessedRegister, WitnessRecord } from './witness';
 
 /** What a database holds of what the storage witness vouches for. */

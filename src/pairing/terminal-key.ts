@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/config';
 import type { Db } from '../db/open';
-import { RegistersRepository } from '../pairing/registers.repository';
+import { RegistersRepository } from './registers.repository';
 import { loadOrCreateCertificate, type Certificate, type CertificateOptions, type KeyProblem } from '../tls/certificate';
-import { SettingsRepository } from './settings.repository';
+import { SettingsRepository } from '../identity/settings.repository';
 
 /** The settings row that remembers the fingerprint POS have pinned, to notice when it changes. */
 const FINGERPRINT_KEY = 'fingerprint';

@@ -1,4 +1,5 @@
-import type { Db } from './open';
+import type { Logger } from '../shared/logger';
+import type { Db } from '../db/open';
 import { databaseState, witnessedRegisters } from './witness-check';
 import type { StorageWitness, WitnessRecord } from './witness';
 
@@ -16,12 +17,23 @@ export class WitnessKeeper {
     private readonly db: Db,
     private readonly identity: () => Pick<WitnessRecord, 'tid' | 'mid' | 'serialNumber' | 'fingerprint'>,
     private previous: WitnessRecord | undefined,
+    private readonly logger: Logger,
   ) {}
 
   /** At start, on a database found sound: the record as it is now, and the mark from its sequences. */
   start(): void {
     const state = this.update();
     this.witness.reset(state);
+  }
+
+  /** After a committed change of the pairings or the batch: the record written again, or a warning. */
+  refresh(): void {
+    try {
+      this.update();
+    } catch (err) {
+      // The change is committed: a witness left behind vouches for less until its next write.
+      this.logger.warn({ err }, 'the storage witness could not be written');
+    }
   }
 
   /** Writes the record when what it vouches for changed (the ids alone do not make it change: the mark has them). */

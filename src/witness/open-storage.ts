@@ -3,10 +3,10 @@ import { existsSync, renameSync, statSync } from 'node:fs';
 import { SettingsRepository } from '../identity/settings.repository';
 import { RegistersRepository } from '../pairing/registers.repository';
 import { asideName } from '../shared/startup-error';
-import { SCHEMA_VERSION } from './migrate';
-import { openDatabase, type Db, type OpenOptions } from './open';
-import { isCorruption } from './storage-health';
-import { scanWal } from './wal-check';
+import { SCHEMA_VERSION } from '../db/migrate';
+import { openDatabase, type Db, type OpenOptions } from '../db/open';
+import { isCorruption } from '../db/storage-health';
+import { scanWal } from '../db/wal-check';
 import { databaseState, missingFromDatabase } from './witness-check';
 import type { StorageWitness, WitnessRecord } from './witness';
 

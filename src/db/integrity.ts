@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { Db } from '../db/open';
+import type { Db } from './open';
 
 // quick_check reads the whole file: on a large database it runs for seconds, so it runs in a worker
 // thread on its own read-only connection and payments are not held up. An in-memory database
