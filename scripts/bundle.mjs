@@ -5,8 +5,10 @@
 // by its own file-system walk: on the benchmark machine that is 40 % of the time to `eposd ready`
 // (docs/performance.md). The tests run tsc's dist/main.js, and test/e2e/bundle.test.ts runs this one.
 //
-// Each is written as <name>.code.js, and <name>.js is a loader that runs it with V8's code cache
-// (src/code-cache.ts): a start after the first reads back what the first compiled, in a file beside it.
+// Each is written as <name>.code.js, and <name>.js is a loader that turns on Node's compile cache
+// (module.enableCompileCache, Node 22.1+) in dist/bundle/compile-cache/ before it loads the bundle: a
+// start after the first reads back what V8 compiled. Node 20 has no compile cache: there the loader
+// loads the bundle as it is, compiled at every start (docs/decisions.md).
 //
 // The bundle sits two directories below the project, as every compiled module does, so the paths
 // they take from __dirname (the screen's page in src/screen/public) lead to the same place.
@@ -74,14 +76,11 @@ const lazy = {
 };
 
 const OUT = join(ROOT, 'dist', 'bundle');
-/** The two bundles, each started by a loader of its own name that runs it with V8's code cache (src/code-cache.ts). */
+/** The two bundles, each loaded by a loader of its own name. */
 const BUNDLES = { main: 'main.ts', embedded: 'embedded.ts' };
 
 await build({
-  entryPoints: {
-    ...Object.fromEntries(Object.entries(BUNDLES).map(([name, src]) => [`${name}.code`, join(ROOT, 'src', src)])),
-    'code-cache': join(ROOT, 'src', 'code-cache.ts'),
-  },
+  entryPoints: Object.fromEntries(Object.entries(BUNDLES).map(([name, src]) => [`${name}.code`, join(ROOT, 'src', src)])),
   outdir: OUT,
   bundle: true,
   platform: 'node',
@@ -101,6 +100,18 @@ await build({
 });
 // esbuild's service process would otherwise live on beside eposd under npm start.
 await stop();
-for (const name of Object.keys(BUNDLES)) {
-  writeFileSync(join(OUT, `${name}.js`), `"use strict";\nrequire("./code-cache.js").runBundle(require("node:path").join(__dirname, "${name}.code.js"), module, require);\n`);
-}
+// The cache is written as soon as the bundle is loaded (Node would otherwise write it only at a clean
+// exit, which a terminal killed by its OS never has), and before an embedded host calls start(), which
+// may set a V8 flag: a cache made under other flags is refused. main.js then runs the command.
+const loader = (name, then) =>
+  [
+    '"use strict";',
+    'const m = require("node:module");',
+    'm.enableCompileCache?.(require("node:path").join(__dirname, "compile-cache"));',
+    `${then === 'run' ? 'const bundle' : 'module.exports'} = require("./${name}.code.js");`,
+    'm.flushCompileCache?.();',
+    ...(then === 'run' ? ['bundle.run();'] : []),
+    '',
+  ].join('\n');
+writeFileSync(join(OUT, 'main.js'), loader('main', 'run'));
+writeFileSync(join(OUT, 'embedded.js'), loader('embedded', 'export'));

@@ -1,4 +1,6 @@
-// The table printed by the bench: each figure, its goal, and the baseline measured in the same run.
+// The table printed by the bench: each figure, its goal, and the baseline measured in the same run,
+// with how many samples each is taken from and how many requests were sent again. A percentile is the
+// nearest rank of its samples (lib/stats.mjs): p99 of 200 samples is the 198th smallest.
 const f2 = (x, unit = '') => (x === null || x === undefined ? 'n/a' : `${x}${unit}`);
 const n = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 
@@ -7,28 +9,31 @@ function row(figure, key, value, goal, pass, baseline) {
 }
 
 export function renderTable(f, r, { counts, quick, smoke, soak, statusConnections, salesPerS }) {
+  const ackSamples = `${r.ack.eposd.n} POSTs (baseline ${r.ack.baseline.n}); ${r.ack.busy.n} answered 409 TERMINAL_BUSY and sent again, not counted (${n(r.ack.busy.totalMs, 1)} ms)`;
+  const statusSamples = `${r.status.eposd.n} responses (baseline ${r.status.baseline.n})`;
+  const longPollSamples = `${r.delivery.longPoll.n} sales (baseline ${r.delivery.longPoll.baseline.n}); ${r.delivery.longPoll.reasks} long polls asked again; stamp to the ms`;
   const rows = [
-    row('ack latency p50', 'ack.p50Ms', f2(f.ack.p50Ms, ' ms'), '', undefined, `baseline p50 ${n(r.ack.baseline.p50)} ms`),
-    row('ack latency p99', 'ack.p99Ms', f2(f.ack.p99Ms, ' ms'), '', undefined, `baseline p99 ${n(r.ack.baseline.p99)} ms`),
-    row('ack p50 / baseline p50', 'ack.p50Ratio', f2(f.ack.p50Ratio), '<= 1.3', f.ack.p50Ratio <= 1.3, `${counts.ack} sequential POSTs each, alternating blocks`),
-    row('status lookups', 'status.rps', f2(f.status.rps, ' req/s'), '', undefined, `baseline ${n(r.status.baseline.rps, 0)} req/s`),
-    row('status p99', 'status.p99Ms', f2(f.status.p99Ms, ' ms'), '', undefined, `baseline p99 ${n(r.status.baseline.p99)} ms`),
+    row('ack latency p50', 'ack.p50Ms', f2(f.ack.p50Ms, ' ms'), '', undefined, `baseline p50 ${n(r.ack.baseline.p50)} ms; ${ackSamples}`),
+    row('ack latency p99', 'ack.p99Ms', f2(f.ack.p99Ms, ' ms'), '', undefined, `baseline p99 ${n(r.ack.baseline.p99)} ms; ${ackSamples}`),
+    row('ack p50 / baseline p50', 'ack.p50Ratio', f2(f.ack.p50Ratio), '<= 1.3', f.ack.p50Ratio <= 1.3, `sequential POSTs, alternating blocks; ${ackSamples}`),
+    row('status lookups', 'status.rps', f2(f.status.rps, ' req/s'), '', undefined, `baseline ${n(r.status.baseline.rps, 0)} req/s; ${statusSamples}`),
+    row('status p99', 'status.p99Ms', f2(f.status.p99Ms, ' ms'), '', undefined, `baseline p99 ${n(r.status.baseline.p99)} ms; ${statusSamples}`),
     row(
       'status throughput / baseline',
       'status.throughputRatio',
       f2(f.status.throughputRatio),
       '>= 0.5',
       f.status.throughputRatio >= 0.5,
-      `autocannon ${statusConnections} conn, ${counts.statusRounds} x ${counts.statusS} s each`,
+      `autocannon ${statusConnections} conn, ${counts.statusRounds} x ${counts.statusS} s each; ${statusSamples}`,
     ),
-    row('delivery long-poll p50', 'delivery.longPollP50Ms', f2(f.delivery.longPollP50Ms, ' ms'), '', undefined, `${counts.longPoll} sales`),
+    row('delivery long-poll p50', 'delivery.longPollP50Ms', f2(f.delivery.longPollP50Ms, ' ms'), '', undefined, `baseline p50 ${n(r.delivery.longPoll.baseline.p50)} ms; ${longPollSamples}`),
     row(
       'delivery long-poll p99',
       'delivery.longPollP99Ms',
       f2(f.delivery.longPollP99Ms, ' ms'),
       '<= 5 ms',
       f.delivery.longPollP99Ms <= 5,
-      `max ${n(r.delivery.longPoll.max, 0)} ms; GETs/sale ${n(r.delivery.longPoll.getsPerSale)}; baseline (one commit, one answer) p50 ${n(r.delivery.longPoll.baseline.p50, 0)} / p99 ${n(r.delivery.longPoll.baseline.p99, 0)} ms`,
+      `max ${n(r.delivery.longPoll.max, 1)} ms; baseline (one commit, one answer) p99 ${n(r.delivery.longPoll.baseline.p99)} ms; ${longPollSamples}`,
     ),
     row(
       'delivery 1 s polling p50',
@@ -36,7 +41,7 @@ export function renderTable(f, r, { counts, quick, smoke, soak, statusConnection
       f2(f.delivery.pollP50Ms, ' ms'),
       '',
       undefined,
-      `${counts.polling} sales; p99 ${n(r.delivery.polling.p99, 0)} ms; GETs/sale ${n(r.delivery.polling.getsPerSale)}`,
+      `${r.delivery.polling.n} sales; p99 ${n(r.delivery.polling.p99)} ms; GETs/sale ${n(r.delivery.polling.getsPerSale)}`,
     ),
     row(
       'warm start',
@@ -44,9 +49,17 @@ export function renderTable(f, r, { counts, quick, smoke, soak, statusConnection
       f2(f.startup.warmMs, ' ms'),
       '<= 300 ms',
       f.startup.warmMs <= 300,
-      `${counts.bigRows} tx; unbundled dist/main.js ${n(r.warmUnbundled.medianMs, 0)} ms; baseline server ${n(r.baselineStart.medianMs, 0)} ms`,
+      `${counts.bigRows} tx, median of ${r.warm.times.length}; unbundled dist/main.js ${n(r.warmUnbundled.medianMs, 0)} ms; baseline server ${n(r.baselineStart.medianMs, 0)} ms (${r.baselineStart.times.length})`,
     ),
-    row('first start', 'startup.firstMs', f2(f.startup.firstMs, ' ms'), '', undefined, `median of ${counts.firstStarts}`),
+    row(
+      'warm start, checks done',
+      'startup.checkedMs',
+      f2(f.startup.checkedMs, ' ms'),
+      '',
+      undefined,
+      `${counts.bigRows} tx: spawn to the check after the start done (quick_check, every seal), median of ${r.checked.times.length}; ready at ${n(r.checked.readyMedianMs, 0)} ms`,
+    ),
+    row('first start', 'startup.firstMs', f2(f.startup.firstMs, ' ms'), '', undefined, `median of ${r.first.times.length}`),
     row('idle RSS', 'memory.idleRssMB', f2(f.memory.idleRssMB, ' MB'), '<= 60 MB', f.memory.idleRssMB <= 60, `baseline ${n(r.idle.baseline.rssMB, 1)} MB`),
     row(
       'loaded RSS (max)',
@@ -70,7 +83,7 @@ export function renderTable(f, r, { counts, quick, smoke, soak, statusConnection
       f2(f.scale.p99Ratio1MTo1k),
       '<= 1.2',
       f.scale.p99Ratio1MTo1k <= 1.2,
-      `p99 ${n(r.scale.small.p99)} ms (${counts.smallRows}) vs ${n(r.scale.big.p99)} ms (${counts.bigRows}); ${n(r.scale.small.rps, 0)} vs ${n(r.scale.big.rps, 0)} req/s`,
+      `p99 ${n(r.scale.small.p99)} ms (${counts.smallRows} tx, ${r.scale.small.n} responses) vs ${n(r.scale.big.p99)} ms (${counts.bigRows} tx, ${r.scale.big.n}); ${n(r.scale.small.rps, 0)} vs ${n(r.scale.big.rps, 0)} req/s`,
     ),
     row(
       'bytes per transaction',
@@ -98,5 +111,10 @@ export function renderTable(f, r, { counts, quick, smoke, soak, statusConnection
       .join('  ')
       .trimEnd();
   const mode = smoke ? 'smoke (BENCH_SMOKE=1)' : quick ? 'quick' : 'full';
-  return [`eposd bench (${mode}), node ${process.version}`, line(Object.fromEntries(cols.map((c) => [c, c]))), ...rows.map(line), ''].join('\n');
+  return [
+    `eposd bench (${mode}), node ${process.version}, load average ${n(r.load1.start)} at the start, ${n(r.load1.end)} at the end`,
+    line(Object.fromEntries(cols.map((c) => [c, c]))),
+    ...rows.map(line),
+    '',
+  ].join('\n');
 }

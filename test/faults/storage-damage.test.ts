@@ -11,7 +11,7 @@ import { damagePage, leafPages, pokeFromOutside, seedTransactions } from '../hel
 import { INSTANT_SIMULATOR_ENV, MANUAL_SIMULATOR_ENV } from '../helpers/payments';
 import { cleanupEposd, MAIN, makeTempDir, runEposd } from '../helpers/process';
 import type { Client } from './helpers/client';
-import { apiClient, dbFile, pairRegister, screenState, startDevice, type Device } from './helpers/device';
+import { apiClient, dbFile, pairRegister, readDb, screenAction, screenState, startDevice, type Device } from './helpers/device';
 import { figures, median, sleep } from './helpers/figures';
 import type { AnyAnswer } from '../helpers/bodies';
 
@@ -145,6 +145,50 @@ describe('Storage damage', () => {
     expect(sizeMiB).toBeGreaterThan(2);
     expect(soundCheck?.result).toBe('ok');
     expect(health.body.status).toBe('DEGRADED');
+  });
+
+  it('When a payment is taken before the check after the start finds a damaged record, then it ends and reads as any other, and from the finding on payments are refused', async () => {
+    const device = await startDevice(ENV);
+    const token = await pairRegister(device.eposd, { registerId: 'till-1' });
+    const { utis, rowsFound } = await seed(device, 20_000);
+    // The newest transaction's amount changed behind eposd's back: its seal no longer holds. The seals
+    // are checked oldest first, after quick_check, so this one is found last.
+    const db = new Database(dbFile(device.dataDir));
+    db.prepare('UPDATE transactions SET amount = amount + 1 WHERE uti = ?').run(utis.at(-1));
+    db.close();
+    await device.restart();
+    const readyAt = performance.now();
+    const api = apiClient(device.eposd, token);
+    const taken = await api.call<AnyAnswer>('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 1000 } });
+    const healthWhenTaken = await api.call<AnyAnswer>('/health');
+    let health = healthWhenTaken;
+    while (health.body.status === 'UP' && performance.now() - readyAt < 30_000) {
+      await sleep(20);
+      health = await api.call<AnyAnswer>('/health');
+    }
+    const foundAfterReadyMs = Math.round(performance.now() - readyAt);
+    const presented = await screenAction(device.eposd, { action: 'presentCard', card: 'visa-contactless' });
+    const final = taken.status === 200 ? await api.call<AnyAnswer>(`/transaction?uti=${taken.body.uti}&wait=10`) : undefined;
+    const next = await api.call<AnyAnswer>('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 1000 } });
+    api.close();
+    const exitCode = await device.eposd.stop();
+    const row = taken.status === 200 ? readDb(device.dataDir, (d) => d.prepare('SELECT status FROM transactions WHERE uti = ?').pluck().get(taken.body.uti)) : undefined;
+    figures('payment taken before the check after the start found damage', {
+      rows: rowsFound,
+      taken: `${taken.status} with /health ${healthWhenTaken.body.status}`,
+      damageFoundAfterReadyMs: foundAfterReadyMs,
+      health: `${health.body.status}_${(health.body.problems ?? []).join(',')}`,
+      cardPresented: presented.status,
+      thatPayment: `${final?.status}_${final?.body.status} row ${String(row)}`,
+      nextPayment: `${next.status}_${next.body.code}`,
+      exitCode,
+    });
+    expect([taken.status, healthWhenTaken.body.status]).toEqual([200, 'UP']);
+    expect(health.body).toMatchObject({ status: 'DEGRADED', problems: ['STORAGE_CORRUPT'] });
+    expect(presented.status).toBe(200);
+    expect([final?.status, final?.body.status, row]).toEqual([200, 'APPROVED', 'APPROVED']);
+    expect([next.status, next.body.code]).toEqual([503, 'STORAGE_CORRUPT']);
+    expect(exitCode).toBe(0);
   });
 
   it('When a page is damaged while the terminal runs, then the first read that meets it takes the terminal out of service', async () => {
