@@ -19,7 +19,8 @@
 // process, or in-process when embedded; commander: a start with flags; pino-pretty: a start in a
 // terminal; bonjour-service: a start with mDNS on; mqtt: a start with the relay on); iconv-lite, whose tables are half a megabyte of text of which eposd uses one
 // encoding. Of mime-db only the types eposd sends are bundled (MIME_TYPES). `qs` (express's extended
-// query strings and urlencoded bodies, neither used) is loaded only if something asks for it.
+// query strings and urlencoded bodies, neither used) is loaded only if something asks for it, and
+// body-parser (express.json and the other parsers; eposd reads bodies itself) only if one is called.
 // Imports are bundled from their ES module builds where they have one, so that only what is used of
 // them (TypeBox's builders) is bundled.
 //
@@ -61,17 +62,24 @@ const mimeSubset = {
   },
 };
 
-/** Packages required from node_modules at their first use, not when the module that imports them loads. */
-const LAZY = ['qs'];
+/**
+ * Packages required from node_modules at their first use, not when the module that imports them loads:
+ * at the first read of one of their exports, or, for those whose exports are read as they load and
+ * called later (`calls`), at the first call. body-parser: express reads its four parsers as it loads
+ * (express.json and the others); eposd reads bodies itself (src/http/body.ts), and body-parser with
+ * raw-body and iconv-lite is some 10 ms of a start.
+ */
+const LAZY = { qs: 'reads', 'body-parser': 'calls' };
 const lazy = {
   name: 'lazy',
   setup(b) {
-    const filter = new RegExp(`^(${LAZY.join('|')})$`);
+    const filter = new RegExp(`^(${Object.keys(LAZY).join('|')})$`);
     b.onResolve({ filter }, (args) => (args.namespace === 'lazy' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy' }));
-    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
-      contents: `let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require(${JSON.stringify(args.path)}))[key] });`,
-      loader: 'js',
-    }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => {
+      const load = `(m ??= require(${JSON.stringify(args.path)}))`;
+      const get = LAZY[args.path] === 'calls' ? `(_, key) => (...a) => ${load}[key](...a)` : `(_, key) => ${load}[key]`;
+      return { contents: `let m; module.exports = new Proxy({}, { get: ${get} });`, loader: 'js' };
+    });
   },
 };
 

@@ -269,11 +269,27 @@ function figures(r) {
   return {
     ack: { p50Ms: round(r.ack.eposd.p50), p99Ms: round(r.ack.eposd.p99), p50Ratio: round(r.ack.eposd.p50 / r.ack.baseline.p50) },
     status: { rps: round(r.status.eposd.rps, 0), p99Ms: round(r.status.eposd.p99), throughputRatio: round(r.status.eposd.rps / r.status.baseline.rps) },
-    delivery: { longPollP50Ms: round(r.delivery.longPoll.p50), longPollP99Ms: round(r.delivery.longPoll.p99), pollP50Ms: round(r.delivery.polling.p50) },
-    startup: { warmMs: round(r.warm.medianMs, 0), firstMs: round(r.first.medianMs, 0), checkedMs: round(r.checked.medianMs, 0) },
-    memory: { idleRssMB: round(r.idle.eposd.rssMB, 1), loadedRssMB: round(r.loaded.maxRssMB, 1), soakGrowthMB: r.soak ? round(r.soak.growthMB, 1) : null },
+    delivery: {
+      longPollP50Ms: round(r.delivery.longPoll.p50),
+      longPollP99Ms: round(r.delivery.longPoll.p99),
+      longPollP99OverBaselineMs: round(r.delivery.longPoll.p99 - r.delivery.longPoll.baseline.p99),
+      pollP50Ms: round(r.delivery.polling.p50),
+    },
+    startup: {
+      warmMs: round(r.warm.medianMs, 0),
+      warmRatio: round(r.warm.medianMs / r.baselineStart.medianMs),
+      firstMs: round(r.first.medianMs, 0),
+      checkedMs: round(r.checked.medianMs, 0),
+    },
+    memory: {
+      idleRssMB: round(r.idle.eposd.rssMB, 1),
+      idleRssRatio: round(r.idle.eposd.rssMB / r.idle.baseline.rssMB),
+      loadedRssMB: round(r.loaded.maxRssMB, 1),
+      soakGrowthMB: r.soak ? round(r.soak.growthMB, 1) : null,
+    },
     scale: { p99Ratio1MTo1k: round(r.scale.big.p99 / r.scale.small.p99), bytesPerTransaction: round(r.bytes.real, 0), purgeMaxStallMs: round(r.purge.purge.maxStallMs) },
-    idle: { cpuPercent: round(r.idle.eposd.cpuPercent, 3) },
+    // A ratio of /proc's 10 ms ticks: 0 ms for the baseline gives Infinity, printed as null.
+    idle: { cpuPercent: round(r.idle.eposd.cpuPercent, 3), cpuRatio: round(r.idle.eposd.cpuMs / r.idle.baseline.cpuMs) },
     // How many samples each figure above is taken from (eposd's; the baselines' in the table).
     samples: {
       ack: r.ack.eposd.n,
