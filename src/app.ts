@@ -24,7 +24,7 @@ export interface Api {
 /** Every endpoint of the API, each declared once: served over HTTPS by createApp, and described by the OpenAPI document. */
 export function api(ctx: AppContext): Api {
   const endpoints = [
-    ...healthEndpoints({ tid: ctx.identity.tid, storage: ctx.storage }),
+    ...healthEndpoints({ tid: ctx.identity.tid, storage: ctx.storage, paymentApp: ctx.paymentApp?.readiness }),
     ...pairingEndpoints({ pairing: ctx.pairing, pairRateLimit: ctx.config.pairRateLimit }),
     ...transactionEndpoints(ctx),
     ...settlementEndpoints(ctx),

@@ -143,8 +143,9 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   const deliveries = new DeliveriesRepository(live, ids, (registerId) => registers.hasCallback(registerId));
   const ledger = new Ledger(db, transactionsRepo, events, deliveries, storage, witness);
   // Late-bound: the payment app's reconciliation needs the engine's payment and the reversals, built below.
-  const late = { busyWith: (): string | undefined => undefined, reverseLater: (): void => undefined };
-  const paymentApp = config.driver === 'bridge' ? createPaymentApp(config, { connect: overrides.bridgeConnector, transactions: transactionsRepo, ledger, clock, logger, late }) : undefined;
+  const late = { busyWith: (): string | undefined => undefined, reverseLater: (): void => undefined, announce: (_e: TransitionEvent): void => undefined };
+  const paymentApp =
+    config.driver === 'bridge' ? createPaymentApp(config, { connect: overrides.bridgeConnector, transactions: transactionsRepo, ledger, clock, logger, audit, trail: auditRepo, late }) : undefined;
   const reader = overrides.reader ?? paymentApp?.driver ?? simulator;
   const host =
     overrides.host ??
@@ -166,6 +167,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     timings: { cardTimeoutMs: config.cardTimeoutMs, hostTimeoutMs: config.hostTimeoutMs, commitRetryMs: COMMIT_RETRY_MS, printTimeoutMs: PRINT_TIMEOUT_MS, ...overrides.timings },
     receiptsOf: (uti) => finalOf(uti)?.receipts,
     reverseLater: () => void reversals.flush(),
+    refused: (uti, refusal) => (paymentApp ? paymentApp.refused(uti, refusal) : logger.warn({ uti, refusal }, 'host: an answer refused, not recorded as given')),
   });
   const transactions = new TransactionService({
     transactions: transactionsRepo,
@@ -191,6 +193,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   });
   late.busyWith = () => transactions.busyWith();
   late.reverseLater = () => void reversals.flush();
+  late.announce = (e) => engine.announce(e);
   const clockGuard = new ClockGuard({ clock, logger, settings, newestCommitted: () => transactionsRepo.newestCreatedAt(), monotonic: overrides.monotonic });
   const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, audit: auditRepo, deliveries, guard: clockGuard, frozen: () => storage.corrupt });
   const webhooks = new WebhookDispatcher({ deliveries, clock, logger, post: overrides.fetch ?? checkedPost(webhookTargets), bodyFor: (uti) => transactions.status(uti)?.body });

@@ -7,7 +7,7 @@ import { startServer, type Ready, type RunningServer, type ServerOptions } from 
 // `eposd ready` line, and stops on SIGTERM or SIGINT. A host app that runs eposd in its own process
 // uses embedded.ts instead.
 
-export const readyLine = (r: Ready) => `eposd ready api=${r.apiUrl} screen=${r.screenUrl} tid=${r.tid} fingerprint=${r.fingerprint}\n`;
+export const readyLine = (r: Ready) => `eposd ready api=${r.apiUrl} screen=${r.screenUrl} tid=${r.tid} fingerprint=${r.fingerprint}${r.paymentApp ? ` paymentApp=${r.paymentApp}` : ''}\n`;
 
 /**
  * Starts the terminal as the command does: logs on stderr, the certificate made in a child process

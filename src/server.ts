@@ -19,6 +19,7 @@ import { VERSION } from './shared/version';
 import { startAnnouncer, type Announcer } from './discovery/announcer';
 import type { MdnsNetwork } from './discovery/mdns-network';
 import { brokerSettings, startRelay } from './relay/start';
+import type { ReadinessState } from './bridge/readiness';
 
 // The terminal's start and stop, shared by the command (main.ts: environment, flags, signals, exit)
 // and by a host app that runs eposd in its own process (embedded.ts). Nothing here touches the
@@ -60,6 +61,8 @@ export interface Ready {
   screenUrl: string;
   tid: string;
   fingerprint: string;
+  /** EPOSD_DRIVER=bridge: READY when payments can be taken, else why not (docs/bridge.md, "Readiness"). */
+  paymentApp?: ReadinessState;
 }
 
 export interface ServerOptions {
@@ -158,11 +161,14 @@ export async function startServer(config: Config, options: ServerOptions): Promi
   ctx.screen.listeningOn(apiPort, config.host);
   ctx.listening();
   const relay = startRelay(ctx, config, certificate.key);
+  // With the bridge, the start may wait (EPOSD_BRIDGE_WAIT_MS) for the payment app, and says whether it came.
+  const paymentApp = ctx.paymentApp && (await ctx.paymentApp.readiness.whenReady(config.bridgeWaitMs));
   const ready: Ready = Object.freeze({
     apiUrl: `https://${urlHost(config.host)}:${apiPort}${BASE_PATH}`,
     screenUrl: `http://127.0.0.1:${screenPort}/`,
     tid: ctx.identity.tid,
     fingerprint: certificate.fingerprint,
+    ...(paymentApp ? { paymentApp } : {}),
   });
   const identity = ctx.identity;
   const announcer: Announcer | undefined = config.mdns

@@ -3,14 +3,14 @@ import { Command } from 'commander';
 import { tcpConnector, unixConnector } from '../bridge/link';
 import { runConformance, table } from './checks';
 
-// npm run bridge:conformance -- --connect /path/to/bridge.sock
+// npm run bridge:conformance -- --connect /path/to/bridge.sock [--secret <shared secret>]
 // npm run bridge:conformance -- --port 7400 --secret <shared secret>
 // Exit code 0 when every check passes, 1 otherwise, 2 for wrong arguments.
 
 const o = new Command('bridge-conformance')
   .option('--connect <socket>', "the payment app's Unix domain socket")
   .option('--port <n>', "the payment app's loopback TCP port")
-  .option('--secret <s>', 'with --port: the shared secret')
+  .option('--secret <s>', 'the shared secret: its proofs are checked both ways (required with --port)')
   .option('--timeout-ms <n>', 'how long each answer may take', '10000')
   .parse()
   .opts<{ connect?: string; port?: string; secret?: string; timeoutMs: string }>();

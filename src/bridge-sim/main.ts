@@ -23,7 +23,7 @@ const env = process.env;
 const program = new Command('eposd-bridge-sim')
   .option('--socket <path>', 'listen on this Unix domain socket')
   .option('--port <n>', 'listen on 127.0.0.1:<n> (0: any free port)')
-  .option('--secret <s>', 'with --port: the shared secret eposd must send in hello')
+  .option('--secret <s>', 'the shared secret both sides prove they hold (required with --port)')
   .option('--store <file>', 'remember results and reversals in this JSON file (kept across restarts)')
   .option('--mode <mode>', 'auto or manual (default EPOSD_SIM_MODE or auto)')
   .option('--protocol <p>', 'the protocol version to speak (tests of a mismatch)', PROTOCOL)
@@ -37,7 +37,8 @@ function fail(message: string): never {
 }
 
 if ((o.socket === undefined) === (o.port === undefined)) fail('give --socket <path> or --port <n>');
-if (o.port !== undefined && (o.secret === undefined || o.secret.length < 16)) fail('--port needs --secret of at least 16 characters');
+if (o.port !== undefined && o.secret === undefined) fail('--port needs --secret: anything on the device can open a loopback port');
+if (o.secret !== undefined && o.secret.length < 16) fail('--secret must be at least 16 characters');
 const setting = <T>(parse: (raw: string) => T, raw: string | undefined, fallback: T, name: string): T => {
   try {
     return raw === undefined || raw === '' ? fallback : parse(raw);
@@ -55,7 +56,7 @@ const app = new SimulatedPaymentApp({
   cardDelayMs,
   pinDelayMs: Math.min(1500, cardDelayMs),
   authDelayMs,
-  secret: o.port !== undefined ? o.secret : undefined,
+  secret: o.secret,
   protocol: o.protocol,
   holdResults: o.holdResults === true,
   store: new SimStore(o.store),
@@ -69,6 +70,9 @@ const listening = () => {
   const where = o.socket !== undefined ? `socket=${o.socket}` : `port=${(server.address() as { port: number }).port}`;
   process.stdout.write(`eposd-bridge-sim ready ${where} protocol=${o.protocol} mode=${mode}\n`);
 };
+// @NOTE The socket is this user's alone (0600), whatever umask it was started with: anyone who can
+// connect to it could play eposd. Everything else it creates (the store) is private as well.
+process.umask(0o177);
 if (o.socket !== undefined) server.listen(o.socket, listening);
 else server.listen(setting(integer(0, 65535), o.port, 0, '--port'), '127.0.0.1', listening);
 server.on('error', (err) => fail(err.message));

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { sameSecret } from '../bridge/client';
 import type { Link } from '../bridge/link';
 import {
   assertFromBridge,
@@ -13,11 +11,10 @@ import {
   type SimulatorAction,
   type ToBridge,
 } from '../bridge/protocol';
-import { brandOfBin } from '../reader/card-data';
-import { maskPan } from '../reader/card-reader';
-import { cardIdentity } from '../reader/card-identity';
 import { behaviourFor } from '../reader/simulator/test-amounts';
 import { autoCardFor, cvmFor, TEST_CARDS, type TestCard, type TestCardId } from '../reader/simulator/test-cards';
+import { Greeting } from './greeting';
+import { cardOf, SimResults, totalOf } from './results';
 import type { SimStore } from './store';
 
 export interface SimOptions {
@@ -25,7 +22,7 @@ export interface SimOptions {
   cardDelayMs: number;
   pinDelayMs: number;
   authDelayMs: number;
-  /** Loopback TCP: hello must carry it. */
+  /** The shared secret (loopback TCP): eposd must prove it holds it, and so does the app (greeting.ts). */
   secret?: string;
   /** The protocol it speaks (another one for version-mismatch tests). */
   protocol: string;
@@ -34,12 +31,6 @@ export interface SimOptions {
   store: SimStore;
   log(line: string): void;
 }
-
-/**
- * The key of the card identities it makes. A real payment app keeps its own in its secure storage; the
- * reference app reads only the schemes' published test cards, so a key written here is enough.
- */
-const SIM_CARD_KEY = Buffer.from('eposd-bridge-sim card identities of the test cards');
 
 type Phase = 'CARD_AWAITED' | 'CARD_READ' | 'PIN_AWAITED' | 'AUTHORISING' | 'DECIDED';
 
@@ -55,6 +46,8 @@ interface Payment {
   phase: Phase;
   card?: TestCard;
   timer?: NodeJS.Timeout;
+  /** A reversal that came while the acquirer had it: answered once the result is known. */
+  reversals?: string[];
 }
 
 /**
@@ -67,19 +60,29 @@ export class SimulatedPaymentApp {
   private current: Payment | undefined;
   private held: { uti: string; result: PaymentResult } | undefined;
   private seq = 0;
-  private atc = 0;
+  private readonly results = new SimResults();
 
   constructor(private readonly opts: SimOptions) {}
 
-  /** A connection from eposd: it must say hello first. */
+  /** A connection from eposd: it must say hello first (and with a secret, prove it), and only one eposd is served at a time. */
   connect(link: Link): void {
     let greeted = false;
+    // Manual mode takes the cardholder's actions from eposd's screen page too (simulator.action).
+    const capabilities = ['payment', 'query', 'reversal', 'print', 'ping', ...(this.opts.mode === 'manual' ? [SIMULATOR_CAPABILITY] : [])];
+    const greeting = new Greeting({ protocol: this.opts.protocol, secret: this.opts.secret, capabilities, busy: () => this.link !== undefined && this.link !== link });
     link.onLine((line) => {
       const checked = checkToBridge(line);
       if (!checked.ok) return this.send(link, { type: 'error', ...(checked.id ? { re: checked.id } : {}), code: 'MALFORMED_MESSAGE', message: checked.problem.slice(0, 200) });
       const m = checked.message;
-      if (m.type === 'hello') {
-        greeted = this.hello(link, m);
+      if (m.type === 'hello' || m.type === 'hello.proof') {
+        const answer = m.type === 'hello' ? greeting.hello(m) : greeting.proof(m);
+        this.send(link, answer.reply);
+        if (answer.close) return link.close();
+        if (answer.greeted) {
+          greeted = true;
+          this.link = link;
+          this.opts.log('eposd connected');
+        }
         return;
       }
       if (!greeted) return this.send(link, { type: 'error', re: m.id, code: 'HELLO_REQUIRED', message: 'say hello first' });
@@ -127,7 +130,10 @@ export class SimulatedPaymentApp {
     this.current = undefined;
     this.held = undefined;
     if (verdict === 'forget') this.opts.store.forget(uti);
-    else this.opts.store.record(uti, verdict === 'approved' ? this.approval(p?.tx.amountTrans ?? 0, TEST_CARDS['visa-contactless']) : this.decline('05', TEST_CARDS['visa-contactless']));
+    else {
+      const card = TEST_CARDS['visa-contactless'];
+      this.opts.store.record(uti, verdict === 'approved' ? this.results.approval(p ? totalOf(p.tx) : 0, card) : this.results.decline('05', card));
+    }
     this.opts.log(`settled ${uti} ${verdict}`);
     return true;
   }
@@ -141,26 +147,7 @@ export class SimulatedPaymentApp {
     return true;
   }
 
-  private hello(link: Link, m: Extract<ToBridge, { type: 'hello' }>): boolean {
-    if (this.opts.secret !== undefined && !sameSecret(m.secret, this.opts.secret)) {
-      this.send(link, { type: 'error', re: m.id, code: 'UNAUTHORIZED', message: 'wrong or missing secret' });
-      link.close();
-      return false;
-    }
-    if (!m.protocols.includes(this.opts.protocol)) {
-      this.send(link, { type: 'error', re: m.id, code: 'UNSUPPORTED_VERSION', message: `this payment app speaks ${this.opts.protocol}`, protocols: [this.opts.protocol] });
-      link.close();
-      return false;
-    }
-    this.link = link;
-    // Manual mode takes the cardholder's actions from eposd's screen page too (simulator.action).
-    const capabilities = ['payment', 'query', 'reversal', 'print', 'ping', ...(this.opts.mode === 'manual' ? [SIMULATOR_CAPABILITY] : [])];
-    this.send(link, { type: 'hello.ok', re: m.id, protocol: this.opts.protocol, bridge: { name: 'eposd-bridge-sim', version: '1' }, capabilities });
-    this.opts.log('eposd connected');
-    return true;
-  }
-
-  private handle(link: Link, m: Exclude<ToBridge, { type: 'hello' }>): void {
+  private handle(link: Link, m: Exclude<ToBridge, { type: 'hello' | 'hello.proof' }>): void {
     switch (m.type) {
       case 'ping':
         return this.send(link, { type: 'pong', re: m.id });
@@ -174,7 +161,8 @@ export class SimulatedPaymentApp {
         if (!p || p.tx.uti !== m.uti) return this.send(link, { type: 'error', re: m.id, code: 'NOT_IN_PROGRESS', message: 'no such payment in progress' });
         if (p.phase === 'AUTHORISING' || p.phase === 'DECIDED') return this.send(link, { type: 'error', re: m.id, code: 'NOT_CANCELLABLE', message: 'the acquirer has it' });
         this.send(link, { type: 'ack', re: m.id });
-        return this.decide(p, { outcome: 'CANCELLED', reason: 'POS_CANCELLED' });
+        // The cancelled result carries the reason eposd gave.
+        return this.decide(p, { outcome: 'CANCELLED', reason: m.reason });
       }
       case 'payment.query': {
         const stored = this.opts.store.get(m.uti);
@@ -184,11 +172,8 @@ export class SimulatedPaymentApp {
       }
       case 'simulator.action':
         return this.cardholder(link, m);
-      case 'reversal': {
-        const reversed = this.opts.store.reverse(m.uti);
-        this.opts.log(`reversal ${m.uti} ${reversed ? 'reversed' : 'nothing to reverse'}`);
-        return this.send(link, { type: 'reversal.ok', re: m.id, uti: m.uti, reversed });
-      }
+      case 'reversal':
+        return this.reversal(link, m);
     }
   }
 
@@ -230,9 +215,9 @@ export class SimulatedPaymentApp {
     if (behaviourFor(p.tx.amountTrans).kind === 'READ_ERROR') return this.decide(p, { outcome: 'FAILED', reason: 'CARD_READ_ERROR' });
     p.card = card;
     const cvm = behaviourFor(p.tx.amountTrans).kind === 'DECLINE_AFTER_PIN' ? 'PIN' : cvmFor(card, p.tx.amountTrans);
-    this.stage(p, 'CARD_READ', { ...this.cardOf(card), cvm });
+    this.stage(p, 'CARD_READ', { ...cardOf(card), cvm });
     // A linked refund pays back the card that paid: another card is declined here, before the acquirer.
-    if (typeof p.tx.originalCardId === 'string' && p.tx.originalCardId !== this.cardOf(card).cardId) return this.decide(p, { outcome: 'DECLINED', reason: 'CARD_MISMATCH', card: this.cardOf(card) });
+    if (typeof p.tx.originalCardId === 'string' && p.tx.originalCardId !== cardOf(card).cardId) return this.decide(p, { outcome: 'DECLINED', reason: 'CARD_MISMATCH', card: cardOf(card) });
     if (cvm !== 'PIN') return this.authorise(p);
     this.stage(p, 'PIN_AWAITED');
     if (this.opts.mode === 'auto') p.timer = setTimeout(() => this.authorise(p), this.opts.pinDelayMs);
@@ -241,64 +226,25 @@ export class SimulatedPaymentApp {
   private authorise(p: Payment): void {
     clearTimeout(p.timer);
     this.stage(p, 'AUTHORISING');
-    p.timer = setTimeout(() => this.decide(p, this.verdict(p)), this.opts.authDelayMs);
+    const original = typeof p.tx.originalUti === 'string' ? this.opts.store.get(p.tx.originalUti)?.result.amountAuthorised : undefined;
+    p.timer = setTimeout(() => this.decide(p, this.results.verdict(p.tx, p.card, original)), this.opts.authDelayMs);
   }
 
-  private verdict(p: Payment): PaymentResult {
-    const card = p.card;
-    const tx = p.tx;
-    const b = behaviourFor(tx.amountTrans);
-    // What is charged: the amount with the tip and the cashback, as the host is asked for it.
-    const charged = tx.amountTrans + (typeof tx.tipAmount === 'number' ? tx.tipAmount : 0) + (typeof tx.cashbackAmount === 'number' ? tx.cashbackAmount : 0);
-    if (tx.transType === 'INCREMENT' && b.kind === 'INCREMENT_DECLINE') return this.decline('05', undefined);
-    if (['COMPLETION', 'REVERSAL', 'INCREMENT'].includes(tx.transType))
-      return { outcome: 'APPROVED', reason: 'APPROVED', responseCode: '00', authCode: tx.originalAuthCode ?? this.authCode(), amountAuthorised: charged };
-    if (card?.declines) return this.decline('05', card);
-    if (b.kind === 'DECLINE') return this.decline(b.responseCode, card);
-    if (b.kind === 'DECLINE_AFTER_PIN') return this.decline('55', card);
-    if (b.kind === 'HOST_TIMEOUT') return this.decline('91', card);
-    if (b.kind === 'PARTIAL' && (tx.transType === 'SALE' || tx.transType === 'PREAUTH'))
-      return tx.allowPartialApproval === true ? this.approval(Math.floor(charged / 2), card) : this.decline('51', card);
-    return this.approval(charged, card);
-  }
-
-  private approval(amount: number, card: TestCard | undefined): PaymentResult {
-    return { outcome: 'APPROVED', reason: 'APPROVED', responseCode: '00', authCode: this.authCode(), amountAuthorised: amount, ...this.cardData(card, 'TC') };
-  }
-
-  private decline(code: string, card: TestCard | undefined): PaymentResult {
-    return { outcome: 'DECLINED', reason: 'DECLINED', responseCode: code, ...this.cardData(card, 'AAC') };
-  }
-
-  private cardData(card: TestCard | undefined, cryptogramType: 'TC' | 'AAC'): Partial<PaymentResult> {
-    if (!card) return {};
-    const c = this.cardOf(card);
-    const emv =
-      card.entryMode === 'MAG'
-        ? undefined
-        : {
-            aid: card.aid,
-            applicationLabel: card.appName,
-            tvr: '0000008000',
-            tsi: 'E800',
-            atc: (++this.atc % 0x10000).toString(16).toUpperCase().padStart(4, '0'),
-            arc: cryptogramType === 'TC' ? '00' : 'Z1',
-            cryptogramType,
-            cryptogram: randomBytes(8).toString('hex').toUpperCase(),
-          };
-    return { card: c, cardBrand: c.cardBrand, ...(emv ? { emv } : {}) };
-  }
-
-  private cardOf(card: TestCard): BridgeCard {
-    return {
-      maskedPan: maskPan(card.pan),
-      entryMode: card.entryMode,
-      cvm: card.cvm,
-      aid: card.aid,
-      applicationLabel: card.appName,
-      cardBrand: brandOfBin(card.pan),
-      cardId: cardIdentity(SIM_CARD_KEY, card.pan),
-    };
+  /**
+   * A reversal: of a payment still in progress, it ends it (as payment.cancel would) or, once the acquirer
+   * has it, is answered when the result is known; of a final one, it undoes an approval. `reversed` is
+   * true when that UTI's approval is undone, now or by an earlier reversal (a retried reversal stays true).
+   */
+  private reversal(link: Link, m: Extract<ToBridge, { type: 'reversal' }>): void {
+    const p = this.current;
+    if (p?.tx.uti === m.uti && p.phase === 'AUTHORISING') {
+      (p.reversals ??= []).push(m.id);
+      return this.opts.log(`reversal ${m.uti} waits for the acquirer`);
+    }
+    if (p?.tx.uti === m.uti) this.decide(p, { outcome: 'CANCELLED', reason: m.reason });
+    const reversed = this.opts.store.reverse(m.uti);
+    this.opts.log(`reversal ${m.uti} ${reversed ? 'reversed' : 'nothing to reverse'}`);
+    this.send(link, { type: 'reversal.ok', re: m.id, uti: m.uti, reversed });
   }
 
   /** Remembered first, then told: a result eposd never heard of can still be asked for. */
@@ -309,6 +255,12 @@ export class SimulatedPaymentApp {
     this.current = undefined;
     this.opts.store.record(p.tx.uti, result);
     this.opts.log(`result ${p.tx.uti} ${result.outcome} ${result.responseCode ?? ''}`.trim());
+    if (p.reversals) {
+      // eposd gave up on it meanwhile: the answer is the reversal's, not a result.
+      const reversed = this.opts.store.reverse(p.tx.uti);
+      for (const re of p.reversals) this.event({ type: 'reversal.ok', re, uti: p.tx.uti, reversed });
+      return this.opts.log(`reversal ${p.tx.uti} ${reversed ? 'reversed' : 'nothing to reverse'}`);
+    }
     if (this.opts.holdResults) {
       this.held = { uti: p.tx.uti, result };
       return this.opts.log(`held ${p.tx.uti}`);
@@ -333,10 +285,6 @@ export class SimulatedPaymentApp {
 
   private id(): string {
     return `b${++this.seq}`;
-  }
-
-  private authCode(): string {
-    return randomBytes(3).toString('hex').toUpperCase();
   }
 }
 

@@ -37,14 +37,14 @@ export class SimStore {
     this.save();
   }
 
-  /** Answers whether there was an approval to undo. */
+  /** Answers whether that UTI's approval is undone: now, or by an earlier reversal (a retried reversal is still true). */
   reverse(uti: string): boolean {
     this.data.reversals.push(uti);
     const p = this.data.payments[uti];
-    const undone = p?.result.outcome === 'APPROVED' && !p.reversed;
-    if (p && undone) p.reversed = true;
+    const approved = p?.result.outcome === 'APPROVED';
+    if (p && approved) p.reversed = true;
     this.save();
-    return undone;
+    return approved;
   }
 
   private save(): void {

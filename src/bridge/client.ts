@@ -1,14 +1,16 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../shared/logger';
 import type { Connector, Link } from './link';
+import { newNonce, proofOf, provesSecret } from './handshake';
 import { assertToBridge, checkFromBridge, PROTOCOL, SIMULATOR_CAPABILITY, type FromBridge, type Reply, type Request } from './protocol';
-import { timingSafeEqual } from 'node:crypto';
+import { UntrustedPeer } from './socket-trust';
 
-export type BridgeState = 'CONNECTING' | 'CONNECTED' | 'DISCONNECTED' | 'INCOMPATIBLE' | 'STOPPED';
+/** UNTRUSTED: the peer did not prove who it is (a wrong or missing proof, a socket another user could have made). */
+export type BridgeState = 'CONNECTING' | 'CONNECTED' | 'DISCONNECTED' | 'INCOMPATIBLE' | 'UNTRUSTED' | 'STOPPED';
 
 export interface BridgeClientOptions {
   connect: Connector;
-  /** Loopback TCP: the shared secret, sent in hello. */
+  /** The shared secret (loopback TCP): each side proves it holds it (handshake.ts); it never crosses the link. */
   secret?: string;
   logger: Logger;
   version: string;
@@ -56,7 +58,7 @@ export class BridgeClient extends EventEmitter {
   protocol: string | null = null;
   bridge: { name: string; version: string; capabilities: string[] } | null = null;
   connectedAt: string | null = null;
-  readonly counters = { connects: 0, malformed: 0, unmatchedReplies: 0, timeouts: 0 };
+  readonly counters = { connectAttempts: 0, connects: 0, malformed: 0, unmatchedReplies: 0, timeouts: 0 };
 
   constructor(private readonly opts: BridgeClientOptions) {
     super();
@@ -80,7 +82,7 @@ export class BridgeClient extends EventEmitter {
 
   stop(): void {
     this.stopped = true;
-    this.stateName = 'STOPPED';
+    this.setState('STOPPED');
     clearTimeout(this.retryTimer);
     this.link?.close();
     this.failPending('DISCONNECTED', 'eposd is stopping');
@@ -89,7 +91,8 @@ export class BridgeClient extends EventEmitter {
   /** Sends a request and resolves with its reply; an `error` reply rejects with its code. */
   request<T extends Exclude<Reply['type'], 'error'>>(message: Request, timeoutMs = this.opts.requestTimeoutMs ?? 5000): Promise<Extract<Reply, { type: T }>> {
     const link = this.link;
-    if (!link || (this.stateName !== 'CONNECTED' && message.type !== 'hello')) return Promise.reject(new BridgeError('NOT_CONNECTED', 'no payment app is connected'));
+    const handshake = message.type === 'hello' || message.type === 'hello.proof';
+    if (!link || (this.stateName !== 'CONNECTED' && !handshake)) return Promise.reject(new BridgeError('NOT_CONNECTED', 'no payment app is connected'));
     const id = `e${++this.seq}`;
     const full = { ...message, id };
     assertToBridge(full);
@@ -111,11 +114,16 @@ export class BridgeClient extends EventEmitter {
 
   private async attempt(): Promise<void> {
     if (this.stopped) return;
-    this.stateName = 'CONNECTING';
+    this.setState('CONNECTING');
+    this.counters.connectAttempts += 1;
     let link: Link;
     try {
       link = await this.opts.connect();
     } catch (err) {
+      if (err instanceof UntrustedPeer) {
+        this.noteError('UNTRUSTED', err.message);
+        return this.retryLater('UNTRUSTED');
+      }
       this.noteError('CONNECT_FAILED', (err as NodeJS.ErrnoException).code ?? 'the payment app does not answer');
       return this.retryLater('DISCONNECTED');
     }
@@ -124,31 +132,45 @@ export class BridgeClient extends EventEmitter {
     link.onLine((line) => this.receive(line));
     link.onClose((reason) => this.lost(link, reason));
     try {
-      const hello = await this.request<'hello.ok'>({
-        type: 'hello',
-        protocols: [PROTOCOL],
-        client: { name: 'eposd', version: this.opts.version },
-        capabilities: ['payment', 'query', 'reversal', 'print', 'ping', SIMULATOR_CAPABILITY],
-        ...(this.opts.secret ? { secret: this.opts.secret } : {}),
-      });
-      if (hello.protocol !== PROTOCOL) throw new BridgeError('UNSUPPORTED_VERSION', `the payment app speaks ${hello.protocol}`);
+      const hello = await this.greet();
       this.protocol = hello.protocol;
       this.bridge = { ...hello.bridge, capabilities: hello.capabilities };
-      this.stateName = 'CONNECTED';
       this.connectedAt = new Date().toISOString();
       this.counters.connects += 1;
       this.retryMs = this.opts.retryMinMs ?? 100;
+      this.setState('CONNECTED');
       this.opts.logger.info({ protocol: hello.protocol, bridge: hello.bridge }, 'payment app connected');
       this.emit('up');
     } catch (err) {
       const e = err instanceof BridgeError ? err : new BridgeError('HELLO_FAILED', String(err));
       this.noteError(e.code, e.message);
-      this.incompatible = e.code === 'UNSUPPORTED_VERSION';
+      // A v1 app refuses v2's hello: as another version, or as a message its schema does not know.
+      this.refusedAs = e.code === 'UNSUPPORTED_VERSION' || e.code === 'MALFORMED_MESSAGE' ? 'INCOMPATIBLE' : e.code === 'UNTRUSTED' ? 'UNTRUSTED' : undefined;
       link.close();
     }
   }
 
-  private incompatible = false;
+  /** hello, and with a secret the proofs both ways: nothing but the handshake is sent before it succeeds. */
+  private async greet(): Promise<Extract<Reply, { type: 'hello.ok' }>> {
+    const secret = this.opts.secret;
+    const eposd = newNonce();
+    const hello = await this.request<'hello.ok'>({
+      type: 'hello',
+      protocols: [PROTOCOL],
+      client: { name: 'eposd', version: this.opts.version },
+      capabilities: ['payment', 'query', 'reversal', 'print', 'ping', SIMULATOR_CAPABILITY],
+      nonce: eposd,
+    });
+    if (hello.protocol !== PROTOCOL) throw new BridgeError('UNSUPPORTED_VERSION', `the payment app speaks ${hello.protocol}`);
+    if (secret === undefined) return hello;
+    const nonces = { eposd, app: hello.nonce ?? '' };
+    if (!provesSecret(hello.proof, secret, 'app', nonces)) throw new BridgeError('UNTRUSTED', 'the payment app did not prove it holds the shared secret (a wrong or missing proof in hello.ok)');
+    await this.request<'ack'>({ type: 'hello.proof', proof: proofOf(secret, 'eposd', nonces) });
+    return hello;
+  }
+
+  /** Why the last hello failed, when it says what the link is: another version, or a peer that did not prove itself. */
+  private refusedAs: 'INCOMPATIBLE' | 'UNTRUSTED' | undefined;
 
   private lost(link: Link, reason?: string): void {
     if (this.link !== link) return;
@@ -157,17 +179,18 @@ export class BridgeClient extends EventEmitter {
     if (reason) this.noteError(reason, reason === 'MESSAGE_TOO_LARGE' ? 'the payment app sent an oversized message' : 'the link failed');
     this.failPending('DISCONNECTED', 'the payment app went away');
     if (wasUp) {
+      if (!this.stopped) this.setState('DISCONNECTED');
       this.opts.logger.warn({ reason }, 'payment app disconnected');
       this.emit('down');
     }
     if (this.stopped) return;
-    this.retryLater(this.incompatible ? 'INCOMPATIBLE' : 'DISCONNECTED');
+    this.retryLater(this.refusedAs ?? 'DISCONNECTED');
   }
 
   private retryLater(state: BridgeState): void {
     if (this.stopped) return;
-    this.stateName = state;
-    this.incompatible = false;
+    this.setState(state);
+    this.refusedAs = undefined;
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => void this.attempt(), this.retryMs).unref();
     this.retryMs = Math.min(this.retryMs * 2, this.opts.retryMaxMs ?? 2000);
@@ -205,19 +228,16 @@ export class BridgeClient extends EventEmitter {
     }
   }
 
+  /** Every change of state is told ('state'): readiness follows it. */
+  private setState(state: BridgeState): void {
+    if (state === this.stateName) return;
+    this.stateName = state;
+    this.emit('state', state);
+  }
+
   private noteError(code: string, detail: string): void {
     this.lastError = `${code}: ${detail}`.slice(0, 300);
     this.lastErrorAt = new Date().toISOString();
     this.opts.logger.warn({ code, detail: detail.slice(0, 200) }, 'payment app problem');
   }
-}
-
-/** Constant-time comparison of a shared secret (the bridge's side of hello over TCP). */
-export function sameSecret(given: string | undefined, expected: string): boolean {
-  const a = Buffer.from(given ?? '');
-  const b = Buffer.from(expected);
-  // Compare equal lengths so that timingSafeEqual does not throw; the length check is folded in after.
-  const padded = Buffer.alloc(b.length);
-  a.copy(padded, 0, 0, Math.min(a.length, b.length));
-  return timingSafeEqual(padded, b) && a.length === b.length;
 }

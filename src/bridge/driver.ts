@@ -1,69 +1,49 @@
 import { resultExtras } from './transaction-fields';
 import { HostOutcome, type AuthorizationRequest, type HostAnswer, type PaymentHost } from '../host/payment-host';
-import type { CardRead, CardReader, EndedOutcome, ReaderEvents, ReaderSession } from '../reader/card-reader';
-import { ApiError } from '../shared/errors';
+import type { CardReader, EndedOutcome, ReaderEvents, ReaderSession } from '../reader/card-reader';
 import type { Logger } from '../shared/logger';
 import { BridgeError, type BridgeClient } from './client';
+import { cardReadOf, newPayment, stopAsking, type Payment } from './payment-state';
 import type { BridgeCard, BridgeEvent, BridgeTransaction, PaymentResult } from './protocol';
+import type { Status } from './queries';
 
 export interface BridgeDriverOptions {
   client: BridgeClient;
   logger: Logger;
   /** payment.start's transaction, from the committed row. */
   requestOf(uti: string): BridgeTransaction;
+  /** Why eposd ended a payment (the committed row's statusReason): payment.cancel's reason. */
+  reasonOf(uti: string): string;
   /** How long a payment in progress waits for a lost payment app to come back before it ends FAILED. */
   graceMs: number;
-  /** An approval for a payment eposd no longer follows (it was cancelled or given up on meanwhile): reverse it unless it is recorded as approved. */
-  lateApproval(uti: string): void;
-}
-
-interface Payment {
-  uti: string;
-  events: ReaderEvents | undefined;
-  sent: boolean;
-  cardSeen: boolean;
-  pinDone: boolean;
-  card: CardRead | undefined;
-  result: PaymentResult | undefined;
-  /** An outcome eposd decided on its own (the app lost): what authorize answers if it comes to that. */
-  forced: EndedOutcome | undefined;
-  authorizing: boolean;
-  waiting: { resolve(answer: HostAnswer): void; reject(err: unknown): void } | undefined;
-  lostTimer: NodeJS.Timeout | undefined;
+  /** How long a result eposd asked for after a refused cancel is waited for: the host timeout. */
+  hostTimeoutMs: number;
+  /** How often a payment the app still holds is asked about while its result is awaited. */
+  reaskMs: number;
+  /** payment.query, answered only when the status names the UTI asked about (queries.ts). */
+  query(uti: string): Promise<Status>;
+  /** A result about a payment the driver does not follow (ended, or never eposd's): PaymentApp decides. */
+  elsewhere(uti: string, result: PaymentResult): void;
+  /** A payment eposd ended whose cancel the app did not confirm: whatever it holds is reversed (PaymentApp). */
+  owed(uti: string): void;
 }
 
 const UNAVAILABLE = 'PAYMENT_APP_UNAVAILABLE';
 
-/** How long a POS is told to wait before trying a new payment again, in seconds. */
-export const RETRY_AFTER_S = 2;
-
-export function unavailable(detail: string): ApiError {
-  const err = new ApiError(UNAVAILABLE, detail, { retryAfter: RETRY_AFTER_S });
-  err.headers['Retry-After'] = String(RETRY_AFTER_S);
-  return err;
-}
-
-const cardReadOf = (card: BridgeCard | undefined): CardRead => ({
-  maskedPan: card?.maskedPan ?? '',
-  entryMode: card?.entryMode ?? 'MANUAL',
-  aid: card?.aid ?? '',
-  appName: card?.applicationLabel ?? '',
-  cvm: card?.cvm ?? 'NO_CVM',
-  // The payment app keeps the card: nothing opaque crosses to eposd.
-  hostData: '',
-  ...(card?.cardId !== undefined ? { cardId: card.cardId } : {}),
-});
+const codeOf = (err: unknown) => (err instanceof BridgeError ? err.code : 'ERROR');
 
 /**
  * The payment app behind the engine's two ports. The app runs the whole payment (card, PIN, acquirer):
  * payment.start goes out when the engine begins; its stage events become the reader's events (card read,
- * PIN entered) and its result becomes the host's answer, so the engine, the screen and the `stage` the
- * POS sees are the same as with the simulator. The engine's guard refuses whatever comes late.
+ * PIN entered) and its result becomes the host's answer, which the engine judges (answer-rule.ts), so
+ * the engine, the screen and the `stage` the POS sees are the same as with the simulator. The engine's
+ * guard refuses whatever comes late.
  *
- * The link may go at any moment. A payment in progress then waits up to `graceMs` for the app to come
- * back and is asked about (payment.query): a result it has is applied, one it never saw ends FAILED,
- * and with no answer in time it ends FAILED / PAYMENT_APP_UNAVAILABLE and is reversed, since the app
- * may hold an authorisation.
+ * @NOTE Nothing the app may hold is given up on without asking it first. Whenever eposd gives up (no
+ * card in time, no ack of payment.start, the app back too late), it sends payment.cancel: confirmed, the
+ * payment ends as eposd decided; NOT_CANCELLABLE (the acquirer has it), the payment stays open and eposd
+ * keeps asking until the result comes (with its card) or the host timeout passes; no answer, it ends and
+ * is reversed. A result for a payment already ended is PaymentApp's to reverse (`elsewhere`).
  */
 export class BridgeDriver implements CardReader, PaymentHost {
   readonly kind = 'bridge';
@@ -83,13 +63,26 @@ export class BridgeDriver implements CardReader, PaymentHost {
     // The payment app asks the cardholder itself.
   }
 
+  release(uti: string, outcome: EndedOutcome): void {
+    const p = this.current;
+    if (p?.uti === uti) this.endWithApp(p, outcome);
+  }
+
+  /**
+   * The engine ended the payment (a POS's cancel, the host timeout): the app is told to stop. A cancel it
+   * does not confirm (the acquirer has it, no answer) leaves it holding what eposd no longer follows: the
+   * payment is marked for a reversal, which the app answers once it knows, and which survives a restart.
+   */
   end(uti: string): void {
     const p = this.current;
     if (!p || p.uti !== uti) return;
     this.current = undefined;
-    clearTimeout(p.lostTimer);
+    stopAsking(p);
     if (p.result || p.forced || !p.sent) return;
-    this.opts.client.request({ type: 'payment.cancel', uti }).catch((err: unknown) => this.opts.logger.info({ uti, code: (err as BridgeError).code }, 'payment app: cancel not confirmed'));
+    this.opts.client.request({ type: 'payment.cancel', uti, reason: this.opts.reasonOf(uti) }).catch((err: unknown) => {
+      this.opts.logger.warn({ uti, code: codeOf(err) }, 'payment app: cancel of an ended payment not confirmed: reversing it');
+      this.opts.owed(uti);
+    });
   }
 
   async ping(): Promise<void> {
@@ -106,44 +99,34 @@ export class BridgeDriver implements CardReader, PaymentHost {
     });
   }
 
-  async reverse(uti: string, reason: string): Promise<void> {
+  /** Resolves with what the app says: whether an approval was undone. */
+  async reverse(uti: string, reason: string): Promise<boolean> {
     const code = /^[A-Z][A-Z0-9_]{0,63}$/.test(reason) ? reason : 'UNKNOWN_OUTCOME';
-    await this.opts.client.request<'reversal.ok'>({ type: 'reversal', uti, reason: code });
+    const ok = await this.opts.client.request<'reversal.ok'>({ type: 'reversal', uti, reason: code });
+    if (ok.uti !== uti) throw new BridgeError('OTHER_UTI', `reversal.ok names ${ok.uti}, not ${uti}`);
+    return ok.reversed;
   }
 
   private start(uti: string, events: ReaderEvents | undefined): Payment {
-    const p: Payment = {
-      uti,
-      events,
-      sent: false,
-      cardSeen: false,
-      pinDone: false,
-      card: undefined,
-      result: undefined,
-      forced: undefined,
-      authorizing: false,
-      waiting: undefined,
-      lostTimer: undefined,
-    };
+    const p = newPayment(uti, events, this.opts.client.connected);
     this.current = p;
-    const connected = this.opts.client.connected;
-    p.sent = connected;
     this.opts.client.request<'ack'>({ type: 'payment.start', transaction: this.opts.requestOf(uti) }).catch((err: unknown) => {
-      const code = err instanceof BridgeError ? err.code : 'ERROR';
+      const code = codeOf(err);
       this.opts.logger.warn({ uti, code }, 'payment app: payment.start not acknowledged');
-      if (code === 'NOT_CONNECTED') return this.giveUp(p, { status: 'FAILED', statusReason: UNAVAILABLE });
-      // Lost or unanswered: the app may have it; the link's loss (or the engine's timers) decide.
-      if (code === 'DISCONNECTED' || code === 'TIMEOUT') return;
-      this.giveUp(p, { status: 'FAILED', statusReason: 'PAYMENT_APP_ERROR' });
+      if (code === 'NOT_CONNECTED') return this.conclude(p, { status: 'FAILED', statusReason: UNAVAILABLE });
+      // Lost with the link: the link's loss decides (onDown).
+      if (code === 'DISCONNECTED') return;
+      // No ack in time: the app may have it after all.
+      if (code === 'TIMEOUT') return this.endWithApp(p, { status: 'FAILED', statusReason: 'PAYMENT_APP_TIMEOUT' });
+      this.conclude(p, { status: 'FAILED', statusReason: 'PAYMENT_APP_ERROR' });
     });
-    if (!connected) this.opts.logger.warn({ uti }, 'payment app: not connected at payment.start');
     return p;
   }
 
   private onEvent(e: BridgeEvent): void {
     const p = this.current;
     if (!p || p.uti !== e.uti) {
-      if (e.type === 'payment.result' && e.result.outcome === 'APPROVED') this.opts.lateApproval(e.uti);
+      if (e.type === 'payment.result') this.opts.elsewhere(e.uti, e.result);
       else this.opts.logger.warn({ uti: e.uti, type: e.type }, 'payment app: an event for a payment not in progress dropped');
       return;
     }
@@ -169,13 +152,14 @@ export class BridgeDriver implements CardReader, PaymentHost {
 
   /** A result, live or from a query: the engine is brought to AUTHORIZING if it has an answer to record there. */
   private apply(p: Payment, result: PaymentResult): void {
-    if (p.result || p.forced) {
-      if (result.outcome === 'APPROVED' && p.forced) this.opts.lateApproval(p.uti);
-      return;
-    }
+    if (p.forced) return this.opts.elsewhere(p.uti, result);
+    if (p.result) return this.opts.logger.warn({ uti: p.uti, outcome: result.outcome }, 'payment app: a second result for the payment dropped');
+    const answered = result.outcome === 'APPROVED' || (result.outcome === 'DECLINED' && result.responseCode !== undefined);
+    // The app stopped it as eposd asked (its result follows its ack): it ends as eposd decided.
+    if (p.ending && !answered) return this.conclude(p, p.ending);
     p.result = result;
     clearTimeout(p.lostTimer);
-    const answered = result.outcome === 'APPROVED' || (result.outcome === 'DECLINED' && result.responseCode !== undefined);
+    stopAsking(p);
     if (!p.authorizing && p.events) {
       if (!answered) return p.events.ended?.(p.uti, { status: result.outcome as EndedOutcome['status'], statusReason: result.reason, responseCode: result.responseCode ?? null });
       // The app has answered: the card it names is judged with its answer (the engine's host answer), not as a read still to come.
@@ -196,14 +180,73 @@ export class BridgeDriver implements CardReader, PaymentHost {
     const r = p.result;
     if (!r) return;
     p.waiting = undefined;
-    if (r.outcome === 'APPROVED' || r.outcome === 'DECLINED') w.resolve({ responseCode: r.responseCode ?? '06', authCode: r.outcome === 'APPROVED' ? (r.authCode ?? null) : null, ...resultExtras(r) });
-    else w.reject(new HostOutcome({ status: r.outcome, statusReason: r.reason }));
+    if (r.outcome === 'APPROVED' || r.outcome === 'DECLINED') {
+      w.resolve({ uti: p.uti, responseCode: r.responseCode ?? '06', authCode: r.outcome === 'APPROVED' ? (r.authCode ?? null) : null, reason: r.reason, ...resultExtras(r) });
+    } else w.reject(new HostOutcome({ status: r.outcome, statusReason: r.reason }));
   }
 
-  private giveUp(p: Payment, outcome: EndedOutcome): void {
+  /** eposd gives up on its own: the app is asked to stop first (see the class's note). */
+  private endWithApp(p: Payment, outcome: EndedOutcome): void {
+    if (p.result || p.forced || p.ending || this.current !== p) return;
+    p.ending = outcome;
+    const unconfirmed = { ...outcome, reversal: p.sent ? ('PENDING' as const) : undefined };
+    if (!this.opts.client.connected) return this.conclude(p, unconfirmed);
+    this.opts.client.request<'ack'>({ type: 'payment.cancel', uti: p.uti, reason: outcome.statusReason }).then(
+      () => this.conclude(p, outcome),
+      (err: unknown) => {
+        const code = codeOf(err);
+        this.opts.logger.warn({ uti: p.uti, code }, 'payment app: cancel before giving up not confirmed');
+        if (code === 'NOT_CANCELLABLE') return this.awaitResult(p);
+        if (code === 'NOT_IN_PROGRESS') return this.askOnce(p, outcome);
+        this.conclude(p, unconfirmed);
+      },
+    );
+  }
+
+  /**
+   * The acquirer has it: eposd asks until the result comes (applied as any result, the card with it) or
+   * the host timeout passes; then the app could not account for it, and it ends FAILED, reversed. While
+   * authorising, the engine's own host timeout bounds the wait.
+   */
+  private awaitResult(p: Payment): void {
+    this.keepAsking(p);
+    if (p.authorizing || p.awaiting) return;
+    p.awaiting = setTimeout(() => this.conclude(p, { status: 'FAILED', statusReason: UNAVAILABLE, reversal: 'PENDING' }), this.opts.hostTimeoutMs).unref();
+  }
+
+  /** The app has no such payment in progress: over, or never seen. */
+  private askOnce(p: Payment, outcome: EndedOutcome): void {
+    this.opts.query(p.uti).then(
+      (status) => {
+        if (status.state === 'FINAL') return this.apply(p, status.result);
+        if (status.state === 'UNKNOWN') return this.conclude(p, outcome);
+        this.awaitResult(p);
+      },
+      () => this.conclude(p, { ...outcome, reversal: 'PENDING' }),
+    );
+  }
+
+  /** Asks again every reaskMs while the result is awaited; the engine's host timeout ends the wait. */
+  private keepAsking(p: Payment): void {
+    if (p.asking || this.current !== p) return;
+    p.asking = setTimeout(() => {
+      p.asking = undefined;
+      if (this.current !== p || p.result || p.forced) return;
+      this.opts.query(p.uti).then(
+        (status) => {
+          if (status.state === 'FINAL') this.apply(p, status.result);
+          else this.keepAsking(p);
+        },
+        () => this.keepAsking(p),
+      );
+    }, this.opts.reaskMs).unref();
+  }
+
+  private conclude(p: Payment, outcome: EndedOutcome): void {
     if (p.result || p.forced || this.current !== p) return;
     p.forced = outcome;
     clearTimeout(p.lostTimer);
+    stopAsking(p);
     this.opts.logger.warn({ uti: p.uti, ...outcome }, 'payment app: payment given up');
     if (p.authorizing || !p.events) this.settle(p);
     else p.events.ended?.(p.uti, outcome);
@@ -213,7 +256,11 @@ export class BridgeDriver implements CardReader, PaymentHost {
     const p = this.current;
     if (!p || p.result || p.forced) return;
     clearTimeout(p.lostTimer);
-    p.lostTimer = setTimeout(() => this.giveUp(p, { status: 'FAILED', statusReason: UNAVAILABLE, reversal: p.sent ? 'PENDING' : undefined }), this.opts.graceMs).unref();
+    stopAsking(p);
+    p.lostTimer = setTimeout(() => {
+      p.lostTimer = undefined;
+      this.endWithApp(p, { status: 'FAILED', statusReason: UNAVAILABLE });
+    }, this.opts.graceMs).unref();
   }
 
   /** Back: what became of the payment in progress? */
@@ -221,13 +268,17 @@ export class BridgeDriver implements CardReader, PaymentHost {
     const p = this.current;
     if (!p || p.result || p.forced || !p.lostTimer) return;
     try {
-      const status = await this.opts.client.request<'payment.status'>({ type: 'payment.query', uti: p.uti });
-      if (status.state === 'FINAL' && status.result) this.apply(p, status.result);
-      else if (status.state === 'UNKNOWN') this.giveUp(p, { status: 'FAILED', statusReason: UNAVAILABLE });
-      else clearTimeout(p.lostTimer);
+      const status = await this.opts.query(p.uti);
+      if (status.state === 'FINAL') this.apply(p, status.result);
+      else if (status.state === 'UNKNOWN') this.conclude(p, { status: 'FAILED', statusReason: UNAVAILABLE });
+      else {
+        clearTimeout(p.lostTimer);
+        p.lostTimer = undefined;
+        if (p.ending) this.awaitResult(p);
+      }
     } catch (err) {
       // The grace timer still runs: no answer in time ends the payment.
-      this.opts.logger.warn({ uti: p.uti, code: (err as BridgeError).code }, 'payment app: query after reconnect failed');
+      this.opts.logger.warn({ uti: p.uti, code: codeOf(err) }, 'payment app: query after reconnect failed');
     }
   }
 }

@@ -1,6 +1,7 @@
 import { createConnection, type Server, type Socket } from 'node:net';
 import { LineDecoder, TooLarge } from './framing';
 import { MAX_MESSAGE_BYTES } from './protocol';
+import { checkSocket } from './socket-trust';
 
 /**
  * One connection between eposd and the bridge, whatever carries it: lines of JSON in, lines out.
@@ -61,10 +62,13 @@ function connectSocket(options: { path: string } | { host: string; port: number 
   });
 }
 
+/** A Unix socket, checked before every connection (socket-trust.ts): a socket another user could have made is refused. */
 export const unixConnector =
   (path: string): Connector =>
-  () =>
-    connectSocket({ path });
+  async () => {
+    await checkSocket(path);
+    return connectSocket({ path });
+  };
 
 /** Loopback only: the bridge is on the same device. */
 export const tcpConnector =

@@ -7,8 +7,8 @@ import schema from './protocol.schema.json';
  * ends check every message against it before acting on it.
  */
 
-export const PROTOCOL = 'eposd-bridge/1';
-/** The longest line either side accepts, in bytes; a longer one ends the connection (the stream cannot be trusted after it). */
+export const PROTOCOL = 'eposd-bridge/2';
+/** The longest line either side accepts, in bytes, the newline not counted; a longer one ends the connection (the stream cannot be trusted after it). */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 
 export type Outcome = 'APPROVED' | 'DECLINED' | 'CANCELLED' | 'TIMED_OUT' | 'FAILED';
@@ -44,6 +44,7 @@ export interface PaymentResult {
   card?: BridgeCard;
   cardBrand?: string;
   emv?: Emv;
+  /** What the acquirer approved: required with APPROVED (the schema refuses an approval without it). */
   amountAuthorised?: number;
 }
 
@@ -69,9 +70,10 @@ export interface Peer {
 }
 
 export type ToBridge =
-  | { type: 'hello'; id: string; protocols: string[]; client: Peer; capabilities?: string[]; secret?: string }
+  | { type: 'hello'; id: string; protocols: string[]; client: Peer; capabilities?: string[]; nonce: string }
+  | { type: 'hello.proof'; id: string; proof: string }
   | { type: 'payment.start'; id: string; transaction: BridgeTransaction }
-  | { type: 'payment.cancel'; id: string; uti: string }
+  | { type: 'payment.cancel'; id: string; uti: string; reason: string }
   | { type: 'payment.query'; id: string; uti: string }
   | { type: 'reversal'; id: string; uti: string; reason: string }
   | { type: 'print'; id: string; lines: string[][]; what?: string }
@@ -86,7 +88,7 @@ export const SIMULATOR_CAPABILITY = 'simulator';
 export type QueryState = 'FINAL' | 'IN_PROGRESS' | 'UNKNOWN';
 
 export type FromBridge =
-  | { type: 'hello.ok'; re: string; protocol: string; bridge: Peer; capabilities: string[] }
+  | { type: 'hello.ok'; re: string; protocol: string; bridge: Peer; capabilities: string[]; nonce?: string; proof?: string }
   | { type: 'ack'; re: string }
   | { type: 'pong'; re: string }
   | { type: 'error'; re?: string; code: string; message: string; protocols?: string[] }
@@ -105,9 +107,10 @@ export type Request = ToBridge extends infer M ? (M extends { id: string } ? Omi
 
 const TO_BRIDGE: Record<ToBridge['type'], string> = {
   hello: 'hello',
+  'hello.proof': 'helloProof',
   'payment.start': 'paymentStart',
-  'payment.cancel': 'byUti',
-  'payment.query': 'byUti',
+  'payment.cancel': 'paymentCancel',
+  'payment.query': 'paymentQuery',
   reversal: 'reversal',
   print: 'print',
   ping: 'ping',

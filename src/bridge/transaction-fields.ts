@@ -1,6 +1,7 @@
 import { CARD_BRANDS, type CardBrand, type EmvData } from '../reader/card-data';
 import { encodeEmv } from '../transactions/card-outcome';
 import { decodeOrder } from '../transactions/order';
+import type { Said } from '../transactions/answer-rule';
 import type { TransactionChange, TransactionRow } from '../transactions/transactions.repository';
 import type { BridgeTransaction, PaymentResult } from './protocol';
 
@@ -41,8 +42,23 @@ export function resultExtras(r: PaymentResult): { cardBrand?: CardBrand; emv?: E
   };
 }
 
-/** The same, as columns of the row (a result recorded by reconciliation). */
-export function resultColumns(r: PaymentResult): TransactionChange {
-  const { cardBrand, emv, amountAuthorised, cardId } = resultExtras(r);
-  return { ...(cardBrand ? { cardBrand } : {}), ...(emv ? { emv: encodeEmv(emv) } : {}), ...(amountAuthorised !== undefined ? { amountAuthorised } : {}), ...(cardId ? { cardId } : {}) };
+/** What the app's answer says, before eposd believes it (transactions/answer-rule.ts). */
+export const saidOf = (uti: string, r: PaymentResult): Said => ({
+  uti,
+  outcome: r.outcome,
+  reason: r.reason,
+  responseCode: r.responseCode ?? null,
+  authCode: r.authCode ?? null,
+  amountAuthorised: r.amountAuthorised,
+  ...(r.card?.cardId !== undefined ? { cardId: r.card.cardId } : {}),
+});
+
+/**
+ * What a result says of the card, as columns of the row (a result recorded by reconciliation): the card
+ * read, its identity, brand and EMV data. The amount is not among them: the rule decides what is recorded of it.
+ */
+export function cardColumns(r: PaymentResult): TransactionChange {
+  const { cardBrand, emv, cardId } = resultExtras(r);
+  const read = r.card ? { maskedPan: r.card.maskedPan, entryMode: r.card.entryMode, aid: r.card.aid ?? null, appName: r.card.applicationLabel ?? null, cvm: r.card.cvm } : {};
+  return { ...read, ...(cardBrand ? { cardBrand } : {}), ...(emv ? { emv: encodeEmv(emv) } : {}), ...(cardId ? { cardId } : {}) };
 }

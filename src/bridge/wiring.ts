@@ -6,7 +6,8 @@ import { VERSION } from '../shared/version';
 import type { Ledger } from '../transactions/ledger';
 import type { TransactionsRepository } from '../transactions/transactions.repository';
 import { tcpConnector, unixConnector, type Connector } from './link';
-import { PaymentApp } from './payment-app';
+import { PaymentApp, type PaymentAppDeps } from './payment-app';
+import type { TransitionEvent } from '../transactions/engine';
 
 /** EPOSD_DRIVER=bridge from the configuration: one of the socket, the TCP port (with its secret) or the host app's channel. */
 export function createPaymentApp(
@@ -17,7 +18,9 @@ export function createPaymentApp(
     ledger: Ledger;
     clock: Clock;
     logger: Logger;
-    late: { busyWith(): string | undefined; reverseLater(): void };
+    audit: PaymentAppDeps['audit'];
+    trail: PaymentAppDeps['trail'];
+    late: { busyWith(): string | undefined; reverseLater(): void; announce(e: TransitionEvent): void };
   },
 ): PaymentApp {
   const { bridgeSocket, bridgePort, bridgeSecret } = config;
@@ -29,14 +32,20 @@ export function createPaymentApp(
   const connect = deps.connect ?? (bridgeSocket !== undefined ? unixConnector(bridgeSocket) : tcpConnector(bridgePort!));
   return new PaymentApp({
     connect,
-    secret: bridgePort !== undefined ? bridgeSecret : undefined,
+    // Over TCP the secret is required; with a socket, when one is given, it is proved there too.
+    secret: bridgeSecret,
     version: VERSION,
     graceMs: config.bridgeGraceMs,
+    hostTimeoutMs: config.hostTimeoutMs,
+    replyTimeoutMs: config.bridgeTimeoutMs,
+    audit: deps.audit,
+    trail: deps.trail,
     transactions: deps.transactions,
     ledger: deps.ledger,
     clock: deps.clock,
     logger: deps.logger,
     busyWith: () => deps.late.busyWith(),
     reverseLater: () => deps.late.reverseLater(),
+    announce: (e) => deps.late.announce(e),
   });
 }

@@ -70,7 +70,7 @@ export const OPTIONS = {
   bridgeSecret: option({
     env: 'EPOSD_BRIDGE_SECRET',
     flag: 'bridge-secret',
-    description: 'bridge driver over TCP: the shared secret (16 to 256 characters)',
+    description: 'bridge driver: the shared secret each side proves it holds (16 to 256 characters; required over TCP)',
     parse: secret,
   }),
   bridgeGraceMs: option({
@@ -79,6 +79,20 @@ export const OPTIONS = {
     description: 'bridge driver: ms a payment in progress waits for a lost payment app before it ends FAILED',
     parse: integer(100, 600_000),
     default: 10_000,
+  }),
+  bridgeTimeoutMs: option({
+    env: 'EPOSD_BRIDGE_TIMEOUT_MS',
+    flag: 'bridge-timeout-ms',
+    description: "bridge driver: ms eposd waits for the payment app's reply to any request (the ack of payment.start among them)",
+    parse: integer(100, 60_000),
+    default: 5_000,
+  }),
+  bridgeWaitMs: option({
+    env: 'EPOSD_BRIDGE_WAIT_MS',
+    flag: 'bridge-wait-ms',
+    description: 'bridge driver: ms the start waits for the payment app to be ready before it says ready (0: does not wait)',
+    parse: integer(0, 600_000),
+    default: 0,
   }),
   cardTimeoutMs: option({ env: 'EPOSD_CARD_TIMEOUT_MS', flag: 'card-timeout-ms', description: 'ms to wait for a card', parse: integer(1, 3_600_000), default: 60_000 }),
   hostTimeoutMs: option({ env: 'EPOSD_HOST_TIMEOUT_MS', flag: 'host-timeout-ms', description: 'ms to wait for the payment host before declining 91', parse: integer(1, 600_000), default: 15_000 }),

@@ -16,7 +16,11 @@ export const Diagnostics = Type.Object(
     reader: Section,
     paymentApp: Type.Object(
       { driver: Type.String({ description: '`simulator` or `bridge`' }) },
-      { additionalProperties: true, description: 'The bridge driver: state (CONNECTING, CONNECTED, DISCONNECTED, INCOMPATIBLE), protocol version, the payment app, reconciling, lastError' },
+      {
+        additionalProperties: true,
+        description:
+          'The bridge driver: state (CONNECTING, CONNECTED, DISCONNECTED, INCOMPATIBLE, UNTRUSTED), readiness (READY or why not), protocol version, the payment app, reconciling, lastError, counters (connectAttempts, connects, malformed, unmatchedReplies, timeouts, lateApprovals, refused) and refusals by reason',
+      },
     ),
     printer: Section,
     currentTransaction: Type.Union([Section, Type.Null()]),

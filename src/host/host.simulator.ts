@@ -49,11 +49,13 @@ export class SimulatedHost implements PaymentHost {
     return { responseCode: '00', authCode: this.opts.ids.authCode() };
   }
 
-  async reverse(uti: string, reason: string): Promise<void> {
+  async reverse(uti: string, reason: string): Promise<boolean> {
     this.record({ message: 'reversal', uti, reason });
     await this.wait(this.opts.authDelayMs);
     this.reversals.push(uti);
     this.opts.logger.info({ uti, reason }, 'simulated host: reversal received');
+    // The simulated acquirer keeps no ledger to look in: it takes every reversal as undoing an authorisation.
+    return true;
   }
 
   private record(entry: Record<string, string>): void {

@@ -20,11 +20,15 @@ export interface AuthorizationRequest {
 }
 
 export interface HostAnswer {
-  /** ISO 8583 response code: "00" approves. */
+  /** The payment the answer names, when the host names one (a payment app does): checked against the one asked. */
+  uti?: string;
+  /** ISO 8583 response code: "00" and "10" approve (transactions/answer-rule.ts). */
   responseCode: string;
   authCode: string | null;
-  /** Set when the host approved less than asked (only if allowPartialApproval). */
+  /** What the host approved; undefined: all that was asked. Less is a partial approval, more is never an approval. */
   amountAuthorised?: number;
+  /** The host's own name for a decline whose code eposd does not name. */
+  reason?: string;
   /** A driver that drives the card too (a payment app's bridge) may give the final EMV data and brand itself. */
   emv?: EmvData;
   cardBrand?: CardBrand;
@@ -44,6 +48,9 @@ export class HostOutcome extends Error {
 
 export interface PaymentHost {
   authorize(req: AuthorizationRequest): Promise<HostAnswer>;
-  /** Tells the host to undo a message whose answer the terminal never recorded. */
-  reverse(uti: string, reason: string): Promise<void>;
+  /**
+   * Tells the host to undo an authorisation the terminal does not keep (its answer was lost, or eposd
+   * refused it). Resolves with whether the host says an approval was undone: false, there was none.
+   */
+  reverse(uti: string, reason: string): Promise<boolean>;
 }

@@ -19,7 +19,7 @@ export function toApiError(err: unknown): ApiError | undefined {
 /** The answer for an error: its problem, or a 500 that says nothing of why. */
 export function problemAnswer(err: unknown, logger: Logger): { status: number; body: unknown; headers: Record<string, string> } {
   const known = toApiError(err);
-  if (!known || known.status >= 500) logger.error({ err }, 'request failed');
+  if (!known || (known.status >= 500 && !known.reported)) logger.error({ err }, 'request failed');
   const problem = known ?? new ApiError('INTERNAL_ERROR', 'The terminal could not complete the request.');
   const headers: Record<string, string> = problem.code === 'UNAUTHORIZED' ? { 'WWW-Authenticate': 'Bearer realm="eposd"' } : { ...problem.headers };
   return { status: problem.status, body: problemBody(problem), headers };

@@ -77,4 +77,8 @@ export const de: Catalogue = {
   'tip.foot': 'Das Trinkgeld wird zum Betrag addiert',
   'reason.TIP_TIMEOUT': 'Zeitüberschreitung bei der Trinkgeldwahl',
   'reason.PAYMENT_APP_UNAVAILABLE': 'Zahlungsanwendung nicht verfügbar',
+  'reason.PAYMENT_APP_TIMEOUT': 'Zahlungsanwendung antwortet nicht',
+  'reason.PAYMENT_APP_ERROR': 'Von der Zahlungsanwendung abgelehnt',
+  'reason.OVER_APPROVAL': 'Mehr als angefragt genehmigt',
+  'reason.ZERO_APPROVAL': 'Über null genehmigt',
 };

@@ -82,6 +82,10 @@ export const en = {
   'tip.foot': 'The tip is added to the amount',
   'reason.TIP_TIMEOUT': 'Tip timeout',
   'reason.PAYMENT_APP_UNAVAILABLE': 'Payment app unavailable',
+  'reason.PAYMENT_APP_TIMEOUT': 'Payment app did not answer',
+  'reason.PAYMENT_APP_ERROR': 'Payment app refused it',
+  'reason.OVER_APPROVAL': 'Approved more than asked',
+  'reason.ZERO_APPROVAL': 'Approved for nothing',
 };
 
 export type MessageKey = keyof typeof en;

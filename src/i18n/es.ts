@@ -77,4 +77,8 @@ export const es: Catalogue = {
   'tip.foot': 'La propina se suma al importe',
   'reason.TIP_TIMEOUT': 'Tiempo de propina agotado',
   'reason.PAYMENT_APP_UNAVAILABLE': 'Aplicación de pago no disponible',
+  'reason.PAYMENT_APP_TIMEOUT': 'La aplicación de pago no respondió',
+  'reason.PAYMENT_APP_ERROR': 'Rechazado por la aplicación de pago',
+  'reason.OVER_APPROVAL': 'Aprobado por más de lo pedido',
+  'reason.ZERO_APPROVAL': 'Aprobado por cero',
 };

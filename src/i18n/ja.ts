@@ -77,4 +77,8 @@ export const ja: Catalogue = {
   'tip.foot': 'チップは金額に加算されます',
   'reason.TIP_TIMEOUT': 'チップ選択の時間切れ',
   'reason.PAYMENT_APP_UNAVAILABLE': '決済アプリに接続できません',
+  'reason.PAYMENT_APP_TIMEOUT': '決済アプリが応答しません',
+  'reason.PAYMENT_APP_ERROR': '決済アプリが受け付けませんでした',
+  'reason.OVER_APPROVAL': '要求額を超える承認',
+  'reason.ZERO_APPROVAL': '金額ゼロの承認',
 };

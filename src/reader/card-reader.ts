@@ -76,6 +76,13 @@ export interface CardReader {
   requestTip?(request: TipRequest, events: ReaderEvents): void;
   /** Asks the cardholder for the PIN of the card just read. */
   requestPin(uti: string): void;
+  /**
+   * The terminal gives up on the payment (no card, read or PIN in time). Optional: a reader that runs the
+   * payment itself (a payment app) ends it there first and reports `events.ended(uti, outcome)`; if it
+   * can no longer be stopped (the acquirer has it), the payment's result decides, as it comes. Without
+   * it the engine ends the payment at once.
+   */
+  release?(uti: string, outcome: EndedOutcome, events: ReaderEvents): void;
   /** Stops whatever the reader does for this transaction. */
   end(uti: string): void;
   /** A round trip to the reader for the self-test: resolves when it answers. */

@@ -56,7 +56,6 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   // aedes keeps no user name on its client: what authenticate() accepted, for the ACL.
   const users = new WeakMap<Client, string | undefined>();
   const { acl } = options;
-  let broker: Aedes | undefined;
   const who = (client: Client) => ({ username: users.get(client), clientId: client.id });
   const hooks: AedesOptions = {
     maximumPacketSize: MAX_PACKET_BYTES,
@@ -68,7 +67,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       // @NOTE A connection with the client id of another user's connection is refused, where MQTT would
       // let it take the session over: terminal B's credentials must never knock terminal A off line
       // (Mosquitto gets the same from use_username_as_clientid on the terminals' listener).
-      const holder = broker && (broker as unknown as { clients: Record<string, Client | undefined> }).clients[client.id];
+      const holder = (broker as unknown as { clients: Record<string, Client | undefined> }).clients[client.id];
       if (holder && holder !== client && users.get(holder) !== username) {
         options.logger?.warn({ clientId: client.id }, "embedded broker: a client was refused (the client id of another user's connection)");
         return done(Object.assign(new Error('client id in use'), { returnCode: 2 as const }), false);
@@ -87,7 +86,8 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     },
   };
   const { Aedes } = await import('aedes');
-  broker = await Aedes.createBroker(hooks);
+  // The hooks above run only once a client connects, after this assignment.
+  const broker: Aedes = await Aedes.createBroker(hooks);
   const handle = (socket: Parameters<Aedes['handle']>[0]) => {
     socket.on('error', () => undefined);
     broker.handle(socket);

@@ -11,6 +11,8 @@ export class ApiError extends Error {
   readonly title: string;
   /** Headers the answer carries with the problem (Retry-After). */
   readonly headers: Record<string, string> = {};
+  /** Its cause was logged where it was found (once per change of state): the front door does not log it again. */
+  reported = false;
   constructor(
     readonly code: ErrorCode,
     readonly detail: string = ERROR_CODES[code].title,

@@ -5,7 +5,7 @@ import type { CardRead, CardReader, EndedOutcome, ReaderEvents } from '../reader
 import { HostOutcome, type HostAnswer, type PaymentHost } from '../host/payment-host';
 import type { Printer } from '../printer/printer';
 import type { ReceiptLine } from '../printer/printer';
-import { RESPONSE_REASONS } from '../host/response-codes';
+import { APPROVAL_CODES, judgeAnswer, type Refusal } from './answer-rule';
 import { emvAtOutcome, encodeEmv, readColumns } from './card-outcome';
 import type { Ledger } from './ledger';
 import { CANCELLABLE, isLegal, type ActiveTransaction, type Outcome, type ReaderState, type StateName } from './states';
@@ -35,6 +35,8 @@ export interface EngineDeps {
   receiptsOf: (uti: string) => { merchant: ReceiptLine[]; cardholder: ReceiptLine[] } | undefined;
   /** Sends the pending reversals (committed with the outcome) to the host. */
   reverseLater: () => void;
+  /** An answer of the host that was not taken as given (transactions/answer-rule.ts): counted and told where a technician looks. */
+  refused?: (uti: string, refusal: Refusal) => void;
 }
 
 export interface TransitionEvent {
@@ -255,15 +257,15 @@ export class PaymentEngine extends EventEmitter {
           );
         return;
       case 'AWAITING_CARD':
-        this.timer = this.after(timings.cardTimeoutMs, () => this.finish(tx.uti, ['AWAITING_CARD'], { status: 'TIMED_OUT', statusReason: 'CARD_TIMEOUT' }));
+        this.timer = this.after(timings.cardTimeoutMs, () => this.giveUp(tx, 'AWAITING_CARD', { status: 'TIMED_OUT', statusReason: 'CARD_TIMEOUT' }));
         this.callReader(tx, s.name, () => reader.begin({ uti: tx.uti, transType: tx.transType, amount: tx.amount }, this.readerEvents));
         return;
       case 'READING_CARD':
         // A reader that detected a card but never reports the read must not keep the terminal busy.
-        this.timer = this.after(timings.cardTimeoutMs, () => this.finish(tx.uti, ['READING_CARD'], { status: 'FAILED', statusReason: 'CARD_READ_ERROR' }));
+        this.timer = this.after(timings.cardTimeoutMs, () => this.giveUp(tx, 'READING_CARD', { status: 'FAILED', statusReason: 'CARD_READ_ERROR' }));
         return;
       case 'AWAITING_PIN':
-        this.timer = this.after(timings.cardTimeoutMs, () => this.finish(tx.uti, ['AWAITING_PIN'], { status: 'TIMED_OUT', statusReason: 'PIN_TIMEOUT' }));
+        this.timer = this.after(timings.cardTimeoutMs, () => this.giveUp(tx, 'AWAITING_PIN', { status: 'TIMED_OUT', statusReason: 'PIN_TIMEOUT' }));
         this.callReader(tx, s.name, () => reader.requestPin(tx.uti));
         return;
       case 'AUTHORIZING':
@@ -281,6 +283,17 @@ export class PaymentEngine extends EventEmitter {
         throw new Error(`no entry action for ${JSON.stringify(unreachable)}`);
       }
     }
+  }
+
+  /**
+   * Nothing came in time from the reader. A reader that runs the payment itself (a payment app) is asked
+   * to end it there first, and reports back: readerEvents.ended, or, when it can no longer be stopped,
+   * the payment's result as it comes. Any other reader's payment ends at once.
+   */
+  private giveUp(tx: ActiveTransaction, state: StateName, outcome: EndedOutcome): void {
+    const { reader } = this.deps;
+    if (!reader.release) return void this.finish(tx.uti, [state], outcome);
+    this.callReader(tx, state, () => reader.release!(tx.uti, outcome, this.readerEvents));
   }
 
   /**
@@ -322,37 +335,31 @@ export class PaymentEngine extends EventEmitter {
       .then(() => host.authorize(request))
       .then(
         (answer: HostAnswer) => {
-          const approved = answer.responseCode === '00';
-          // A payment app that names another card only in its answer: declined, and undone if it approved.
-          if (isOtherCard(tx, answer.cardId)) {
-            if (this.finish(tx.uti, ['AUTHORIZING'], otherCardOutcome(approved ? 'PENDING' : undefined)) && approved) this.deps.reverseLater();
-            return;
-          }
-          const partial = approved && answer.amountAuthorised !== undefined && answer.amountAuthorised < request.amount;
-          // @NOTE A host (or payment app) that approves less than the POS allowed has not approved this payment:
-          // it is declined as a balance too low would be, and the part it took is reversed.
-          if (partial && !tx.allowPartial) {
-            const outcome: Outcome = {
-              status: 'DECLINED',
-              statusReason: RESPONSE_REASONS['51']!,
-              responseCode: '51',
-              reversal: 'PENDING',
-              emv: emvAtOutcome(card, false, undefined),
-              cardBrand: answer.cardBrand,
-            };
-            if (this.finish(tx.uti, ['AUTHORIZING'], outcome)) this.deps.reverseLater();
-            return;
-          }
-          this.finish(tx.uti, ['AUTHORIZING'], {
-            status: approved ? 'APPROVED' : 'DECLINED',
-            statusReason: RESPONSE_REASONS[answer.responseCode] ?? 'DECLINED',
+          const said = {
+            uti: answer.uti ?? tx.uti,
+            outcome: APPROVAL_CODES.includes(answer.responseCode) ? ('APPROVED' as const) : ('DECLINED' as const),
+            reason: answer.reason ?? 'DECLINED',
             responseCode: answer.responseCode,
             authCode: answer.authCode,
-            ...(partial ? { amountAuthorised: answer.amountAuthorised } : {}),
-            emv: emvAtOutcome(card, approved, answer),
+            amountAuthorised: answer.amountAuthorised,
+            ...(answer.cardId !== undefined ? { cardId: answer.cardId } : {}),
+          };
+          // A void gives back what its original charged: a partial approval's part (REVERSAL rows carry it).
+          const verdict = judgeAnswer(
+            { uti: tx.uti, total: tx.amountAuthorised ?? request.amount, allowPartial: tx.allowPartial ?? false, originalCardId: tx.transType === 'REFUND' ? tx.originalCardId : null },
+            said,
+          );
+          if (verdict.refusal) this.deps.refused?.(tx.uti, verdict.refusal);
+          // An answer about another payment is no answer to this one: the host timeout still runs.
+          if (!('outcome' in verdict)) return;
+          const approved = verdict.outcome.status === 'APPROVED';
+          const outcome: Outcome = {
+            ...verdict.outcome,
+            emv: emvAtOutcome(card, approved, verdict.refusal ? undefined : answer),
             cardBrand: answer.cardBrand,
-            cardId: answer.cardId,
-          });
+            ...(answer.cardId ? { cardId: answer.cardId } : {}),
+          };
+          if (this.finish(tx.uti, ['AUTHORIZING'], outcome) && outcome.reversal) this.deps.reverseLater();
         },
         (err: unknown) => {
           if (err instanceof HostOutcome) {
@@ -386,6 +393,12 @@ export class PaymentEngine extends EventEmitter {
         },
       )
       .catch((err: unknown) => this.deps.logger.error({ err, uti: tx.uti }, 'could not record the end of printing'));
+  }
+
+  /** An outcome committed outside the engine's own payment (reconciliation after a restart), told to the same listeners. */
+  announce(e: TransitionEvent): void {
+    this.deps.logger.info({ uti: e.uti, from: e.from, to: e.to, status: e.outcome?.status }, 'transition (reconciled)');
+    this.emit('transition', e);
   }
 
   private after(ms: number, fn: () => void): NodeJS.Timeout {

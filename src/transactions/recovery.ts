@@ -1,8 +1,13 @@
+import { isLocale } from '../i18n';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
+import { judgeAnswer, type Asked, type Refusal, type Said } from './answer-rule';
+import type { TransitionEvent } from './engine';
 import type { Ledger } from './ledger';
-import type { FinalStatusName } from './model';
-import type { TransactionChange, TransactionsRepository } from './transactions.repository';
+import { chargedTotal } from './money';
+import { decodeOrder } from './order';
+import type { ActiveTransaction, Outcome } from './states';
+import type { TransactionChange, TransactionRow, TransactionsRepository } from './transactions.repository';
 
 /**
  * At start-up, before the API listens: no transaction stays IN_PROGRESS (SPEC §4).
@@ -28,79 +33,82 @@ export function recoverInterrupted(deps: { transactions: TransactionsRepository;
   return interrupted.length;
 }
 
-/** What the payment app says of a transaction eposd lost track of (payment.query). */
-export type AppAnswer =
-  | { state: 'FINAL'; record: { status: FinalStatusName; statusReason: string; responseCode: string | null; authCode: string | null; card: TransactionChange | null } }
-  | { state: 'IN_PROGRESS' }
-  | { state: 'UNKNOWN' };
-
-interface ReconcileDeps {
+/**
+ * With a payment app that can be asked (the bridge driver), a transaction a restart left IN_PROGRESS
+ * is reconciled before it is failed (src/bridge/reconcile.ts asks; this records). What it ends with is
+ * an outcome like any other: committed, then told to the POS waiting for it, the event stream, the
+ * webhooks and the screen (`announce`), and reversed when it says so.
+ */
+export interface OrphanDeps {
   transactions: TransactionsRepository;
   ledger: Ledger;
   clock: Clock;
   logger: Logger;
-  /** Rejects when the app cannot be asked now. */
-  ask(uti: string): Promise<AppAnswer>;
   /** The payment the engine itself follows: not an orphan. */
   busyWith(): string | undefined;
   reverseLater(): void;
+  announce(e: TransitionEvent): void;
+  refused(uti: string, refusal: Refusal): void;
 }
 
-/**
- * With a payment app that can be asked (the bridge driver), reconcile before failing: every
- * transaction left IN_PROGRESS (by a restart of eposd, or a payment app that went away) is asked about.
- * - a result the app has is recorded as it is (an approval stays an approval);
- * - one the app has never seen ends FAILED / TERMINAL_RESTARTED, with nothing to reverse;
- * - one still in progress there is asked again; only once the time is up (`expire`) does what the app
- *   could not account for end FAILED / PAYMENT_APP_UNAVAILABLE, reversed.
- * Answers the number still open.
- */
-export async function reconcileWithPaymentApp(deps: ReconcileDeps): Promise<number> {
-  let open = 0;
-  for (const tx of orphans(deps)) {
-    let answer: AppAnswer;
-    try {
-      answer = await deps.ask(tx.uti);
-    } catch (err) {
-      deps.logger.warn({ err, uti: tx.uti }, 'payment app could not be asked about an interrupted transaction');
-      open += 1;
-      continue;
-    }
-    // Asked while something else may have settled it: only a row still in progress is ended here.
-    const row = deps.transactions.findByUti(tx.uti);
-    if (!row || row.status !== 'IN_PROGRESS') continue;
-    const now = deps.clock.now().getTime();
-    if (answer.state === 'IN_PROGRESS') {
-      open += 1;
-      continue;
-    }
-    const change: TransactionChange =
-      answer.state === 'FINAL'
-        ? { ...(answer.record.card ?? {}), status: answer.record.status, statusReason: answer.record.statusReason, responseCode: answer.record.responseCode, authCode: answer.record.authCode }
-        : { status: 'FAILED', statusReason: 'TERMINAL_RESTARTED' };
-    deps.ledger.advance(row, row.stage ?? 'IDLE', 'IDLE', { ...change, stage: null, completedAt: now }, now, answer.state === 'FINAL' ? 'RECONCILED' : 'TERMINAL_RESTARTED');
-    deps.logger.warn({ uti: row.uti, stage: row.stage, status: change.status }, 'interrupted transaction reconciled with the payment app');
-  }
-  return open;
+export const orphans = (deps: Pick<OrphanDeps, 'transactions' | 'busyWith'>) => deps.transactions.inProgress().filter((tx) => tx.uti !== deps.busyWith());
+
+/** What an orphan asked the card for: a void gives back what its original charged. */
+export const askedOf = (row: TransactionRow): Asked => ({ uti: row.uti, total: chargedTotal(row), allowPartial: row.allowPartial === 1 });
+
+/** The row as the engine's listeners know a payment (the screen shows its amount and order). */
+function activeOf(row: TransactionRow): ActiveTransaction {
+  const { lineItems } = decodeOrder(row.orderData);
+  return {
+    id: row.id,
+    uti: row.uti,
+    transType: row.transType,
+    amount: row.amount,
+    currency: row.currency,
+    originalUti: row.originalUti,
+    registerId: row.registerId,
+    disablePrinting: row.disablePrinting === 1,
+    originalAuthCode: null,
+    tipAmount: row.tipAmount,
+    cashbackAmount: row.cashbackAmount,
+    allowPartial: row.allowPartial === 1,
+    ...(row.locale !== null && isLocale(row.locale) ? { locale: row.locale } : {}),
+    ...(lineItems ? { lineItems } : {}),
+  };
 }
 
-/** The time to reconcile is up: what the app could not account for ends FAILED and is reversed. */
-export function expireUnreconciled(deps: Omit<ReconcileDeps, 'ask'>): number {
-  const left = orphans(deps);
-  for (const tx of left) {
-    const now = deps.clock.now().getTime();
-    deps.ledger.advance(
-      tx,
-      tx.stage ?? 'IDLE',
-      'IDLE',
-      { status: 'FAILED', statusReason: 'PAYMENT_APP_UNAVAILABLE', stage: null, completedAt: now, reversal: 'PENDING' },
-      now,
-      'PAYMENT_APP_UNAVAILABLE',
-    );
-    deps.logger.warn({ uti: tx.uti, stage: tx.stage }, 'interrupted transaction the payment app could not account for ended FAILED; reversing');
-  }
-  if (left.length > 0) deps.reverseLater();
-  return left.length;
+/** Ends an orphan with `outcome` (and what the app said of the card). False: it is no longer in progress. */
+export function endOrphan(deps: OrphanDeps, uti: string, outcome: Outcome, detail: string, card: TransactionChange = {}): boolean {
+  const row = deps.transactions.findByUti(uti);
+  if (!row || row.status !== 'IN_PROGRESS' || row.uti === deps.busyWith()) return false;
+  const now = deps.clock.now().getTime();
+  const from = row.stage ?? 'IDLE';
+  const change: TransactionChange = {
+    ...card,
+    status: outcome.status,
+    statusReason: outcome.statusReason,
+    responseCode: outcome.responseCode ?? null,
+    authCode: outcome.authCode ?? null,
+    amountAuthorised: outcome.amountAuthorised,
+    reversal: outcome.reversal,
+    stage: null,
+    completedAt: now,
+  };
+  const eventId = deps.ledger.advance(row, from, 'IDLE', change, now, detail);
+  deps.logger.warn({ uti, stage: row.stage, status: outcome.status, statusReason: outcome.statusReason, reversal: outcome.reversal }, 'interrupted transaction reconciled with the payment app');
+  deps.announce({ eventId, uti, tx: activeOf(row), card: null, from, to: 'IDLE', stage: null, outcome });
+  if (outcome.reversal) deps.reverseLater();
+  return true;
 }
 
-export const orphans = (deps: Pick<ReconcileDeps, 'transactions' | 'busyWith'>) => deps.transactions.inProgress().filter((tx) => tx.uti !== deps.busyWith());
+/** The app's result for an orphan, judged as every answer is (answer-rule.ts), then recorded. */
+export function recordAnswer(deps: OrphanDeps, said: Said, card: TransactionChange): 'RECORDED' | 'REFUSED' | 'NOT_OPEN' {
+  const row = deps.transactions.findByUti(said.uti);
+  if (!row || row.status !== 'IN_PROGRESS' || row.uti === deps.busyWith()) return 'NOT_OPEN';
+  const original = row.transType === 'REFUND' && row.originalUti ? deps.transactions.findByUti(row.originalUti) : undefined;
+  const verdict = judgeAnswer({ ...askedOf(row), originalCardId: original?.cardId ?? null }, said);
+  if (verdict.refusal) deps.refused(said.uti, verdict.refusal);
+  if (!('outcome' in verdict)) return 'REFUSED';
+  const reached = verdict.outcome.status === 'APPROVED' || verdict.outcome.status === 'DECLINED';
+  return endOrphan(deps, said.uti, verdict.outcome, 'RECONCILED', reached ? card : {}) ? 'RECORDED' : 'NOT_OPEN';
+}

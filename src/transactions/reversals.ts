@@ -37,9 +37,10 @@ export class Reversals {
     let failed = 0;
     for (const tx of transactions.pendingReversals()) {
       try {
-        await host.reverse(tx.uti, tx.statusReason ?? 'UNKNOWN_OUTCOME');
-        transactions.update(tx.id, { reversal: 'DONE' });
-        logger.info({ uti: tx.uti }, 'reversed with the host');
+        // `reversed` is true only when the host says an approval was undone; nothing to undo leaves it unmarked.
+        const undone = await host.reverse(tx.uti, tx.statusReason ?? 'UNKNOWN_OUTCOME');
+        transactions.update(tx.id, { reversal: undone ? 'DONE' : null });
+        logger.info({ uti: tx.uti, undone }, undone ? 'reversed with the host' : 'reversal answered: the host had nothing to undo');
       } catch (err) {
         failed += 1;
         logger.error({ err, uti: tx.uti }, 'reversal not confirmed; will retry');

@@ -46,6 +46,8 @@ export interface ActiveTransaction {
   tipAmount?: number | null;
   cashbackAmount?: number | null;
   allowPartial?: boolean;
+  /** REVERSAL: what the original charged when a partial approval took less than its total (what the void gives back). */
+  amountAuthorised?: number | null;
   /** The tip percentages the cardholder is offered: the payment starts at AWAITING_TIP. */
   tipOptions?: readonly number[] | null;
   /** The cardholder's language and the order's lines, for the screen (when the POS sent them). */

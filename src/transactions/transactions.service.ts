@@ -133,7 +133,7 @@ export class TransactionService {
     check?.();
     const extras = { tipAmount: money.tipAmount, cashbackAmount: money.cashbackAmount, allowPartial: money.allowPartial, tipOptions: money.tipOptions };
     // A void takes back all the original charged: it carries the original's tip, cashback and partial amount.
-    const voids = r.transType === 'REVERSAL' && original ? { tipAmount: original.tipAmount, cashbackAmount: original.cashbackAmount } : {};
+    const voids = r.transType === 'REVERSAL' && original ? { tipAmount: original.tipAmount, cashbackAmount: original.cashbackAmount, amountAuthorised: original.amountAuthorised } : {};
     const uti = clientUti ?? ids.uti();
     const amount = r.transType === 'REVERSAL' ? original!.amount : r.amountTrans!;
     if (r.transType === 'REVERSAL') checkLineItems(r.lineItems, amount);

@@ -29,7 +29,7 @@ function brokenBridge(path: string): Promise<Server> {
   acceptLinks(server, (link) => {
     const send = (m: FromBridge) => link.send(JSON.stringify(m));
     link.onLine((line) => {
-      let m: { type?: string; id?: string; uti?: string; transaction?: { uti: string } };
+      let m: { type?: string; id?: string; uti?: string; transaction?: { uti: string; amountTrans: number } };
       try {
         m = JSON.parse(line) as typeof m;
       } catch {
@@ -39,7 +39,12 @@ function brokenBridge(path: string): Promise<Server> {
       if (m.type === 'hello') return send({ type: 'hello.ok', re, protocol: PROTOCOL, bridge: { name: 'broken', version: '0' }, capabilities: [] });
       if (m.type === 'payment.start' && m.transaction?.uti) {
         send({ type: 'ack', re });
-        return send({ type: 'payment.result', id: `r${re}`, uti: m.transaction.uti, result: { outcome: 'APPROVED', reason: 'APPROVED', responseCode: '00' } });
+        return send({
+          type: 'payment.result',
+          id: `r${re}`,
+          uti: m.transaction.uti,
+          result: { outcome: 'APPROVED', reason: 'APPROVED', responseCode: '00', amountAuthorised: m.transaction.amountTrans },
+        });
       }
       if (m.type === 'payment.query') return send({ type: 'payment.status', re, uti: m.uti ?? 'x', state: 'UNKNOWN' });
       if (m.type === 'ping') return send({ type: 'pong', re });
@@ -60,9 +65,10 @@ describe('npm run bridge:conformance', () => {
     await startBridgeSim(['--socket', socket]);
     const { code, out } = await runKit(['--connect', socket, '--timeout-ms', '5000']);
     expect(out).not.toMatch(/^FAIL/m);
-    expect(out).toMatch(/all 10 checks passed/);
-    // In auto mode the sim does not offer simulator.action: the optional check is skipped, not failed.
+    expect(out).toMatch(/all 14 checks passed/);
+    // In auto mode the sim does not offer simulator.action, and a socket has no secret: both checks are skipped, not failed.
     expect(out).toMatch(/^SKIP {2}simulator\.action \(optional/m);
+    expect(out).toMatch(/^SKIP {2}with a secret: a wrong proof/m);
     expect(code).toBe(0);
   });
 
@@ -81,11 +87,12 @@ describe('npm run bridge:conformance', () => {
     const secret = 'conformance-secret-0123456789';
     const sim = await startBridgeSim(['--port', '0', '--secret', secret]);
     const { code, out } = await runKit(['--port', String(sim.port), '--secret', secret, '--timeout-ms', '5000']);
-    expect(out).toMatch(/all 10 checks passed/);
+    expect(out).toMatch(/all 15 checks passed/);
+    expect(out).toMatch(/^PASS {2}with a secret: a wrong proof is refused/m);
     expect(code).toBe(0);
   });
 
-  it('fails against a broken bridge (the negative control): the decline, the cancel, the query, the version and the malformed input', async () => {
+  it('fails against a broken bridge (the negative control): the version, hello first, one eposd, the decline, the partial, the cancel and the malformed input', async () => {
     const socket = join(makeTempDir('eposd-conf-'), 'broken.sock');
     const server = await brokenBridge(socket);
     try {
@@ -93,11 +100,13 @@ describe('npm run bridge:conformance', () => {
       const failed = results.filter((r) => !r.ok).map((r) => r.name);
       expect(failed).toEqual(
         expect.arrayContaining([
-          'hello: refuses a protocol version it does not speak (UNSUPPORTED_VERSION)',
+          'hello: refuses a protocol version it does not speak (UNSUPPORTED_VERSION, with the versions it speaks)',
+          'a request before hello is refused with HELLO_REQUIRED',
+          'one eposd at a time: a second connection’s hello is refused (ALREADY_CONNECTED), the first keeps its link',
           'a sale of 1005 is declined with response code 05',
-          'payment.cancel while it waits for a card ends it CANCELLED',
-          'malformed input is rejected with an error, and the link stays usable',
-          'a request before hello is refused',
+          'partial approval: 1010 with allowPartialApproval is approved for 505 with code 10; without it, declined 51',
+          'payment.cancel while it waits for a card: ack, then CANCELLED with eposd’s reason; of nothing in progress: NOT_IN_PROGRESS',
+          'malformed input is rejected with an error and the link stays usable; a line over 65536 bytes ends the link',
         ]),
       );
       expect(results.find((r) => r.name.startsWith('hello: agrees'))?.ok).toBe(true);

@@ -110,7 +110,7 @@ describe('eposd driving eposd-bridge-sim over a Unix domain socket', () => {
     const after = (await httpsJson<{ transactions: unknown[] }>(`${eposd.apiUrl}/transactions?limit=100`, { headers: auth(token) })).body.transactions.length;
     expect(after).toBe(before);
     const diag = await diagnostics();
-    expect(diag.body.paymentApp).toMatchObject({ driver: 'bridge', protocol: 'eposd-bridge/1' });
+    expect(diag.body.paymentApp).toMatchObject({ driver: 'bridge', protocol: 'eposd-bridge/2' });
     expect(String(diag.body.paymentApp.lastError)).toMatch(/CONNECT_FAILED|ECONNRESET|ENOENT|ECONNREFUSED/);
 
     sim = await startBridgeSim(['--socket', socket, '--store', store], { EPOSD_SIM_CARD_DELAY_MS: '50', EPOSD_SIM_AUTH_DELAY_MS: '0' });
@@ -126,8 +126,8 @@ describe('eposd and a payment app of another protocol version', () => {
   });
 
   it('never connects: diagnostics say INCOMPATIBLE with the reason, and payments answer 503', async () => {
-    const socket = join(makeTempDir('eposd-bridge-v2-'), 'bridge.sock');
-    await startBridgeSim(['--socket', socket, '--protocol', 'eposd-bridge/2']);
+    const socket = join(makeTempDir('eposd-bridge-v1-'), 'bridge.sock');
+    await startBridgeSim(['--socket', socket, '--protocol', 'eposd-bridge/1']);
     const eposd = await startEposd({ env: { EPOSD_DRIVER: 'bridge', EPOSD_BRIDGE_SOCKET: socket } });
     const token = (await pairWithScreenCode(eposd, { registerId: 'till-1' })).authToken;
     const tech = (await pairWithScreenCode(eposd, { registerId: 'tech', role: 'technician' })).authToken;

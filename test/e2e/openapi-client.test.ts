@@ -60,5 +60,5 @@ describe('A POS client generated from GET /payntpos/1.0.0/openapi.json', () => {
       merchantReceiptTitle: 'MERCHANT COPY',
       unknownUti: { status: 404, code: 'NOT_FOUND' },
     });
-  }, 90_000);
+  }, 180_000);
 });

@@ -40,7 +40,7 @@ const EXPECTED: Record<Killed, Record<Verdict, { status: string; statusReason: s
 
 const CARD = { maskedPan: '47**********0010', entryMode: 'PICC', cvm: 'NO_CVM', aid: 'A0000000031010', applicationLabel: 'VISA CREDIT', cardBrand: 'VISA' };
 const RESULTS = {
-  approved: { outcome: 'APPROVED', reason: 'APPROVED', responseCode: '00', authCode: 'K1LL00', card: CARD },
+  approved: { outcome: 'APPROVED', reason: 'APPROVED', responseCode: '00', authCode: 'K1LL00', amountAuthorised: 1000, card: CARD },
   declined: { outcome: 'DECLINED', reason: 'DECLINED', responseCode: '05', card: CARD },
 };
 

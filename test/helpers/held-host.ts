@@ -8,7 +8,9 @@ export class HeldHost implements PaymentHost {
     this.asked.push(req.uti);
     return new Promise((resolve) => this.answers.push(resolve));
   }
-  async reverse(): Promise<void> {}
+  reverse(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
   approve(): void {
     this.answers.shift()!({ responseCode: '00', authCode: '123456' });
   }

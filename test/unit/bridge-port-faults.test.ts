@@ -1,51 +1,15 @@
 import { ApiError } from '../../src/shared/errors';
 import { MAX_MESSAGE_BYTES } from '../../src/bridge/protocol';
-import type { AppContext } from '../../src/context';
-import { testContext } from '../helpers/context';
+import { answerQueries, bridgeTerminal as terminal, destroyBridgeTerminals, orphan, startedSale } from '../helpers/bridge-terminal';
 import { APPROVED_RESULT, FakeBridge } from '../helpers/fake-bridge';
+import { until } from '../helpers/until';
 
 // Issue 14, faults at the port: a payment app (scripted, over the in-process channel) that hangs,
 // answers twice, sends garbage or an oversized message, speaks another version, or goes away. The
 // state machine never wedges, never loses a committed payment, and never records an approval the
 // app did not give.
 
-const GRACE_MS = 300;
-
-async function until(what: string, ok: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-const contexts: AppContext[] = [];
-afterEach(() => contexts.splice(0).forEach((ctx) => ctx.destroy()));
-
-async function terminal(bridge: FakeBridge, options: { hostTimeoutMs?: number; before?: (ctx: AppContext) => void; waitReady?: boolean } = {}) {
-  const { ctx } = testContext({
-    env: { EPOSD_DRIVER: 'bridge', EPOSD_BRIDGE_GRACE_MS: String(GRACE_MS) },
-    bridgeConnector: bridge.channel.connector,
-    timings: { cardTimeoutMs: 5000, hostTimeoutMs: options.hostTimeoutMs ?? 5000, printTimeoutMs: 1000 },
-  });
-  contexts.push(ctx);
-  options.before?.(ctx);
-  ctx.start();
-  const app = ctx.paymentApp!;
-  if (options.waitReady !== false) await until('the payment app connected', () => app.client.connected && app.report().reconciling === false);
-  const row = (uti: string) => ctx.transactionsRepo.findByUti(uti)!;
-  const sale = (amountTrans = 1000) => ctx.transactions.start({ transType: 'SALE', amountTrans }, 'till-1', true).uti;
-  const finals = (uti: string) =>
-    ctx.db.prepare(`SELECT count(*) FROM transaction_events e JOIN transactions t ON t.id = e.transaction_id WHERE t.uti = ? AND e.to_state = 'IDLE'`).pluck().get(uti) as number;
-  return { ctx, app, row, sale, finals };
-}
-
-async function startedSale(bridge: FakeBridge, t: Awaited<ReturnType<typeof terminal>>, amountTrans = 1000) {
-  const uti = t.sale(amountTrans);
-  const start = await bridge.next('payment.start');
-  bridge.send({ type: 'ack', re: start.id });
-  return { uti, start };
-}
+afterEach(destroyBridgeTerminals);
 
 describe('The bridge driver, when the payment app misbehaves', () => {
   it('sends every request field in payment.start, and records a result the app sends twice exactly once', async () => {
@@ -106,11 +70,12 @@ describe('The bridge driver, when the payment app misbehaves', () => {
     bridge.send({ type: 'payment.stage', id: 'b1', uti, stage: 'CARD_READ', card: APPROVED_RESULT.card });
     await until('final', () => t.row(uti).status !== 'IN_PROGRESS');
     expect(t.row(uti)).toMatchObject({ status: 'DECLINED', statusReason: 'ISSUER_UNAVAILABLE', responseCode: '91', reversal: 'PENDING' });
-    await bridge.next('payment.cancel');
+    expect(await bridge.next('payment.cancel')).toMatchObject({ uti, reason: 'ISSUER_UNAVAILABLE' });
     const reversal = await bridge.next('reversal');
     expect(reversal.uti).toBe(uti);
+    // Nothing was approved: the reversal is answered, and `reversed` stays false.
     bridge.send({ type: 'reversal.ok', re: reversal.id, uti, reversed: false });
-    await until('reversed', () => t.row(uti).reversal === 'DONE');
+    await until('the reversal answered', () => t.row(uti).reversal === null);
     // A late approval of the payment it gave up on is not recorded: the engine's guard refuses it.
     bridge.send({ type: 'payment.result', id: 'late', uti, result: APPROVED_RESULT });
     await new Promise((r) => setTimeout(r, 50));
@@ -119,7 +84,7 @@ describe('The bridge driver, when the payment app misbehaves', () => {
   });
 
   it('refuses to start with an app of another protocol version: 503 and nothing created', async () => {
-    const bridge = new FakeBridge('eposd-bridge/2');
+    const bridge = new FakeBridge('eposd-bridge/1');
     const t = await terminal(bridge, { waitReady: false });
     await until('the mismatch seen', () => /UNSUPPORTED_VERSION/.test(t.app.report().lastError ?? ''));
     expect(t.app.client.connected).toBe(false);
@@ -165,34 +130,12 @@ describe('The bridge driver, when the payment app misbehaves', () => {
 });
 
 describe('Reconcile before failing, at start with the bridge driver', () => {
-  const orphan = (uti: string) => ({
-    uti,
-    transType: 'SALE' as const,
-    amount: 1000,
-    currency: 'EUR',
-    reference: null,
-    originalUti: null,
-    registerId: 'till-1',
-    requestHash: null,
-    disablePrinting: 1,
-    stage: 'AUTHORIZING' as const,
-    createdAt: 0,
-  });
-
   /** eposd starts with one transaction left in progress by a crash; the app answers every query with `answer`. */
   async function restartedWith(answer: object) {
     const bridge = new FakeBridge();
     const t = await terminal(bridge, { waitReady: false, before: (ctx) => void ctx.transactionsRepo.insert(orphan('interrupted')) });
-    let asked = 0;
-    void (async () => {
-      for (;;) {
-        const q = await bridge.next('payment.query', 3000).catch(() => undefined);
-        if (!q) return;
-        asked += 1;
-        bridge.send({ type: 'payment.status', re: q.id, uti: q.uti, ...answer } as never);
-      }
-    })();
-    return { bridge, t, asked: () => asked };
+    const { asked } = answerQueries(bridge, () => answer);
+    return { bridge, t, asked };
   }
 
   it('records an approval the app has as it is: approved, not reversed', async () => {
@@ -208,11 +151,12 @@ describe('Reconcile before failing, at start with the bridge driver', () => {
     expect(t.row('interrupted')).toMatchObject({ status: 'FAILED', statusReason: 'TERMINAL_RESTARTED', reversal: null });
   });
 
-  it('keeps asking about one still in progress there, refuses new payments meanwhile, and then reverses what the app could not account for', async () => {
+  it('keeps asking about one still in progress there, refuses new payments meanwhile, and then reverses what the app could not account for (its cancel unanswered)', async () => {
     const { bridge, t, asked } = await restartedWith({ state: 'IN_PROGRESS' });
     await until('asked', () => asked() >= 1);
     expect(t.row('interrupted').status).toBe('IN_PROGRESS');
     expect(() => t.sale()).toThrow(/payment application/);
+    expect((await bridge.next('payment.cancel')).uti).toBe('interrupted');
     await until('the time to reconcile up', () => t.row('interrupted').status !== 'IN_PROGRESS');
     expect(t.row('interrupted')).toMatchObject({ status: 'FAILED', statusReason: 'PAYMENT_APP_UNAVAILABLE', reversal: 'PENDING' });
     expect(asked()).toBeGreaterThanOrEqual(2);

@@ -1,9 +1,9 @@
 import Ajv from 'ajv/dist/2020';
 import schema from '../../src/bridge/protocol.schema.json';
-import { sameSecret } from '../../src/bridge/client';
+import { newNonce, proofOf, provesSecret } from '../../src/bridge/handshake';
 import { frame, LineDecoder, TooLarge } from '../../src/bridge/framing';
 import { checkFromBridge, checkToBridge, MAX_MESSAGE_BYTES } from '../../src/bridge/protocol';
-import { bridgeTransactionOf, resultColumns } from '../../src/bridge/transaction-fields';
+import { bridgeTransactionOf, cardColumns } from '../../src/bridge/transaction-fields';
 import { encodeOrder } from '../../src/transactions/order';
 import { transactionRow } from '../helpers/rows';
 import { loadConfig } from '../../src/config/config';
@@ -24,11 +24,20 @@ describe('The bridge protocol', () => {
     expect(MAX_MESSAGE_BYTES).toBe(65536);
   });
 
-  it('compares the shared secret whole: a prefix, a longer one or none is refused', () => {
-    expect(sameSecret('0123456789abcdef', '0123456789abcdef')).toBe(true);
-    expect(sameSecret('0123456789abcde', '0123456789abcdef')).toBe(false);
-    expect(sameSecret('0123456789abcdefg', '0123456789abcdef')).toBe(false);
-    expect(sameSecret(undefined, '0123456789abcdef')).toBe(false);
+  it('proves the shared secret without sending it: each role’s proof is its own, bound to both fresh nonces', () => {
+    const secret = '0123456789abcdef';
+    const nonces = { eposd: newNonce(), app: newNonce() };
+    const app = proofOf(secret, 'app', nonces);
+    expect(app).toMatch(/^[0-9a-f]{64}$/);
+    expect(app).not.toContain(Buffer.from(secret).toString('hex'));
+    expect(provesSecret(app, secret, 'app', nonces)).toBe(true);
+    // Not eposd's proof (a listener cannot reflect it back), not under another secret, not for other nonces.
+    expect(provesSecret(app, secret, 'eposd', nonces)).toBe(false);
+    expect(provesSecret(app, '0123456789abcdeX', 'app', nonces)).toBe(false);
+    expect(provesSecret(app, secret, 'app', { ...nonces, eposd: newNonce() })).toBe(false);
+    expect(provesSecret(undefined, secret, 'app', nonces)).toBe(false);
+    expect(provesSecret(app.slice(0, 62), secret, 'app', nonces)).toBe(false);
+    expect(newNonce()).not.toBe(newNonce());
   });
 
   it('sends every field the POS sent in payment.start (a tip chosen on the terminal as its amount), and lets later optional fields through', () => {
@@ -52,10 +61,13 @@ describe('The bridge protocol', () => {
     expect(checkToBridge(JSON.stringify({ type: 'payment.start', id: 'e1', transaction: { ...tx, tipAmount: -1 } })).ok).toBe(false);
   });
 
-  it('refuses what must never be recorded: a full card number, an approval with a decline code, a FINAL status without its result', () => {
+  it('refuses what must never be recorded: a full card number, an approval with a decline code or without its amount, a FINAL status without its result', () => {
     const card = { maskedPan: '47**********0010', entryMode: 'PICC', cvm: 'NO_CVM' };
     const result = (r: object) => JSON.stringify({ type: 'payment.result', id: 'b1', uti: 'u-1', result: r });
-    expect(checkFromBridge(result({ outcome: 'APPROVED', reason: 'APPROVED', responseCode: '00', card })).ok).toBe(true);
+    expect(checkFromBridge(result({ outcome: 'APPROVED', reason: 'APPROVED', responseCode: '00', amountAuthorised: 1000, card })).ok).toBe(true);
+    expect(checkFromBridge(result({ outcome: 'APPROVED', reason: 'APPROVED', responseCode: '10', amountAuthorised: 500, card })).ok).toBe(true);
+    // eposd-bridge/2: an approval says how much.
+    expect(checkFromBridge(result({ outcome: 'APPROVED', reason: 'APPROVED', responseCode: '00', card })).ok).toBe(false);
     expect(checkFromBridge(result({ outcome: 'APPROVED', reason: 'APPROVED', responseCode: '00', card: { ...card, maskedPan: '4761739001010010' } })).ok).toBe(false);
     expect(checkFromBridge(result({ outcome: 'APPROVED', reason: 'APPROVED', responseCode: '05' })).ok).toBe(false);
     expect(checkFromBridge(result({ outcome: 'DECLINED', reason: 'DECLINED', responseCode: '00' })).ok).toBe(false);
@@ -93,16 +105,15 @@ describe('The bridge settings', () => {
 describe('a payment result as eposd records it', () => {
   const emv = { aid: 'A0000000031010', applicationLabel: 'VISA CREDIT', tvr: '0000008000', tsi: 'E800', atc: '001F', arc: '00', cryptogramType: 'TC' as const, cryptogram: '1A2B3C4D5E6F7A8B' };
 
-  it('When an approval carries a brand, whole EMV data and an authorised amount, then all three are recorded', () => {
-    expect(resultColumns({ outcome: 'APPROVED', reason: 'APPROVED', responseCode: '00', cardBrand: 'VISA', emv, amountAuthorised: 500 })).toEqual({
+  it('When an approval carries a brand and whole EMV data, then both are recorded, and its amount is left to the rule', () => {
+    expect(cardColumns({ outcome: 'APPROVED', reason: 'APPROVED', responseCode: '00', cardBrand: 'VISA', emv, amountAuthorised: 500 })).toEqual({
       cardBrand: 'VISA',
       emv: JSON.stringify(['A0000000031010', 'VISA CREDIT', '0000008000', 'E800', '001F', '00', 'TC', '1A2B3C4D5E6F7A8B']),
-      amountAuthorised: 500,
     });
   });
 
-  it('When the brand is unknown, EMV data partial, or a decline names an amount, then the brand is OTHER and the rest is left out', () => {
+  it('When the brand is unknown or EMV data partial, then the brand is OTHER and the rest is left out', () => {
     const { tvr: _tvr, ...partial } = emv;
-    expect(resultColumns({ outcome: 'DECLINED', reason: 'DECLINED', responseCode: '05', cardBrand: 'ACME', emv: partial, amountAuthorised: 500 })).toEqual({ cardBrand: 'OTHER' });
+    expect(cardColumns({ outcome: 'DECLINED', reason: 'DECLINED', responseCode: '05', cardBrand: 'ACME', emv: partial })).toEqual({ cardBrand: 'OTHER' });
   });
 });

@@ -57,7 +57,7 @@ describe('ports that throw', () => {
       authorize: (req) => Promise.resolve({ responseCode: '00', authCode: 'A1B2C3', amountAuthorised: Math.floor(req.amount / 3) }),
       reverse: (uti) => {
         reversed.push(uti);
-        return Promise.resolve();
+        return Promise.resolve(true);
       },
     };
     const t = useApi({ env: INSTANT_SIMULATOR_ENV, host: stingy, paired: true });

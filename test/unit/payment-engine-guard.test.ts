@@ -70,7 +70,7 @@ describe('the engine guard: late and unexpected answers', () => {
   });
 
   it('When the host link fails, then the payment is declined 91 at once and reversed', async () => {
-    const reverse = jest.fn<Promise<void>, [string, string]>().mockResolvedValue(undefined);
+    const reverse = jest.fn<Promise<boolean>, [string, string]>().mockResolvedValue(true);
     const host: PaymentHost = { authorize: jest.fn().mockRejectedValue(new Error('link down')), reverse };
     start({ host });
     const uti = await sale(1000);

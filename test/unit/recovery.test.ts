@@ -12,10 +12,10 @@ const silentHost = (): PaymentHost => ({ authorize: () => new Promise(() => {}),
 describe('recovery after a crash or power loss (SPEC §4)', () => {
   let before: TestContext;
   let after: TestContext | undefined;
-  let reverse: jest.Mock<Promise<void>, [string, string]>;
+  let reverse: jest.Mock<Promise<boolean>, [string, string]>;
   beforeEach(() => {
     before = testContext({ env: MANUAL_SIMULATOR_ENV, host: silentHost() });
-    reverse = jest.fn<Promise<void>, [string, string]>(() => Promise.resolve());
+    reverse = jest.fn<Promise<boolean>, [string, string]>(() => Promise.resolve(true));
     after = undefined;
   });
   afterEach(() => {
@@ -77,7 +77,7 @@ describe('recovery after a crash or power loss (SPEC §4)', () => {
 
     it('then it ends FAILED TERMINAL_RESTARTED with a reversal PENDING until the host confirms', async () => {
       let confirm = () => {};
-      reverse.mockImplementation(() => new Promise<void>((resolve) => (confirm = resolve)));
+      reverse.mockImplementation(() => new Promise<boolean>((resolve) => (confirm = () => resolve(true))));
       const ctx = restart();
       expect(rowOf(ctx, uti)).toMatchObject({ status: 'FAILED', statusReason: 'TERMINAL_RESTARTED', reversal: 'PENDING' });
       expect(reverse).toHaveBeenCalledWith(uti, 'TERMINAL_RESTARTED');

@@ -5,12 +5,12 @@ import { capturingLogger, rowOf } from '../helpers/payments';
 const RETRY_MS = 30_000;
 
 describe('Reversals: sending the host what it must undo', () => {
-  let host: { authorize: jest.Mock; reverse: jest.Mock<Promise<void>, [string, string]> };
+  let host: { authorize: jest.Mock; reverse: jest.Mock<Promise<boolean>, [string, string]> };
   let reversals: Reversals;
   const t = useApi({ afterEach: () => reversals.stop() });
   afterEach(() => jest.useRealTimers());
   beforeEach(() => {
-    host = { authorize: jest.fn(), reverse: jest.fn<Promise<void>, [string, string]>(() => Promise.resolve()) };
+    host = { authorize: jest.fn(), reverse: jest.fn<Promise<boolean>, [string, string]>(() => Promise.resolve(true)) };
     reversals = new Reversals({ transactions: t.ctx.transactionsRepo, host, logger: capturingLogger().logger, retryMs: RETRY_MS });
   });
 
@@ -61,9 +61,17 @@ describe('Reversals: sending the host what it must undo', () => {
     expect(rowOf(t.ctx, 'u-1').reversal).toBe('DONE');
   });
 
+  it('When the host says it had nothing to undo, then the transaction is no longer pending and not marked reversed', async () => {
+    host.reverse.mockResolvedValueOnce(false);
+    pending('u-1');
+    await reversals.flush();
+    expect(rowOf(t.ctx, 'u-1').reversal).toBeNull();
+    expect(t.ctx.transactions.status('u-1')?.body).toMatchObject({ reversed: false });
+  });
+
   it('also sends a reversal that became pending while an earlier flush was still waiting for the host', async () => {
     let confirmFirst = () => {};
-    host.reverse.mockImplementationOnce(() => new Promise<void>((resolve) => (confirmFirst = resolve)));
+    host.reverse.mockImplementationOnce(() => new Promise<boolean>((resolve) => (confirmFirst = () => resolve(true))));
     pending('u-1');
     const first = reversals.flush();
     pending('u-2');

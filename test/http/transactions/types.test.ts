@@ -131,7 +131,7 @@ describe('POST and GET /payntpos/1.0.0/transaction', () => {
     let authorize: () => void;
     const host: PaymentHost = {
       authorize: () => new Promise((resolve) => (authorize = () => resolve({ responseCode: '00', authCode: '654321' }))),
-      reverse: () => Promise.resolve(),
+      reverse: () => Promise.resolve(true),
     };
     const t = useApi({ env: MANUAL_SIMULATOR_ENV, host, paired: true });
 
