@@ -17,7 +17,7 @@ import { idle } from './idle.mjs';
 import { prepareLoad, growth, LOAD_CARD_DELAY_MS, LOAD_AUTH_DELAY_MS } from './load.mjs';
 import { purgeStall } from './purge.mjs';
 import { alternate } from './status.mjs';
-import { baselineStarts, checkedStarts, firstStarts, warmStarts } from './startup.mjs';
+import { checkedStarts, firstStarts, warmStarts } from './startup.mjs';
 import { killAllBaselines, startBaseline } from './lib/baseline.mjs';
 import { destroyScreenAgent, httpsAgent } from './lib/client.mjs';
 import { BUNDLE, killAll, outcome, pair, sale, startEposd, UNBUNDLED } from './lib/eposd.mjs';
@@ -225,8 +225,10 @@ async function main() {
   const seeded = databaseBytes(bigDir);
   r.bytes.seeded = (seeded.bytes - empty.bytes) / seeded.count;
   log(`cold start: ${COUNTS.warmStarts} warm starts with ${COUNTS.bigRows} transactions`);
-  [r.warm, r.warmUnbundled] = await warmStarts(bigDir, COUNTS.warmStarts, [BUNDLE, UNBUNDLED]);
-  r.baselineStart = await baselineStarts(join(bigDir, 'certs'), join(root, 'baseline-start', 'baseline.db'), COUNTS.warmStarts);
+  [r.warm, r.warmUnbundled, r.baselineStart] = await warmStarts(bigDir, COUNTS.warmStarts, [BUNDLE, UNBUNDLED], {
+    certDir: join(bigDir, 'certs'),
+    dbFile: join(root, 'baseline-start', 'baseline.db'),
+  });
   log(`cold start: ${COUNTS.checkedStarts} start(s) with ${COUNTS.bigRows} transactions until the check after the start has finished`);
   r.checked = await checkedStarts(bigDir, COUNTS.checkedStarts);
 

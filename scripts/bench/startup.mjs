@@ -20,17 +20,23 @@ export async function firstStarts(root, runs) {
 
 /**
  * Restarts on an existing directory (certificate present, database as it is), of each of `mains` in
- * turn. The first, untimed, warms the OS caches. Resolves with the median per main.
+ * turn, each round followed by a start of the baseline server (`baseline`: its certificate directory and
+ * database), so that the ratio of their medians is taken in the same minutes. The first of each,
+ * untimed, warms the OS caches. Resolves with the median per main, then the baseline's.
  */
-export async function warmStarts(dir, runs, mains) {
+export async function warmStarts(dir, runs, mains, baseline) {
   await (await startEposd(dir)).stop();
-  const times = mains.map(() => []);
+  await (await startBaseline(baseline)).stop();
+  const times = [...mains, baseline].map(() => []);
   for (let i = 0; i < runs; i++) {
     for (const [m, main] of mains.entries()) {
       const e = await startEposd(dir, {}, { main });
       times[m].push(e.readyMs);
       await e.stop();
     }
+    const b = await startBaseline(baseline);
+    times[mains.length].push(b.readyMs);
+    await b.stop();
   }
   return times.map((t) => ({ medianMs: median(t), times: t }));
 }
@@ -56,15 +62,4 @@ export async function checkedStarts(dir, runs, { timeoutMs = 900_000 } = {}) {
     await e.stop();
   }
   return { medianMs: median(checked), readyMedianMs: median(ready), times: checked, readyTimes: ready, checks };
-}
-
-/** The baseline server's spawn-to-listening time: node, better-sqlite3 and the certificate, nothing else. */
-export async function baselineStarts(certDir, dbFile, runs) {
-  const times = [];
-  for (let i = 0; i < runs + 1; i++) {
-    const b = await startBaseline({ certDir, dbFile });
-    if (i > 0) times.push(b.readyMs);
-    await b.stop();
-  }
-  return { medianMs: median(times), times };
 }
