@@ -129,7 +129,8 @@ export function renderTable(f, r, { counts, quick, smoke, soak, statusConnection
       'idle.cpuPercent',
       f2(f.idle.cpuPercent, ' %'),
       `<= ${GOALS.idleCpuRatio} x baseline`,
-      f.idle.cpuRatio <= GOALS.idleCpuRatio,
+      // No ratio when the baseline used no tick: no verdict either (null <= 2 would read as met).
+      f.idle.cpuRatio === null ? undefined : f.idle.cpuRatio <= GOALS.idleCpuRatio,
       // /proc counts CPU time in ticks of 10 ms: the milliseconds are the counted figure.
       `${n(r.idle.eposd.cpuMs, 0)} ms of CPU in ${n(r.idle.seconds, 1)} s; baseline ${n(r.idle.baseline.cpuMs, 0)} ms (${n(r.idle.baseline.cpuPercent, 3)} %): ratio ${f2(f.idle.cpuRatio)}`,
     ),
