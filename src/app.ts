@@ -10,6 +10,8 @@ import { transactionEndpoints } from './transactions/transactions.routes';
 import { settlementEndpoints } from './settlement/settlement.routes';
 import { diagnosticsEndpoints } from './diagnostics/diagnostics.routes';
 import { buildOpenApi } from './openapi/document';
+import { displayEndpoints } from './display/display.routes';
+import { promptEndpoints } from './prompts/prompts.routes';
 
 export const BASE_PATH = '/payntpos/1.0.0';
 
@@ -29,6 +31,8 @@ export function api(ctx: AppContext): Api {
     ...transactionEndpoints(ctx),
     ...settlementEndpoints(ctx),
     ...diagnosticsEndpoints(ctx),
+    ...displayEndpoints({ display: ctx.display, displayShown: () => ctx.screen.state().screen === 'display' }),
+    ...promptEndpoints(ctx),
   ];
   // Built when first asked for: a terminal that nobody asks keeps the memory (docs/performance.md).
   let built: OpenApiDocument | undefined;

@@ -51,6 +51,9 @@ import { createPaymentApp } from './bridge/wiring';
 import type { Connector } from './bridge/link';
 import { BridgePrinter } from './bridge/printer';
 import { Notices } from './webhooks/notices';
+import { createDisplay } from './display/wiring';
+import { createPrompts } from './prompts/wiring';
+import { BridgeScreen } from './bridge/screen';
 
 export interface ContextOverrides {
   db?: Db;
@@ -86,6 +89,8 @@ export interface ContextOverrides {
   witness?: { witness: StorageWitness; record?: WitnessRecord };
   /** While the database is damaged: the settings and registers from the witness, in memory (db/open-storage.ts). */
   pairingsDb?: Db;
+  /** The key prompts' answers are sealed with (src/prompts/answer-box.ts): from the terminal's key; tests make one. */
+  promptKey?: Buffer;
 }
 
 export type AppContext = ReturnType<typeof createContext>;
@@ -180,6 +185,8 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     storage,
     voidAnyRegister: config.voidAnyRegister,
     paymentApp,
+    // A payment waits for a prompt on the screen to end (src/prompts).
+    screenBusy: () => prompts.assertNoPrompt(),
     money: new Money(
       {
         defaultCurrency: identity.currency,
@@ -196,7 +203,13 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   late.announce = (e) => engine.announce(e);
   const clockGuard = new ClockGuard({ clock, logger, settings, newestCommitted: () => transactionsRepo.newestCreatedAt(), monotonic: overrides.monotonic });
   const retention = new Retention(db, { clock, logger, retentionDays: config.retentionDays, audit: auditRepo, deliveries, guard: clockGuard, frozen: () => storage.corrupt });
-  const webhooks = new WebhookDispatcher({ deliveries, clock, logger, post: overrides.fetch ?? checkedPost(webhookTargets), bodyFor: (uti) => transactions.status(uti)?.body });
+  const webhooks = new WebhookDispatcher({
+    deliveries,
+    clock,
+    logger,
+    post: overrides.fetch ?? checkedPost(webhookTargets),
+    bodyFor: (uti, event) => (event?.startsWith('prompt.') ? prompts.webhookBody(uti) : transactions.status(uti)?.body),
+  });
   // A transition's commit may have queued a webhook (transaction.final, or transaction.updated for the
   // registers that chose it); most queue nothing, and then the outbox is not even looked at.
   engine.on('transition', () => deliveries.takeQueued() && webhooks.kick());
@@ -219,6 +232,26 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
   pairing.on('paired', (r) => notices.publish('register.paired', r));
   pairing.on('unpaired', (r) => notices.publish('register.unpaired', r));
   const stopFollowing = followPayments({ engine, screen, finalOf, locale: config.locale });
+  const currencies = [...new Set([identity.currency, ...(config.currencies ?? [])])];
+  const bridgeScreen = paymentApp && new BridgeScreen(paymentApp.client, logger);
+  const display = createDisplay({ clock, currencies, locale: config.locale, screen, pairing, bridgeScreen });
+  const { prompts, promptWaiters } = createPrompts({
+    db,
+    key: overrides.promptKey,
+    clock,
+    ids,
+    logger,
+    locale: config.locale,
+    answerTtlMs: config.promptAnswerTtlS * 1000,
+    storage,
+    payment: () => (engine.current.name === 'IDLE' ? undefined : { uti: engine.current.tx.uti, stage: engine.current.name }),
+    screen,
+    pairing,
+    notices,
+    deliveries,
+    kickWebhooks: () => webhooks.kick(),
+    bridgeScreen,
+  });
   const settlement = new SettlementService({
     batches: new BatchesRepository(db),
     open: transactionsRepo,
@@ -297,6 +330,9 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     retention,
     waiters: new OutcomeWaiters(engine),
     feed: new EventFeed(db, engine),
+    display,
+    prompts,
+    promptWaiters,
     settlement,
     diagnostics,
     deliveries,
@@ -331,6 +367,8 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
       if (!storage.corrupt) webhooks.kick();
       // No pairing window over a damaged database: a pairing could not be kept.
       if (!storage.corrupt) pairing.openIfUnpaired();
+      // A prompt left open by a stopped process ends CANCELLED; answers past their time go.
+      if (!storage.corrupt) prompts.start();
     },
     /** Once the API listens: what was left so as not to slow the start (a large database's check). */
     listening(): void {
@@ -340,6 +378,7 @@ export function createContext(config: Config, fingerprint: string, overrides: Co
     },
     destroy(): void {
       stopFollowing();
+      prompts.stop();
       engine.stop();
       paymentApp?.stop();
       reversals.stop();

@@ -1,3 +1,4 @@
+import { promptAnswerKey } from './prompts/answer-box';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { answerPlainHttp } from './tls/plain-http';
@@ -123,6 +124,7 @@ export async function startServer(config: Config, options: ServerOptions): Promi
       witness: { witness, record },
       pairingsDb: pairings,
       cardKey: cardIdentityKey(certificate.key),
+      promptKey: promptAnswerKey(certificate.key),
     });
   } catch (err) {
     // A refused identity (EPOSD_TID): a host app's process goes on, and may start again on the same file.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { newNonce, proofOf, provesSecret } from '../bridge/handshake';
 import type { Connector } from '../bridge/link';
-import { MAX_MESSAGE_BYTES, PROTOCOL, SIMULATOR_CAPABILITY, type FromBridge } from '../bridge/protocol';
+import { DISPLAY_CAPABILITY, MAX_MESSAGE_BYTES, PROMPT_CAPABILITY, PROTOCOL, SIMULATOR_CAPABILITY, type FromBridge } from '../bridge/protocol';
 import { Session } from './session';
 
 /*
@@ -257,6 +257,32 @@ export async function runConformance(opts: ConformanceOptions): Promise<CheckRes
     const r = await s.result(u);
     expect(r.outcome === 'APPROVED', `outcome ${r.outcome}`);
     return 'refused, then approved';
+  });
+  // Optional: only a payment app that owns the cardholder's screen (capabilities "display", "prompt") takes the POS's display and prompts.
+  await check('display.show and display.clear (optional, capability "display"): acknowledged', async (s) => {
+    const h = await greeted(s);
+    if (!h.capabilities.includes(DISPLAY_CAPABILITY)) return SKIPPED;
+    const display = { currency: 'EUR', locale: 'en', lineItems: [{ name: 'Tea', quantity: 2, total: 500, change: 'added' }], subtotal: 500, tax: 0, total: 500, qr: 'https://example.com' };
+    const shown = await request(s, { type: 'display.show', display }, 'an answer to display.show');
+    expect(shown.type === 'ack', `display.show answered ${show(shown)}`);
+    const cleared = await request(s, { type: 'display.clear' }, 'an answer to display.clear');
+    expect(cleared.type === 'ack', `display.clear answered ${show(cleared)}`);
+    return 'ack, ack';
+  });
+  await check('prompt.show, prompt.refused and prompt.cancel (optional, capability "prompt"): acknowledged', async (s) => {
+    const h = await greeted(s);
+    if (!h.capabilities.includes(PROMPT_CAPABILITY)) return SKIPPED;
+    const promptId = `conformance-${randomBytes(4).toString('hex')}`;
+    const prompt = { promptId, type: 'email', title: 'Email for the receipt?', required: false, expiresAt: new Date(Date.now() + 60_000).toISOString(), locale: 'en' };
+    for (const m of [
+      { type: 'prompt.show', prompt },
+      { type: 'prompt.refused', promptId, message: 'That is not an email address' },
+      { type: 'prompt.cancel', promptId },
+    ]) {
+      const a = await request(s, m, `an answer to ${m.type}`);
+      expect(a.type === 'ack', `${m.type} answered ${show(a)}`);
+    }
+    return 'ack, ack, ack';
   });
   return results;
 }

@@ -44,7 +44,7 @@ export class Session {
       if (this.invalid.length > 0) throw new Error(`it sent a message the schema refuses: ${this.invalid[0]}`);
       if (this.closed) throw new Error(`the connection closed while waiting for ${what}`);
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${what} within ${this.timeoutMs} ms`);
+      if (left <= 0) throw new Error(`${this.timeoutMs} ms passed without ${what}`);
       await this.wake(left);
     }
   }

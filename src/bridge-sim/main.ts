@@ -17,6 +17,7 @@ import type { TestCardId } from '../reader/simulator/test-cards';
 // EPOSD_SIM_AUTH_DELAY_MS. Manual mode takes the cardholder's actions from eposd's screen page
 // (simulator.action, capability "simulator") and on standard input, one a line:
 //   card [visa-contactless|mastercard-chip|amex-swipe|visa-declined]   pin   cancel
+// With --screen (the POS's display and prompts): answer <json>   skip   cancel (a prompt, when no payment runs).
 // Test hooks on the same input: settle approved|declined|forget, release (with --hold-results).
 
 const env = process.env;
@@ -28,8 +29,9 @@ const program = new Command('eposd-bridge-sim')
   .option('--mode <mode>', 'auto or manual (default EPOSD_SIM_MODE or auto)')
   .option('--protocol <p>', 'the protocol version to speak (tests of a mismatch)', PROTOCOL)
   .option('--hold-results', 'test hook: keep each decided result until "release" on standard input')
+  .option('--screen', "own the cardholder's screen: take the POS's display and prompts (capabilities display, prompt)")
   .parse();
-const o = program.opts<{ socket?: string; port?: string; secret?: string; store?: string; mode?: string; protocol: string; holdResults?: boolean }>();
+const o = program.opts<{ socket?: string; port?: string; secret?: string; store?: string; mode?: string; protocol: string; holdResults?: boolean; screen?: boolean }>();
 
 function fail(message: string): never {
   process.stderr.write(`eposd-bridge-sim: ${message}\n`);
@@ -61,6 +63,7 @@ const app = new SimulatedPaymentApp({
   holdResults: o.holdResults === true,
   store: new SimStore(o.store),
   log,
+  screen: o.screen === true,
 });
 
 const server = createServer();
@@ -77,6 +80,15 @@ if (o.socket !== undefined) server.listen(o.socket, listening);
 else server.listen(setting(integer(0, 65535), o.port, 0, '--port'), '127.0.0.1', listening);
 server.on('error', (err) => fail(err.message));
 
+/** `answer <json>` on standard input: the cardholder's answer to the prompt up (--screen), as JSON (true, ["l"], "ana@example.com"). */
+function answerFrom(json: string): boolean {
+  try {
+    return app.screen?.answer(JSON.parse(json)) ?? false;
+  } catch {
+    return false;
+  }
+}
+
 createInterface({ input: process.stdin }).on('line', (line) => {
   const [command, arg] = line.trim().split(/\s+/);
   const done = (() => {
@@ -86,7 +98,12 @@ createInterface({ input: process.stdin }).on('line', (line) => {
       case 'pin':
         return app.enterPin();
       case 'cancel':
-        return app.customerCancel();
+        // A prompt up (--screen) is the cardholder's to cancel when no payment runs.
+        return app.screen?.up && !app.state ? app.screen.cancel() : app.customerCancel();
+      case 'answer':
+        return answerFrom(line.trim().slice('answer'.length).trim());
+      case 'skip':
+        return app.screen?.skip() ?? false;
       case 'settle':
         return arg === 'approved' || arg === 'declined' || arg === 'forget' ? app.settle(arg) : false;
       case 'release':

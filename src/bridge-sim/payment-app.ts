@@ -12,10 +12,11 @@ import {
   type ToBridge,
 } from '../bridge/protocol';
 import { behaviourFor } from '../reader/simulator/test-amounts';
-import { autoCardFor, cvmFor, TEST_CARDS, type TestCard, type TestCardId } from '../reader/simulator/test-cards';
+import { autoCardOf, cvmFor, TEST_CARDS, type TestCard, type TestCardId } from '../reader/simulator/test-cards';
 import { Greeting } from './greeting';
 import { cardOf, SimResults, totalOf } from './results';
 import type { SimStore } from './store';
+import { SimScreen } from './screen';
 
 export interface SimOptions {
   mode: 'auto' | 'manual';
@@ -30,6 +31,8 @@ export interface SimOptions {
   holdResults: boolean;
   store: SimStore;
   log(line: string): void;
+  /** Takes the customer display and prompts (capabilities display, prompt: bridge-sim/screen.ts). */
+  screen?: boolean;
 }
 
 type Phase = 'CARD_AWAITED' | 'CARD_READ' | 'PIN_AWAITED' | 'AUTHORISING' | 'DECIDED';
@@ -62,13 +65,24 @@ export class SimulatedPaymentApp {
   private seq = 0;
   private readonly results = new SimResults();
 
-  constructor(private readonly opts: SimOptions) {}
+  /** With --screen: the cardholder's screen for the POS's display and prompts. */
+  readonly screen: SimScreen | undefined;
+
+  constructor(private readonly opts: SimOptions) {
+    this.screen = opts.screen
+      ? new SimScreen(
+          { mode: opts.mode, delayMs: opts.cardDelayMs, log: (line) => opts.log(line) },
+          (m) => this.event(m),
+          () => this.id(),
+        )
+      : undefined;
+  }
 
   /** A connection from eposd: it must say hello first (and with a secret, prove it), and only one eposd is served at a time. */
   connect(link: Link): void {
     let greeted = false;
     // Manual mode takes the cardholder's actions from eposd's screen page too (simulator.action).
-    const capabilities = ['payment', 'query', 'reversal', 'print', 'ping', ...(this.opts.mode === 'manual' ? [SIMULATOR_CAPABILITY] : [])];
+    const capabilities = ['payment', 'query', 'reversal', 'print', 'ping', ...(this.opts.mode === 'manual' ? [SIMULATOR_CAPABILITY] : []), ...(this.screen?.capabilities ?? [])];
     const greeting = new Greeting({ protocol: this.opts.protocol, secret: this.opts.secret, capabilities, busy: () => this.link !== undefined && this.link !== link });
     link.onLine((line) => {
       const checked = checkToBridge(line);
@@ -172,6 +186,13 @@ export class SimulatedPaymentApp {
       }
       case 'simulator.action':
         return this.cardholder(link, m);
+      case 'display.show':
+      case 'display.clear':
+      case 'prompt.show':
+      case 'prompt.cancel':
+      case 'prompt.refused':
+        if (!this.screen) return this.send(link, { type: 'error', re: m.id, code: 'NOT_SUPPORTED', message: 'start eposd-bridge-sim with --screen to take the display and prompts' });
+        return this.screen.take(m);
       case 'reversal':
         return this.reversal(link, m);
     }
@@ -206,7 +227,8 @@ export class SimulatedPaymentApp {
     p.timer = setTimeout(() => {
       if (behaviour.kind === 'NO_CARD') return; // eposd's card timeout ends it, with a cancel
       if (behaviour.kind === 'CUSTOMER_CANCEL') return this.decide(p, { outcome: 'CANCELLED', reason: 'CUSTOMER_CANCELLED' });
-      this.read(p, autoCardFor(tx.amountTrans));
+      const original = tx.originalCardId;
+      this.read(p, autoCardOf(tx.amountTrans, typeof original === 'string' ? (card) => cardOf(card).cardId === original : undefined));
     }, this.opts.cardDelayMs);
   }
 

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from '../shared/logger';
 import type { Connector, Link } from './link';
 import { newNonce, proofOf, provesSecret } from './handshake';
-import { assertToBridge, checkFromBridge, PROTOCOL, SIMULATOR_CAPABILITY, type FromBridge, type Reply, type Request } from './protocol';
+import { assertToBridge, checkFromBridge, DISPLAY_CAPABILITY, PROMPT_CAPABILITY, PROTOCOL, SIMULATOR_CAPABILITY, type FromBridge, type Reply, type Request } from './protocol';
 import { UntrustedPeer } from './socket-trust';
 
 /** UNTRUSTED: the peer did not prove who it is (a wrong or missing proof, a socket another user could have made). */
@@ -43,7 +43,8 @@ interface Pending {
  * naming it; a reply nobody waits for (late, or twice) is dropped. Every incoming line is checked
  * against the schema first: garbage is counted and dropped, an oversized line ends the link.
  *
- * Emits 'up' (hello answered), 'down' (link lost) and 'event' (payment.stage, payment.result).
+ * Emits 'up' (hello answered), 'down' (link lost), 'event' (payment.stage, payment.result) and
+ * 'screen' (prompt.result).
  */
 export class BridgeClient extends EventEmitter {
   private link: Link | undefined;
@@ -158,7 +159,7 @@ export class BridgeClient extends EventEmitter {
       type: 'hello',
       protocols: [PROTOCOL],
       client: { name: 'eposd', version: this.opts.version },
-      capabilities: ['payment', 'query', 'reversal', 'print', 'ping', SIMULATOR_CAPABILITY],
+      capabilities: ['payment', 'query', 'reversal', 'print', 'ping', SIMULATOR_CAPABILITY, DISPLAY_CAPABILITY, PROMPT_CAPABILITY],
       nonce: eposd,
     });
     if (hello.protocol !== PROTOCOL) throw new BridgeError('UNSUPPORTED_VERSION', `the payment app speaks ${hello.protocol}`);
@@ -217,7 +218,8 @@ export class BridgeClient extends EventEmitter {
       return;
     }
     if (message.type === 'error') return this.noteError(message.code, message.message);
-    if (this.stateName === 'CONNECTED') this.emit('event', message);
+    // A prompt's result is the screen's (bridge/screen.ts), not a payment's.
+    if (this.stateName === 'CONNECTED') this.emit(message.type === 'prompt.result' ? 'screen' : 'event', message);
   }
 
   private failPending(code: string, why: string): void {

@@ -78,7 +78,8 @@ export type ToBridge =
   | { type: 'reversal'; id: string; uti: string; reason: string }
   | { type: 'print'; id: string; lines: string[][]; what?: string }
   | { type: 'ping'; id: string }
-  | { type: 'simulator.action'; id: string; action: SimulatorAction; card?: string };
+  | { type: 'simulator.action'; id: string; action: SimulatorAction; card?: string }
+  | ScreenToBridge;
 
 /** The cardholder's actions a test payment app takes from eposd's screen page (capability `simulator`). */
 export type SimulatorAction = 'presentCard' | 'enterPin' | 'cancel';
@@ -95,7 +96,8 @@ export type FromBridge =
   | { type: 'payment.status'; re: string; uti: string; state: QueryState; result?: PaymentResult }
   | { type: 'reversal.ok'; re: string; uti: string; reversed: boolean }
   | { type: 'payment.stage'; id: string; uti: string; stage: BridgeStage; card?: BridgeCard }
-  | { type: 'payment.result'; id: string; uti: string; result: PaymentResult };
+  | { type: 'payment.result'; id: string; uti: string; result: PaymentResult }
+  | ScreenFromBridge;
 
 /** A reply: it names the request it answers. */
 export type Reply = Extract<FromBridge, { re: string }> | Extract<FromBridge, { type: 'error' }>;
@@ -105,7 +107,7 @@ export type BridgeEvent = Extract<FromBridge, { type: 'payment.stage' | 'payment
 /** Without the correlation id, which the sender adds. */
 export type Request = ToBridge extends infer M ? (M extends { id: string } ? Omit<M, 'id'> : never) : never;
 
-const TO_BRIDGE: Record<ToBridge['type'], string> = {
+const TO_BRIDGE: Record<Exclude<ToBridge, ScreenToBridge>['type'], string> = {
   hello: 'hello',
   'hello.proof': 'helloProof',
   'payment.start': 'paymentStart',
@@ -116,7 +118,7 @@ const TO_BRIDGE: Record<ToBridge['type'], string> = {
   ping: 'ping',
   'simulator.action': 'simulatorAction',
 };
-const FROM_BRIDGE: Record<FromBridge['type'], string> = {
+const FROM_BRIDGE: Record<Exclude<FromBridge, ScreenFromBridge>['type'], string> = {
   'hello.ok': 'helloOk',
   ack: 'reply',
   pong: 'reply',
@@ -139,7 +141,7 @@ function tables(): Tables {
   const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, validateSchema: false });
   ajv.addSchema(schema);
   const validators = (table: Record<string, string>) => new Map(Object.entries(table).map(([type, def]) => [type, ajv.getSchema(`${schema.$id}#/$defs/${def}`)!]));
-  compiled = { toBridge: validators(TO_BRIDGE), fromBridge: validators(FROM_BRIDGE) };
+  compiled = { toBridge: validators({ ...TO_BRIDGE, ...SCREEN_TO_BRIDGE }), fromBridge: validators({ ...FROM_BRIDGE, ...SCREEN_FROM_BRIDGE }) };
   return compiled;
 }
 
@@ -176,3 +178,56 @@ function assertValid(table: Map<string, ValidateFunction>, type: string, message
   const validate = table.get(type)!;
   if (!validate(message)) throw new Error(`outgoing ${type}: ${describe(validate.errors?.[0])}`);
 }
+
+/*
+ * The POS's customer display and prompts (issue 30; docs/bridge.md, "The customer display and
+ * prompts"): optional messages, sent only to a payment app whose hello.ok lists the capability
+ * `display` or `prompt`, one that owns the cardholder's screen. Without them eposd's own screen shows
+ * both.
+ */
+
+export const DISPLAY_CAPABILITY = 'display';
+export const PROMPT_CAPABILITY = 'prompt';
+
+/** The customer display as the app is given it: the basket (what changed marked), a message, a QR code's text. */
+export interface BridgeDisplay {
+  currency: string;
+  locale: string;
+  lineItems?: { name: string; quantity: number; total: number; change?: 'added' | 'changed' }[];
+  removed?: { name: string; quantity: number; total: number }[];
+  subtotal?: number;
+  tax?: number;
+  total?: number;
+  message?: string;
+  qr?: string;
+}
+
+/** A prompt as the app is given it: what eposd's screen shows, with its words in the prompt's language. */
+export interface BridgePrompt {
+  promptId: string;
+  type: string;
+  title: string;
+  body?: string;
+  required: boolean;
+  expiresAt: string;
+  locale: string;
+  [field: string]: unknown;
+}
+
+export type ScreenToBridge =
+  | { type: 'display.show'; id: string; display: BridgeDisplay }
+  | { type: 'display.clear'; id: string }
+  | { type: 'prompt.show'; id: string; prompt: BridgePrompt }
+  | { type: 'prompt.cancel'; id: string; promptId: string }
+  | { type: 'prompt.refused'; id: string; promptId: string; message: string };
+
+export type ScreenFromBridge = { type: 'prompt.result'; id: string; promptId: string; outcome: 'ANSWERED' | 'SKIPPED' | 'CANCELLED'; value?: unknown };
+
+const SCREEN_TO_BRIDGE: Record<ScreenToBridge['type'], string> = {
+  'display.show': 'displayShow',
+  'display.clear': 'displayClear',
+  'prompt.show': 'promptShow',
+  'prompt.cancel': 'promptCancel',
+  'prompt.refused': 'promptRefused',
+};
+const SCREEN_FROM_BRIDGE: Record<ScreenFromBridge['type'], string> = { 'prompt.result': 'promptResult' };

@@ -11,6 +11,7 @@ import { pairCommand, pairedMessage, type PairCommandOptions } from './pair';
 import { runPayment } from './payment';
 import { outcomeLine, renderBatch, renderList, renderReceipt, renderStatus } from './render';
 import { say, sayJson } from './output';
+import { addScreenCommands } from './screen-commands';
 
 interface Globals {
   terminal?: string;
@@ -259,6 +260,8 @@ export function buildProgram(exit: (code: number) => void): Command {
       else out(`Printed ${answer.lines} line${answer.lines === 1 ? '' : 's'} on the terminal.`);
       exit(EXIT.OK);
     });
+
+  addScreenCommands(program, { clientFor, asJson: (cmd) => Boolean(globals(cmd).json), out, json, exit });
 
   return program;
 }

@@ -23,6 +23,7 @@ import {
   type TransactionStatus,
   type TransType,
 } from './types';
+import type { DisplayAnswer, DisplayRequest, EndedPrompt, PromptAck, PromptRequest, PromptStatus } from './screen-types';
 
 export interface EposdClientOptions {
   /** The terminals file; default EPOSD_POS_CONFIG, else ~/.config/eposd-pos/terminals.json. */
@@ -188,6 +189,59 @@ export class EposdClient {
   /** Prints your own lines on the terminal (a kitchen ticket, a voucher): at most 200 of 48 characters. */
   async printLines(lines: PrintLine[]): Promise<PrintLinesAnswer> {
     return (await this.call('POST', `/print${query({ tid: this.terminal.tid })}`, { body: { lines } })) as PrintLinesAnswer;
+  }
+
+  /** Shows the customer a basket, a message or a QR code between payments (PUT /display): a whole new basket each time. */
+  async display(display: DisplayRequest): Promise<DisplayAnswer> {
+    return (await this.call('PUT', `/display${query({ tid: this.terminal.tid })}`, { body: display })) as DisplayAnswer;
+  }
+
+  /** Takes this register's display down (DELETE /display). */
+  async clearDisplay(): Promise<void> {
+    await this.call('DELETE', `/display${query({ tid: this.terminal.tid })}`, { ok: [204] });
+  }
+
+  /**
+   * Asks the cardholder on the screen and resolves to the outcome: ANSWERED with its `value`, SKIPPED,
+   * CANCELLED or TIMED_OUT. Its promptId is chosen here (unless given), so a POST whose answer was lost
+   * is sent again as a replay, never a second prompt. Aborting `signal` takes the prompt down.
+   */
+  async prompt(prompt: PromptRequest, options: { signal?: AbortSignal } = {}): Promise<EndedPrompt> {
+    const { promptId } = await this.startPrompt({ ...prompt, promptId: prompt.promptId ?? newUti() });
+    const cancel = () => void this.cancelPrompt(promptId).catch(() => undefined);
+    options.signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      for (;;) {
+        const s = await this.promptStatus(promptId, { wait: LONG_POLL_S, signal: options.signal });
+        if (s.status !== 'OPEN') return s;
+      }
+    } finally {
+      options.signal?.removeEventListener('abort', cancel);
+    }
+  }
+
+  /** POST /prompt alone: answers the acknowledgement at once (read the outcome with promptStatus). Sent again after a lost answer. */
+  async startPrompt(prompt: PromptRequest): Promise<PromptAck> {
+    const body = { ...prompt, promptId: prompt.promptId ?? newUti() };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await this.call('POST', `/prompt${query({ tid: this.terminal.tid })}`, { body })) as PromptAck;
+      } catch (err) {
+        if ((!isNetworkError(err) && !isRelayLost(err)) || attempt >= this.retries) throw err;
+        await sleep(this.retryDelayMs * 2 ** attempt);
+      }
+    }
+  }
+
+  /** A prompt's status; with `wait` (1-60 s) the terminal holds the answer until it has ended. */
+  async promptStatus(promptId: string, options: { wait?: number; signal?: AbortSignal } = {}): Promise<PromptStatus> {
+    const timeoutMs = this.requestTimeoutMs + (options.wait ?? 0) * 1000;
+    return (await this.call('GET', `/prompt${query({ tid: this.terminal.tid, promptId, wait: options.wait })}`, { ok: [200, 202], timeoutMs, signal: options.signal })) as PromptStatus;
+  }
+
+  /** Takes a prompt down (CANCELLED / POS_CANCELLED) and answers its final status. */
+  async cancelPrompt(promptId: string): Promise<EndedPrompt> {
+    return (await this.call('DELETE', `/prompt${query({ tid: this.terminal.tid, promptId })}`)) as EndedPrompt;
   }
 
   /**

@@ -13,3 +13,4 @@ export { displayFingerprint, normalizeFingerprint, spkiFingerprint } from './fin
 export type { TransportOptions } from './transport';
 export { RelayAnswerRefusedError } from './relay';
 export * from './types';
+export * from './screen-types';

@@ -26,7 +26,7 @@ export interface TransportOptions {
 }
 
 export interface HttpRequest {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path and query, e.g. `/payntpos/1.0.0/transaction?uti=…`. */
   path: string;
   headers?: Record<string, string>;

@@ -99,6 +99,13 @@ export const OPTIONS = {
   pairingTtlS: option({ env: 'EPOSD_PAIRING_TTL_S', flag: 'pairing-ttl-s', description: 'seconds a pairing code is valid', parse: integer(10, 86_400), default: 600 }),
   pairRateLimit: option({ env: 'EPOSD_PAIR_RATE_LIMIT', flag: 'pair-rate-limit', description: 'pairing requests per minute per address', parse: integer(1, 100_000), default: 10 }),
   retentionDays: option({ env: 'EPOSD_RETENTION_DAYS', flag: 'retention-days', description: 'days transactions are kept', parse: integer(1, 3650), default: 92 }),
+  promptAnswerTtlS: option({
+    env: 'EPOSD_PROMPT_ANSWER_TTL_S',
+    flag: 'prompt-answer-ttl-s',
+    description: "seconds a prompt's answer (personal data) is kept for the POS to read, then erased",
+    parse: integer(10, 86_400),
+    default: 300,
+  }),
   settlementTime: option({ env: 'EPOSD_SETTLEMENT_TIME', flag: 'settlement-time', description: 'local time the batch closes (HH:MM)', parse: timeOfDay, default: '01:00' }),
   mdns: option({ env: 'EPOSD_MDNS', flag: 'mdns', description: 'announce the terminal over mDNS', parse: boolean, default: false }),
   voidAnyRegister: option({

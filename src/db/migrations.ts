@@ -259,4 +259,29 @@ export const MIGRATIONS: { name: string; sql: string; /** Runs before `sql`, in 
     },
     sql: '',
   },
+  {
+    name: "the POS's prompts",
+    sql: `
+      -- What a POS asked the cardholder (POST /prompt) and how it ended. The answer is personal data:
+      -- sealed under a key that is not in this database (src/prompts/answer-box.ts), erased
+      -- EPOSD_PROMPT_ANSWER_TTL_S after it came, the row deleted a day after the prompt ended.
+      CREATE TABLE prompts (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        prompt_id        TEXT NOT NULL UNIQUE,
+        register_id      TEXT NOT NULL,
+        type             TEXT NOT NULL,
+        request          TEXT NOT NULL,
+        request_hash     BLOB NOT NULL,
+        status           TEXT NOT NULL CHECK (status IN ('OPEN', 'ANSWERED', 'SKIPPED', 'CANCELLED', 'TIMED_OUT')),
+        status_reason    TEXT,
+        answer           BLOB,
+        created_at       INTEGER NOT NULL,
+        expires_at       INTEGER NOT NULL,
+        ended_at         INTEGER,
+        answer_erased_at INTEGER
+      ) STRICT;
+      -- One prompt at a time, also at the level of the data.
+      CREATE UNIQUE INDEX prompts_one_open ON prompts (status) WHERE status = 'OPEN';
+    `,
+  },
 ];

@@ -2,7 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { ErrorCode } from '../shared/error-codes';
 import type { Role } from '../pairing/registers.repository';
 
-export type Method = 'GET' | 'POST' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /**
  * Who may call an endpoint: anyone; a paired POS; a technician; either kind of token; or the

@@ -52,7 +52,9 @@ function messageOf(e: ErrorObject): string {
       return mismatch ?? e.message ?? 'is not valid';
     }
     case 'discriminator':
-      return e.params.error === 'mapping' ? 'is not a known action' : (e.message ?? 'is not valid');
+      // The tag's own description says what it must be ("must be one of confirm, select, …").
+      if (e.params.error !== 'mapping') return e.message ?? 'is not valid';
+      return (e.parentSchema as { properties?: Record<string, { description?: string }> } | undefined)?.properties?.[String(e.params.tag)]?.description ?? 'is not a known action';
     default:
       return e.message ?? 'is not valid';
   }

@@ -10,7 +10,18 @@ interface RouteEntry {
 }
 import { VERSION } from '../shared/version';
 
-const json = (schema: unknown) => JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
+/**
+ * A schema as the document shows it. A `discriminator` over inline schemas (POST /prompt's types) picks
+ * the validator's branch, so that a mistake is reported for that type alone; OpenAPI's discriminator
+ * selects named schemas only, so the document keeps the `oneOf` and leaves it out.
+ */
+const json = (schema: unknown) =>
+  JSON.parse(JSON.stringify(schema), (_key, value: unknown) => {
+    const s = value as { discriminator?: unknown; oneOf?: { $ref?: string }[] } | null;
+    if (typeof s !== 'object' || s === null || s.discriminator === undefined || !s.oneOf?.every((o) => o.$ref === undefined)) return value;
+    const { discriminator: _inline, ...rest } = s;
+    return rest;
+  }) as Record<string, unknown>;
 
 function problemSchema(codes: ErrorCode[]) {
   return {

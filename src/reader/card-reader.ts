@@ -29,6 +29,8 @@ export interface ReaderSession {
   uti: string;
   transType: string;
   amount: number;
+  /** A linked refund: the identity of the card that paid the original (CardRead.cardId), when it was recorded. */
+  originalCardId?: string | null;
 }
 
 /** What the reader reports. Each call names the transaction; the engine refuses answers that arrive too late. */

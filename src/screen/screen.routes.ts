@@ -7,6 +7,7 @@ import type { SimulatedCardReader } from '../reader/simulator/reader.simulator';
 import { TEST_CARD_IDS } from '../reader/simulator/test-cards';
 import type { SettlementService } from '../settlement/settlement.service';
 import type { TransactionService } from '../transactions/transactions.service';
+import type { PromptService } from '../prompts/prompts.service';
 import type { ScreenService, ScreenState } from './screen.service';
 
 const action = <N extends string>(name: N) => Type.Literal(name);
@@ -29,6 +30,15 @@ const ACTIONS = [
     { additionalProperties: false },
   ),
   Type.Object({ action: action('enterPin'), pin: Type.String({ pattern: '^[0-9]{4,12}$', description: 'must be 4 to 12 digits' }) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      action: action('answerPrompt'),
+      promptId: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', description: 'must be the promptId on the screen' }),
+      value: Type.Unknown({ description: "the cardholder's answer: checked against the prompt (src/prompts/answers.ts)" }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object({ action: action('skipPrompt'), promptId: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', description: 'must be the promptId on the screen' }) }, { additionalProperties: false }),
 ];
 
 /**
@@ -38,7 +48,7 @@ const ACTIONS = [
 export const ScreenAction = Type.Unsafe<Static<TUnion<typeof ACTIONS>>>({
   type: 'object',
   required: ['action'],
-  properties: { action: { type: 'string' } },
+  properties: { action: { type: 'string', description: 'is not a known action' } },
   discriminator: { propertyName: 'action' },
   oneOf: ACTIONS,
 });
@@ -55,6 +65,8 @@ export interface ScreenRoutesDeps {
   simulator: SimulatedCardReader | undefined;
   /** EPOSD_DRIVER=bridge: a test payment app that takes those buttons' actions (capability `simulator`). */
   bridgeSimulator?: ManualCardholder;
+  /** The POS's prompts: the cardholder answers, skips or cancels them here. */
+  prompts?: Pick<PromptService, 'answer' | 'skip' | 'cancelOnScreen'>;
 }
 
 /** A test payment app's cardholder, played from this page (src/bridge/simulator-actions.ts). */
@@ -64,12 +76,16 @@ export interface ManualCardholder {
 }
 
 /** The screen channel's endpoints: only the terminal itself (a loopback Host) may use them. */
-export function screenEndpoints({ screen, pairing, transactions, settlement, simulator, bridgeSimulator }: ScreenRoutesDeps): AnyEndpoint[] {
+export function screenEndpoints({ screen, pairing, transactions, settlement, simulator, bridgeSimulator, prompts }: ScreenRoutesDeps): AnyEndpoint[] {
   // With the bridge, the buttons go to the payment app only when it offers them; otherwise the refusal below.
   const forwarded = () => (bridgeSimulator?.available ? bridgeSimulator : undefined);
   const reader = () => {
     if (!simulator) throw new ApiError('ACTION_NOT_POSSIBLE', 'This terminal has a real card reader: present a real card.');
     return simulator;
+  };
+  const promptsHere = () => {
+    if (!prompts) throw new ApiError('ACTION_NOT_POSSIBLE', 'No prompt is on the screen.');
+    return prompts;
   };
   return [
     endpoint({ method: 'GET', path: '/screen', auth: 'screen', handle: () => ({ body: screen.state() }) }),
@@ -103,6 +119,8 @@ export function screenEndpoints({ screen, pairing, transactions, settlement, sim
             pairing.unpairAll();
             break;
           case 'cancel':
+            // A prompt on the screen is the cardholder's to cancel (no payment runs beside one).
+            if (prompts?.cancelOnScreen()) break;
             // The cardholder cancels at the payment app when it can; otherwise (a tip being chosen) eposd cancels.
             if (
               !app ||
@@ -127,6 +145,12 @@ export function screenEndpoints({ screen, pairing, transactions, settlement, sim
             // The digits stay here: the payment app is told only that a PIN was entered.
             if (app) await app.act('enterPin');
             else reader().enterPin(body.pin);
+            break;
+          case 'answerPrompt':
+            promptsHere().answer(body.promptId, body.value);
+            break;
+          case 'skipPrompt':
+            promptsHere().skip(body.promptId);
             break;
         }
         return { body: screen.state() };

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { PairingView, PaymentView } from './display';
+import type { DisplayView } from '../display/display-view';
+import type { PromptView } from '../prompts/prompt-view';
 import { formatAmount } from '../shared/money';
 
 export interface ScreenIdentity {
@@ -12,12 +14,17 @@ export interface ScreenIdentity {
 }
 
 export interface ScreenState extends ScreenIdentity {
-  screen: 'idle' | 'pairing' | 'payment';
+  /** What has the screen, first to last: a payment, a prompt, a pairing window, the POS's display, else idle. */
+  screen: 'idle' | 'pairing' | 'payment' | 'prompt' | 'display';
   sequence: number;
   ready: boolean;
   pairingCode?: string;
   pairingExpiresAt?: string;
   payment?: PaymentView;
+  /** A POS's prompt, while it is open and no payment has the screen. */
+  prompt?: PromptView;
+  /** The POS's customer display (a basket, a message, a QR code) when nothing else has the screen. */
+  display?: DisplayView;
   /** What a technician must know, shown over every screen: a damaged database, a new identity. */
   alerts?: string[];
 }
@@ -29,6 +36,8 @@ export interface ScreenState extends ScreenIdentity {
 export class ScreenService extends EventEmitter {
   private pairing: PairingView | undefined;
   private payment: PaymentView | undefined;
+  private prompt: PromptView | undefined;
+  private display: DisplayView | undefined;
   private sequence = 0;
   private lastLine = '';
   private readonly alerts = new Map<string, string>();
@@ -58,6 +67,16 @@ export class ScreenService extends EventEmitter {
     this.changed();
   }
 
+  showPrompt(view: PromptView | undefined): void {
+    this.prompt = view;
+    this.changed();
+  }
+
+  showDisplay(view: DisplayView | undefined): void {
+    this.display = view;
+    this.changed();
+  }
+
   /** Shows (or, with no text, takes down) the alert of one kind. */
   setAlert(kind: string, text: string | undefined): void {
     if (text === undefined) this.alerts.delete(kind);
@@ -69,9 +88,12 @@ export class ScreenService extends EventEmitter {
     // The code is in the state while the window is open, even when a payment has the screen.
     const pairing = this.pairing ? { pairingCode: this.pairing.code, pairingExpiresAt: this.pairing.expiresAt } : {};
     const alerts = this.alerts.size > 0 ? { alerts: [...this.alerts.values()] } : {};
-    const base = { ...this.identity, sequence: this.sequence, ready: !this.payment, ...pairing, ...alerts };
+    const base = { ...this.identity, sequence: this.sequence, ready: !this.payment && !this.prompt, ...pairing, ...alerts };
     if (this.payment) return { ...base, screen: 'payment', payment: this.payment };
-    return { ...base, screen: this.pairing ? 'pairing' : 'idle' };
+    if (this.prompt) return { ...base, screen: 'prompt', prompt: this.prompt };
+    if (this.pairing) return { ...base, screen: 'pairing' };
+    if (this.display) return { ...base, screen: 'display', display: this.display };
+    return { ...base, screen: 'idle' };
   }
 
   private changed(): void {
@@ -97,6 +119,20 @@ function describeView(s: ScreenState): string {
     case 'payment': {
       const p = s.payment!;
       return `[screen] ${p.transType} ${formatAmount(p.total ?? p.amount, p.currency)}: ${p.message}${p.card ? ` (${p.card})` : ''} [${p.uti}]`;
+    }
+    case 'prompt': {
+      // The question only: the answer never reaches a [screen] line.
+      const p = s.prompt!;
+      return `[screen] prompt ${p.type}: ${p.title}${p.error ? ` (refused: ${p.error})` : ''} [${p.promptId}]`;
+    }
+    case 'display': {
+      const d = s.display!;
+      const parts = [
+        d.lineItems ? `${d.lineItems.length} item(s), total ${formatAmount(d.total ?? 0, d.currency)}` : undefined,
+        d.message !== undefined ? `"${d.message}"` : undefined,
+        d.qr ? 'a QR code' : undefined,
+      ];
+      return `[screen] display ${d.version}: ${parts.filter(Boolean).join(', ')}`;
     }
   }
 }

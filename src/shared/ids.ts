@@ -26,6 +26,8 @@ export const ids = {
     return luhnValid(mid) ? `${mid.slice(0, 14)}${(Number(mid[14]) + 1) % 10}` : mid;
   },
   deliveryId: (): string => nanoid(21),
+  /** A prompt's id when the POS chose none: as a UTI, 24 characters of [A-Za-z0-9]. */
+  promptId: (): string => utiAlphabet(),
   /** An acquirer's approval code: 6 digits. */
   authCode: (): string => digits(6),
 };

@@ -258,7 +258,9 @@ export class PaymentEngine extends EventEmitter {
         return;
       case 'AWAITING_CARD':
         this.timer = this.after(timings.cardTimeoutMs, () => this.giveUp(tx, 'AWAITING_CARD', { status: 'TIMED_OUT', statusReason: 'CARD_TIMEOUT' }));
-        this.callReader(tx, s.name, () => reader.begin({ uti: tx.uti, transType: tx.transType, amount: tx.amount }, this.readerEvents));
+        this.callReader(tx, s.name, () =>
+          reader.begin({ uti: tx.uti, transType: tx.transType, amount: tx.amount, originalCardId: tx.transType === 'REFUND' ? tx.originalCardId : null }, this.readerEvents),
+        );
         return;
       case 'READING_CARD':
         // A reader that detected a card but never reports the read must not keep the terminal busy.

@@ -1,5 +1,6 @@
 import { ApiError, ValidationError } from '../shared/errors';
 import { endpoint, type AnyEndpoint } from '../http/endpoint';
+import { answerOrWait } from '../http/long-poll';
 import type { PairingService } from '../pairing/pairing.service';
 import type { EventFeed, FeedEvent } from './event-feed';
 import { Type } from '@sinclair/typebox';
@@ -94,12 +95,13 @@ export function transactionEndpoints({ transactions, waiters, feed, pairing, not
         const { query } = input;
         const answer = transactions.status(query.uti);
         if (!answer) throw notFound(query.uti);
-        // input.signal only for a wait: it costs an AbortController.
-        if (answer.final || query.wait === undefined || input.signal.aborted) return { status: answer.final ? 200 : 202, body: answer.body };
-        return waiters.wait(query.uti, Number(query.wait) * 1000, input.signal).then(() => {
-          const now = transactions.status(query.uti) ?? answer;
-          return { status: now.final ? 200 : 202, body: now.body };
-        });
+        return answerOrWait(
+          answer,
+          query.wait,
+          input,
+          (ms, signal) => waiters.wait(query.uti, ms, signal),
+          () => transactions.status(query.uti),
+        );
       },
     }),
     endpoint({
@@ -184,7 +186,7 @@ export function transactionEndpoints({ transactions, waiters, feed, pairing, not
           }
           feed.on('event', send);
           // Live only: they are not in the replay of Last-Event-ID (read GET /settlement after a gap).
-          const tell = (n: Notice) => stream.send({ event: n.event, data: n.data });
+          const tell = (n: Notice) => (n.to === undefined || n.to === caller.registerId) && stream.send({ event: n.event, data: n.data });
           notices?.on('notice', tell);
           // @NOTE The token is checked when the stream opens; a register unpaired or re-paired since must stop hearing.
           const stopWatching = pairing.onRevoked((id) => (id === '*' || id === caller.registerId) && stream.end());

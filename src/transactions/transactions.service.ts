@@ -35,6 +35,8 @@ interface Deps {
   paymentApp?: { assertAvailable(): void };
   /** Currencies, tips, cashback, linked refunds (money.ts). */
   money: Money;
+  /** Throws 409 TERMINAL_BUSY while something else has the screen (a POS's prompt). */
+  screenBusy?: () => void;
 }
 
 export type StatusAnswer = { final: false; body: ReturnType<typeof inProgressBody> } | { final: true; body: ReturnType<typeof finalBody> };
@@ -117,6 +119,7 @@ export class TransactionService {
       // During PRINTING the outcome is already final: `stage` says so, so the POS knows it need not wait for it.
       throw new ApiError('TERMINAL_BUSY', 'Another transaction is in progress on this terminal.', { uti: busy.tx.uti, stage: busy.name });
     }
+    this.deps.screenBusy?.();
 
     const originalUti = needsCard(r.transType) ? undefined : r.transType === 'INCREMENT' ? r.originalUti! : r.uti!;
     const original = originalUti === undefined ? undefined : transactions.findByUti(originalUti);

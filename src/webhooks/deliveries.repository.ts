@@ -101,6 +101,12 @@ export class DeliveriesRepository {
     return queued;
   }
 
+  /** Queues `event` about `subject` (a prompt's id) for one register, if it chose that event; true if queued. */
+  enqueueFor(event: string, subject: string, registerId: string, at: number): boolean {
+    if (!this.listening(registerId)) return false;
+    return this.enqueueEventStmt.run({ deliveryId: this.ids.deliveryId(), uti: subject, registerId, at, event }).changes > 0;
+  }
+
   /** Queues an event of no transaction (settlement.closed, register.paired, register.unpaired) for every register that chose it. */
   broadcast(event: string, payload: unknown, at: number): number {
     return this.broadcastStmt.run({ deliveryId: this.ids.deliveryId(), event, payload: JSON.stringify(payload), at }).changes;

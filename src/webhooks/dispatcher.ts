@@ -17,8 +17,8 @@ interface Deps {
   deliveries: DeliveriesRepository;
   clock: Clock;
   logger: Logger;
-  /** The body to send: the transaction's status as GET /transaction answers it now. */
-  bodyFor: (uti: string) => unknown;
+  /** The body to send: the transaction's status as GET /transaction answers it now (a prompt's, for a prompt's event). */
+  bodyFor: (uti: string, event: string | null) => unknown;
   /** The POST: post.ts's checkedPost, which sends only where target.ts allows (tests give their own). */
   post: Post;
 }
@@ -82,7 +82,7 @@ export class WebhookDispatcher {
 
   private async send(d: DueDelivery): Promise<void> {
     const { deliveries, clock, logger } = this.deps;
-    const body = d.payload ?? JSON.stringify(this.deps.bodyFor(d.uti) ?? { uti: d.uti, status: 'PURGED' });
+    const body = d.payload ?? JSON.stringify(this.deps.bodyFor(d.uti, d.event) ?? { uti: d.uti, status: 'PURGED' });
     const timestamp = String(Math.floor(clock.now().getTime() / 1000));
     let error: string;
     try {

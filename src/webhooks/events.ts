@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { StringEnum } from '../shared/schema-types';
 
 /** What a webhook (X-Eposd-Event) or the event stream can announce. */
-export const WEBHOOK_EVENTS = ['transaction.updated', 'transaction.final', 'settlement.closed', 'register.paired', 'register.unpaired'] as const;
+export const WEBHOOK_EVENTS = ['transaction.updated', 'transaction.final', 'settlement.closed', 'register.paired', 'register.unpaired', 'prompt.answered', 'prompt.ended'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** What a register's webhook gets when it chose nothing: as before there were types. */
@@ -17,7 +17,7 @@ export const CallbackEvents = Type.Array(StringEnum(WEBHOOK_EVENTS), {
 
 /** GET /pair's form: the same types, comma-separated. */
 export const CallbackEventsList = Type.String({
-  pattern: `^(${WEBHOOK_EVENTS.join('|').replace(/\./g, '\\.')})(,(${WEBHOOK_EVENTS.join('|').replace(/\./g, '\\.')})){0,4}$`,
+  pattern: `^(${WEBHOOK_EVENTS.join('|').replace(/\./g, '\\.')})(,(${WEBHOOK_EVENTS.join('|').replace(/\./g, '\\.')})){0,${WEBHOOK_EVENTS.length - 1}}$`,
   description: `must be event types separated by commas: ${WEBHOOK_EVENTS.join(', ')}`,
 });
 

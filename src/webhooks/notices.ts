@@ -6,6 +6,8 @@ import type { WebhookEvent } from './events';
 export interface Notice {
   event: Exclude<WebhookEvent, 'transaction.updated' | 'transaction.final'>;
   data: unknown;
+  /** Only this register's event streams hear it (a prompt's outcome); every register's when absent. */
+  to?: string;
 }
 
 /**
@@ -33,5 +35,10 @@ export class Notices extends EventEmitter<{ notice: [Notice] }> {
       this.deps.logger.error({ err, event }, 'could not queue the webhook');
     }
     this.emit('notice', { event, data });
+  }
+
+  /** Tells one register's event streams, and queues nothing: the caller queues its own webhook, if any. */
+  tell(notice: Notice): void {
+    this.emit('notice', notice);
   }
 }

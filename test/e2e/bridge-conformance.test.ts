@@ -76,7 +76,7 @@ describe('npm run bridge:conformance', () => {
     const socket = join(makeTempDir('eposd-conf-'), 'manual.sock');
     await startBridgeSim(['--socket', socket, '--mode', 'manual']);
     // The other checks expect the app to play the cardholder itself (auto mode): only this one runs.
-    const results = await runConformance({ connect: unixConnector(socket), timeoutMs: 2000, only: (name) => name.startsWith('simulator.action') });
+    const results = await runConformance({ connect: unixConnector(socket), timeoutMs: 10_000, only: (name) => name.startsWith('simulator.action') });
     expect(results).toHaveLength(1);
     const optional = results[0];
     expect(optional).toMatchObject({ ok: true, detail: 'refused, then approved' });

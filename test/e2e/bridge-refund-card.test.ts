@@ -52,3 +52,23 @@ describe('a linked REFUND through eposd-bridge-sim, in manual mode', () => {
     expect(same).toMatchObject({ status: 'APPROVED', primaryAccountNumber: '47**********0010' });
   });
 });
+
+// In auto mode the sim's cardholder taps up to the contactless limit and inserts the chip card above it;
+// for a linked refund it brings back the card that paid (found by originalCardId), whatever the amount.
+describe('a linked REFUND through eposd-bridge-sim, in auto mode', () => {
+  let eposd: EposdProcess;
+  let token: string;
+  beforeAll(async () => {
+    const socket = join(makeTempDir('eposd-bridge-refund-auto-'), 'bridge.sock');
+    await startBridgeSim(['--socket', socket]);
+    eposd = await startEposd({ env: { EPOSD_DRIVER: 'bridge', EPOSD_BRIDGE_SOCKET: socket, EPOSD_BRIDGE_WAIT_MS: '10000' } });
+    token = (await pairWithScreenCode(eposd, { registerId: 'till-1' })).authToken;
+  });
+
+  it('is paid back to the card that paid when the refund is over the contactless limit and the sale was not', async () => {
+    const sale = await finalStatus(eposd, token, await startTransaction(eposd, token, { transType: 'SALE', amountTrans: 4813, tipAmount: 300 }));
+    expect(sale).toMatchObject({ status: 'APPROVED', primaryAccountNumber: '47**********0010' });
+    const refund = await finalStatus(eposd, token, await startTransaction(eposd, token, { transType: 'REFUND', amountTrans: 5113, originalUti: sale.uti }));
+    expect(refund).toMatchObject({ status: 'APPROVED', primaryAccountNumber: '47**********0010' });
+  });
+});

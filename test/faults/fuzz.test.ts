@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { connect } from 'node:tls';
 import { dbDigest } from './helpers/db-digest';
 import { cleanupEposd } from '../helpers/process';
+import { httpsJson } from '../helpers/http';
 import { Client, type Answer } from './helpers/client';
 import { apiClient, dbFile, pairRegister, rssBytes, startDevice, type Device } from './helpers/device';
 import { figures, sleep, tally } from './helpers/figures';
@@ -144,6 +145,13 @@ describe('Fuzzing every route', () => {
     const world: FuzzWorld = { knownUtis: ['seed-sale', 'seed-preauth', 'seed-declined'], tid: eposd.tid };
 
     db = new Database(dbFile(device.dataDir), { readonly: true, fileMustExist: true });
+    // The purge runs 5 s after the start and writes a retention mark: a change of the terminal's own
+    // that must not land between two snapshots of the comparisons below. Wait for it first.
+    const purged = Date.now() + 15_000;
+    while ((db.prepare('SELECT count(*) FROM retention_marks').pluck().get() as number) < 2) {
+      if (Date.now() > purged) throw new Error('the first purge did not run within 15 s of the start');
+      await sleep(50);
+    }
     const origin = new URL(eposd.apiUrl).origin;
     const anonymous = new Client(origin, undefined, CONNECTIONS);
     const paired = new Client(origin, undefined, 1);
@@ -213,13 +221,18 @@ describe('Fuzzing every route', () => {
       }
     };
 
-    /** Waits until no payment runs and the database has stopped changing; answers its snapshot. */
+    /**
+     * Waits until no payment runs and no prompt is open (a prompt the fuzzer opened is cancelled at the
+     * screen, as the cardholder would: it would otherwise time out in the middle of a comparison), and
+     * the database has stopped changing; answers its snapshot.
+     */
     const settle = async (): Promise<string> => {
       const deadline = Date.now() + 30_000;
       while (db.prepare(`SELECT 1 FROM transactions WHERE status = 'IN_PROGRESS'`).get()) {
         if (Date.now() > deadline) throw new Error('a payment started by the fuzzer did not end within 30 s');
         await sleep(10);
       }
+      if (db.prepare(`SELECT 1 FROM prompts WHERE status = 'OPEN'`).get()) await httpsJson(`${eposd.screenUrl}screen/actions`, { method: 'POST', body: { action: 'cancel' } });
       let previous = dbDigest(db);
       for (;;) {
         await sleep(50);

@@ -3,6 +3,9 @@
 // fails when either side changes without the other. Nothing here runs.
 import type { Static } from '@sinclair/typebox';
 import type * as Client from '../../src/client/types';
+import type * as ClientScreen from '../../src/client/screen-types';
+import type { DisplayAnswer, DisplayRequest } from '../../src/display/display.schemas';
+import type { EndedPrompt, OpenPrompt, PromptAck, PromptRequest } from '../../src/prompts/prompts.schemas';
 import type { ReceiptLine } from '../../src/printer/receipt-line';
 import type { CustomPrintAnswer, PrintLine } from '../../src/printer/custom-print';
 import type { Locale } from '../../src/i18n';
@@ -39,4 +42,10 @@ export const contract: [
   Accepts<Client.EmvData, EmvData>,
   Accepts<Client.PrintLine, Static<typeof PrintLine>>,
   Accepts<Required<Client.OrderData>, Required<Pick<Static<typeof TransactionRequest>, 'description' | 'metadata' | 'lineItems' | 'locale'>>>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+  Same<ClientScreen.DisplayRequest, DisplayRequest>,
+  Accepts<ClientScreen.DisplayAnswer, DisplayAnswer>,
+  Accepts<PromptRequest, ClientScreen.PromptRequest>,
+  Accepts<ClientScreen.PromptAck, PromptAck>,
+  Accepts<ClientScreen.OpenPrompt, OpenPrompt>,
+  Accepts<ClientScreen.EndedPrompt, EndedPrompt>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];

@@ -32,8 +32,9 @@ describe('the payment-breadth migration (a CHECK widened by rebuilding the table
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(db.prepare(`SELECT count(*) FROM transactions`).pluck().get()).toBe(5);
     expect(db.prepare(`SELECT count(*) FROM transaction_events`).pluck().get()).toBe(5);
-    // Later migrations: the metadata search's index on its own table; one transaction in progress kept by triggers instead of an index.
-    expect(indexes()).toEqual([...indexesBefore.filter((name) => name !== 'transactions_one_in_progress'), 'transactions_original', 'transaction_metadata_pair'].sort());
+    // Later migrations: the metadata search's index on its own table; one transaction in progress kept by triggers instead of an index;
+    // one prompt open at a time (the POS's prompts on the screen).
+    expect(indexes()).toEqual([...indexesBefore.filter((name) => name !== 'transactions_one_in_progress'), 'transactions_original', 'transaction_metadata_pair', 'prompts_one_open'].sort());
     expect(triggers(db)).toEqual(['transactions_one_in_progress', 'transactions_one_in_progress_again']);
     expect(db.prepare(`SELECT "table" FROM pragma_foreign_key_list('transaction_events')`).pluck().get()).toBe('transactions');
 

@@ -6,7 +6,7 @@ import { brandOfBin } from '../card-data';
 import { cardIdentity } from '../card-identity';
 import { SimulatedCardChips } from './emv.simulator';
 import { behaviourFor } from './test-amounts';
-import { autoCardFor, cvmFor, hostDataFor, TEST_CARDS, type TestCard, type TestCardId } from './test-cards';
+import { autoCardOf, cvmFor, hostDataFor, TEST_CARDS, type TestCard, type TestCardId } from './test-cards';
 
 export interface SimulatorOptions {
   mode: 'auto' | 'manual';
@@ -97,7 +97,9 @@ export class SimulatedCardReader implements CardReader {
     const behaviour = behaviourFor(s.amount);
     if (behaviour.kind === 'NO_CARD') return; // the card timeout ends it
     if (behaviour.kind === 'CUSTOMER_CANCEL') return s.events.customerCancelled(s.uti);
-    this.present(s, autoCardFor(s.amount));
+    const { cardKey } = this.opts;
+    const original = s.originalCardId;
+    this.present(s, autoCardOf(s.amount, cardKey && original ? (card) => cardIdentity(cardKey, card.pan) === original : undefined));
   }
 
   private present(s: Session, card: TestCard): void {

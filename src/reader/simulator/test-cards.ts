@@ -36,6 +36,14 @@ export const CONTACTLESS_CVM_LIMIT = 5000;
 export const autoCardFor = (amount: number): TestCard => (amount <= CONTACTLESS_CVM_LIMIT ? TEST_CARDS['visa-contactless'] : TEST_CARDS['mastercard-chip']);
 
 /**
+ * Auto mode's cardholder: for a linked refund, brings back the test card that paid the original (the one
+ * `paidWith` recognises by its identity), as a real cardholder would; otherwise the card for the amount.
+ * Without it, a refund over the contactless limit of a sale under it came with the other card and was
+ * declined CARD_MISMATCH.
+ */
+export const autoCardOf = (amount: number, paidWith?: (card: TestCard) => boolean): TestCard => (paidWith && Object.values(TEST_CARDS).find(paidWith)) ?? autoCardFor(amount);
+
+/**
  * How the cardholder is verified for `card` and `amount`: the card's own method, except that a tapped
  * card above the CVM limit asks for the PIN (online PIN).
  */

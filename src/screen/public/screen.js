@@ -83,12 +83,15 @@
     $('view-idle').hidden = s.screen !== 'idle';
     $('view-pairing').hidden = s.screen !== 'pairing';
     $('view-payment').hidden = s.screen !== 'payment';
+    $('view-display').hidden = s.screen !== 'display';
+    $('view-prompt').hidden = s.screen !== 'prompt';
     $('screen-alert').hidden = !s.alerts;
     $('screen-alert').textContent = (s.alerts || []).join(' — ');
 
     if (s.screen === 'idle') renderIdle(s);
     if (s.screen === 'pairing') renderPairing(s);
     if (s.screen === 'payment' && s.payment) renderPayment(s.payment);
+    window.EposdCustomer.render(s, act);
     renderReceipt(s.screen === 'payment' && s.payment ? s.payment : undefined);
     tick();
   }
@@ -391,6 +394,8 @@
         body: JSON.stringify(body),
       });
       const data = await res.json().catch(() => null);
+      // A prompt's answer refused: the screen itself says why, in the prompt's language (state.prompt.error).
+      if (!res.ok && body.action === 'answerPrompt' && res.status === 400) return false;
       if (!res.ok) {
         toast(data && data.title ? data.title : `Error ${res.status}`, data && data.detail ? data.detail : '');
         return false;
@@ -415,6 +420,8 @@
   }
 
   function press(key) {
+    // A prompt has the keypad: digits into its field, CLEAR, ENTER; CANCEL cancels it as it cancels a payment.
+    if (state && state.screen === 'prompt' && key !== 'cancel') return window.EposdCustomer.press(key);
     if (/^[0-9]$/.test(key)) {
       if (!pinWanted()) return;
       if (pin.length >= PIN_MAX) return shakePin();
@@ -472,8 +479,8 @@
 
   document.addEventListener('keydown', (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey || e.repeat) return;
-    // Typing a tip of one's own goes to its field, not to the keypad.
-    if (e.target && e.target.closest && e.target.closest('.tip-custom')) return;
+    // Typing a tip of one's own, or a prompt's answer, goes to its field, not to the keypad.
+    if (e.target && e.target.closest && e.target.closest('.tip-custom, .ask') && e.key !== 'Escape') return;
     const map = { Enter: 'enter', Backspace: 'backspace', Delete: 'clear', Escape: 'cancel' };
     let key = map[e.key];
     if (/^[0-9]$/.test(e.key)) key = e.key;

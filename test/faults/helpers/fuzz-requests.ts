@@ -6,7 +6,7 @@ import fc from 'fast-check';
 // send (invalid header bytes, lying Content-Length) is sent over raw sockets by the fuzz test itself.
 
 export const BASE = '/payntpos/1.0.0';
-export const ROUTES = ['/pair', '/transaction', '/transactions', '/print', '/events', '/settlement', '/diagnostics', '/diagnostics/self-test', '/health', '/openapi.json'];
+export const ROUTES = ['/pair', '/transaction', '/transactions', '/print', '/events', '/settlement', '/diagnostics', '/diagnostics/self-test', '/health', '/openapi.json', '/display', '/prompt'];
 /** Each route with the methods it takes: most requests use one of these, so that they get past 405. */
 const ENDPOINTS: [string, string][] = [
   ['/pair', 'GET'],
@@ -26,6 +26,11 @@ const ENDPOINTS: [string, string][] = [
   ['/diagnostics/self-test', 'POST'],
   ['/health', 'GET'],
   ['/openapi.json', 'GET'],
+  ['/display', 'PUT'],
+  ['/display', 'DELETE'],
+  ['/prompt', 'POST'],
+  ['/prompt', 'GET'],
+  ['/prompt', 'DELETE'],
 ];
 
 export interface FuzzRequest {
@@ -74,6 +79,22 @@ function nearValidBody(world: FuzzWorld): fc.Arbitrary<string> {
       role: fc.oneof(fc.constantFrom('pos', 'technician', 'admin'), value),
       callbackUrl: fc.oneof(fc.webUrl(), value),
       action: fc.constantFrom('openPairing', 'unpairAll', 'presentCard'),
+      type: fc.oneof(fc.constantFrom('confirm', 'select', 'text', 'email', 'phone', 'number', 'signature', 'colour'), value),
+      title: fc.oneof(fc.constantFrom('Add a bag?', 'Bag?\nReally?'), value),
+      promptId: fc.oneof(validUti, value),
+      options: fc.oneof(
+        fc.constantFrom(
+          [
+            { id: 's', label: 'S' },
+            { id: 'l', label: 'L' },
+          ],
+          [{ id: 's', label: 'S' }],
+        ),
+        value,
+      ),
+      lineItems: fc.oneof(fc.constantFrom([{ name: 'Tea', quantity: 2, unitAmount: 250 }], [{ name: 'Tea\u0007', quantity: 0, unitAmount: -1 }]), value),
+      message: value,
+      qr: value,
       extra: value,
     },
     { requiredKeys: [] },

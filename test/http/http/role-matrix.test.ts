@@ -29,16 +29,20 @@ interface Fixture {
   done: string;
   /** A SALE of till-1 that waits for a card (the amount ends in 98: no card comes). */
   waiting?: string;
+  /** A prompt of till-1, open on the screen. */
+  prompt?: string;
 }
 
 interface Row {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   /** A valid request for the right caller. */
   query?: (f: Fixture) => Record<string, string>;
   body?: Record<string, unknown>;
   /** The route needs a payment waiting for a card (the terminal is busy meanwhile). */
   needsWaiting?: boolean;
+  /** The route needs a prompt of till-1 open on the screen. */
+  needsPrompt?: boolean;
   expected: Expected;
 }
 
@@ -56,12 +60,17 @@ const ROUTES: Row[] = [
   { method: 'GET', path: '/events', expected: posOnly(200) },
   { method: 'GET', path: '/settlement', expected: posOnly(200) },
   { method: 'POST', path: '/settlement', expected: posOnly(200) },
+  { method: 'PUT', path: '/display', body: { message: 'Welcome' }, expected: posOnly(200) },
+  { method: 'DELETE', path: '/display', expected: posOnly(204) },
+  { method: 'POST', path: '/prompt', body: { type: 'confirm', title: 'Add a bag?' }, expected: posOnly(200) },
+  { method: 'GET', path: '/prompt', query: (f) => ({ promptId: f.prompt! }), needsPrompt: true, expected: posOnly(202) },
+  { method: 'DELETE', path: '/prompt', query: (f) => ({ promptId: f.prompt! }), needsPrompt: true, expected: posOnly(200) },
   { method: 'GET', path: '/diagnostics', expected: technicianOnly(200) },
   { method: 'POST', path: '/diagnostics/self-test', expected: technicianOnly(200) },
 ];
 
 /** Every kind of caller, an approved SALE and, when asked, a SALE waiting for a card, on the test's context. */
-async function fixture(t: Api, needsWaiting: boolean): Promise<Fixture> {
+async function fixture(t: Api, needsWaiting: boolean, needsPrompt = false): Promise<Fixture> {
   const expired = await t.pairTechnician('tech-old');
   t.clock.advance(TECHNICIAN_TOKEN_TTL_MS + 1);
   const repaired = await t.pairPos('till-2');
@@ -82,7 +91,8 @@ async function fixture(t: Api, needsWaiting: boolean): Promise<Fixture> {
   };
   const { uti: done } = await payAndWait(t.app, t.ctx, pos, { transType: 'SALE', amountTrans: 1000 });
   const waiting = needsWaiting ? t.ctx.transactions.start({ transType: 'SALE', amountTrans: 1098 }, 'till-1', true).uti : undefined;
-  return { t, tokens, done, waiting };
+  const prompt = needsPrompt ? t.ctx.prompts.open({ type: 'confirm', title: 'Add a bag?' }, 'till-1').promptId : undefined;
+  return { t, tokens, done, waiting, prompt };
 }
 
 /** Opens the event stream, reads the status and disconnects at once. */
@@ -103,13 +113,13 @@ describe('the role matrix: every route × method × caller', () => {
   const cases = ROUTES.flatMap((row) => CALLERS.map((caller) => [row.method, row.path, caller, row.expected[caller], row] as const));
 
   it.each(cases)('%s %s with %s answers %i', async (method, path, caller, status, row) => {
-    const f = await fixture(t, row.needsWaiting === true);
+    const f = await fixture(t, row.needsWaiting === true, row.needsPrompt === true);
     const token = f.tokens[caller];
     if (path === '/events') {
       expect((await eventsStatus(f, token)).status).toBe(status);
       return;
     }
-    let req = request(t.app)[method === 'GET' ? 'get' : method === 'POST' ? 'post' : 'delete'](`${BASE_PATH}${path}`);
+    let req = request(t.app)[method === 'GET' ? 'get' : method === 'POST' ? 'post' : method === 'PUT' ? 'put' : 'delete'](`${BASE_PATH}${path}`);
     if (row.query) req = req.query(row.query(f));
     if (token) req = req.set('Authorization', token);
     const body = method === 'POST' && path === '/pair' ? { ...row.body, pairingCode: f.t.ctx.pairing.openWindow().code } : row.body;

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { useApi, type Api } from '../../helpers/api';
-import { MANUAL_SIMULATOR_ENV, getStatus, rowOf, simulatedHost, simulatedPrinter, startPayment, untilIdleAfter, untilStage } from '../../helpers/payments';
+import { INSTANT_SIMULATOR_ENV, MANUAL_SIMULATOR_ENV, getStatus, rowOf, simulatedHost, simulatedPrinter, startPayment, untilIdleAfter, untilStage } from '../../helpers/payments';
 import { bodyOf, type FinalStatus } from '../../helpers/bodies';
 
 // A linked refund pays back the card that paid (docs/payments.md): the card read for it is compared with
@@ -67,5 +67,31 @@ describe('a linked REFUND, with the card it is presented', () => {
     expect((await pay(t, { transType: 'REFUND', amountTrans: 500 }, 'amex-swipe')).status).toBe('APPROVED');
     t.ctx.db.prepare('UPDATE transactions SET card_id = NULL WHERE uti = ?').run(sale.uti);
     expect((await pay(t, { transType: 'REFUND', amountTrans: 500, originalUti: sale.uti }, 'amex-swipe')).status).toBe('APPROVED');
+  });
+});
+
+// The auto mode's cardholder taps up to the contactless limit and inserts the chip card above it. For a
+// linked refund that cardholder brings back the card that paid: a full refund of 48.13 + a 3.00 tip
+// (51.13, over the limit) used to come with the chip card and was declined CARD_MISMATCH.
+describe('a linked REFUND in the auto mode', () => {
+  const t = useApi({ env: INSTANT_SIMULATOR_ENV, paired: true });
+  const pay = async (body: Record<string, unknown>) => {
+    const uti = await startPayment(t.app, t.token, body);
+    await untilIdleAfter(t.ctx, uti);
+    return bodyOf<FinalStatus>(await getStatus(t.app, t.token, uti));
+  };
+
+  it.each([
+    ['a tapped sale refunded over the contactless limit', { amountTrans: 4813, tipAmount: 300 }, 5113, '47**********0010'],
+    ['a chip sale refunded under the contactless limit', { amountTrans: 6000 }, 1000, '54**********0434'],
+  ])('is paid back to the card that paid: %s', async (_name, sale, refundAmount, pan) => {
+    const paid = await pay({ transType: 'SALE', ...sale });
+    expect(paid).toMatchObject({ status: 'APPROVED', primaryAccountNumber: pan });
+    const refund = await pay({ transType: 'REFUND', amountTrans: refundAmount, originalUti: paid.uti });
+    expect(refund).toMatchObject({ status: 'APPROVED', primaryAccountNumber: pan });
+  });
+
+  it('without a linked original, presents the card for the amount', async () => {
+    expect(await pay({ transType: 'REFUND', amountTrans: 5113 })).toMatchObject({ status: 'APPROVED', primaryAccountNumber: '54**********0434' });
   });
 });
