@@ -5,8 +5,10 @@
 // by its own file-system walk: on the benchmark machine that is 40 % of the time to `eposd ready`
 // (docs/performance.md). The tests run tsc's dist/main.js, and test/e2e/bundle.test.ts runs this one.
 //
-// Each is written as <name>.code.js, and <name>.js is a loader that runs it with V8's code cache
-// (src/code-cache.ts): a start after the first reads back what the first compiled, in a file beside it.
+// Each is written as <name>.code.js, and <name>.js is a loader that turns on Node's compile cache
+// (module.enableCompileCache, Node 22.1+) in dist/bundle/compile-cache/ before it loads the bundle: a
+// start after the first reads back what V8 compiled. Node 20 has no compile cache: there the loader
+// loads the bundle as it is, compiled at every start (docs/decisions.md).
 //
 // The bundle sits two directories below the project, as every compiled module does, so the paths
 // they take from __dirname (the screen's page in src/screen/public) lead to the same place.
@@ -17,7 +19,8 @@
 // process, or in-process when embedded; commander: a start with flags; pino-pretty: a start in a
 // terminal; bonjour-service: a start with mDNS on; mqtt: a start with the relay on); iconv-lite, whose tables are half a megabyte of text of which eposd uses one
 // encoding. Of mime-db only the types eposd sends are bundled (MIME_TYPES). `qs` (express's extended
-// query strings and urlencoded bodies, neither used) is loaded only if something asks for it.
+// query strings and urlencoded bodies, neither used) is loaded only if something asks for it, and
+// body-parser (express.json and the other parsers; eposd reads bodies itself) only if one is called.
 // Imports are bundled from their ES module builds where they have one, so that only what is used of
 // them (TypeBox's builders) is bundled.
 //
@@ -59,29 +62,33 @@ const mimeSubset = {
   },
 };
 
-/** Packages required from node_modules at their first use, not when the module that imports them loads. */
-const LAZY = ['qs'];
+/**
+ * Packages required from node_modules at their first use, not when the module that imports them loads:
+ * at the first read of one of their exports, or, for those whose exports are read as they load and
+ * called later (`calls`), at the first call. body-parser: express reads its four parsers as it loads
+ * (express.json and the others); eposd reads bodies itself (src/http/body.ts), and body-parser with
+ * raw-body and iconv-lite is some 10 ms of a start.
+ */
+const LAZY = { qs: 'reads', 'body-parser': 'calls' };
 const lazy = {
   name: 'lazy',
   setup(b) {
-    const filter = new RegExp(`^(${LAZY.join('|')})$`);
+    const filter = new RegExp(`^(${Object.keys(LAZY).join('|')})$`);
     b.onResolve({ filter }, (args) => (args.namespace === 'lazy' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy' }));
-    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
-      contents: `let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require(${JSON.stringify(args.path)}))[key] });`,
-      loader: 'js',
-    }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => {
+      const load = `(m ??= require(${JSON.stringify(args.path)}))`;
+      const get = LAZY[args.path] === 'calls' ? `(_, key) => (...a) => ${load}[key](...a)` : `(_, key) => ${load}[key]`;
+      return { contents: `let m; module.exports = new Proxy({}, { get: ${get} });`, loader: 'js' };
+    });
   },
 };
 
 const OUT = join(ROOT, 'dist', 'bundle');
-/** The two bundles, each started by a loader of its own name that runs it with V8's code cache (src/code-cache.ts). */
+/** The two bundles, each loaded by a loader of its own name. */
 const BUNDLES = { main: 'main.ts', embedded: 'embedded.ts' };
 
 await build({
-  entryPoints: {
-    ...Object.fromEntries(Object.entries(BUNDLES).map(([name, src]) => [`${name}.code`, join(ROOT, 'src', src)])),
-    'code-cache': join(ROOT, 'src', 'code-cache.ts'),
-  },
+  entryPoints: Object.fromEntries(Object.entries(BUNDLES).map(([name, src]) => [`${name}.code`, join(ROOT, 'src', src)])),
   outdir: OUT,
   bundle: true,
   platform: 'node',
@@ -101,6 +108,18 @@ await build({
 });
 // esbuild's service process would otherwise live on beside eposd under npm start.
 await stop();
-for (const name of Object.keys(BUNDLES)) {
-  writeFileSync(join(OUT, `${name}.js`), `"use strict";\nrequire("./code-cache.js").runBundle(require("node:path").join(__dirname, "${name}.code.js"), module, require);\n`);
-}
+// The cache is written as soon as the bundle is loaded (Node would otherwise write it only at a clean
+// exit, which a terminal killed by its OS never has), and before an embedded host calls start(), which
+// may set a V8 flag: a cache made under other flags is refused. main.js then runs the command.
+const loader = (name, then) =>
+  [
+    '"use strict";',
+    'const m = require("node:module");',
+    'm.enableCompileCache?.(require("node:path").join(__dirname, "compile-cache"));',
+    `${then === 'run' ? 'const bundle' : 'module.exports'} = require("./${name}.code.js");`,
+    'm.flushCompileCache?.();',
+    ...(then === 'run' ? ['bundle.run();'] : []),
+    '',
+  ].join('\n');
+writeFileSync(join(OUT, 'main.js'), loader('main', 'run'));
+writeFileSync(join(OUT, 'embedded.js'), loader('embedded', 'export'));

@@ -48,9 +48,12 @@ async function main(): Promise<void> {
   await started;
 }
 
-if (require.main === module) {
+/** The command as a program runs it: a start that fails is said on stderr, with exit code 1. The bundle's loader calls it. */
+export function run(): void {
   main().catch((err: unknown) => {
     process.stderr.write(`eposd: could not start: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   });
 }
+
+if (require.main === module) run();

@@ -9,7 +9,7 @@
 // (test/e2e/bench-smoke.test.ts). What each figure is and how it is taken: docs/performance.md.
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, statSync, existsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ackLatency } from './ack.mjs';
 import { delivery, CARD_DELAY_MS, AUTH_DELAY_MS } from './delivery.mjs';
@@ -17,7 +17,7 @@ import { idle } from './idle.mjs';
 import { prepareLoad, growth, LOAD_CARD_DELAY_MS, LOAD_AUTH_DELAY_MS } from './load.mjs';
 import { purgeStall } from './purge.mjs';
 import { alternate } from './status.mjs';
-import { baselineStarts, firstStarts, warmStarts } from './startup.mjs';
+import { checkedStarts, firstStarts, warmStarts } from './startup.mjs';
 import { killAllBaselines, startBaseline } from './lib/baseline.mjs';
 import { destroyScreenAgent, httpsAgent } from './lib/client.mjs';
 import { BUNDLE, killAll, outcome, pair, sale, startEposd, UNBUNDLED } from './lib/eposd.mjs';
@@ -41,6 +41,7 @@ const COUNTS = SMOKE
   ? {
       firstStarts: 1,
       warmStarts: 1,
+      checkedStarts: 1,
       ack: 10,
       statusRounds: 1,
       statusS: 1,
@@ -60,6 +61,7 @@ const COUNTS = SMOKE
     ? {
         firstStarts: 2,
         warmStarts: 3,
+        checkedStarts: 1,
         ack: 300,
         statusRounds: 2,
         statusS: 2,
@@ -78,6 +80,7 @@ const COUNTS = SMOKE
     : {
         firstStarts: 5,
         warmStarts: 5,
+        checkedStarts: 3,
         ack: 2_000,
         statusRounds: 2,
         statusS: 5,
@@ -121,7 +124,7 @@ function databaseBytes(dir) {
 async function main() {
   for (const main of [BUNDLE, UNBUNDLED]) if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` (npm run bench does)`);
   log(`mode ${SMOKE ? 'smoke' : QUICK ? 'quick' : 'full'}${SOAK ? ' + soak' : ''}; working in ${root}`);
-  const r = {};
+  const r = { load1: { start: loadavg()[0] } };
 
   // 1. First starts (database created, certificate generated). The last directory stays as the empty database.
   log('cold start: first starts');
@@ -222,8 +225,12 @@ async function main() {
   const seeded = databaseBytes(bigDir);
   r.bytes.seeded = (seeded.bytes - empty.bytes) / seeded.count;
   log(`cold start: ${COUNTS.warmStarts} warm starts with ${COUNTS.bigRows} transactions`);
-  [r.warm, r.warmUnbundled] = await warmStarts(bigDir, COUNTS.warmStarts, [BUNDLE, UNBUNDLED]);
-  r.baselineStart = await baselineStarts(join(bigDir, 'certs'), join(root, 'baseline-start', 'baseline.db'), COUNTS.warmStarts);
+  [r.warm, r.warmUnbundled, r.baselineStart] = await warmStarts(bigDir, COUNTS.warmStarts, [BUNDLE, UNBUNDLED], {
+    certDir: join(bigDir, 'certs'),
+    dbFile: join(root, 'baseline-start', 'baseline.db'),
+  });
+  log(`cold start: ${COUNTS.checkedStarts} start(s) with ${COUNTS.bigRows} transactions until the check after the start has finished`);
+  r.checked = await checkedStarts(bigDir, COUNTS.checkedStarts);
 
   log(`scale: status p99 with ${COUNTS.smallRows} vs ${COUNTS.bigRows} rows`);
   {
@@ -256,6 +263,7 @@ async function main() {
     r.purge = await purgeStall(join(dir, 'data'));
   }
   destroyScreenAgent();
+  r.load1.end = loadavg()[0];
   return r;
 }
 
@@ -263,11 +271,43 @@ function figures(r) {
   return {
     ack: { p50Ms: round(r.ack.eposd.p50), p99Ms: round(r.ack.eposd.p99), p50Ratio: round(r.ack.eposd.p50 / r.ack.baseline.p50) },
     status: { rps: round(r.status.eposd.rps, 0), p99Ms: round(r.status.eposd.p99), throughputRatio: round(r.status.eposd.rps / r.status.baseline.rps) },
-    delivery: { longPollP50Ms: round(r.delivery.longPoll.p50), longPollP99Ms: round(r.delivery.longPoll.p99), pollP50Ms: round(r.delivery.polling.p50) },
-    startup: { warmMs: round(r.warm.medianMs, 0), firstMs: round(r.first.medianMs, 0) },
-    memory: { idleRssMB: round(r.idle.eposd.rssMB, 1), loadedRssMB: round(r.loaded.maxRssMB, 1), soakGrowthMB: r.soak ? round(r.soak.growthMB, 1) : null },
+    delivery: {
+      longPollP50Ms: round(r.delivery.longPoll.p50),
+      longPollP99Ms: round(r.delivery.longPoll.p99),
+      longPollP99OverBaselineMs: round(r.delivery.longPoll.p99 - r.delivery.longPoll.baseline.p99),
+      pollP50Ms: round(r.delivery.polling.p50),
+    },
+    startup: {
+      warmMs: round(r.warm.medianMs, 0),
+      warmRatio: round(r.warm.medianMs / r.baselineStart.medianMs),
+      firstMs: round(r.first.medianMs, 0),
+      checkedMs: round(r.checked.medianMs, 0),
+    },
+    memory: {
+      idleRssMB: round(r.idle.eposd.rssMB, 1),
+      idleRssRatio: round(r.idle.eposd.rssMB / r.idle.baseline.rssMB),
+      loadedRssMB: round(r.loaded.maxRssMB, 1),
+      soakGrowthMB: r.soak ? round(r.soak.growthMB, 1) : null,
+    },
     scale: { p99Ratio1MTo1k: round(r.scale.big.p99 / r.scale.small.p99), bytesPerTransaction: round(r.bytes.real, 0), purgeMaxStallMs: round(r.purge.purge.maxStallMs) },
-    idle: { cpuPercent: round(r.idle.eposd.cpuPercent, 3) },
+    // A ratio of /proc's 10 ms ticks: 0 ms for the baseline gives Infinity, printed as null.
+    idle: { cpuPercent: round(r.idle.eposd.cpuPercent, 3), cpuRatio: round(r.idle.eposd.cpuMs / r.idle.baseline.cpuMs) },
+    // How many samples each figure above is taken from (eposd's; the baselines' in the table).
+    samples: {
+      ack: r.ack.eposd.n,
+      status: r.status.eposd.n,
+      longPoll: r.delivery.longPoll.n,
+      polling: r.delivery.polling.n,
+      warmStarts: r.warm.times.length,
+      firstStarts: r.first.times.length,
+      checkedStarts: r.checked.times.length,
+      scale1k: r.scale.small.n,
+      scale1M: r.scale.big.n,
+    },
+    // Requests sent again: POSTs answered 409 TERMINAL_BUSY (timed apart, not in the figure), long polls answered 202 and asked again.
+    retries: { ackBusy: r.ack.busy.n, longPollReasks: r.delivery.longPoll.reasks },
+    // The machine's load average (1 minute) as the run began and ended: the figures of a loaded machine are not a quiet one's.
+    machine: { load1Start: round(r.load1.start), load1End: round(r.load1.end) },
   };
 }
 

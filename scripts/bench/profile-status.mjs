@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cannon } from './status.mjs';
 import { httpsAgent } from './lib/client.mjs';
+import { quantile, sorted } from './lib/stats.mjs';
 import { killAll, outcome, pair, sale, startEposd } from './lib/eposd.mjs';
 
 const seconds = Number(process.argv[2] ?? 8);
@@ -20,7 +21,7 @@ try {
   const { uti } = await sale(eposd, agent, token, { reference: 'status-target' });
   await outcome(eposd, agent, token, uti);
   const r = await cannon({ origin: new URL(eposd.apiUrl).origin, paths: [`/payntpos/1.0.0/transaction?uti=${uti}`], token, connections: 50, durationS: seconds });
-  console.log(`${r.rps.toFixed(0)} req/s, p99 ${r.p99} ms`);
+  console.log(`${r.rps.toFixed(0)} req/s, p99 ${quantile(sorted(r.latencies), 0.99).toFixed(2)} ms (${r.total} responses)`);
   agent.destroy();
   await eposd.stop();
   console.log(out);

@@ -51,7 +51,9 @@ async function measure(dir, main, statusRounds) {
     const ackBaseline = await startBaseline({ certDir, dbFile: join(dir, 'ack-baseline', 'baseline.db') });
     const ack = await ackLatency({ eposd, token, baseline: ackBaseline, count: acks, log: () => {} });
     await ackBaseline.stop();
-    console.log(`${main}: ack p50 ${ack.eposd.p50.toFixed(2)} ms, baseline ${ack.baseline.p50.toFixed(2)} ms, ratio ${ratio(ack.eposd.p50, ack.baseline.p50)}`);
+    console.log(
+      `${main}: ack p50 ${ack.eposd.p50.toFixed(2)} ms (${ack.eposd.n} POSTs, ${ack.busy.n} answered 409 and sent again, not counted), baseline ${ack.baseline.p50.toFixed(2)} ms (${ack.baseline.n}), ratio ${ratio(ack.eposd.p50, ack.baseline.p50)}`,
+    );
     if (statusRounds === 0) return ack.eposd.p50 / ack.baseline.p50;
     const last = await sale(eposd, agent, token, { reference: 'status-target' });
     const statusBody = join(dir, 'status-body.json');

@@ -5,8 +5,9 @@ import { ValidationError, type FieldError } from '../shared/errors';
 
 // One ajv for every schema. No coercion and no defaults: what the client sent is what is checked.
 // The schemas are eposd's own, built by TypeBox and checked against JSON Schema by the OpenAPI test:
-// checking them again against the meta-schema would compile it at every start (a tenth of the start).
-const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, coerceTypes: false, useDefaults: false, validateSchema: false, discriminator: true });
+// checking them again against the meta-schema would compile it at every start (a tenth of the start),
+// and without that check ajv needs no meta-schema at all (`meta: false`: 5 ms of a start, and its heap).
+const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, coerceTypes: false, useDefaults: false, validateSchema: false, meta: false, discriminator: true });
 ajv.addKeyword('example');
 
 function fieldOf(e: ErrorObject, where: string): string {

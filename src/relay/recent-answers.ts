@@ -10,8 +10,9 @@ export class RecentAnswers {
   private readonly running = new Set<string>();
   private readonly answers: LRUCache<string, Buffer>;
 
-  constructor(ttlMs: number, maxBytes: number) {
-    this.answers = new LRUCache<string, Buffer>({ ttl: ttlMs, maxSize: maxBytes, sizeCalculation: (answer, id) => answer.length + id.length });
+  /** `clock`: where the answers' age is read (a test's manual clock); each check reads it afresh. */
+  constructor(ttlMs: number, maxBytes: number, clock: { now(): number } = performance) {
+    this.answers = new LRUCache<string, Buffer>({ ttl: ttlMs, ttlResolution: 0, perf: clock, maxSize: maxBytes, sizeCalculation: (answer, id) => answer.length + id.length });
   }
 
   /** 'new' (and now running), 'running', or the answer already given. */

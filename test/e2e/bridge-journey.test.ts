@@ -62,6 +62,7 @@ describe('eposd driving eposd-bridge-sim over a Unix domain socket', () => {
       (r) => r.status === 200,
     );
     expect(final.body).toMatchObject({ status: 'APPROVED', transApproved: true, transactionResponse: '00', primaryAccountNumber: '47**********0010', transactionSource: 'PICC' });
+    expect(stages.size).toBeGreaterThan(0);
     expect([...stages].every((s) => ['AWAITING_CARD', 'READING_CARD', 'AWAITING_PIN', 'AUTHORIZING'].includes(s))).toBe(true);
     expect(final.body.merchantReceipt.length).toBeGreaterThan(0);
     // The payment app owns the printer: both copies went to it as print messages.
@@ -161,8 +162,16 @@ describe('eposd driving eposd-bridge-sim over loopback TCP with a shared secret'
 
     const bad = await startEposd({ env: { EPOSD_DRIVER: 'bridge', EPOSD_BRIDGE_PORT: String(sim.port), EPOSD_BRIDGE_SECRET: 'not-the-shared-secret-at-all' } });
     const badToken = (await pairWithScreenCode(bad, { registerId: 'till-1' })).authToken;
-    await new Promise((r) => setTimeout(r, 500));
+    const badTech = (await pairWithScreenCode(bad, { registerId: 'tech', role: 'technician' })).authToken;
+    // Refused by the app, not merely not connected yet: its answer to the hello is what diagnostics show.
+    const diag = await until(
+      'the payment app to refuse the secret',
+      () => httpsJson<{ paymentApp: { state: string; lastError: string | null } }>(`${bad.apiUrl}/diagnostics`, { headers: auth(badTech) }),
+      (d) => /^UNAUTHORIZED/.test(d.body.paymentApp.lastError ?? ''),
+    );
+    expect(diag.body.paymentApp.state).not.toBe('CONNECTED');
     const refused = await httpsJson(`${bad.apiUrl}/transaction`, { method: 'POST', headers: auth(badToken), body: { transType: 'SALE', amountTrans: 700 } });
     expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ code: 'PAYMENT_APP_UNAVAILABLE' });
   });
 });

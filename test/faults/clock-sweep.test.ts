@@ -30,18 +30,21 @@ function clockEnv(clock: Clock): NodeJS.ProcessEnv {
 }
 
 interface Outcome {
+  starts: number;
   taken: number;
   lost: string[];
   jumpsLogged: number;
   purgeRuns: number;
   purgedAtEnd: number;
+  /** What went wrong on the way (a refused sale, a purge that never ran, an unclean stop): asserted after the figures. */
+  problems: string[];
 }
 
 /** Starts with each clock in turn on the same data: pays at each start but the last, waits for the purge at each, and checks every payment after. */
 async function sweep(clocks: Clock[]): Promise<Outcome> {
   let device: Device | undefined;
   const outcomes = new Map<string, string>();
-  const out: Outcome = { taken: 0, lost: [], jumpsLogged: 0, purgeRuns: 0, purgedAtEnd: 0 };
+  const out: Outcome = { starts: 0, taken: 0, lost: [], jumpsLogged: 0, purgeRuns: 0, purgedAtEnd: 0, problems: [] };
   let pos = '';
   for (const [i, clock] of clocks.entries()) {
     const env = { ...clockEnv(clock), EPOSD_LOG_LEVEL: 'warn' };
@@ -49,6 +52,7 @@ async function sweep(clocks: Clock[]): Promise<Outcome> {
       device = await startDevice(env);
       pos = await pairRegister(device.eposd, { registerId: 'till-1' });
     } else await device.restart(env);
+    out.starts += 1;
     // A technician's token lasts 8 hours by the wall clock: one for each start.
     const tech = await pairRegister(device.eposd, { registerId: `tech-${i}`, role: 'technician' });
     const api = apiClient(device.eposd, pos);
@@ -56,7 +60,10 @@ async function sweep(clocks: Clock[]): Promise<Outcome> {
     for (let n = 0; !last && n < PAYMENTS_PER_START; n++) {
       const uti = `clock-${i}-${n}-${'x'.repeat(20)}`;
       const ack = await api.call<AnyAnswer>('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 1000 + n, uti } });
-      if (ack.status !== 200) throw new Error(`the sale answered ${ack.status}: ${ack.text}`);
+      if (ack.status !== 200) {
+        out.problems.push(`start ${i}: the sale answered ${ack.status}: ${ack.text}`);
+        continue;
+      }
       const final = await api.call<AnyAnswer>(`/transaction?uti=${uti}&wait=10`);
       outcomes.set(uti, String(final.body.status));
       out.taken += 1;
@@ -69,10 +76,10 @@ async function sweep(clocks: Clock[]): Promise<Outcome> {
       await sleep(250);
       lastPurge = (await techApi.call<AnyAnswer>('/diagnostics')).body.database?.lastPurge ?? null;
     }
-    if (!lastPurge) throw new Error(`the purge did not run within 20 s of the start with the clock ${JSON.stringify(clock)}: ${device.eposd.stderr().join('\n')}`);
-    out.purgeRuns += 1;
+    if (lastPurge) out.purgeRuns += 1;
+    else out.problems.push(`the purge did not run within 20 s of the start with the clock ${JSON.stringify(clock)}: ${device.eposd.stderr().join('\n')}`);
     if (last) {
-      out.purgedAtEnd = lastPurge.purged;
+      out.purgedAtEnd = lastPurge?.purged ?? 0;
       for (const [uti, status] of outcomes) {
         const read = await api.call<AnyAnswer>(`/transaction?uti=${uti}`);
         if (read.status !== 200 || read.body.status !== status) out.lost.push(`${uti}: ${read.status} ${String(read.body.status ?? read.body.code)}`);
@@ -80,7 +87,8 @@ async function sweep(clocks: Clock[]): Promise<Outcome> {
     }
     api.close();
     techApi.close();
-    expect(await device.eposd.stop()).toBe(0);
+    const exit = await device.eposd.stop();
+    if (exit !== 0) out.problems.push(`start ${i} stopped with ${exit}`);
     out.jumpsLogged += device.eposd.stderr().filter((l) => /the wall clock (jumped|is)/.test(l)).length;
   }
   return out;
@@ -110,12 +118,20 @@ describeIf(LIBFAKETIME !== undefined, 'faketime')('Clock sweep', () => {
     const controlResult = results.pop()!;
     const taken = results.reduce((n, r) => n + r.taken, 0);
     const lost = results.flatMap((r) => r.lost);
+    const problems = [...results, controlResult].flatMap((r) => r.problems);
     figures('clock sweep', {
-      ...Object.fromEntries(scenarios.map(([name], i) => [name, `taken ${results[i]!.taken} lost ${results[i]!.lost.length} purges ${results[i]!.purgeRuns} jumpsLogged ${results[i]!.jumpsLogged}`])),
+      ...Object.fromEntries(
+        scenarios.map(([name], i) => [
+          name,
+          `starts ${results[i]!.starts} taken ${results[i]!.taken} lost ${results[i]!.lost.length} purges ${results[i]!.purgeRuns} jumpsLogged ${results[i]!.jumpsLogged}`,
+        ]),
+      ),
       paymentsTaken: taken,
       paymentsLost: lost.length,
       control400DaysPassed: `taken ${controlResult.taken} lost ${controlResult.lost.length} (to the purge: ${controlResult.purgedAtEnd} rows)`,
+      problems: problems.length,
     });
+    expect(problems).toEqual([]);
     expect(lost).toEqual([]);
     expect(taken).toBe(scenarios.length * 2 * PAYMENTS_PER_START);
     // The control's payments really are 400 days old: the purge takes every one of them.

@@ -10,7 +10,8 @@ import { testContext } from '../helpers/context';
 import { damagePage, leafPages, pokeFromOutside, seedTransactions } from '../helpers/damage';
 import { INSTANT_SIMULATOR_ENV, MANUAL_SIMULATOR_ENV } from '../helpers/payments';
 import { cleanupEposd, MAIN, makeTempDir, runEposd } from '../helpers/process';
-import { apiClient, dbFile, pairRegister, screenState, startDevice, type Device } from './helpers/device';
+import type { Client } from './helpers/client';
+import { apiClient, dbFile, pairRegister, readDb, screenAction, screenState, startDevice, type Device } from './helpers/device';
 import { figures, median, sleep } from './helpers/figures';
 import type { AnyAnswer } from '../helpers/bodies';
 
@@ -21,15 +22,25 @@ import type { AnyAnswer } from '../helpers/bodies';
 const DAY_MS = 86_400_000;
 const ENV = { ...MANUAL_SIMULATOR_ENV, EPOSD_LOG_LEVEL: 'warn' };
 
-/** Stops the device and replaces its data with `rows` earlier sales; answers their UTIs and the first leaf of the table. */
-async function seed(device: Device, rows: number): Promise<{ utis: string[]; leaf: number }> {
+/** Stops the device and adds `rows` earlier sales to its data; answers their UTIs, the first leaf of the table and how many rows it then holds. */
+async function seed(device: Device, rows: number): Promise<{ utis: string[]; leaf: number; rowsFound: number }> {
   expect(await device.eposd.stop()).toBe(0);
   const db = new Database(dbFile(device.dataDir));
   const utis = seedTransactions(db, rows, Date.now() - 3_600_000);
   const leaf = leafPages(db, 'transactions')[0]!;
+  const rowsFound = db.prepare('SELECT count(*) FROM transactions').pluck().get() as number;
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
-  return { utis, leaf };
+  return { utis, leaf, rowsFound };
+}
+
+/** The check after the start (quick_check in a worker, then every seal), as diagnostics report it once it has finished. */
+async function checkAfterStart(api: Client): Promise<{ kind: string; result: string; ms: number; at: string } | undefined> {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(50)) {
+    const check = (await api.call<AnyAnswer>('/diagnostics')).body.database?.storage?.lastCheck as { kind: string; result: string; ms: number; at: string } | null | undefined;
+    if (check?.kind.includes('after start')) return check;
+  }
+  return undefined;
 }
 
 async function restartTimed(device: Device, times = 3): Promise<number> {
@@ -47,7 +58,7 @@ describe('Storage damage', () => {
     const device = await startDevice(ENV);
     // The POS paired while the database was sound (a damaged one pairs no POS).
     const token = await pairRegister(device.eposd, { registerId: 'till-1' });
-    const { utis, leaf } = await seed(device, 400);
+    const { utis, leaf, rowsFound } = await seed(device, 400);
     const soundStartMs = await restartTimed(device);
     expect(await device.eposd.stop()).toBe(0);
     damagePage(dbFile(device.dataDir), leaf);
@@ -74,6 +85,7 @@ describe('Storage damage', () => {
     expect(await device.eposd.stop()).toBe(0);
 
     figures('storage damage at start', {
+      rows: rowsFound,
       warmStartSoundMs: soundStartMs,
       warmStartDamagedMs: damagedStartMs,
       startCheck: `${diagnostics.body.database?.storage?.lastCheck?.kind} ${diagnostics.body.database?.storage?.lastCheck?.ms}ms on ${(statSync(dbFile(device.dataDir)).size / 2 ** 20).toFixed(2)}MiB`,
@@ -102,9 +114,13 @@ describe('Storage damage', () => {
 
   it('When a large database is damaged, then the start is not slowed: the check runs just after, and payments stop once it has found the damage', async () => {
     const device = await startDevice(ENV);
-    const { leaf } = await seed(device, 20_000);
+    const tech = await pairRegister(device.eposd, { registerId: 'tech-1', role: 'technician' });
+    const { leaf, rowsFound } = await seed(device, 20_000);
     const sizeMiB = statSync(dbFile(device.dataDir)).size / 2 ** 20;
     const soundStartMs = await restartTimed(device);
+    // The last sound start: when its check after the start (quick_check, then every seal) finished, by the check's own stamp.
+    const readyAt = Date.now();
+    const soundCheck = await checkAfterStart(apiClient(device.eposd, tech));
     expect(await device.eposd.stop()).toBe(0);
     damagePage(dbFile(device.dataDir), leaf);
     await device.restart();
@@ -119,13 +135,60 @@ describe('Storage damage', () => {
     api.close();
     expect(await device.eposd.stop()).toBe(0);
     figures('storage damage at start (large)', {
+      rows: rowsFound,
       sizeMiB: sizeMiB.toFixed(1),
       warmStartSoundMs: soundStartMs,
+      soundCheckAfterStart: soundCheck ? `${soundCheck.result} in ${soundCheck.ms} ms, finished ${Date.parse(soundCheck.at) - readyAt} ms after ready` : 'not finished in 30 s',
       warmStartDamagedMs: Math.round(device.startTimes.at(-1)!),
       detectedAfterReadyMs: detectedMs,
     });
     expect(sizeMiB).toBeGreaterThan(2);
+    expect(soundCheck?.result).toBe('ok');
     expect(health.body.status).toBe('DEGRADED');
+  });
+
+  it('When a payment is taken before the check after the start finds a damaged record, then it ends and reads as any other, and from the finding on payments are refused', async () => {
+    const device = await startDevice(ENV);
+    const token = await pairRegister(device.eposd, { registerId: 'till-1' });
+    const { utis, rowsFound } = await seed(device, 20_000);
+    // The newest transaction's amount changed behind eposd's back: its seal no longer holds. The seals
+    // are checked oldest first, after quick_check, so this one is found last.
+    const db = new Database(dbFile(device.dataDir));
+    db.prepare('UPDATE transactions SET amount = amount + 1 WHERE uti = ?').run(utis.at(-1));
+    db.close();
+    await device.restart();
+    const readyAt = performance.now();
+    const api = apiClient(device.eposd, token);
+    const taken = await api.call<AnyAnswer>('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 1000 } });
+    const healthWhenTaken = await api.call<AnyAnswer>('/health');
+    let health = healthWhenTaken;
+    while (health.body.status === 'UP' && performance.now() - readyAt < 30_000) {
+      await sleep(20);
+      health = await api.call<AnyAnswer>('/health');
+    }
+    const foundAfterReadyMs = Math.round(performance.now() - readyAt);
+    const presented = await screenAction(device.eposd, { action: 'presentCard', card: 'visa-contactless' });
+    const final = taken.status === 200 ? await api.call<AnyAnswer>(`/transaction?uti=${taken.body.uti}&wait=10`) : undefined;
+    const next = await api.call<AnyAnswer>('/transaction?disablePrinting=true', { method: 'POST', body: { transType: 'SALE', amountTrans: 1000 } });
+    api.close();
+    const exitCode = await device.eposd.stop();
+    const row = taken.status === 200 ? readDb(device.dataDir, (d) => d.prepare('SELECT status FROM transactions WHERE uti = ?').pluck().get(taken.body.uti)) : undefined;
+    figures('payment taken before the check after the start found damage', {
+      rows: rowsFound,
+      taken: `${taken.status} with /health ${healthWhenTaken.body.status}`,
+      damageFoundAfterReadyMs: foundAfterReadyMs,
+      health: `${health.body.status}_${(health.body.problems ?? []).join(',')}`,
+      cardPresented: presented.status,
+      thatPayment: `${final?.status}_${final?.body.status} row ${String(row)}`,
+      nextPayment: `${next.status}_${next.body.code}`,
+      exitCode,
+    });
+    expect([taken.status, healthWhenTaken.body.status]).toEqual([200, 'UP']);
+    expect(health.body).toMatchObject({ status: 'DEGRADED', problems: ['STORAGE_CORRUPT'] });
+    expect(presented.status).toBe(200);
+    expect([final?.status, final?.body.status, row]).toEqual([200, 'APPROVED', 'APPROVED']);
+    expect([next.status, next.body.code]).toEqual([503, 'STORAGE_CORRUPT']);
+    expect(exitCode).toBe(0);
   });
 
   it('When a page is damaged while the terminal runs, then the first read that meets it takes the terminal out of service', async () => {
@@ -246,6 +309,7 @@ describe('Storage damage', () => {
     mono.now += 5 * 60_000;
     const second = testContext({ env: INSTANT_SIMULATOR_ENV, db: openDatabase(file), clock: new ManualClock(new Date(start + 93 * DAY_MS)), monotonic: mono });
     second.ctx.start();
+    const rows = second.ctx.db.prepare('SELECT count(*) FROM transactions').pluck().get() as number;
     const purged = await second.ctx.retention.purge();
     let reuse = 'accepted';
     try {
@@ -253,28 +317,31 @@ describe('Storage damage', () => {
     } catch (err) {
       reuse = String((err as { code?: string }).code);
     }
-    const left = second.ctx.db.prepare('SELECT count(*) FROM transactions').pluck().get() as number;
+    const rowsLeft = () => second.ctx.db.prepare('SELECT count(*) FROM transactions').pluck().get() as number;
+    const left = rowsLeft();
     const jumpDays = (second.ctx.clockGuard.reading()!.jumpMs / DAY_MS).toFixed(2);
     // Then real time passes: retention counts the running time since the rows' first mark (their wall
     // clock dates said 80 days old, which nothing on the terminal can vouch for).
-    const rowsLeft = () => second.ctx.db.prepare('SELECT count(*) FROM transactions').pluck().get() as number;
     mono.now += 91 * DAY_MS;
     await second.ctx.retention.purge();
-    const after91Days = 1002 - rowsLeft();
+    const after91Days = left - rowsLeft();
     mono.now += 2 * DAY_MS;
     await second.ctx.retention.purge();
-    const after93Days = 1002 - rowsLeft();
+    const leftAtEnd = rowsLeft();
+    const after93Days = left - leftAtEnd;
     second.ctx.destroy();
     figures('clock jump', {
-      rows: 1002,
+      rows,
       jumpDetectedDays: jumpDays,
       purgedAfterJump: purged,
       kept: left,
       reuseOfUti: reuse,
       purgedAfter91DaysRunning: after91Days,
       purgedAfter93DaysRunning: after93Days,
+      leftAtEnd,
     });
-    expect([purged, left, reuse]).toEqual([0, 1002, 'UTI_CONFLICT']);
-    expect([after91Days, after93Days]).toEqual([0, 1002]);
+    expect(rows).toBe(1002);
+    expect([purged, left, reuse]).toEqual([0, rows, 'UTI_CONFLICT']);
+    expect([after91Days, after93Days, leftAtEnd]).toEqual([0, rows, 0]);
   });
 });

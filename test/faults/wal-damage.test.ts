@@ -63,8 +63,9 @@ async function afterRestart(paid: Paid) {
   const screen = await screenState(eposd);
   api.close();
   const walBefore = readFileSync(`${dbFile(device.dataDir)}-wal`);
-  expect(await eposd.stop()).toBe(0);
+  const exitCode = await eposd.stop();
   return {
+    exitCode,
     tidKept: eposd.tid === tid,
     health: health.body,
     post: `${post.status} ${String(post.body.code)}`,
@@ -93,6 +94,7 @@ describe('A damaged write-ahead log', () => {
       reads: after.reads.join(','),
       logged: after.logged.slice(0, 80),
     });
+    expect(after.exitCode).toBe(0);
     expect(after.tidKept).toBe(true);
     expect(after.health).toMatchObject({ status: 'DEGRADED', problems: ['STORAGE_CORRUPT'] });
     expect(after.post).toBe('503 STORAGE_CORRUPT');
@@ -114,6 +116,7 @@ describe('A damaged write-ahead log', () => {
       reads: after.reads.join(','),
       logged: after.logged.slice(0, 80),
     });
+    expect(after.exitCode).toBe(0);
     expect(after.tidKept).toBe(true);
     expect(after.pairingWindow).toBe(false);
     expect(after.health).toMatchObject({ status: 'DEGRADED', problems: ['STORAGE_CORRUPT'] });

@@ -1,79 +1,90 @@
-import { EventEmitter } from 'node:events';
-import type { PaymentEngine, TransitionEvent } from '../../src/transactions/engine';
-import type { ActiveTransaction } from '../../src/transactions/states';
-import { followPayments } from '../../src/screen/payment-screen';
-import type { PaymentView } from '../../src/screen/display';
-import type { ScreenService } from '../../src/screen/screen.service';
+import { RESULT_DISPLAY_MS } from '../../src/screen/payment-screen';
+import type { ScreenState } from '../../src/screen/screen.service';
+import type { TransitionEvent } from '../../src/transactions/engine';
+import { testContext, type TestContext } from '../helpers/context';
+import { MANUAL_SIMULATOR_ENV } from '../helpers/payments';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-// The screen as the engine's listener: what it draws, and when, for a payment's transitions.
-const tx = (uti: string): ActiveTransaction => ({
-  id: 1,
-  uti,
-  transType: 'SALE',
-  amount: 1250,
-  currency: 'EUR',
-  originalUti: null,
-  registerId: 'till-1',
-  disablePrinting: true,
-  originalAuthCode: null,
-});
+// The screen as the engine's listener, on the real composition root: the engine, the simulated reader
+// and host, the screen service. What it draws, and when, for a payment's transitions; timers are fake
+// (the outcome's display time), the turns of the event loop real.
+
+type Drawn = Pick<NonNullable<ScreenState['payment']>, 'uti' | 'prompt' | 'card'> | undefined;
 
 describe('the payment screen', () => {
-  let engine: EventEmitter & { current: { name: string } };
-  let shown: (Pick<PaymentView, 'uti' | 'prompt' | 'card'> | undefined)[];
-  let stop: () => void;
+  let t: TestContext;
+  let drawn: Drawn[];
 
   beforeEach(() => {
     jest.useFakeTimers({ doNotFake: ['setImmediate', 'clearImmediate'] });
-    engine = Object.assign(new EventEmitter(), { current: { name: 'IDLE' } });
-    shown = [];
-    const screen = { showPayment: (view?: PaymentView) => shown.push(view && { uti: view.uti, prompt: view.prompt, card: view.card }) } as unknown as ScreenService;
-    stop = followPayments({ engine: engine as unknown as PaymentEngine, screen, finalOf: () => ({ maskedPan: '47******0010' }), resultDisplayMs: 60_000 });
+    t = testContext({ env: MANUAL_SIMULATOR_ENV });
+    drawn = [];
+    t.ctx.screen.on('change', (s: ScreenState) => drawn.push(s.payment && { uti: s.payment.uti, prompt: s.payment.prompt, card: s.payment.card }));
   });
   afterEach(() => {
-    stop();
+    t.ctx.destroy();
     jest.useRealTimers();
   });
 
-  const move = (uti: string, to: TransitionEvent['to'], outcome?: TransitionEvent['outcome']) => {
-    const e: TransitionEvent = { eventId: 1, uti, tx: tx(uti), card: null, from: 'AUTHORIZING', to, stage: null, outcome };
-    engine.emit('transition', e);
-  };
+  const sale = (amountTrans: number) => t.ctx.transactions.start({ transType: 'SALE', amountTrans }, 'till-1', true).uti;
+  /** Resolves once the engine has reported `uti` back to IDLE, in the same turn as that transition. */
+  const ended = (uti: string) =>
+    new Promise<void>((resolve) => {
+      const listener = (e: TransitionEvent) => {
+        if (e.uti !== uti || e.to !== 'IDLE') return;
+        t.ctx.engine.off('transition', listener);
+        resolve();
+      };
+      t.ctx.engine.on('transition', listener);
+    });
 
-  it('draws a step at once, and an outcome a turn later, once the POS waiting for it has been answered', async () => {
-    move('A', 'AWAITING_CARD');
-    expect(shown).toEqual([{ uti: 'A', prompt: 'PRESENT_CARD', card: undefined }]);
-    move('A', 'IDLE', { status: 'APPROVED', statusReason: 'APPROVED', responseCode: '00', authCode: '123456' });
-    expect(shown).toHaveLength(1);
+  it('draws each step at once, and the outcome a turn after the transition that the POS waiting for it hears of first', async () => {
+    const uti = sale(1000);
+    await Promise.resolve(); // the engine moves to its first step once the POST's commit is done
+    expect(drawn).toEqual([{ uti, prompt: 'PRESENT_CARD', card: undefined }]);
+    let atOutcome: Drawn[] = [];
+    t.ctx.engine.on('transition', (e: TransitionEvent) => e.to === 'IDLE' && (atOutcome = [...drawn]));
+    let done = false;
+    void ended(uti).then(() => (done = true));
+    t.ctx.simulator!.presentCard('visa-contactless');
+    // The simulated read and host take their (fake) time.
+    for (let ms = 0; !done && ms < 10_000; ms += 10) await jest.advanceTimersByTimeAsync(10);
+    expect(done).toBe(true);
+    // When the outcome is committed and reported, the screen still shows the step before it.
+    expect(atOutcome.at(-1)?.prompt).not.toBe('APPROVED');
     await nextTurn();
-    expect(shown).toEqual([
-      { uti: 'A', prompt: 'PRESENT_CARD', card: undefined },
-      { uti: 'A', prompt: 'APPROVED', card: '47******0010' },
-    ]);
+    expect(drawn.at(-1)).toEqual({ uti, prompt: 'APPROVED', card: expect.stringMatching(/^47\*+0010$/) as string });
   });
 
   it('never draws an outcome over the next payment that started in the same turn', async () => {
-    move('A', 'IDLE', { status: 'DECLINED', statusReason: 'DO_NOT_HONOUR', responseCode: '05' });
-    move('B', 'AWAITING_CARD');
+    const first = sale(1000);
+    expect(t.ctx.engine.cancel(first, 'POS_CANCELLED')).toBe('CANCELLED');
+    const second = sale(2000);
     await nextTurn();
-    expect(shown).toEqual([{ uti: 'B', prompt: 'PRESENT_CARD', card: undefined }]);
+    await nextTurn();
+    expect(drawn.filter((d) => d?.uti === first).map((d) => d!.prompt)).toEqual(['PRESENT_CARD']);
+    expect(drawn.at(-1)).toEqual({ uti: second, prompt: 'PRESENT_CARD', card: undefined });
   });
 
-  it('draws nothing after it has stopped following the payments', async () => {
-    move('A', 'IDLE', { status: 'APPROVED', statusReason: 'APPROVED', responseCode: '00', authCode: '123456' });
-    stop();
+  it('draws nothing once the terminal has stopped, not even the outcome of the payment that just ended', async () => {
+    const uti = sale(1000);
+    expect(t.ctx.engine.cancel(uti, 'POS_CANCELLED')).toBe('CANCELLED');
+    const before = drawn.length;
+    t.ctx.destroy();
     await nextTurn();
-    expect(shown).toEqual([]);
+    expect(drawn.slice(before)).toEqual([]);
   });
 
   it('keeps an outcome up for the display time once drawn, then shows the idle screen', async () => {
-    move('A', 'IDLE', { status: 'APPROVED', statusReason: 'APPROVED', responseCode: '00', authCode: '123456' });
+    const uti = sale(1000);
+    expect(t.ctx.engine.cancel(uti, 'POS_CANCELLED')).toBe('CANCELLED');
     await nextTurn();
-    jest.advanceTimersByTime(60_000 - 1);
-    expect(shown.at(-1)).toMatchObject({ uti: 'A', prompt: 'APPROVED' });
-    jest.advanceTimersByTime(1);
-    expect(shown.at(-1)).toBeUndefined();
+    expect(drawn.at(-1)).toMatchObject({ uti, prompt: 'CANCELLED' });
+    await jest.advanceTimersByTimeAsync(RESULT_DISPLAY_MS - 1);
+    expect(drawn.at(-1)).toMatchObject({ uti, prompt: 'CANCELLED' });
+    await jest.advanceTimersByTimeAsync(1);
+    expect(drawn.at(-1)).toBeUndefined();
+    expect(t.ctx.screen.state().screen).not.toBe('payment');
   });
 });

@@ -12,15 +12,30 @@ describe('RecentAnswers (a request delivered twice runs once)', () => {
     expect(recent.begin('a')).toEqual({ answer: bytes(10) });
   });
 
-  it('When the answers exceed their bytes, then the oldest are forgotten and the bytes stay under the bound', () => {
-    const recent = new RecentAnswers(60_000, 10_000);
+  it('When the answers exceed their bytes, then the least recently used are forgotten, none of them expired, and the bytes stay under the bound', () => {
+    const clock = { now: () => 0 }; // no time passes: only the bytes can make room
+    const recent = new RecentAnswers(60_000, 10_000, clock);
     for (let i = 0; i < 100; i++) {
       recent.begin(`r${i}`);
       recent.finish(`r${i}`, bytes(1_000));
+      if (i >= 90) expect(recent.begin('r85')).toEqual({ answer: bytes(1_000) }); // read again: used recently
     }
     expect(recent.bytes).toBeLessThanOrEqual(10_000);
-    expect(recent.begin('r0')).toBe('new');
+    expect(recent.begin('r85')).toEqual({ answer: bytes(1_000) });
     expect(recent.begin('r99')).toEqual({ answer: bytes(1_000) });
+    expect(recent.begin('r86')).toBe('new');
+    expect(recent.begin('r0')).toBe('new');
+  });
+
+  it('When an answer is older than its time to live, then it is forgotten though the bytes have room, and a copy runs', () => {
+    const clock = { now: () => 1_000 };
+    const recent = new RecentAnswers(60_000, 1_000_000, clock);
+    recent.begin('old');
+    recent.finish('old', bytes(10));
+    clock.now = () => 1_000 + 60_000;
+    expect(recent.begin('old')).toEqual({ answer: bytes(10) });
+    clock.now = () => 1_000 + 60_001;
+    expect(recent.begin('old')).toBe('new');
   });
 
   it('When the answers fill the cache, then a request still running is never evicted: its copy is dropped, not run again', () => {

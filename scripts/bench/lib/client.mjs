@@ -8,7 +8,7 @@ const REQUEST_TIMEOUT_MS = 90_000;
 export const httpsAgent = (maxSockets = 1) => new HttpsAgent({ keepAlive: true, maxSockets, rejectUnauthorized: false });
 const screenAgent = new HttpAgent({ keepAlive: true });
 
-/** One request; resolves with the status, the parsed body, the text and the instant the answer was parsed. */
+/** One request; resolves with the status, the parsed body, the text and the instant (wall clock, ms with a fraction) the answer was read. */
 export function call(agent, method, url, { token, body } = {}) {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const headers = { accept: 'application/json' };
@@ -21,7 +21,8 @@ export function call(agent, method, url, { token, body } = {}) {
       res.setEncoding('utf8');
       res.on('data', (c) => (text += c));
       res.on('end', () => {
-        const at = Date.now();
+        // The wall clock to the microsecond (Date.now() has whole milliseconds).
+        const at = performance.timeOrigin + performance.now();
         let parsed;
         try {
           parsed = text ? JSON.parse(text) : undefined;

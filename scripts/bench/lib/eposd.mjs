@@ -47,6 +47,7 @@ function eposdEnv(dir, env) {
  */
 export function startEposd(dir, env = {}, { nodeArgs = [], main = BUNDLE, node = [process.execPath] } = {}) {
   mkdirSync(dir, { recursive: true });
+  const spawnedAt = Date.now();
   const started = process.hrtime.bigint();
   const child = spawn(node[0], [...node.slice(1), ...NODE_ARGS, ...nodeArgs, main], { cwd: ROOT, env: eposdEnv(dir, env), stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
@@ -74,7 +75,18 @@ export function startEposd(dir, env = {}, { nodeArgs = [], main = BUNDLE, node =
         pid: child.pid,
         dir,
         readyMs,
+        /** The wall clock at the spawn (ms), to set eposd's own log times against. */
+        spawnedAt,
         stderr: () => stderr,
+        /** Resolves with the first line of standard error that matches `pattern` (pino's JSON lines at info and above). */
+        async stderrLine(pattern, timeoutMs) {
+          for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+            const line = stderr.split('\n').find((l) => pattern.test(l));
+            if (line) return line;
+            if (child.exitCode !== null || child.signalCode !== null) break;
+          }
+          throw new Error(`no line matching ${pattern} on eposd's standard error within ${timeoutMs} ms:\n${stderr}`);
+        },
         async stop() {
           if (child.exitCode !== null || child.signalCode !== null) return closed;
           const killer = setTimeout(() => child.kill('SIGKILL'), EXIT_TIMEOUT_MS);

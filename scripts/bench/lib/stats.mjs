@@ -1,4 +1,7 @@
-/** The q-quantile (0..1) of already sorted numbers, nearest rank. */
+/**
+ * The q-quantile (0..1) of already sorted numbers, by nearest rank: the ⌈q·n⌉-th smallest sample, no
+ * interpolation: p99 of 200 samples is the 198th smallest, of fewer than 100 the largest.
+ */
 export function quantile(sorted, q) {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];

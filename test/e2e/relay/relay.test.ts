@@ -194,28 +194,32 @@ describe('The relay: a POS reaches a terminal through eposd-relay and a real Mos
       expect(peeked).toEqual([]);
     });
 
-    it('answers 503 TERMINAL_OFFLINE at once for a terminal whose connection was lost (its last will), and 504 RELAY_TIMEOUT for one that does not answer', async () => {
-      const silent = await mqttClient(broker, OTHER, USERS[OTHER]);
-      silent.publish(`eposd/v1/terminals/${OTHER}/presence`, JSON.stringify({ tid: OTHER, online: true, lastSeen: new Date().toISOString() }), { qos: 1, retain: true });
+    it('answers 504 RELAY_TIMEOUT for a terminal that does not answer, and 503 TERMINAL_OFFLINE without waiting once its connection is lost (the last will the broker delivers)', async () => {
+      // A second terminal: its own eposd, with the will eposd sets on its connection to the broker.
+      const other = await startEposd({ env: { ...TERMINAL_ENV(broker), EPOSD_TID: OTHER, EPOSD_RELAY_USERNAME: OTHER, EPOSD_RELAY_PASSWORD: USERS[OTHER] } });
       const quick = await testGateway(broker, { timeoutMs: 1_000 });
       try {
-        await until('the relay to settle', () => quick.board.isOnline(OTHER), 5_000);
+        await until('the relay to settle', () => quick.board.isOnline(OTHER), 10_000);
+        // Stopped, it is still connected (and online) but answers nothing.
+        other.kill('SIGSTOP');
         const timedOut = await viaRelay(quick, OTHER, '/transaction?uti=x');
         expect(timedOut.status).toBe(504);
         expect(timedOut.body).toMatchObject({ code: 'RELAY_TIMEOUT' });
-        // Gone without a goodbye: the broker publishes the will that eposd would have set; here, the same by hand.
-        silent.publish(`eposd/v1/terminals/${OTHER}/presence`, JSON.stringify({ tid: OTHER, online: false, lastSeen: null }), { qos: 1, retain: true });
-        await until('the relay to settle', () => !quick.board.isOnline(OTHER), 5_000);
-        const started = Date.now();
+        // Gone without a goodbye: its connection dies with the process, and the broker publishes its will.
+        other.kill('SIGKILL');
+        await other.waitForExit();
+        await until('the will to arrive', () => !quick.board.isOnline(OTHER), 10_000);
+        // 503 at once, where a terminal still thought online would have been waited for (504 after the timeout).
         const offline = await viaRelay(quick, OTHER, '/transaction?uti=x');
         expect(offline.status).toBe(503);
         expect(offline.body).toMatchObject({ code: 'TERMINAL_OFFLINE' });
-        expect(Date.now() - started).toBeLessThan(1_000);
         const unknown = await viaRelay(quick, '99999999', '/transaction?uti=x');
         expect(unknown.status).toBe(503);
       } finally {
-        silent.publish(`eposd/v1/terminals/${OTHER}/presence`, '', { qos: 1, retain: true });
-        silent.end(true);
+        other.kill('SIGKILL');
+        const cleaner = await mqttClient(broker, OTHER, USERS[OTHER]);
+        await cleaner.publishAsync(`eposd/v1/terminals/${OTHER}/presence`, '', { qos: 1, retain: true });
+        cleaner.end(true);
         await quick.stop();
       }
     });

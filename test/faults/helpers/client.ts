@@ -29,6 +29,8 @@ const DEFAULT_TIMEOUT_MS = 20_000;
 export class Client {
   private readonly agent: HttpAgent;
   private readonly send: typeof httpRequest;
+  private readonly seen = new WeakSet<object>();
+  private opened = 0;
 
   /** `base`: e.g. https://127.0.0.1:1234/payntpos/1.0.0 (no trailing slash); `token` goes in Authorization. */
   constructor(
@@ -84,6 +86,11 @@ export class Client {
           resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: parsed as T, ms: performance.now() - started });
         });
       });
+      req.on('socket', (socket) => {
+        if (this.seen.has(socket)) return;
+        this.seen.add(socket);
+        this.opened += 1;
+      });
       const timer = setTimeout(() => req.destroy(new Error(`${method} ${path} timed out after ${timeoutMs} ms`)), timeoutMs);
       req.on('error', (err) => {
         clearTimeout(timer);
@@ -91,6 +98,11 @@ export class Client {
       });
       req.end(payload);
     });
+  }
+
+  /** How many connections this client has opened so far. */
+  socketsUsed(): number {
+    return this.opened;
   }
 
   /** Drops every kept-alive connection. */
