@@ -159,15 +159,18 @@ describe('eposd driving eposd-bridge-sim over loopback TCP with a shared secret'
       (r) => r.status === 200,
     );
     expect(await finalStatus(good, token, uti.body.uti)).toMatchObject({ status: 'APPROVED' });
+    // The sim serves one eposd at a time (ALREADY_CONNECTED to a second): the good one leaves first.
+    expect(await good.stop()).toBe(0);
 
     const bad = await startEposd({ env: { EPOSD_DRIVER: 'bridge', EPOSD_BRIDGE_PORT: String(sim.port), EPOSD_BRIDGE_SECRET: 'not-the-shared-secret-at-all' } });
     const badToken = (await pairWithScreenCode(bad, { registerId: 'till-1' })).authToken;
     const badTech = (await pairWithScreenCode(bad, { registerId: 'tech', role: 'technician' })).authToken;
-    // Refused by the app, not merely not connected yet: its answer to the hello is what diagnostics show.
+    // Refused, not merely not connected yet: the app's proof of the secret (in hello.ok) does not match
+    // the one eposd expects with its own, so eposd trusts it with nothing, and diagnostics say so.
     const diag = await until(
-      'the payment app to refuse the secret',
+      'eposd to refuse the payment app over the secret',
       () => httpsJson<{ paymentApp: { state: string; lastError: string | null } }>(`${bad.apiUrl}/diagnostics`, { headers: auth(badTech) }),
-      (d) => /^UNAUTHORIZED/.test(d.body.paymentApp.lastError ?? ''),
+      (d) => /^UNTRUSTED: the payment app did not prove it holds the shared secret/.test(d.body.paymentApp.lastError ?? ''),
     );
     expect(diag.body.paymentApp.state).not.toBe('CONNECTED');
     const refused = await httpsJson(`${bad.apiUrl}/transaction`, { method: 'POST', headers: auth(badToken), body: { transType: 'SALE', amountTrans: 700 } });
