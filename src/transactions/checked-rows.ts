@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { sealHolds, type Sealed } from '../db/seal';
 
 /** How many rows are remembered as checked: the transactions POS are reading now. */
@@ -20,7 +21,7 @@ export function sameRow<Row extends object>(a: Row, b: Row): boolean {
  * given out as the object checked then, without hashing it again or copying it (docs/performance.md).
  */
 export class CheckedRows<Row extends Sealed & { uti: string }> {
-  private readonly rows = new Map<string, { row: Row; seal: Buffer }>();
+  private readonly rows = new LRUCache<string, { row: Row; seal: Buffer }>({ max: REMEMBERED_ROWS });
 
   /** The row without its seal, or undefined when it does not read as it was sealed. */
   check(read: Row & { seal: Buffer | null }): Row | undefined {
@@ -29,8 +30,6 @@ export class CheckedRows<Row extends Sealed & { uti: string }> {
     if (!sealHolds(read)) return undefined;
     const { seal, ...rest } = read;
     const row = rest as unknown as Row;
-    this.rows.delete(read.uti);
-    if (this.rows.size >= REMEMBERED_ROWS) this.rows.delete(this.rows.keys().next().value!);
     this.rows.set(read.uti, { row, seal: seal! });
     return row;
   }
